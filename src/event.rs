@@ -1,0 +1,142 @@
+//! The one record every parser emits: an SMTP outcome read from one log line.
+//!
+//! An [`Event`] borrows its text from the line it was parsed from, so that parsing allocates
+//! nothing for the common case. It carries no file name or line number: the pipeline knows
+//! where a line came from and passes that beside the event.
+
+use std::borrow::Cow;
+
+use crate::codes::{Action, Class, Direction, EnhancedCode, Permanence};
+use crate::time::Timestamp;
+
+/// Which MTA wrote a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LogFormat {
+    /// Postfix through syslog or journald.
+    Postfix,
+    /// Exim's own mainlog/rejectlog, or Exim through syslog.
+    Exim,
+}
+
+impl LogFormat {
+    /// `postfix` or `exim`.
+    pub fn label(self) -> &'static str {
+        match self {
+            LogFormat::Postfix => "postfix",
+            LogFormat::Exim => "exim",
+        }
+    }
+}
+
+/// One SMTP outcome. Field order follows the columns of `mailsift events`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event<'a> {
+    /// When the line was written; `None` only when the line had no readable time.
+    pub timestamp: Option<Timestamp>,
+    /// The MTA that wrote the line.
+    pub log_format: LogFormat,
+    /// The syslog host name, empty for Exim's own log files.
+    pub host: &'a str,
+    /// The full syslog tag (`postfix/submission/smtpd`, `postfix-out/smtp`, `exim`).
+    pub program: &'a str,
+    /// The process id, where logged.
+    pub pid: Option<u32>,
+    /// Postfix queue id (`NOQUEUE` for pre-queue rejects) or Exim message id; may be empty.
+    pub queue_id: &'a str,
+    /// Whether the reply came from a remote server or from ours.
+    pub direction: Direction,
+    /// What happened.
+    pub action: Action,
+    /// The SMTP step the reply answered (`CONNECT`, `HELO`, `MAIL`, `RCPT`, `DATA`,
+    /// `END-OF-DATA`, ...), where the log says.
+    pub stage: Option<&'static str>,
+    /// The three-digit reply code from the first segment of the reply.
+    pub reply_code: Option<u16>,
+    /// The RFC 3463 code inside the reply text.
+    pub enhanced_code: Option<EnhancedCode>,
+    /// Postfix's `dsn=` field.
+    pub dsn: Option<EnhancedCode>,
+    /// The reply class; never missing (see [`crate::codes::decide_class`]).
+    pub class: Class,
+    /// Matches `class`.
+    pub permanence: Permanence,
+    /// A short category from the knowledge base (`user_unknown`, `greylisted`, ..., `other`).
+    pub reason: &'static str,
+    /// The name of the remote server (outbound) or of the client (inbound).
+    pub remote_host: &'a str,
+    /// Its address: IPv4, IPv6, or a unix socket path such as `private/dovecot-lmtp`.
+    pub remote_ip: &'a str,
+    /// The envelope sender, where logged (`<>` is written as empty).
+    pub sender: &'a str,
+    /// The envelope recipient, where logged.
+    pub recipient: &'a str,
+    /// The reply text as logged, with multi-line continuation prefixes removed. Control
+    /// characters are left as they are here; every renderer makes them safe for its format.
+    pub text: Cow<'a, str>,
+}
+
+impl<'a> Event<'a> {
+    /// Starts an event with the fields every parser knows; the rest are empty until set.
+    pub fn new(log_format: LogFormat, direction: Direction, action: Action) -> Self {
+        Event {
+            timestamp: None,
+            log_format,
+            host: "",
+            program: "",
+            pid: None,
+            queue_id: "",
+            direction,
+            action,
+            stage: None,
+            reply_code: None,
+            enhanced_code: None,
+            dsn: None,
+            class: action.implied_class(),
+            permanence: action.implied_class().permanence(),
+            reason: "other",
+            remote_host: "",
+            remote_ip: "",
+            sender: "",
+            recipient: "",
+            text: Cow::Borrowed(""),
+        }
+    }
+
+    /// Sets `class` and `permanence` from the codes and the action. Parsers call this once all
+    /// codes are known.
+    pub fn settle_class(&mut self) {
+        self.class =
+            crate::codes::decide_class(self.reply_code, self.enhanced_code, self.dsn, self.action);
+        self.permanence = self.class.permanence();
+    }
+
+    /// The domain part of the recipient, lower-cased only when it needs to be.
+    pub fn recipient_domain(&self) -> Cow<'a, str> {
+        domain_of(self.recipient)
+    }
+}
+
+/// The domain of an address (`bob@Example.ORG` gives `example.org`); empty when there is none.
+pub fn domain_of(address: &str) -> Cow<'_, str> {
+    let domain = match address.rfind('@') {
+        Some(at) => &address[at + 1..],
+        None => return Cow::Borrowed(""),
+    };
+    if domain.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(domain.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(domain)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_is_lower_cased_and_empty_without_at() {
+        assert_eq!(domain_of("bob@Example.ORG"), "example.org");
+        assert_eq!(domain_of("\"a@b\"@c.example"), "c.example");
+        assert_eq!(domain_of("postmaster"), "");
+    }
+}

@@ -1,0 +1,410 @@
+//! Timestamps as they appear at the start of mail log lines, and the year rule for syslog
+//! timestamps that carry no year.
+//!
+//! Accepted on every line: traditional syslog (`Nov 21 08:00:04`, optionally with a fraction),
+//! RFC 3339 (`2026-11-21T08:00:04.123456+00:00`, also with a `+0100` or `Z` offset), and Exim's
+//! own `2026-11-21 08:00:04[.mmm][ +0100]`. This module does not look past the timestamp.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use chrono::{
+    Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,
+};
+
+/// A point in time as the log wrote it: the wall-clock time and, where the log said, its offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Timestamp {
+    /// Wall-clock time in the log's zone.
+    pub local: NaiveDateTime,
+    /// The UTC offset, when the line carried one.
+    pub offset: Option<FixedOffset>,
+}
+
+impl Timestamp {
+    /// A key that orders timestamps by instant where an offset is known; a time without an
+    /// offset is taken as it stands, so ordering is total and does not depend on the machine.
+    pub fn sort_key(&self) -> NaiveDateTime {
+        match self.offset {
+            Some(offset) => self.local - Duration::seconds(i64::from(offset.local_minus_utc())),
+            None => self.local,
+        }
+    }
+
+    /// The time in the machine's local zone, used to compare with `--since`/`--until` values
+    /// written without an offset.
+    pub fn as_machine_local(&self) -> NaiveDateTime {
+        match self.offset {
+            Some(offset) => match offset.from_local_datetime(&self.local).single() {
+                Some(dt) => dt.with_timezone(&chrono::Local).naive_local(),
+                None => self.local,
+            },
+            None => self.local,
+        }
+    }
+
+    /// Truncates to the start of the hour, keeping the offset.
+    pub fn hour_start(&self) -> Timestamp {
+        let time = NaiveTime::from_hms_opt(self.local.hour(), 0, 0).unwrap_or_default();
+        Timestamp {
+            local: self.local.date().and_time(time),
+            offset: self.offset,
+        }
+    }
+}
+
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.sort_key()
+            .cmp(&other.sort_key())
+            .then_with(|| self.local.cmp(&other.local))
+            .then_with(|| {
+                let a = self.offset.map(|o| o.local_minus_utc());
+                let b = other.offset.map(|o| o.local_minus_utc());
+                a.cmp(&b)
+            })
+    }
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Timestamp {
+    /// RFC 3339 when the offset is known, the same without an offset otherwise; the fraction is
+    /// written only when the log had one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.local.format("%Y-%m-%dT%H:%M:%S%.f"))?;
+        if let Some(offset) = self.offset {
+            let secs = offset.local_minus_utc();
+            let sign = if secs < 0 { '-' } else { '+' };
+            let secs = secs.unsigned_abs();
+            write!(f, "{sign}{:02}:{:02}", secs / 3600, (secs % 3600) / 60)?;
+        }
+        Ok(())
+    }
+}
+
+/// A timestamp as read, before a year is given to syslog times that lack one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RawTime {
+    /// A complete timestamp.
+    Full(Timestamp),
+    /// A syslog timestamp: month (1-12), day and time of day, no year.
+    YearLess {
+        month: u32,
+        day: u32,
+        time: NaiveTime,
+    },
+}
+
+/// How year-less timestamps get their year, decided once per input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum YearRule {
+    /// `--year`: the first year-less line of the input lies in `year`; a line whose month is
+    /// earlier than that first line's month has wrapped into the following year.
+    Given { year: i32, first_month: u32 },
+    /// The input was last written at `reference` (file modification time, or now for
+    /// standard input): each line takes the reference's year, stepping back one year where it
+    /// would otherwise lie after the reference.
+    LastWritten { reference: NaiveDateTime },
+}
+
+impl YearRule {
+    /// Gives a year to a year-less time. `None` only for an impossible date such as Feb 30.
+    pub fn resolve(&self, month: u32, day: u32, time: NaiveTime) -> Option<NaiveDateTime> {
+        let (mut year, earliest) = match *self {
+            YearRule::Given { year, first_month } => {
+                let year = if month < first_month { year + 1 } else { year };
+                (year, year - 4)
+            }
+            YearRule::LastWritten { reference } => {
+                let mut year = reference.year();
+                if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
+                    // A day of slack keeps lines written just before a clock or zone change.
+                    if date.and_time(time) > reference + Duration::days(1) {
+                        year -= 1;
+                    }
+                }
+                (year, year - 4)
+            }
+        };
+        // Feb 29 in a year that has none belongs to the closest earlier leap year.
+        while year >= earliest {
+            if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
+                return Some(date.and_time(time));
+            }
+            year -= 1;
+        }
+        None
+    }
+
+    /// Turns a raw time into a timestamp.
+    pub fn complete(&self, raw: RawTime) -> Option<Timestamp> {
+        match raw {
+            RawTime::Full(ts) => Some(ts),
+            RawTime::YearLess { month, day, time } => {
+                self.resolve(month, day, time).map(|local| Timestamp {
+                    local,
+                    offset: None,
+                })
+            }
+        }
+    }
+}
+
+const MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+
+/// Reads a timestamp at the start of `line`, returning it and the number of bytes used
+/// (not counting the separator that follows). Handles all three forms described in the module
+/// comment; Exim's `YYYY-MM-DD HH:MM:SS` form may be followed by ` +hhmm`.
+pub fn parse_leading(line: &[u8]) -> Option<(RawTime, usize)> {
+    let first = *line.first()?;
+    if first.is_ascii_digit() {
+        parse_numeric(line)
+    } else {
+        parse_syslog(line)
+    }
+}
+
+fn parse_syslog(line: &[u8]) -> Option<(RawTime, usize)> {
+    if line.len() < 15 {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| line[..3] == m[..])? as u32 + 1;
+    if line[3] != b' ' {
+        return None;
+    }
+    let day = match (line[4], line[5]) {
+        (b' ', d) if d.is_ascii_digit() => u32::from(d - b'0'),
+        (a, b) if a.is_ascii_digit() && b.is_ascii_digit() => {
+            u32::from(a - b'0') * 10 + u32::from(b - b'0')
+        }
+        _ => return None,
+    };
+    if line[6] != b' ' {
+        return None;
+    }
+    let (time, end) = parse_clock(line, 7)?;
+    Some((RawTime::YearLess { month, day, time }, end))
+}
+
+/// `YYYY-MM-DD` then `T` or a space, the clock, then an optional offset (`Z`, `+hh:mm`, `+hhmm`,
+/// or Exim's ` +hhmm` after a space).
+fn parse_numeric(line: &[u8]) -> Option<(RawTime, usize)> {
+    if line.len() < 19 {
+        return None;
+    }
+    let year = digits(line, 0, 4)? as i32;
+    if line[4] != b'-' || line[7] != b'-' || !matches!(line[10], b'T' | b' ') {
+        return None;
+    }
+    let month = digits(line, 5, 2)?;
+    let day = digits(line, 8, 2)?;
+    let date = NaiveDate::from_ymd_opt(year, month, day)?;
+    let (time, mut end) = parse_clock(line, 11)?;
+    let mut offset = None;
+    if line[10] == b'T' {
+        if let Some((o, e)) = parse_offset(line, end) {
+            offset = Some(o);
+            end = e;
+        }
+    } else if line.get(end) == Some(&b' ')
+        && matches!(line.get(end + 1), Some(b'+' | b'-'))
+        && let Some((o, e)) = parse_offset(line, end + 1)
+    {
+        // Exim writes ` +0100` after the time when log_timezone is set.
+        offset = Some(o);
+        end = e;
+    }
+    let ts = Timestamp {
+        local: date.and_time(time),
+        offset,
+    };
+    Some((RawTime::Full(ts), end))
+}
+
+/// `HH:MM:SS` with an optional `.fraction` (any number of digits, kept to nanoseconds).
+fn parse_clock(line: &[u8], at: usize) -> Option<(NaiveTime, usize)> {
+    if line.len() < at + 8 || line[at + 2] != b':' || line[at + 5] != b':' {
+        return None;
+    }
+    let hour = digits(line, at, 2)?;
+    let minute = digits(line, at + 3, 2)?;
+    let second = digits(line, at + 6, 2)?;
+    let mut end = at + 8;
+    let mut nanos = 0u32;
+    if line.get(end) == Some(&b'.') && line.get(end + 1).is_some_and(u8::is_ascii_digit) {
+        end += 1;
+        let mut scale = 100_000_000u32;
+        while let Some(d) = line.get(end).filter(|d| d.is_ascii_digit()) {
+            nanos += u32::from(d - b'0') * scale;
+            scale /= 10;
+            end += 1;
+        }
+    }
+    // A leap second (:60) is folded into the last nanosecond-precision instant of its minute.
+    let time = if second == 60 {
+        NaiveTime::from_hms_nano_opt(hour, minute, 59, 999_999_999)?
+    } else {
+        NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?
+    };
+    Some((time, end))
+}
+
+fn parse_offset(line: &[u8], at: usize) -> Option<(FixedOffset, usize)> {
+    match *line.get(at)? {
+        b'Z' | b'z' => Some((FixedOffset::east_opt(0)?, at + 1)),
+        sign @ (b'+' | b'-') => {
+            let hours = digits(line, at + 1, 2)?;
+            let (minutes, end) = if line.get(at + 3) == Some(&b':') {
+                (digits(line, at + 4, 2)?, at + 6)
+            } else {
+                (digits(line, at + 3, 2)?, at + 5)
+            };
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let secs = (hours * 3600 + minutes * 60) as i32;
+            let offset = if sign == b'+' {
+                FixedOffset::east_opt(secs)?
+            } else {
+                FixedOffset::west_opt(secs)?
+            };
+            Some((offset, end))
+        }
+        _ => None,
+    }
+}
+
+fn digits(line: &[u8], at: usize, len: usize) -> Option<u32> {
+    let slice = line.get(at..at + len)?;
+    let mut value = 0u32;
+    for &b in slice {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + u32::from(b - b'0');
+    }
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full(line: &str) -> (String, usize) {
+        match parse_leading(line.as_bytes()) {
+            Some((RawTime::Full(ts), end)) => (ts.to_string(), end),
+            other => panic!("not a full timestamp: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rfc3339_keeps_fraction_and_offset() {
+        assert_eq!(
+            full("2026-11-21T08:00:04.123456+00:00 mx postfix"),
+            ("2026-11-21T08:00:04.123456+00:00".to_string(), 32)
+        );
+        assert_eq!(
+            full("2026-11-21T08:00:04+0100 mx").0,
+            "2026-11-21T08:00:04+01:00"
+        );
+        assert_eq!(
+            full("2026-11-21T08:00:04Z mx").0,
+            "2026-11-21T08:00:04+00:00"
+        );
+        assert_eq!(
+            full("2026-11-21T08:00:04.5-05:30 x").0,
+            "2026-11-21T08:00:04.500-05:30"
+        );
+    }
+
+    #[test]
+    fn exim_time_with_millis_zone_and_pid() {
+        assert_eq!(
+            full("2026-11-21 08:00:04 1tE3xA-000Ab1-Qz <= a@b"),
+            ("2026-11-21T08:00:04".to_string(), 19)
+        );
+        assert_eq!(
+            full("2026-11-21 08:00:04.123 +0100 [4242] 1tE3xA-000Ab1-Qz"),
+            ("2026-11-21T08:00:04.123+01:00".to_string(), 29)
+        );
+        // A space then a digit is not an offset.
+        assert_eq!(full("2026-11-21 08:00:04 +x").1, 19);
+    }
+
+    #[test]
+    fn syslog_time_has_no_year_and_accepts_padded_days() {
+        let (raw, end) = parse_leading(b"Nov  1 08:00:04 mx postfix/smtp[1]:").unwrap();
+        assert_eq!(end, 15);
+        assert_eq!(
+            raw,
+            RawTime::YearLess {
+                month: 11,
+                day: 1,
+                time: NaiveTime::from_hms_opt(8, 0, 4).unwrap()
+            }
+        );
+        assert!(parse_leading(b"Foo 21 08:00:04 x").is_none());
+        assert!(parse_leading(b"Nov 21 8:00:04 x").is_none());
+        assert!(parse_leading(b"Nov 21 25:00:04 x").is_none());
+        assert!(parse_leading(b"").is_none());
+        assert!(parse_leading(b"2026-13-01T00:00:00Z").is_none());
+    }
+
+    fn at(y: i32, m: u32, d: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn modification_time_steps_back_across_new_year() {
+        let rule = YearRule::LastWritten {
+            reference: at(2027, 1, 2),
+        };
+        let t = NaiveTime::from_hms_opt(23, 59, 0).unwrap();
+        assert_eq!(rule.resolve(12, 31, t).unwrap().year(), 2026);
+        assert_eq!(rule.resolve(1, 1, t).unwrap().year(), 2027);
+        // A day of slack: a line one hour after the reference keeps the year.
+        assert_eq!(rule.resolve(1, 2, t).unwrap().year(), 2027);
+    }
+
+    #[test]
+    fn given_year_wraps_after_december() {
+        let rule = YearRule::Given {
+            year: 2025,
+            first_month: 12,
+        };
+        let t = NaiveTime::from_hms_opt(0, 0, 0).unwrap();
+        assert_eq!(rule.resolve(12, 31, t).unwrap().year(), 2025);
+        assert_eq!(rule.resolve(1, 1, t).unwrap().year(), 2026);
+    }
+
+    #[test]
+    fn february_29_finds_a_leap_year() {
+        let rule = YearRule::Given {
+            year: 2027,
+            first_month: 1,
+        };
+        let t = NaiveTime::from_hms_opt(0, 0, 0).unwrap();
+        assert_eq!(rule.resolve(2, 29, t).unwrap().year(), 2024);
+        assert!(rule.resolve(2, 30, t).is_none());
+    }
+
+    #[test]
+    fn ordering_uses_the_instant() {
+        let (a, _) = parse_leading(b"2026-11-21T09:00:00+01:00").unwrap();
+        let (b, _) = parse_leading(b"2026-11-21T08:30:00+00:00").unwrap();
+        let (RawTime::Full(a), RawTime::Full(b)) = (a, b) else {
+            panic!()
+        };
+        assert!(a < b);
+    }
+}
