@@ -1,0 +1,117 @@
+//! The syslog header in front of every Postfix line (and of Exim lines logged through syslog):
+//! `TIME HOST TAG[PID]: MESSAGE`.
+//!
+//! TIME is any form [`crate::time::parse_leading`] reads. HOST may be missing (some container
+//! setups log without it). This module only splits the header; it knows nothing of any MTA.
+
+use crate::time::{RawTime, parse_leading};
+
+/// The parts of a syslog line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SyslogLine<'a> {
+    /// The timestamp as read.
+    pub time: RawTime,
+    /// The host name; empty when the line has none.
+    pub host: &'a str,
+    /// The tag without the pid, e.g. `postfix/submission/smtpd`.
+    pub tag: &'a str,
+    /// The pid in brackets after the tag, if any.
+    pub pid: Option<u32>,
+    /// Everything after `TAG[PID]: `.
+    pub message: &'a str,
+}
+
+/// Splits a syslog line, or returns `None` when it does not have the shape.
+pub fn split(line: &str) -> Option<SyslogLine<'_>> {
+    let (time, mut pos) = parse_leading(line.as_bytes())?;
+    let bytes = line.as_bytes();
+    if bytes.get(pos) != Some(&b' ') {
+        return None;
+    }
+    pos += 1;
+    let rest = &line[pos..];
+    let first_end = rest.find(' ')?;
+    let first = &rest[..first_end];
+    let (host, tag_part) = if looks_like_tag(first) {
+        ("", rest)
+    } else {
+        (first, &rest[first_end + 1..])
+    };
+    let colon = tag_part.find(": ").or_else(|| {
+        // A message can be empty: "tag[1]:" at the end of the line.
+        tag_part.ends_with(':').then(|| tag_part.len() - 1)
+    })?;
+    let tag_and_pid = &tag_part[..colon];
+    if tag_and_pid.is_empty() || tag_and_pid.contains(' ') {
+        return None;
+    }
+    let message = tag_part.get(colon + 2..).unwrap_or("");
+    let (tag, pid) = match tag_and_pid.find('[') {
+        Some(open) if tag_and_pid.ends_with(']') => {
+            let pid = tag_and_pid[open + 1..tag_and_pid.len() - 1].parse().ok();
+            (&tag_and_pid[..open], pid)
+        }
+        _ => (tag_and_pid, None),
+    };
+    Some(SyslogLine {
+        time,
+        host,
+        tag,
+        pid,
+        message,
+    })
+}
+
+fn looks_like_tag(word: &str) -> bool {
+    word.ends_with(':') || word.ends_with("]:")
+}
+
+/// The last path element of a tag: `postfix/relay/smtp` gives `smtp`.
+pub fn service_of(tag: &str) -> &str {
+    match tag.rfind('/') {
+        Some(slash) => &tag[slash + 1..],
+        None => tag,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_host_tag_pid_and_message() {
+        let line = "Nov 21 08:00:04 mx1 postfix/submission/smtpd[2202]: NOQUEUE: reject: x";
+        let s = split(line).unwrap();
+        assert_eq!(s.host, "mx1");
+        assert_eq!(s.tag, "postfix/submission/smtpd");
+        assert_eq!(s.pid, Some(2202));
+        assert_eq!(s.message, "NOQUEUE: reject: x");
+        assert_eq!(service_of(s.tag), "smtpd");
+    }
+
+    #[test]
+    fn accepts_rfc3339_time_and_no_pid() {
+        let line = "2026-11-21T08:00:04.123456+01:00 mail postfix-out/smtp: connect to x";
+        let s = split(line).unwrap();
+        assert_eq!(s.host, "mail");
+        assert_eq!(s.tag, "postfix-out/smtp");
+        assert_eq!(s.pid, None);
+        assert_eq!(s.message, "connect to x");
+    }
+
+    #[test]
+    fn host_may_be_missing() {
+        let s = split("Nov 21 08:00:04 postfix/qmgr[7]: 2B3C4D5E6F: removed").unwrap();
+        assert_eq!(s.host, "");
+        assert_eq!(s.tag, "postfix/qmgr");
+        assert_eq!(s.message, "2B3C4D5E6F: removed");
+    }
+
+    #[test]
+    fn rejects_other_shapes() {
+        assert!(split("to=<bob@example.org> (in reply to RCPT TO command))").is_none());
+        assert!(split("Nov 21 08:00:04 mx1 no colon here").is_none());
+        assert!(split("Nov 21 08:00:04").is_none());
+        assert!(split("").is_none());
+    }
+}
