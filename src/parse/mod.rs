@@ -1,0 +1,97 @@
+//! Turning one log line into what it tells: an SMTP outcome, a line of the MTA without one, a
+//! line of another program, or a line of a known MTA that could not be read.
+//!
+//! Parsers are pure functions over one line: they do no I/O, print nothing and keep no state,
+//! so that chunks of a file can be parsed on any thread in any order.
+
+pub mod exim;
+pub mod postfix;
+pub mod reply;
+pub mod syslog;
+
+use crate::event::{Event, LogFormat};
+use crate::time::YearRule;
+
+/// What one line turned out to be. Every line read lands in exactly one of these, which is
+/// what lets the report's footer account for every line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Parsed<'a> {
+    /// An SMTP outcome.
+    Event(Event<'a>),
+    /// A line of the MTA that reports no outcome (connections, queue bookkeeping, TLS, ...).
+    NoOutcome,
+    /// A line written by another program (dovecot, opendkim, amavis, ...).
+    Foreign,
+    /// A line of a known MTA, or a line of no known shape, that looks like it may carry an
+    /// outcome but could not be read. `--unmatched` lists them.
+    Unmatched,
+}
+
+/// Which parser reads a source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// Syslog or journald lines; each line goes to the parser its program tag names, so a
+    /// syslog file holding both Postfix and Exim lines is read whole.
+    Syslog,
+    /// Exim's own mainlog or rejectlog, without a syslog header.
+    EximMainlog,
+}
+
+/// What every line of one source shares.
+#[derive(Clone, Copy, Debug)]
+pub struct LineContext {
+    /// How year-less timestamps get their year.
+    pub years: YearRule,
+    /// The parser the source was given.
+    pub format: SourceFormat,
+}
+
+/// Parses one line (without its line ending).
+pub fn parse_line<'a>(line: &'a str, ctx: &LineContext) -> Parsed<'a> {
+    match ctx.format {
+        SourceFormat::EximMainlog => exim::parse_mainlog(line, &ctx.years),
+        SourceFormat::Syslog => match syslog::split(line) {
+            Some(header) => match program_of(header.tag) {
+                Some(LogFormat::Postfix) => postfix::parse(&header, &ctx.years),
+                Some(LogFormat::Exim) => exim::parse_syslog(&header, &ctx.years),
+                None => Parsed::Foreign,
+            },
+            // A piece of a line that syslog split, or junk: never dropped silently.
+            None if line.trim().is_empty() => Parsed::NoOutcome,
+            None => Parsed::Unmatched,
+        },
+    }
+}
+
+/// Which MTA a syslog tag belongs to: `postfix`, `postfix-out`, `postfix/submission/smtpd`
+/// and `postfix-in/postscreen` are Postfix; `exim`, `exim4` and `exim4/...` are Exim.
+pub fn program_of(tag: &str) -> Option<LogFormat> {
+    let first = tag.split('/').next().unwrap_or(tag);
+    if first.starts_with("postfix") || first.starts_with("postsuper") || first == "postqueue" {
+        Some(LogFormat::Postfix)
+    } else if first == "exim" || first == "exim4" || first.starts_with("exim-") {
+        Some(LogFormat::Exim)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_name_their_mta() {
+        assert_eq!(program_of("postfix/smtp"), Some(LogFormat::Postfix));
+        assert_eq!(program_of("postfix-out/smtp"), Some(LogFormat::Postfix));
+        assert_eq!(
+            program_of("postfix/submission/smtpd"),
+            Some(LogFormat::Postfix)
+        );
+        assert_eq!(program_of("exim4"), Some(LogFormat::Exim));
+        assert_eq!(program_of("exim"), Some(LogFormat::Exim));
+        assert_eq!(program_of("dovecot"), None);
+        assert_eq!(program_of("opendkim"), None);
+        assert_eq!(program_of("postgrey"), None);
+    }
+}

@@ -1,0 +1,366 @@
+//! Postfix lines after their syslog header: delivery status lines (`status=sent|deferred|
+//! bounced|expired`), standalone per-host refusals, smtpd and postscreen rejects, and cleanup
+//! header, body and milter rejects.
+//!
+//! Everything else Postfix writes (connections, queue bookkeeping, TLS, warnings) is a line
+//! without an outcome, unless it looks as if it carries a reply that no rule here read, in which
+//! case it is reported as unmatched so that a gap in this parser never hides an outcome.
+
+use std::borrow::Cow;
+
+use super::Parsed;
+use super::reply::{
+    HostAddr, read_host_addr, read_reply, split_in_reply_to, stage_of_command, stage_of_while,
+};
+use super::syslog::SyslogLine;
+use crate::codes::{Action, Class, Direction, EnhancedCode};
+use crate::event::{Event, LogFormat};
+use crate::time::YearRule;
+
+/// Parses the message of a line whose tag names Postfix.
+pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
+    let (queue_id, body) = split_queue_id(header.message);
+    let event = if body.contains("status=") {
+        delivery_status(body)
+    } else if let Some((action, rest)) = reject_action(body) {
+        match action {
+            Some(action) => reject(action, rest),
+            None => return Parsed::NoOutcome,
+        }
+    } else {
+        per_host_failure(body)
+    };
+    match event {
+        Some(Some(mut event)) => {
+            event.timestamp = years.complete(header.time);
+            event.host = header.host;
+            event.program = header.tag;
+            event.pid = header.pid;
+            event.queue_id = queue_id;
+            Parsed::Event(event)
+        }
+        Some(None) => Parsed::NoOutcome,
+        None if looks_like_outcome(body) => Parsed::Unmatched,
+        None => Parsed::NoOutcome,
+    }
+}
+
+/// Splits `2B3C4D5E6F: rest` or `NOQUEUE: rest`; lines without a queue id give an empty one.
+fn split_queue_id(message: &str) -> (&str, &str) {
+    let Some(colon) = message.find(": ") else {
+        return ("", message);
+    };
+    let candidate = &message[..colon];
+    if candidate == "NOQUEUE" || is_queue_id(candidate) {
+        (candidate, &message[colon + 2..])
+    } else {
+        ("", message)
+    }
+}
+
+/// Short ids are upper-case hex; long ids (`enable_long_queue_ids`) are mixed-case letters and
+/// digits. Requiring a digit keeps words such as `warning` or `statistics` out.
+fn is_queue_id(text: &str) -> bool {
+    (5..=20).contains(&text.len())
+        && text.bytes().all(|b| b.is_ascii_alphanumeric())
+        && text.bytes().any(|b| b.is_ascii_digit())
+        && (text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+            || text.bytes().any(|b| b.is_ascii_alphabetic()))
+}
+
+/// `Some(Some(event))` for an outcome, `Some(None)` for a line of a known shape that carries
+/// none, `None` for a line this rule could not read.
+type RuleResult<'a> = Option<Option<Event<'a>>>;
+
+/// `to=<bob@example.org>, relay=..., dsn=4.2.0, status=deferred (...)` from smtp, lmtp,
+/// local, virtual, pipe and error, and qmgr's `from=<...>, status=expired, returned to sender`.
+fn delivery_status(body: &str) -> RuleResult<'_> {
+    let status_at = if body.starts_with("status=") {
+        0
+    } else {
+        body.find(", status=")? + 2
+    };
+    let fields = &body[..status_at];
+    let after = &body[status_at + "status=".len()..];
+    let word_len = after
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    let action = match &after[..word_len] {
+        "sent" => Action::Sent,
+        "deferred" | "SOFTBOUNCE" => Action::Deferred,
+        "bounced" => Action::Bounced,
+        "expired" => Action::Expired,
+        // Address verification probes: answers to our own questions, not deliveries.
+        "deliverable" | "undeliverable" => return Some(None),
+        _ => return None,
+    };
+    let detail = after[word_len..].trim_start_matches([',', ' ']);
+    let detail = match detail.strip_prefix('(') {
+        Some(inner) => inner.strip_suffix(')').unwrap_or(inner),
+        None => detail,
+    };
+
+    let mut event = Event::new(LogFormat::Postfix, Direction::Outbound, action);
+    for field in fields.split(", ") {
+        let Some((key, value)) = field.split_once('=') else {
+            continue;
+        };
+        match key {
+            "to" => event.recipient = unbracket(value),
+            "from" => event.sender = unbracket(value),
+            "relay" => match read_host_addr(value) {
+                Some(HostAddr { name, addr, .. }) => {
+                    event.remote_host = name;
+                    event.remote_ip = addr;
+                }
+                None if value == "none" => {}
+                None => event.remote_host = value,
+            },
+            "dsn" => event.dsn = value.parse::<EnhancedCode>().ok(),
+            _ => {}
+        }
+    }
+    read_detail(&mut event, detail);
+    if action == Action::Sent && event.reply_code.is_some() && event.stage.is_none() {
+        // `(250 2.0.0 Ok: queued as ...)` is the answer to the end of the message.
+        event.stage = Some("END-OF-DATA");
+    }
+    event.settle_class();
+    Some(Some(event))
+}
+
+/// Reads the explanation Postfix puts in parentheses after `status=`, or after a queue id on a
+/// per-host line: `host X[ip] said: ...`, `host X[ip] refused to talk to me: ...`,
+/// `connect to X[ip]:25: ...`, `lost connection with X[ip] while ...`, a bare reply such as
+/// `250 2.0.0 Ok`, or local text such as `delivered to mailbox`.
+fn read_detail<'a>(event: &mut Event<'a>, detail: &'a str) {
+    let inner = detail
+        .strip_prefix("delivery temporarily suspended: ")
+        .unwrap_or(detail);
+    if let Some(after_host) = inner.strip_prefix("host ")
+        && let Some(host) = read_host_addr(after_host)
+    {
+        let rest = &after_host[host.len..];
+        let reply = if let Some(reply) = rest.strip_prefix(" said: ") {
+            Some((reply, None))
+        } else {
+            rest.strip_prefix(" refused to talk to me: ")
+                .map(|reply| (reply, Some("CONNECT")))
+        };
+        if let Some((reply, stage)) = reply {
+            set_remote(event, host);
+            let (reply, in_reply_to) = split_in_reply_to(reply);
+            event.stage = stage.or(in_reply_to);
+            set_reply(event, reply);
+            return;
+        }
+    }
+    if inner
+        .as_bytes()
+        .first()
+        .is_some_and(|b| (b'2'..=b'5').contains(b))
+    {
+        let (reply, stage) = split_in_reply_to(inner);
+        let parsed = read_reply(reply);
+        if parsed.code.is_some() {
+            event.stage = stage;
+            set_reply(event, reply);
+            return;
+        }
+    }
+    for lead in ["connect to ", "lost connection with ", "conversation with "] {
+        if let Some(after) = inner.strip_prefix(lead)
+            && let Some(host) = read_host_addr(after)
+        {
+            set_remote(event, host);
+            event.stage = if lead == "connect to " {
+                Some("CONNECT")
+            } else {
+                stage_of_while(inner)
+            };
+            break;
+        }
+    }
+    event.text = Cow::Borrowed(detail);
+}
+
+fn set_remote<'a>(event: &mut Event<'a>, host: HostAddr<'a>) {
+    event.remote_host = host.name;
+    event.remote_ip = host.addr;
+}
+
+fn set_reply<'a>(event: &mut Event<'a>, reply: &'a str) {
+    let reply = read_reply(reply);
+    event.reply_code = reply.code;
+    event.enhanced_code = reply.enhanced;
+    event.text = reply.text;
+}
+
+/// Recognises the action that starts a reject line. `Some(None)` for actions that only hold,
+/// discard, filter or annotate a message: they carry no SMTP reply.
+fn reject_action(body: &str) -> Option<(Option<Action>, &str)> {
+    let colon = body.find(": ")?;
+    let action = match &body[..colon] {
+        "reject" | "milter-reject" => Some(Action::Rejected),
+        "reject_warning" => Some(Action::RejectWarning),
+        "hold" | "discard" | "filter" | "redirect" | "warning" | "warn" | "info" | "prepend"
+        | "replace" | "milter-hold" | "milter-discard" | "bcc" | "strip" => None,
+        _ => return None,
+    };
+    Some((action, &body[colon + 2..]))
+}
+
+/// smtpd and postscreen rejects (`RCPT from client[ip]: 554 5.7.1 ...; from=<...> to=<...>`),
+/// and cleanup content rejects (`header Subject: ... from client[ip]; from=<...> ...: 5.7.1 ...`).
+fn reject(action: Action, rest: &str) -> RuleResult<'_> {
+    let mut event = Event::new(LogFormat::Postfix, Direction::Inbound, action);
+    let what_len = rest.find(' ').unwrap_or(rest.len());
+    let what = &rest[..what_len];
+    if matches!(what, "header" | "body" | "mime-header" | "nested-header") {
+        // The envelope comes before the reply here, and the reply is all that follows it.
+        let envelope_at = rest.rfind("; from=<")?;
+        let tail = &rest[envelope_at..];
+        let reply_at = reply_after_envelope(tail)?;
+        read_envelope(&mut event, &tail[..reply_at]);
+        if let Some(from_at) = rest[..envelope_at].rfind(" from ") {
+            let client = &rest[from_at + 6..envelope_at];
+            match read_host_addr(client) {
+                Some(host) => set_remote(&mut event, host),
+                None => event.remote_host = client,
+            }
+        }
+        event.stage = Some("END-OF-DATA");
+        set_reply(&mut event, &tail[reply_at + 2..]);
+    } else {
+        let client_text = rest[what_len..].strip_prefix(" from ")?;
+        let host = read_host_addr(client_text)?;
+        let after_client = client_text[host.len..].strip_prefix(": ")?;
+        set_remote(&mut event, host);
+        event.stage = stage_of_command(what);
+        let reply_end = after_client
+            .rfind("; from=<")
+            .or_else(|| after_client.rfind("; to=<"))
+            .or_else(|| after_client.rfind("; proto="))
+            .unwrap_or(after_client.len());
+        read_envelope(&mut event, &after_client[reply_end..]);
+        set_reply(&mut event, &after_client[..reply_end]);
+    }
+    event.settle_class();
+    if event.reply_code.is_none()
+        && event.enhanced_code.is_none()
+        && is_transient_refusal(&event.text)
+    {
+        // postscreen logs its 421 answers to overload without the code.
+        event.class = Class::Transient;
+        event.permanence = event.class.permanence();
+    }
+    Some(Some(event))
+}
+
+fn is_transient_refusal(text: &str) -> bool {
+    text.starts_with("too many connections")
+        || text.starts_with("all server ports busy")
+        || text.contains("try again later")
+}
+
+/// Finds the `: ` that ends the envelope of a cleanup reject and starts its reply.
+fn reply_after_envelope(tail: &str) -> Option<usize> {
+    let search_from = tail
+        .rfind("helo=<")
+        .or_else(|| tail.rfind("to=<"))
+        .unwrap_or(0);
+    let close = search_from + tail[search_from..].find(">: ")?;
+    Some(close + 1)
+}
+
+/// Reads `from=<...>` and `to=<...>` out of an envelope list, space-separated (smtpd, cleanup)
+/// or comma-separated (postscreen).
+fn read_envelope<'a>(event: &mut Event<'a>, envelope: &'a str) {
+    if let Some(sender) = bracketed_after(envelope, "from=<") {
+        event.sender = sender;
+    }
+    if let Some(recipient) = bracketed_after(envelope, "to=<") {
+        event.recipient = recipient;
+    }
+}
+
+fn bracketed_after<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    let mut search_from = 0;
+    while let Some(found) = text[search_from..].find(key) {
+        let start = search_from + found;
+        // `to=<` must not be read out of `orig_to=<` or the tail of `from=<`.
+        let at_boundary = start == 0 || matches!(text.as_bytes()[start - 1], b' ' | b',' | b';');
+        if at_boundary {
+            let value = &text[start + key.len()..];
+            let end = value.find('>')?;
+            return Some(&value[..end]);
+        }
+        search_from = start + key.len();
+    }
+    None
+}
+
+fn unbracket(value: &str) -> &str {
+    value
+        .strip_prefix('<')
+        .and_then(|v| v.strip_suffix('>'))
+        .unwrap_or(value)
+}
+
+/// Standalone lines about one host of several tried: `host X[ip] refused to talk to me: ...`,
+/// `host X[ip] said: ...`, `connect to X[ip]:25: ...`, `lost connection with X[ip] while ...`,
+/// `conversation with X[ip] timed out while ...`. Each is a refusal by one host, not the fate of
+/// a recipient, which the status line that follows gives.
+fn per_host_failure(body: &str) -> RuleResult<'_> {
+    let is_per_host = (body.starts_with("host ")
+        && (body.contains(" refused to talk to me: ") || body.contains(" said: ")))
+        || body.starts_with("connect to ")
+        || body.starts_with("lost connection with ")
+        || body.starts_with("conversation with ");
+    if !is_per_host {
+        return None;
+    }
+    let mut event = Event::new(LogFormat::Postfix, Direction::Outbound, Action::Refused);
+    read_detail(&mut event, body);
+    if event.remote_ip.is_empty() && event.remote_host.is_empty() {
+        return None;
+    }
+    event.settle_class();
+    Some(Some(event))
+}
+
+/// Whether a line nobody read still looks as if it reports an outcome: a status, a reply
+/// quoted from a server, a reject, or a reply code followed by an enhanced code.
+fn looks_like_outcome(body: &str) -> bool {
+    if body.starts_with("warning: ")
+        || body.starts_with("statistics: ")
+        || body.starts_with("fatal: ")
+        || body.starts_with("panic: ")
+    {
+        return false;
+    }
+    if body.contains("status=")
+        || body.contains(" said: ")
+        || body.contains("reject: ")
+        || body.contains("refused to talk to me")
+    {
+        return true;
+    }
+    let bytes = body.as_bytes();
+    bytes.windows(7).enumerate().any(|(at, w)| {
+        (at == 0 || bytes[at - 1] == b' ')
+            && (b'2'..=b'5').contains(&w[0])
+            && w[1].is_ascii_digit()
+            && w[2].is_ascii_digit()
+            && (w[3] == b' ' || w[3] == b'-')
+            && w[4] == w[0]
+            && w[5] == b'.'
+            && w[6].is_ascii_digit()
+    })
+}
+
+#[cfg(test)]
+mod tests;

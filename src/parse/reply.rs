@@ -1,0 +1,337 @@
+//! Reading an SMTP reply as MTAs log it: the reply code and enhanced status code at its head,
+//! the continuation prefixes of a folded multi-line reply, and the SMTP step it answered.
+//!
+//! Shared by the Postfix and Exim parsers; it knows no log format of its own.
+
+use std::borrow::Cow;
+
+use crate::codes::{EnhancedCode, parse_reply_code_prefix};
+
+/// A reply split into its codes and its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply<'a> {
+    /// The three-digit code of the first segment.
+    pub code: Option<u16>,
+    /// The enhanced status code right after it (or alone, as in Postfix cleanup rejects).
+    pub enhanced: Option<EnhancedCode>,
+    /// The text after the codes, with the continuation prefixes of later segments removed.
+    pub text: Cow<'a, str>,
+}
+
+/// Splits a reply such as `550-5.1.1 The account ... 550-5.1.1 more ... 550 5.1.1 end`,
+/// `421 Service not available`, `5.7.1 Spam rejected` or plain text with no code.
+pub fn read_reply(reply: &str) -> Reply<'_> {
+    let reply = reply.trim_start();
+    let bytes = reply.as_bytes();
+    let code = parse_reply_code_prefix(bytes);
+    let mut pos = 0;
+    let mut folded = false;
+    if code.is_some() {
+        folded = bytes.get(3) == Some(&b'-');
+        pos = (3 + 1).min(reply.len());
+    }
+    // qmail and a few others write the enhanced code as `#5.1.1`.
+    let enhanced_at = if bytes.get(pos) == Some(&b'#') {
+        pos + 1
+    } else {
+        pos
+    };
+    let enhanced = match EnhancedCode::parse_prefix(&bytes[enhanced_at..]) {
+        Some((enhanced, len)) => {
+            pos = enhanced_at + len;
+            Some(enhanced)
+        }
+        None => None,
+    };
+    let text = reply[pos..].trim_start_matches([' ', '\t']);
+    let text = match code {
+        Some(code) if folded => strip_continuations(text, code, enhanced),
+        _ => Cow::Borrowed(text),
+    };
+    Reply {
+        code,
+        enhanced,
+        text,
+    }
+}
+
+/// Removes ` 550-5.1.1 ` and the final ` 550 5.1.1 ` that a folded reply repeats before each of
+/// its later lines. Only the first segment's exact code (and enhanced code) is removed, so
+/// numbers that are part of the text stay.
+fn strip_continuations(text: &str, code: u16, enhanced: Option<EnhancedCode>) -> Cow<'_, str> {
+    let code_text = code.to_string();
+    let enhanced_text = enhanced.map(|e| e.to_string());
+    let mut out = String::new();
+    let mut copied_to = 0;
+    let mut search_from = 0;
+    while let Some(found) = text[search_from..].find(code_text.as_str()) {
+        let start = search_from + found;
+        search_from = start + 3;
+        if start == 0 || text.as_bytes()[start - 1] != b' ' {
+            continue;
+        }
+        let after = &text[start + 3..];
+        let Some(separator) = after.as_bytes().first() else {
+            break;
+        };
+        if *separator != b'-' && *separator != b' ' {
+            continue;
+        }
+        let mut prefix_len = 4;
+        if let Some(enhanced_text) = &enhanced_text {
+            let rest = &after[1..];
+            if !rest.starts_with(enhanced_text.as_str())
+                || !matches!(rest.as_bytes().get(enhanced_text.len()), None | Some(b' '))
+            {
+                continue;
+            }
+            prefix_len += enhanced_text.len() + 1;
+        }
+        let mut end = (start + prefix_len).min(text.len());
+        while text.as_bytes().get(end) == Some(&b' ') {
+            end += 1;
+        }
+        // Keep one space between the joined lines.
+        out.push_str(&text[copied_to..start]);
+        copied_to = end;
+        if !out.ends_with(' ') {
+            out.push(' ');
+        }
+        search_from = end;
+    }
+    if copied_to == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied_to..]);
+    Cow::Owned(out)
+}
+
+/// Splits `TEXT (in reply to RCPT TO command)` into the text and the stage it names.
+pub fn split_in_reply_to(text: &str) -> (&str, Option<&'static str>) {
+    const OPEN: &str = " (in reply to ";
+    if let Some(open) = text.rfind(OPEN) {
+        let inner = &text[open + OPEN.len()..];
+        if let Some(command) = inner.strip_suffix(" command)") {
+            return (&text[..open], stage_of_command(command));
+        }
+    }
+    (text, None)
+}
+
+/// The stage named by an SMTP command as logs write it: `RCPT TO`, `MAIL FROM`, `end of DATA`,
+/// `EHLO`, `RCPT`, `END-OF-MESSAGE`, ...
+pub fn stage_of_command(command: &str) -> Option<&'static str> {
+    let command = command.trim();
+    let first = command.split([' ', ':']).next().unwrap_or("");
+    let stage = match first.to_ascii_uppercase().as_str() {
+        "CONNECT" | "GREETING" => "CONNECT",
+        "EHLO" | "HELO" | "LHLO" => "HELO",
+        "STARTTLS" => "STARTTLS",
+        "AUTH" => "AUTH",
+        "MAIL" => "MAIL",
+        "RCPT" => "RCPT",
+        "DATA" | "BDAT" => "DATA",
+        "END-OF-MESSAGE" | "END-OF-DATA" => "END-OF-DATA",
+        "END" if command.to_ascii_uppercase().contains("DATA") => "END-OF-DATA",
+        "VRFY" => "VRFY",
+        "ETRN" => "ETRN",
+        "QUIT" => "QUIT",
+        "RSET" => "RSET",
+        "XCLIENT" => "XCLIENT",
+        "XFORWARD" => "XFORWARD",
+        "UNKNOWN" => "UNKNOWN",
+        _ => {
+            if command.eq_ignore_ascii_case("initial server greeting")
+                || command.eq_ignore_ascii_case("initial connection")
+            {
+                "CONNECT"
+            } else if command.eq_ignore_ascii_case("message body")
+                || command.eq_ignore_ascii_case("end of data")
+            {
+                "END-OF-DATA"
+            } else {
+                return None;
+            }
+        }
+    };
+    Some(stage)
+}
+
+/// The stage named by Postfix's `... while receiving the initial server greeting`,
+/// `... while sending RCPT TO`, `... while performing the EHLO handshake` and the like.
+pub fn stage_of_while(text: &str) -> Option<&'static str> {
+    let at = text.rfind(" while ")?;
+    let what = text[at + 7..].trim_end_matches(')');
+    let what = what.split(" -- ").next().unwrap_or(what);
+    if what.contains("greeting") {
+        return Some("CONNECT");
+    }
+    if what.contains("TLS") {
+        return Some("STARTTLS");
+    }
+    if what.contains("EHLO") || what.contains("HELO") || what.contains("LHLO") {
+        return Some("HELO");
+    }
+    if what.contains("end of data") || what.contains("message body") {
+        return Some("END-OF-DATA");
+    }
+    let command = what
+        .strip_prefix("sending ")
+        .or_else(|| what.strip_prefix("receiving "))
+        .or_else(|| what.strip_prefix("performing the "))
+        .unwrap_or(what);
+    stage_of_command(command)
+}
+
+/// A host as logs write it: `mx.example.org[203.0.113.10]:25`, `[2001:db8::1]:25`,
+/// `mx1.example.com[private/dovecot-lmtp]`, `unknown[198.51.100.7]`, or a bare name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostAddr<'a> {
+    /// The name before the brackets (may be empty or `unknown`).
+    pub name: &'a str,
+    /// What is in the brackets: an IP address or a unix socket path.
+    pub addr: &'a str,
+    /// How many bytes of the input the host took, port included.
+    pub len: usize,
+}
+
+/// Reads `name[addr]` or `name[addr]:port` at the start of `text`. The address is what lies
+/// between the first `[` and the `]` that follows it, so IPv6 colons never confuse it.
+pub fn read_host_addr(text: &str) -> Option<HostAddr<'_>> {
+    let open = text.find('[')?;
+    let name = &text[..open];
+    if name.contains([' ', ',', ';']) {
+        return None;
+    }
+    let close = open + text[open..].find(']')?;
+    let addr = &text[open + 1..close];
+    let mut len = close + 1;
+    let rest = text[len..].as_bytes();
+    if rest.first() == Some(&b':') {
+        let digits = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits > 0 {
+            len += 1 + digits;
+        }
+    }
+    Some(HostAddr { name, addr, len })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(text: &str) -> Option<EnhancedCode> {
+        text.parse().ok()
+    }
+
+    #[test]
+    fn folded_gmail_reply_keeps_first_codes_and_drops_repeats() {
+        let reply = read_reply(
+            "550-5.1.1 The email account that you tried to reach does not exist. Please try \
+             550-5.1.1 double-checking the recipient's email address for typos or 550-5.1.1 \
+             unnecessary spaces. 550 5.1.1  https://support.google.com/mail/?p=NoSuchUser \
+             x1si123 - gsmtp",
+        );
+        assert_eq!(reply.code, Some(550));
+        assert_eq!(reply.enhanced, e("5.1.1"));
+        assert_eq!(
+            reply.text,
+            "The email account that you tried to reach does not exist. Please try \
+             double-checking the recipient's email address for typos or unnecessary spaces. \
+             https://support.google.com/mail/?p=NoSuchUser x1si123 - gsmtp"
+        );
+    }
+
+    #[test]
+    fn folded_reply_without_enhanced_code() {
+        let reply = read_reply("554-mx.example.net 554-Your host is listed 554 See the site");
+        assert_eq!(reply.code, Some(554));
+        assert_eq!(reply.enhanced, None);
+        assert_eq!(
+            reply.text,
+            "mx.example.net Your host is listed See the site"
+        );
+    }
+
+    #[test]
+    fn single_line_reply_is_borrowed_and_keeps_numbers_in_text() {
+        let reply = read_reply("452 4.2.2 Mailbox full, 452 messages waiting");
+        assert_eq!(reply.code, Some(452));
+        assert_eq!(reply.enhanced, e("4.2.2"));
+        assert!(matches!(reply.text, Cow::Borrowed(_)));
+        assert_eq!(reply.text, "Mailbox full, 452 messages waiting");
+    }
+
+    #[test]
+    fn enhanced_code_alone_or_with_hash() {
+        let reply = read_reply("5.7.1 Spam subject rejected");
+        assert_eq!((reply.code, reply.enhanced), (None, e("5.7.1")));
+        let reply = read_reply("553 #5.1.8 Domain of sender does not exist");
+        assert_eq!((reply.code, reply.enhanced), (Some(553), e("5.1.8")));
+        assert_eq!(reply.text, "Domain of sender does not exist");
+        let reply = read_reply("Connection timed out");
+        assert_eq!((reply.code, reply.enhanced), (None, None));
+    }
+
+    #[test]
+    fn stage_from_in_reply_to() {
+        let (text, stage) = split_in_reply_to("550 5.1.1 nope (in reply to RCPT TO command)");
+        assert_eq!((text, stage), ("550 5.1.1 nope", Some("RCPT")));
+        assert_eq!(
+            split_in_reply_to("x (in reply to end of DATA command)").1,
+            Some("END-OF-DATA")
+        );
+        assert_eq!(
+            split_in_reply_to("x (in reply to MAIL FROM command)").1,
+            Some("MAIL")
+        );
+        assert_eq!(
+            split_in_reply_to("x (in reply to EHLO command)").1,
+            Some("HELO")
+        );
+        assert_eq!(split_in_reply_to("no stage here").1, None);
+    }
+
+    #[test]
+    fn stage_from_while_clauses() {
+        let s = |t| stage_of_while(t);
+        assert_eq!(
+            s("lost connection with x[1.2.3.4] while receiving the initial server greeting"),
+            Some("CONNECT")
+        );
+        assert_eq!(
+            s("conversation with x timed out while sending RCPT TO"),
+            Some("RCPT")
+        );
+        assert_eq!(
+            s(
+                "lost connection with x while sending end of data -- message may be sent more than once"
+            ),
+            Some("END-OF-DATA")
+        );
+        assert_eq!(
+            s("timed out while performing the EHLO handshake"),
+            Some("HELO")
+        );
+        assert_eq!(s("Connection timed out"), None);
+    }
+
+    #[test]
+    fn host_addresses_of_every_shape() {
+        let h = read_host_addr("mx.example.org[203.0.113.10]:25, delay=1").unwrap();
+        assert_eq!(
+            (h.name, h.addr, h.len),
+            ("mx.example.org", "203.0.113.10", 31)
+        );
+        let h = read_host_addr("aspmx.l.google.com[2607:f8b0:4004:c1b::1a]:25").unwrap();
+        assert_eq!(h.addr, "2607:f8b0:4004:c1b::1a");
+        let h = read_host_addr("mx1.example.com[private/dovecot-lmtp], delay").unwrap();
+        assert_eq!(
+            (h.name, h.addr),
+            ("mx1.example.com", "private/dovecot-lmtp")
+        );
+        let h = read_host_addr("[198.51.100.23]:51234: 550").unwrap();
+        assert_eq!((h.name, h.addr, h.len), ("", "198.51.100.23", 21));
+        assert!(read_host_addr("none, delay=3").is_none());
+    }
+}
