@@ -206,7 +206,7 @@ pub fn read_host_addr(text: &str) -> Option<HostAddr<'_>> {
     let close = open + text[open..].find(']')?;
     let addr = &text[open + 1..close];
     let mut len = close + 1;
-    let rest = text[len..].as_bytes();
+    let rest = &text.as_bytes()[len..];
     if rest.first() == Some(&b':') {
         let digits = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
         if digits > 0 {
