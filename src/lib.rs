@@ -6,5 +6,6 @@
 
 pub mod codes;
 pub mod event;
+pub mod input;
 pub mod parse;
 pub mod time;

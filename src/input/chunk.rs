@@ -1,0 +1,320 @@
+//! Cutting a byte stream into chunks of whole lines, each knowing the number of its first line,
+//! so that chunks can be parsed on any thread and the results put back in order.
+//!
+//! Line endings are handled here: `\n` and `\r\n`, and a last line without an ending. A line
+//! longer than [`MAX_LINE_LEN`] is never held in memory: it is reported as over-long, with its
+//! number and length, and skipped.
+
+use std::collections::VecDeque;
+use std::io::{self, Read};
+
+/// Bytes per chunk unless the caller asks otherwise: large enough that handing a chunk to
+/// another thread costs little beside parsing it, small enough to keep every core busy.
+pub const DEFAULT_CHUNK_SIZE: usize = 1 << 20;
+
+/// The longest line that is parsed. Mail log lines are at most a few kilobytes (syslog daemons
+/// cut them near 8 KiB); anything far longer is not a log line.
+pub const MAX_LINE_LEN: usize = 64 * 1024;
+
+/// What the reader hands out, in input order.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Piece {
+    /// One or more whole lines.
+    Lines(LineChunk),
+    /// A line too long to parse, skipped.
+    OverLong {
+        /// Its line number (1-based).
+        line: u64,
+        /// Its length in bytes, line ending included.
+        bytes: u64,
+    },
+}
+
+/// Whole lines, each ending in `\n` except perhaps the last line of the input.
+#[derive(Debug, PartialEq, Eq)]
+pub struct LineChunk {
+    /// The number of the first line (1-based).
+    pub first_line: u64,
+    /// The bytes of the lines.
+    pub data: Vec<u8>,
+}
+
+impl LineChunk {
+    /// Each line with its number, without its line ending.
+    pub fn lines(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        let data = self.data.strip_suffix(b"\n").unwrap_or(&self.data);
+        let first_line = self.first_line;
+        data.split(|b| *b == b'\n')
+            .enumerate()
+            .map(move |(index, line)| {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                (first_line + index as u64, line)
+            })
+            .filter(move |_| !self.data.is_empty())
+    }
+}
+
+/// Reads a stream and yields its lines in chunks.
+pub struct ChunkReader<R> {
+    reader: R,
+    chunk_size: usize,
+    buf: Vec<u8>,
+    next_line: u64,
+    eof: bool,
+    skipping: Option<(u64, u64)>,
+    ready: VecDeque<io::Result<Piece>>,
+}
+
+impl<R: Read> ChunkReader<R> {
+    /// A reader handing out chunks of about `chunk_size` bytes.
+    pub fn new(reader: R, chunk_size: usize) -> Self {
+        ChunkReader {
+            reader,
+            chunk_size: chunk_size.max(1),
+            buf: Vec::new(),
+            next_line: 1,
+            eof: false,
+            skipping: None,
+            ready: VecDeque::new(),
+        }
+    }
+
+    /// The number of lines handed out so far, over-long ones included.
+    pub fn lines_so_far(&self) -> u64 {
+        self.next_line - 1
+    }
+
+    /// Reads about a chunk's worth of new bytes, or up to the end of the input. Every call
+    /// reads something new, so a partial line left in the buffer always makes progress.
+    fn fill(&mut self) -> io::Result<()> {
+        let target = self.buf.len() + self.chunk_size;
+        let mut filled = self.buf.len();
+        self.buf.resize(target, 0);
+        let result = loop {
+            if filled >= target {
+                break Ok(());
+            }
+            match self.reader.read(&mut self.buf[filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break Ok(());
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
+            }
+        };
+        self.buf.truncate(filled);
+        result
+    }
+
+    /// Turns the complete lines at the front of the buffer into pieces.
+    fn cut(&mut self) {
+        if let Some((line, bytes)) = self.skipping {
+            match memchr::memchr(b'\n', &self.buf) {
+                Some(end) => {
+                    self.ready.push_back(Ok(Piece::OverLong {
+                        line,
+                        bytes: bytes + end as u64 + 1,
+                    }));
+                    self.buf.drain(..=end);
+                    self.skipping = None;
+                }
+                None => {
+                    self.skipping = Some((line, bytes + self.buf.len() as u64));
+                    self.buf.clear();
+                    return;
+                }
+            }
+        }
+        let complete = match memchr::memrchr(b'\n', &self.buf) {
+            Some(last) => last + 1,
+            None if self.eof => self.buf.len(),
+            None => 0,
+        };
+        let mut chunk_start = 0;
+        let mut line_start = 0;
+        let mut lines_in_chunk = 0u64;
+        let first_line = self.next_line;
+        let mut ends = memchr::memchr_iter(b'\n', &self.buf[..complete])
+            .map(|end| end + 1)
+            .collect::<Vec<_>>();
+        if complete > 0 && ends.last() != Some(&complete) {
+            ends.push(complete);
+        }
+        let mut line_number = first_line;
+        let mut chunk_first_line = first_line;
+        for end in ends {
+            if end - line_start > MAX_LINE_LEN {
+                if line_start > chunk_start {
+                    self.ready.push_back(Ok(Piece::Lines(LineChunk {
+                        first_line: chunk_first_line,
+                        data: self.buf[chunk_start..line_start].to_vec(),
+                    })));
+                }
+                self.ready.push_back(Ok(Piece::OverLong {
+                    line: line_number,
+                    bytes: (end - line_start) as u64,
+                }));
+                chunk_start = end;
+                chunk_first_line = line_number + 1;
+                lines_in_chunk = 0;
+            } else {
+                lines_in_chunk += 1;
+            }
+            line_start = end;
+            line_number += 1;
+        }
+        if lines_in_chunk > 0 {
+            self.ready.push_back(Ok(Piece::Lines(LineChunk {
+                first_line: chunk_first_line,
+                data: self.buf[chunk_start..complete].to_vec(),
+            })));
+        }
+        self.next_line = line_number;
+        self.buf.drain(..complete);
+        if self.buf.len() > MAX_LINE_LEN {
+            // The line under way is already too long: stop holding it.
+            self.skipping = Some((self.next_line, self.buf.len() as u64));
+            self.next_line += 1;
+            self.buf.clear();
+        }
+    }
+}
+
+impl<R: Read> Iterator for ChunkReader<R> {
+    type Item = io::Result<Piece>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(piece) = self.ready.pop_front() {
+                return Some(piece);
+            }
+            if self.eof {
+                if let Some((line, bytes)) = self.skipping.take() {
+                    return Some(Ok(Piece::OverLong { line, bytes }));
+                }
+                if self.buf.is_empty() {
+                    return None;
+                }
+                self.cut();
+                continue;
+            }
+            if let Err(error) = self.fill() {
+                // Keep the whole lines read before the damage, drop the broken one.
+                self.eof = true;
+                if let Some(last) = memchr::memrchr(b'\n', &self.buf) {
+                    self.buf.truncate(last + 1);
+                } else {
+                    self.buf.clear();
+                }
+                self.skipping = None;
+                self.cut();
+                self.ready.push_back(Err(error));
+                continue;
+            }
+            self.cut();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(input: &[u8], chunk_size: usize) -> Vec<(u64, Vec<u8>)> {
+        let mut out = Vec::new();
+        for piece in ChunkReader::new(input, chunk_size) {
+            match piece.unwrap() {
+                Piece::Lines(chunk) => {
+                    for (n, line) in chunk.lines() {
+                        out.push((n, line.to_vec()));
+                    }
+                }
+                Piece::OverLong { line, bytes } => {
+                    out.push((line, format!("<over-long {bytes}>").into_bytes()))
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_chunk_size_gives_the_same_lines() {
+        let input = b"a\r\nbb\n\nccc\ndddd";
+        let expected = lines_of(input, 1 << 20);
+        assert_eq!(
+            expected,
+            vec![
+                (1, b"a".to_vec()),
+                (2, b"bb".to_vec()),
+                (3, b"".to_vec()),
+                (4, b"ccc".to_vec()),
+                (5, b"dddd".to_vec())
+            ]
+        );
+        for size in 1..20 {
+            assert_eq!(lines_of(input, size), expected, "chunk size {size}");
+        }
+    }
+
+    #[test]
+    fn over_long_lines_are_skipped_with_their_number() {
+        let mut input = b"first\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_LINE_LEN * 3));
+        input.extend(b"\nlast\n");
+        for size in [7, 4096, MAX_LINE_LEN, 1 << 20] {
+            let lines = lines_of(&input, size);
+            assert_eq!(lines.len(), 3, "chunk size {size}");
+            assert_eq!(lines[0], (1, b"first".to_vec()));
+            assert_eq!(lines[1].0, 2);
+            assert_eq!(
+                lines[1].1,
+                format!("<over-long {}>", MAX_LINE_LEN * 3 + 1).into_bytes()
+            );
+            assert_eq!(lines[2], (3, b"last".to_vec()));
+        }
+    }
+
+    #[test]
+    fn over_long_last_line_without_ending() {
+        let mut input = b"first\n".to_vec();
+        input.extend(std::iter::repeat_n(b'y', MAX_LINE_LEN + 10));
+        let lines = lines_of(&input, 4096);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1].0, 2);
+    }
+
+    #[test]
+    fn empty_input_has_no_lines() {
+        assert!(lines_of(b"", 16).is_empty());
+    }
+
+    struct FailAfter<'a> {
+        data: &'a [u8],
+    }
+
+    impl Read for FailAfter<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.data.is_empty() {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "truncated"));
+            }
+            let n = buf.len().min(self.data.len()).min(5);
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn lines_before_a_read_error_are_kept() {
+        let reader = ChunkReader::new(FailAfter { data: b"one\ntwo\nthr" }, 64);
+        let pieces: Vec<_> = reader.collect();
+        assert_eq!(pieces.len(), 2);
+        match &pieces[0] {
+            Ok(Piece::Lines(chunk)) => assert_eq!(chunk.data, b"one\ntwo\n"),
+            other => panic!("{other:?}"),
+        }
+        assert!(pieces[1].is_err());
+    }
+}
