@@ -229,8 +229,8 @@ impl Exim {
         let next_pid = rng.range(2000, 60_000) as u32;
         Exim {
             start: opts.start,
-            era: rng.below(ERAS.len() as u64) as usize,
-            next_restart: rng.range(150, 500),
+            era: 0,
+            next_restart: rng.range(100, 250),
             stories: 0,
             next_pid,
             daemon: next_pid - 1000,
@@ -310,7 +310,8 @@ impl Exim {
     }
 
     fn restart(&mut self, at: i64, s: &mut Sched, rng: &mut Rng) {
-        self.era = (self.era + 1) % ERAS.len();
+        // Upgrades and log_selector changes only go forward.
+        self.era = (self.era + 1).min(ERAS.len() - 1);
         self.daemon = self.pid(rng);
         let era = self.era();
         emit!(
@@ -595,13 +596,22 @@ impl Exim {
                 era.style,
                 "{head} defer (-18) H={mx} [{ip}]: Remote host closed connection in response to initial connection"
             ),
-            _ => emit!(
-                s,
-                t,
-                pid,
-                era.style,
-                "{head} defer (-53): retry time not reached"
-            ),
+            _ => {
+                emit!(
+                    s,
+                    t,
+                    pid,
+                    era.style,
+                    "{id} H={mx} [{ip}] Connection refused"
+                );
+                emit!(
+                    s,
+                    t + 1,
+                    pid,
+                    era.style,
+                    "{head} defer (111): Connection refused"
+                );
+            }
         }
         s.outcome();
     }
@@ -975,7 +985,7 @@ impl Model for Exim {
     fn story(&mut self, at: i64, s: &mut Sched, rng: &mut Rng) {
         self.stories += 1;
         if self.stories >= self.next_restart {
-            self.next_restart += rng.range(150, 500);
+            self.next_restart += rng.range(100, 250);
             self.restart(at, s, rng);
             return;
         }
