@@ -762,6 +762,18 @@ mod tests {
     }
 
     #[test]
+    fn committed_samples_are_reproduced_byte_for_byte() {
+        // The commands in samples/README.md; a failure means the output changed and the
+        // samples (and any benchmark numbers) must be regenerated on purpose.
+        let mut pf = GenOptions::new(GenFormat::Postfix, 1, start(2026, 11, 21, 6));
+        pf.lines = 4000;
+        assert!(run(&pf).0 == include_bytes!("../samples/postfix-mail.log"));
+        let mut ex = GenOptions::new(GenFormat::Exim, 3, start(2026, 11, 21, 6));
+        ex.lines = 3000;
+        assert!(run(&ex).0 == include_bytes!("../samples/exim-mainlog"));
+    }
+
+    #[test]
     fn different_seeds_differ() {
         for format in [GenFormat::Postfix, GenFormat::Exim] {
             assert_ne!(run(&opts(format, 1, 300)).0, run(&opts(format, 2, 300)).0);
