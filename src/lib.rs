@@ -6,6 +6,7 @@
 
 pub mod codes;
 pub mod event;
+pub mod generate;
 pub mod input;
 pub mod parse;
 pub mod time;
