@@ -108,7 +108,7 @@ pub fn parse_reply_code_prefix(text: &[u8]) -> Option<u16> {
         return None;
     }
     let (d0, d1, d2) = (text[0], text[1], text[2]);
-    if !(b'2'..=b'5').contains(&d0) || !(b'0'..=b'9').contains(&d1) || !d2.is_ascii_digit() {
+    if !(b'2'..=b'5').contains(&d0) || !d1.is_ascii_digit() || !d2.is_ascii_digit() {
         return None;
     }
     match text.get(3) {

@@ -6,4 +6,5 @@
 
 pub mod codes;
 pub mod event;
+pub mod kb;
 pub mod time;
