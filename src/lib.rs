@@ -7,4 +7,5 @@
 pub mod codes;
 pub mod event;
 pub mod kb;
+pub mod render;
 pub mod time;
