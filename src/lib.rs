@@ -8,5 +8,7 @@ pub mod codes;
 pub mod event;
 pub mod generate;
 pub mod input;
+pub mod kb;
 pub mod parse;
+pub mod render;
 pub mod time;

@@ -1,0 +1,1069 @@
+//! Recognised reply texts: blocklists, greylisting, sender authentication, provider-specific
+//! replies of Google, Microsoft, Yahoo and others, and the stock rejects of Postfix.
+//!
+//! Every pattern is a case-insensitive regular expression; all of them are compiled once into a
+//! single [`RegexSet`]. The table is ordered from the most specific to the most general and the
+//! first pattern that matches wins, so a provider's own wording beats a generic phrase that the
+//! same text also contains. Each entry carries a reply line it must match and a near miss it must
+//! not, which the tests check. This file does not decide how a match combines with the codes;
+//! [`super::classify`] does.
+
+use std::sync::LazyLock;
+
+use regex::{RegexSet, RegexSetBuilder};
+
+use crate::codes::Direction;
+
+/// One recognised reply text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextPattern {
+    /// A stable snake_case identifier.
+    pub id: &'static str,
+    /// The reason category it gives (see [`super::REASONS`]).
+    pub reason: &'static str,
+    /// The provider or software whose wording it is, where that is known.
+    pub provider: Option<&'static str>,
+    /// The regular expression, matched case-insensitively anywhere in the reply text.
+    pub regex: &'static str,
+    /// A short title for reports.
+    pub title: &'static str,
+    /// What the text tells beyond the codes.
+    pub meaning: &'static str,
+    /// How to fix it; when a remote server sent it this is the only advice.
+    pub fix: &'static str,
+    /// How to fix it when our own server sent it to a client, where that differs.
+    pub fix_when_sent: Option<&'static str>,
+    /// The provider's or list's self-service page.
+    pub link: Option<&'static str>,
+    /// A reply line of the usual shape that this pattern must recognise.
+    pub example: &'static str,
+    /// A similar line that this pattern must not match.
+    pub near_miss: &'static str,
+}
+
+impl TextPattern {
+    /// The advice for one direction.
+    pub fn fix_for(&self, direction: Direction) -> &'static str {
+        match direction {
+            Direction::Outbound => self.fix,
+            Direction::Inbound => self.fix_when_sent.unwrap_or(self.fix),
+        }
+    }
+
+    const fn new(
+        id: &'static str,
+        provider: Option<&'static str>,
+        reason: &'static str,
+        regex: &'static str,
+    ) -> Self {
+        TextPattern {
+            id,
+            reason,
+            provider,
+            regex,
+            title: "",
+            meaning: "",
+            fix: "",
+            fix_when_sent: None,
+            link: None,
+            example: "",
+            near_miss: "",
+        }
+    }
+
+    const fn says(mut self, title: &'static str, meaning: &'static str) -> Self {
+        self.title = title;
+        self.meaning = meaning;
+        self
+    }
+
+    const fn fix(mut self, fix: &'static str) -> Self {
+        self.fix = fix;
+        self
+    }
+
+    const fn sent(mut self, fix: &'static str) -> Self {
+        self.fix_when_sent = Some(fix);
+        self
+    }
+
+    const fn link(mut self, link: &'static str) -> Self {
+        self.link = Some(link);
+        self
+    }
+
+    const fn test(mut self, example: &'static str, near_miss: &'static str) -> Self {
+        self.example = example;
+        self.near_miss = near_miss;
+        self
+    }
+}
+
+/// The first pattern, in table order, that matches `text`.
+///
+/// A text that matches nothing costs one scan and no allocation; only a match pays for the
+/// list of which patterns matched.
+pub(crate) fn find(text: &str) -> Option<&'static TextPattern> {
+    if text.is_empty() {
+        return None;
+    }
+    let set = &*SET;
+    if !set.is_match(text) {
+        return None;
+    }
+    set.matches(text).iter().next().map(|i| &PATTERNS[i])
+}
+
+static SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSetBuilder::new(PATTERNS.iter().map(|p| p.regex))
+        .case_insensitive(true)
+        // The tables are small; the default size limit is ample but a set of a hundred
+        // alternations with Unicode case folding needs room for its lazy DFA cache.
+        .dfa_size_limit(8 << 20)
+        .build()
+        .expect("the pattern table compiles")
+});
+
+const GOOGLE: Option<&str> = Some("Google");
+const MICROSOFT: Option<&str> = Some("Microsoft");
+const YAHOO: Option<&str> = Some("Yahoo");
+const APPLE: Option<&str> = Some("Apple iCloud");
+const SPAMHAUS: Option<&str> = Some("Spamhaus");
+const POSTFIX: Option<&str> = Some("Postfix");
+
+const GOOGLE_GUIDELINES: &str = "https://support.google.com/mail/answer/81126";
+const GOOGLE_POSTMASTER: &str = "https://postmaster.google.com/";
+const MS_DELIST: &str = "https://sender.office.com/";
+const MS_SNDS: &str = "https://sendersupport.olc.protection.outlook.com/snds/";
+const YAHOO_HUB: &str = "https://senders.yahooinc.com/";
+const SPAMHAUS_CHECK: &str = "https://check.spamhaus.org/";
+
+const LIST_INBOUND: &str = "Our server refused a client listed on a blocklist, as configured. \
+If a real partner is affected, allowlist its IP and tell it to get delisted.";
+
+type P = TextPattern;
+
+/// Every recognised reply text, most specific first.
+pub(crate) static PATTERNS: &[TextPattern] = &[
+    // Google (Gmail and Workspace); every Google reply ends with "gsmtp".
+    P::new("gmail_no_such_user", GOOGLE, "user_unknown",
+        r"email account that you tried to reach does not exist")
+        .says("Gmail: no such account", "Google has no account at this address.")
+        .fix("Remove the address or ask the person for the right one; check for typos.")
+        .test("550-5.1.1 The email account that you tried to reach does not exist. Please \
+               try double-checking the recipient's email address. x12si99 - gsmtp",
+              "550-5.2.1 The email account that you tried to reach is disabled. - gsmtp"),
+    P::new("gmail_disabled", GOOGLE, "mailbox_disabled",
+        r"email account that you tried to reach is (disabled|inactive)")
+        .says("Gmail: account disabled", "The Google account exists but is disabled.")
+        .fix("Stop sending to it; reach the person another way.")
+        .test("550-5.2.1 The email account that you tried to reach is disabled. x1si2 - gsmtp",
+              "550-5.1.1 The email account that you tried to reach does not exist. - gsmtp"),
+    P::new("gmail_over_quota", GOOGLE, "mailbox_full",
+        r"email account that you tried to reach is over quota|inbox is out of storage")
+        .says("Gmail: mailbox over quota", "The Google mailbox has no storage left.")
+        .fix("Let the queue retry; the recipient has to free space. Bounces after days mean \
+              the mailbox is probably abandoned.")
+        .test("452-4.2.2 The email account that you tried to reach is over quota. Please \
+               direct the recipient to the help centre. b7si4 - gsmtp",
+              "452-4.2.2 The email account that you tried to reach is disabled. - gsmtp"),
+    P::new("gmail_recipient_rate", GOOGLE, "rate_limited",
+        r"receiving mail at a rate")
+        .says("Gmail: recipient receives too fast",
+              "This one Google recipient is getting more mail than Google lets through.")
+        .fix("Let the queue retry and space out messages to this recipient; check that no \
+              loop or automated job floods it.")
+        .link(GOOGLE_GUIDELINES)
+        .test("450-4.2.1 The user you are trying to contact is receiving mail at a rate that \
+               prevents additional messages from being delivered. - gsmtp",
+              "450 4.2.1 Mailbox busy, receiving mail now"),
+    P::new("gmail_unsolicited_rate", GOOGLE, "rate_limited",
+        r"4\.7\.28|unusual rate of unsolicited mail")
+        .says("Gmail: rate limited for unsolicited mail",
+              "Google saw an unusual volume of unwanted mail from this IP or domain and \
+               throttles it.")
+        .fix("Lower the volume, stop mailing people who did not ask for it, make SPF, DKIM \
+              and DMARC pass, and watch the spam rate in Google Postmaster Tools.")
+        .link(GOOGLE_POSTMASTER)
+        .test("421-4.7.28 Gmail has detected an unusual rate of unsolicited mail originating \
+               from your IP address; it has been temporarily rate limited. - gsmtp",
+              "421 4.7.2 unusual traffic from your network"),
+    P::new("gmail_likely_unsolicited", GOOGLE, "content_rejected",
+        r"likely unsolicited")
+        .says("Gmail: likely unsolicited",
+              "Google's filters judged this message to be spam and refused it.")
+        .fix("Check the sending reputation in Google Postmaster Tools, authentication (SPF, \
+              DKIM, DMARC), the content and links, and the list's consent.")
+        .link(GOOGLE_GUIDELINES)
+        .test("550-5.7.1 Our system has detected that this message is likely unsolicited \
+               mail. To reduce spam, it has been blocked. - gsmtp",
+              "550-5.7.1 Unsolicited bulk mail is not accepted here"),
+    P::new("gmail_unauthenticated", GOOGLE, "dmarc_policy",
+        r"unauthenticated email|sender is unauthenticated")
+        .says("Gmail: unauthenticated sender",
+              "Neither SPF nor DKIM passed in line with the From domain, so the domain's DMARC \
+               policy or Google's own rules refused the message.")
+        .fix("Make DKIM sign with the From domain and SPF cover the sending IP, so that at \
+              least one passes and aligns; then publish a DMARC record.")
+        .link(GOOGLE_GUIDELINES)
+        .test("550-5.7.26 Unauthenticated email from example.com is not accepted due to \
+               domain's DMARC policy. - gsmtp",
+              "550 5.7.2 authenticated relay only"),
+    P::new("gmail_ptr", GOOGLE, "reverse_dns",
+        r"does not have a ptr record|forward dns entry does not point")
+        .says("Gmail: missing or mismatched reverse DNS",
+              "The sending IP has no PTR record, or its name does not point back at it.")
+        .fix("Have the owner of the IP (the hosting or network provider) set a PTR to a host \
+              name whose A or AAAA record returns the same IP.")
+        .link(GOOGLE_GUIDELINES)
+        .test("550-5.7.25 The IP address sending this message does not have a PTR record \
+               setup. - gsmtp",
+              "550-5.7.2 PTR looks fine"),
+    P::new("gmail_ipv6", GOOGLE, "reverse_dns",
+        r"ipv6 sending guidelines")
+        .says("Gmail: IPv6 sender requirements",
+              "Over IPv6 Google demands a PTR record and passing authentication.")
+        .fix("Give the IPv6 address a PTR and make SPF or DKIM pass, or send to Google over \
+              IPv4 (Postfix smtp_address_preference or a transport with inet_protocols).")
+        .link(GOOGLE_GUIDELINES)
+        .test("550-5.7.1 This message does not meet IPv6 sending guidelines regarding PTR \
+               records and authentication. - gsmtp",
+              "550 IPv6 sending enabled"),
+    P::new("gmail_try_later", GOOGLE, "rate_limited",
+        r"try again later, closing connection")
+        .says("Gmail: try again later",
+              "Google is throttling this client for now and closes the session.")
+        .fix("Let the queue retry and lower the number of parallel connections to Google. If \
+              it lasts, check reputation in Postmaster Tools.")
+        .link(GOOGLE_POSTMASTER)
+        .test("421-4.7.0 Try again later, closing connection. (EHLO) x1si2 - gsmtp",
+              "421 4.7.0 Try again later"),
+    P::new("gmail_tls_rcpt_domain", GOOGLE, "tls_required",
+        r"tls required for rcpt domain")
+        .says("Gmail: recipient domain requires TLS",
+              "The Workspace domain of the recipient only takes mail over TLS.")
+        .fix("Enable STARTTLS on our outgoing client (Postfix smtp_tls_security_level = may or \
+              stronger) and check that the handshake works.")
+        .test("421-4.7.0 TLS required for RCPT domain, closing connection. - gsmtp",
+              "421 TLS offered for RCPT domain"),
+    P::new("gmail_ip_allowlist", GOOGLE, "policy",
+        r"ip not in whitelist for rcpt domain")
+        .says("Gmail: IP not allowed by the recipient domain",
+              "The Workspace domain only accepts mail from listed gateways, and this IP is \
+               not one.")
+        .fix("The recipient's administrator must add our IP to their inbound gateway \
+              settings, or we must send through the gateway they use.")
+        .test("550-5.7.1 IP not in whitelist for RCPT domain, closing connection. - gsmtp",
+              "250 IP in whitelist"),
+    P::new("gmail_bad_credentials", GOOGLE, "auth_failed",
+        r"username and password not accepted")
+        .says("Gmail: login refused",
+              "Google refused the user name and password for SMTP AUTH.")
+        .fix("Use an app password or OAuth for the account; Google refuses plain account \
+              passwords from mail clients.")
+        .link("https://support.google.com/mail/?p=BadCredentials")
+        .test("535-5.7.8 Username and Password not accepted. Learn more at the help centre. \
+               - gsmtp",
+              "235 Username accepted"),
+    P::new("gmail_admin_rule", GOOGLE, "policy",
+        r"violates .{0,100}email policy|- gcdp")
+        .says("Gmail: recipient administrator's rule",
+              "A custom rule set by the recipient's Workspace administrator refused the \
+               message.")
+        .fix("Ask the recipient to have their administrator review the rule; nothing on our \
+              side triggers it in general.")
+        .test("550-5.7.1 This message violates example.com email policy. - gcdp x1si2",
+              "550 This message follows example.com email policy"),
+    P::new("gmail_daily_limit", GOOGLE, "rate_limited",
+        r"daily user sending (quota|limit) exceeded")
+        .says("Gmail: daily sending limit",
+              "The Google account has sent as much as it may in one day.")
+        .fix("Wait until the limit resets, and move bulk sending to a service meant for it.")
+        .test("550 5.4.5 Daily user sending limit exceeded. - gsmtp",
+              "250 Daily sending report queued"),
+    P::new("gmail_not_rfc5322", GOOGLE, "content_rejected",
+        r"not rfc ?5322 compliant|rfcmessagenoncompliant")
+        .says("Gmail: message not RFC 5322 compliant",
+              "The message's headers break the message format rules (for example two From \
+               headers, or no Date or Message-ID).")
+        .fix("Fix the program that writes the headers: exactly one From, Date and Message-ID, \
+              and well-formed address fields.")
+        .test("550-5.7.1 This message is not RFC 5322 compliant. There are multiple From \
+               headers. - gsmtp",
+              "This message is RFC 5322 compliant"),
+    // Microsoft (Outlook.com and Exchange Online).
+    P::new("ms_banned_ip", MICROSOFT, "blocklisted",
+        r"5\.7\.6[0-4][0-9]|banned sending ip")
+        .says("Microsoft: banned sending IP",
+              "Exchange Online has banned the sending IP (codes 5.7.606 to 5.7.649).")
+        .fix("Find and stop the cause (compromised account, bad list), then request removal \
+              in Microsoft's self-service delist portal.")
+        .link(MS_DELIST)
+        .test("550 5.7.606 Access denied, banned sending IP [192.0.2.10]. To request removal \
+               from this list please visit the delist portal. AS(1430)",
+              "550 5.7.650 Access denied"),
+    P::new("ms_network_blocked", MICROSOFT, "blocklisted",
+        r"\(s3150\)|\(s3140\)|part of their network is on our block ?list")
+        .says("Outlook.com: network on Microsoft's block list",
+              "Outlook.com blocks the sending IP or its range on its own list.")
+        .fix("Sign up to SNDS and JMRP to see the IP's standing, fix complaints and volume, \
+              then ask Outlook.com sender support for mitigation.")
+        // unverified: the sender support form for Outlook.com consumer blocks is reached from
+        // the SNDS site; the exact form address changes from time to time.
+        .link(MS_SNDS)
+        .test("550 5.7.1 Unfortunately, messages from [192.0.2.10] weren't sent. Please \
+               contact your Internet service provider since part of their network is on our \
+               block list (S3150).",
+              "550 5.7.1 Unfortunately, messages weren't sent (S3100)"),
+    P::new("ms_ip_reputation", MICROSOFT, "rate_limited",
+        r"4\.7\.65[01]|rate limited due to ip reputation")
+        .says("Microsoft: throttled for IP reputation",
+              "Microsoft slows mail from this IP because its reputation is low or new.")
+        .fix("Let the queue retry at a lower rate; warm up new IPs gradually and watch SNDS.")
+        .link(MS_SNDS)
+        .test("451 4.7.650 The mail server [192.0.2.10] has been temporarily rate limited due \
+               to IP reputation.",
+              "451 4.7.65 rate limited"),
+    P::new("ms_spamhaus", MICROSOFT, "blocklisted",
+        r"service unavailable, client host \[[^\]]*\] blocked using spamhaus")
+        .says("Microsoft: blocked by a Spamhaus listing",
+              "Exchange Online refused the IP because Spamhaus lists it.")
+        .fix("Look the IP up at Spamhaus, remove the cause, and request delisting there; \
+              Microsoft follows within a day or so.")
+        .link(SPAMHAUS_CHECK)
+        .test("550 5.7.1 Service unavailable, Client host [192.0.2.10] blocked using \
+               Spamhaus. To request removal from this list see the Spamhaus site. AS(1450)",
+              "554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked using \
+               zen.spamhaus.org"),
+    P::new("ms_edge_block", MICROSOFT, "user_unknown",
+        r"as\(201806281\)")
+        .says("Microsoft: recipient not in the directory",
+              "Directory-based edge blocking refused an address the tenant does not know.")
+        .fix("Treat it as an unknown user: remove the address or ask for the right one.")
+        .test("550 5.4.1 Recipient address rejected: Access denied. AS(201806281) \
+               [AM0PR01MB1234.eurprd01.prod.exchangelabs.com]",
+              "550 5.4.1 Recipient address rejected: Access denied. AS(2018)"),
+    P::new("ms_recipient_not_found", MICROSOFT, "user_unknown",
+        r"resolver\.adr\.recip(ient)?notfound")
+        .says("Exchange: recipient not found",
+              "Exchange could not find the recipient in its address book.")
+        .fix("Remove the address or correct it.")
+        .test("550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address \
+               lookup",
+              "550 5.5.3 RESOLVER.ADR.RecipLimit; too many recipients"),
+    P::new("ms_not_authorized", MICROSOFT, "policy",
+        r"resolver\.rst\.notauthorized")
+        .says("Exchange: sender not allowed to this recipient",
+              "The recipient, often a group, only accepts mail from certain senders.")
+        .fix("Ask the recipient's administrator to allow external senders or this address.")
+        .test("550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized to send to this group",
+              "550 5.3.4 RESOLVER.RST.RecipSizeLimit"),
+    P::new("ms_auth_level", MICROSOFT, "dmarc_policy",
+        // unverified: Outlook.com's 2025 bulk sender rules are reported to use 5.7.515.
+        r"5\.7\.515|required authentication level")
+        .says("Outlook.com: authentication requirements not met",
+              "Outlook.com requires SPF, DKIM and DMARC to pass for high-volume senders.")
+        .fix("Publish SPF and DKIM for the sending domain, make DMARC pass with at least \
+              p=none, and keep them aligned with the From domain.")
+        .test("550 5.7.515 Access denied, sending domain example.com does not meet the \
+               required authentication level.",
+              "250 authentication level met"),
+    // Yahoo and AOL.
+    P::new("yahoo_tss04", YAHOO, "rate_limited",
+        r"tss04|temporarily deferred due to unexpected volume or user complaints")
+        .says("Yahoo: deferred for volume or complaints",
+              "Yahoo slows the IP down because of unusual volume or user complaints.")
+        .fix("Let the queue retry slowly, drop recipients who never engage, join Yahoo's \
+              complaint feedback loop and make authentication pass.")
+        .link(YAHOO_HUB)
+        .test("421 4.7.0 [TSS04] Messages from 192.0.2.10 temporarily deferred due to \
+               unexpected volume or user complaints - 4.16.55.1",
+              "421 4.7.0 [TS04] Messages deferred"),
+    P::new("yahoo_tss09", YAHOO, "blocklisted",
+        r"tss09|will be permanently deferred")
+        .says("Yahoo: IP permanently deferred",
+              "Despite the 4xx code, Yahoo will not take mail from this IP; retries are \
+               useless.")
+        .fix("Stop retrying, fix the cause of the complaints, then contact Yahoo through the \
+              sender hub.")
+        .link(YAHOO_HUB)
+        .test("421 4.7.0 [TSS09] All messages from 192.0.2.10 will be permanently deferred; \
+               Retrying will NOT succeed.",
+              "421 4.7.0 [TSS04] temporarily deferred"),
+    P::new("yahoo_ts_older", YAHOO, "rate_limited",
+        // unverified: the older TS01 to TS03 codes are described as reputation deferrals.
+        r"\[ts0[1-3]\]")
+        .says("Yahoo: older reputation deferral", "Yahoo defers mail from this IP for now.")
+        .fix("Let the queue retry slowly and review complaints and list hygiene.")
+        .link(YAHOO_HUB)
+        .test("421 4.7.1 [TS01] Messages from 192.0.2.10 deferred due to user complaints",
+              "421 4.7.1 [TS05] Messages deferred"),
+    P::new("yahoo_bl21", YAHOO, "blocklisted",
+        r"\[bl21\]")
+        .says("Yahoo/AOL: IP on a Spamhaus list",
+              "Yahoo refused the connection because Spamhaus lists the IP.")
+        .fix("Check the IP at Spamhaus, fix the cause and request removal there.")
+        .link(SPAMHAUS_CHECK)
+        .test("553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.10, because \
+               the ip is in Spamhaus's list",
+              "553 5.7.1 [BL2] Connections refused"),
+    P::new("yahoo_policy", YAHOO, "policy",
+        r"message not accepted for policy reasons")
+        .says("Yahoo: refused for policy reasons",
+              "Yahoo refused the message on reputation or content grounds (Yahoo uses 5.7.9 \
+               here, unlike the registry's meaning).")
+        .fix("Review content, authentication and complaint rates, then retry later with \
+              smaller volume.")
+        .link(YAHOO_HUB)
+        .test("554 5.7.9 Message not accepted for policy reasons. See the Yahoo error codes \
+               page.",
+              "250 Message accepted for delivery"),
+    P::new("yahoo_no_account", YAHOO, "user_unknown",
+        r"(doesn't|does not) have an? (yahoo|aol|ymail|rocketmail)[a-z.]* account")
+        .says("Yahoo/AOL: no such account", "There is no Yahoo or AOL account at this address.")
+        .fix("Remove the address or correct it.")
+        .test("554 delivery error: dd This user doesn't have a yahoo.com account \
+               (someone@yahoo.com) [0]",
+              "This user has a yahoo.com account"),
+    // Apple iCloud.
+    P::new("icloud_cs01", APPLE, "policy",
+        // unverified: iCloud's CS01 is described as a reputation or content refusal.
+        r"(?-u:\b)cs01(?-u:\b)")
+        .says("iCloud: refused by local policy (CS01)",
+              "iCloud Mail refused the message because of the sender's reputation or content.")
+        .fix("Check authentication and reputation, then contact iCloud Mail's postmaster \
+              team through Apple's postmaster information page.")
+        .test("554 5.7.1 [CS01] Message rejected due to local policy",
+              "554 5.7.1 [CS011] Message rejected"),
+    P::new("icloud_hm08", APPLE, "policy",
+        // unverified: iCloud's HM08 is described as a refusal of the sending host.
+        r"(?-u:\b)hm08(?-u:\b)")
+        .says("iCloud: refused by local policy (HM08)",
+              "iCloud Mail refused mail from this host for policy reasons.")
+        .fix("Check the IP's reputation and reverse DNS, then contact iCloud Mail's postmaster \
+              team.")
+        .test("550 5.7.0 [HM08] Message rejected due to local policy",
+              "550 5.7.0 [HM081] Message rejected"),
+    // Amazon SES.
+    P::new("ses_unverified", Some("Amazon SES"), "sender_rejected",
+        r"email address is not verified")
+        .says("Amazon SES: sender identity not verified",
+              "SES only sends from addresses or domains verified in that AWS region.")
+        .fix("Verify the sending address or domain in SES for the region in use, or leave the \
+              SES sandbox.")
+        .test("554 Message rejected: Email address is not verified. The following identities \
+               failed the check in region EU-WEST-1: sender@example.com",
+              "250 Email address verified"),
+    // Spamhaus.
+    P::new("spamhaus_error_code", SPAMHAUS, "system_error",
+        r"127\.255\.255\.25[245]|open resolver|spamhaus\.org/returnc")
+        .says("Spamhaus: lookup refused, not a listing",
+              "The DNSBL answered with an error code: the receiver queries Spamhaus through a \
+               public or shared resolver, or too often. The IP is not actually listed.")
+        .fix("Nothing is wrong with our IP; tell the receiving postmaster that their Spamhaus \
+              queries fail.")
+        .sent("Our server queries Spamhaus through a public resolver. Use a local recursive \
+               resolver or a Spamhaus data query key, and only reject on 127.0.0.x answers.")
+        .link(SPAMHAUS_CHECK)
+        .test("554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked using \
+               zen.spamhaus.org; Error: open resolver; see the Spamhaus return codes page",
+              "554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked using \
+               zen.spamhaus.org"),
+    P::new("spamhaus_pbl", SPAMHAUS, "blocklisted",
+        r"pbl\.spamhaus|spamhaus\.org/pbl|spamhaus pbl")
+        .says("Spamhaus PBL",
+              "The IP is in a range its owner says should not send mail directly, such as \
+               dynamic or end-user addresses.")
+        .fix("Send through the provider's smart host, or, for a real mail server on a static \
+              IP, remove it from the PBL at Spamhaus.")
+        .sent(LIST_INBOUND)
+        .link(SPAMHAUS_CHECK)
+        .test("554 5.7.1 Service unavailable; Client host [198.51.100.7] blocked using \
+               pbl.spamhaus.org",
+              "554 5.7.1 Client host blocked using sbl.spamhaus.org"),
+    P::new("spamhaus_xbl", SPAMHAUS, "blocklisted",
+        r"xbl\.spamhaus|spamhaus\.org/xbl|cbl\.abuseat\.org")
+        .says("Spamhaus XBL",
+              "The IP was seen sending from malware, a proxy or another compromised system.")
+        .fix("Find the infected machine or abused account behind the IP, clean it, then \
+              request removal at Spamhaus.")
+        .sent(LIST_INBOUND)
+        .link(SPAMHAUS_CHECK)
+        .test("554 5.7.1 Service unavailable; Client host [198.51.100.7] blocked using \
+               xbl.spamhaus.org",
+              "554 5.7.1 Client host blocked using pbl.spamhaus.org"),
+    P::new("spamhaus_sbl", SPAMHAUS, "blocklisted",
+        r"sbl\.spamhaus|spamhaus\.org/sbl")
+        .says("Spamhaus SBL", "Spamhaus lists the IP as a source of spam or spam support.")
+        .fix("Stop the spam source, then follow the removal steps in the SBL record.")
+        .sent(LIST_INBOUND)
+        .link(SPAMHAUS_CHECK)
+        .test("554 5.7.1 Service unavailable; Client host [198.51.100.7] blocked using \
+               sbl.spamhaus.org",
+              "554 5.7.1 Client host blocked using xbl.spamhaus.org"),
+    P::new("spamhaus_dbl", SPAMHAUS, "blocklisted",
+        r"dbl\.spamhaus|spamhaus\.org/dbl")
+        .says("Spamhaus DBL",
+              "A domain in the sender address or the message is on the Domain Block List.")
+        .fix("Find which domain is listed (sender, links, tracking), fix its misuse and \
+              request removal at Spamhaus.")
+        .sent(LIST_INBOUND)
+        .link(SPAMHAUS_CHECK)
+        .test("554 5.7.1 <bulk@offers.example>: Sender address rejected: blocked using \
+               dbl.spamhaus.org",
+              "554 5.7.1 Client host blocked using zen.spamhaus.org"),
+    P::new("spamhaus_zen", SPAMHAUS, "blocklisted",
+        r"zen\.spamhaus")
+        .says("Spamhaus ZEN",
+              "The IP is on one of the lists combined in ZEN (SBL, XBL, PBL or CSS).")
+        .fix("Look the IP up at Spamhaus to see which list, fix that cause and request \
+              removal.")
+        .sent(LIST_INBOUND)
+        .link(SPAMHAUS_CHECK)
+        .test("554 5.7.1 Service unavailable; Client host [203.0.113.9] blocked using \
+               zen.spamhaus.org",
+              "554 5.7.1 Client host blocked using bl.spamcop.net"),
+    P::new("spamhaus_other", SPAMHAUS, "blocklisted",
+        r"spamhaus")
+        .says("Spamhaus listing", "A Spamhaus list names the IP or a domain of the message.")
+        .fix("Look the IP and domains up at Spamhaus and follow the removal steps.")
+        .sent(LIST_INBOUND)
+        .link(SPAMHAUS_CHECK)
+        .test("550 5.7.1 Rejected: IP listed by Spamhaus",
+              "550 5.7.1 Rejected: IP listed by SpamCop"),
+    // Other DNS blocklists and reputation services.
+    P::new("barracuda", Some("Barracuda"), "blocklisted",
+        r"barracuda")
+        .says("Barracuda Reputation Block List",
+              "The receiver uses Barracuda's reputation list, which names this IP.")
+        .fix("Fix the cause, then request removal on Barracuda Central.")
+        .sent(LIST_INBOUND)
+        .link("https://www.barracudacentral.org/rbl/removal-request")
+        .test("554 Service unavailable; Client host [192.0.2.44] blocked using Barracuda \
+               Reputation; see the Barracuda reputation page",
+              "554 Client host blocked using bl.spamcop.net"),
+    P::new("spamcop", Some("SpamCop"), "blocklisted",
+        r"spamcop")
+        .says("SpamCop listing",
+              "Recipients reported spam from this IP to SpamCop; the listing expires by \
+               itself about a day after reports stop.")
+        .fix("Stop whatever sends the reported mail and wait for the listing to expire.")
+        .sent(LIST_INBOUND)
+        .link("https://www.spamcop.net/bl.shtml")
+        .test("554 5.7.1 Service unavailable; Client host [192.0.2.44] blocked using \
+               bl.spamcop.net",
+              "554 Client host blocked using Barracuda"),
+    P::new("uceprotect", Some("UCEPROTECT"), "blocklisted",
+        r"uceprotect")
+        .says("UCEPROTECT listing",
+              "UCEPROTECT lists the IP (level 1), or its network or provider (levels 2 and 3).")
+        .fix("For level 1, stop the spam and wait for expiry; for levels 2 and 3 the listing \
+              concerns the provider, so ask the receiver to stop relying on it.")
+        .sent(LIST_INBOUND)
+        .link("https://www.uceprotect.net/en/rblcheck.php")
+        .test("550 5.7.1 Service unavailable; Client host [192.0.2.44] blocked using \
+               dnsbl-1.uceprotect.net",
+              "550 Client host blocked using Barracuda"),
+    P::new("sorbs", Some("SORBS"), "blocklisted",
+        r"(?-u:\b)sorbs(?-u:\b)")
+        .says("SORBS listing",
+              "The receiver still consults SORBS, a list that has been shut down.")
+        // unverified: SORBS is reported to have closed in 2024.
+        .fix("Ask the receiving postmaster to remove SORBS from their configuration; there \
+              is no delisting to request.")
+        .sent("Remove SORBS from our DNSBL settings; the list is no longer maintained.")
+        .test("554 5.7.1 Service unavailable; Client host [192.0.2.44] blocked using \
+               dnsbl.sorbs.net",
+              "554 The server absorbs the load"),
+    P::new("proofpoint", Some("Proofpoint"), "blocklisted",
+        r"proofpoint|pphosted")
+        .says("Proofpoint reputation block",
+              "A Proofpoint gateway refused the IP for its reputation.")
+        .fix("Check the IP on Proofpoint's IP check page and ask for a reputation review.")
+        .link("https://ipcheck.proofpoint.com/")
+        .test("554 5.7.0 Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.44",
+              "554 5.7.0 Blocked - see https://check.example.net"),
+    P::new("cloudmark", Some("Cloudmark"), "blocklisted",
+        r"cloudmark")
+        .says("Cloudmark reputation block", "The receiver uses Cloudmark's sender reputation.")
+        .fix("Request a reputation reset on the Cloudmark sender portal after fixing the \
+              cause.")
+        .link("https://csi.cloudmark.com/en/reset/")
+        .test("550 5.7.1 Poor sender reputation [Cloudmark CSI]; request a reset",
+              "550 5.7.1 cloud mark"),
+    // Postfix's own replies and those of its usual policy services.
+    P::new("postgrey", Some("Postgrey"), "greylisted",
+        r"greylisted,? see|postgrey")
+        .says("Greylisted (Postgrey)",
+              "A first message from an unknown sender, IP and recipient triple is deferred on \
+               purpose.")
+        .fix("Nothing: the queue retries after a few minutes and the retry is accepted.")
+        .sent("Expected: Postgrey defers first contacts. Only a sender that never retries \
+               loses mail, and that is usually spam.")
+        .test("450 4.2.0 <user@example.org>: Recipient address rejected: Greylisted, see \
+               http://postgrey.schweikert.ch/help/example.org.html",
+              "450 4.2.0 Greylisting disabled"),
+    P::new("postfix_greylisted", POSTFIX, "greylisted",
+        r"recipient address rejected: greylisted")
+        .says("Greylisted (policy service)",
+              "A greylisting policy service deferred this first contact.")
+        .fix("Nothing: the normal retry passes.")
+        .sent("Expected behaviour of our greylisting; review it only if mail is delayed for \
+               hours.")
+        .test("450 4.7.1 <user@example.org>: Recipient address rejected: Greylisted for 300 \
+               seconds",
+              "450 4.7.1 <user@example.org>: Recipient address rejected: User unknown"),
+    P::new("postfix_login_mismatch", POSTFIX, "auth_required",
+        r"sender address rejected: not (logged in|owned by user)")
+        .says("Sender not owned by the logged-in user",
+              "The server only lets authenticated users send as addresses they own.")
+        .fix("Log in, or send as an address the account owns.")
+        .sent("Working as configured (reject_sender_login_mismatch). If the user should send \
+               as that address, add it to smtpd_sender_login_maps.")
+        .test("553 5.7.1 <boss@example.org>: Sender address rejected: not logged in",
+              "553 5.7.1 <boss@example.org>: Sender address rejected: Domain not found"),
+    P::new("postfix_unknown_client", POSTFIX, "reverse_dns",
+        r"client host rejected: cannot find your (reverse )?hostname")
+        .says("No reverse DNS for the client",
+              "The client's IP has no PTR, or the name does not resolve back to the IP.")
+        .fix("Have the provider of our outgoing IP publish a PTR whose name resolves back to \
+              the same IP.")
+        .sent("Our reject_unknown_client_hostname (or reverse_) fired. Many small senders \
+               lack proper DNS; downgrade to a warning if real mail is lost.")
+        .test("450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.77]",
+              "554 5.7.1 Client host rejected: Access denied"),
+    P::new("postfix_helo_fqdn", POSTFIX, "helo_rejected",
+        r"helo command rejected: need fully-qualified hostname")
+        .says("HELO name is not a full host name",
+              "The client greeted with a bare name such as localhost or a Windows machine \
+               name.")
+        .fix("Set the HELO name to the server's fully qualified host name (Postfix \
+              smtp_helo_name, Exim helo_data).")
+        .sent("Our reject_non_fqdn_helo_hostname fired; real mail servers send a full name.")
+        .test("504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname",
+              "450 4.7.1 <mail>: Helo command rejected: Host not found"),
+    P::new("postfix_sender_domain", POSTFIX, "sender_rejected",
+        r"sender address rejected: domain not found")
+        .says("Sender domain does not resolve",
+              "The domain of the envelope sender has no MX or address record.")
+        .fix("Send from a domain with working DNS, or publish an MX for it.")
+        .sent("Our reject_unknown_sender_domain fired; the client's sender domain does not \
+               exist, usually spam.")
+        .test("450 4.1.8 <bounce@nowhere.example>: Sender address rejected: Domain not found",
+              "450 4.1.2 <user@nowhere.example>: Recipient address rejected: Domain not found"),
+    P::new("postfix_recipient_domain", POSTFIX, "domain_not_found",
+        r"recipient address rejected: domain not found")
+        .says("Recipient domain does not resolve",
+              "The recipient's domain has no MX or address record.")
+        .fix("Check the recipient domain for typos; remove the address if the domain is gone.")
+        .test("450 4.1.2 <user@nowhere.example>: Recipient address rejected: Domain not found",
+              "450 4.1.8 <bounce@nowhere.example>: Sender address rejected: Domain not found"),
+    P::new("postfix_user_unknown", POSTFIX, "user_unknown",
+        r"recipient address rejected: user unknown")
+        .says("Unknown user (Postfix)",
+              "The recipient is not in the server's table of valid users.")
+        .fix("Remove the address or correct it.")
+        .sent("The user is not in our local or virtual recipient maps; add it if it should \
+               exist.")
+        .test("550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in \
+               local recipient table",
+              "450 4.7.1 <nobody@example.org>: Recipient address rejected: Greylisted"),
+    P::new("postfix_relay_denied", POSTFIX, "relay_denied",
+        r"relay access denied")
+        .says("Relay access denied",
+              "The server does not handle this recipient domain and will not relay for this \
+               client.")
+        .fix("If we meant to deliver to that domain, its MX points at the wrong host; if we \
+              meant to relay, authenticate first.")
+        .sent("Correct for strangers. For our own users, their client must authenticate on \
+               the submission port; check permit_sasl_authenticated and mynetworks.")
+        .test("554 5.7.1 <user@elsewhere.example>: Relay access denied",
+              "250 2.1.5 Relay access granted"),
+    P::new("postfix_client_access", POSTFIX, "policy",
+        r"client host rejected: access denied")
+        .says("Client refused by an access table",
+              "An access rule on the receiving server refuses this client.")
+        .fix("Ask the receiving postmaster why our IP is in their access table.")
+        .sent("Our check_client_access table refused the client; edit the table if that is \
+               wrong.")
+        .test("554 5.7.1 <mail.example.net[192.0.2.8]>: Client host rejected: Access denied",
+              "450 4.7.25 Client host rejected: cannot find your hostname"),
+    P::new("postfix_size_limit", POSTFIX, "message_too_large",
+        r"message size exceeds fixed")
+        .says("Message over the size limit (Postfix)",
+              "The message is larger than the server's message_size_limit.")
+        .fix("Send a smaller message or link the large files.")
+        .sent("Our message_size_limit refused it; raise the limit only if such mail is \
+               wanted.")
+        .test("552 5.3.4 Message size exceeds fixed limit",
+              "250 Message size within limit"),
+    P::new("postscreen_ports_busy", POSTFIX, "service_unavailable",
+        r"all server ports (are )?busy")
+        .says("All server ports busy",
+              "Postscreen has no free smtpd process to hand the client to.")
+        .fix("Let the queue retry.")
+        .sent("Our smtpd processes are exhausted: raise default_process_limit or the smtpd \
+               limit in master.cf, or find what holds sessions open.")
+        .test("421 4.3.2 All server ports are busy",
+              "421 4.3.2 Server port busy"),
+    P::new("postscreen_protocol", POSTFIX, "protocol_error",
+        r"protocol error|non-smtp command|improper (use of smtp )?command pipelining|bare <?lf>?")
+        .says("SMTP protocol violation",
+              "The client talked before its turn, sent non-SMTP data, or used bare line \
+               feeds, as spam robots do.")
+        .fix("Make our client wait for each reply unless PIPELINING is offered, and end \
+              lines with CRLF.")
+        .sent("Postscreen or smtpd caught a misbehaving client, usually a bot; nothing to fix \
+               unless a known application is affected.")
+        .test("521 5.5.1 Protocol error",
+              "250 Protocol ok"),
+    // TLS and authentication.
+    P::new("starttls_first", None, "tls_required",
+        r"must issue a starttls command first")
+        .says("STARTTLS required first",
+              "The server refuses to go on until the session is encrypted.")
+        .fix("Enable STARTTLS in our client (Postfix smtp_tls_security_level) and check the \
+              handshake.")
+        .sent("A client skipped STARTTLS although our server demands it; its mail program \
+               needs TLS turned on.")
+        .test("530 5.7.0 Must issue a STARTTLS command first",
+              "530 5.7.0 Authentication required"),
+    P::new("tls_not_offered", POSTFIX, "tls_failure",
+        r"tls is required, but")
+        .says("TLS required but not available",
+              "Our client insists on TLS for this destination, but the server did not offer \
+               it or the TLS engine failed.")
+        .fix("Check our TLS policy for the destination (smtp_tls_policy_maps); if the server \
+              really lacks TLS, the policy has to allow plain text or the mail waits.")
+        .test("TLS is required, but was not offered by host mx.example.net[192.0.2.5]",
+              "TLS is required for this domain"),
+    P::new("tls_required", None, "tls_required",
+        r"tls required|tls is required|requires? (tls|starttls|encryption)|encryption required|starttls (is )?required|must use tls")
+        .says("TLS required", "The peer only continues over an encrypted connection.")
+        .fix("Enable STARTTLS on the sending side and check that the certificates are \
+              accepted.")
+        .test("530 5.7.0 TLS required for this server",
+              "250 TLS optional"),
+    P::new("tls_failure", None, "tls_failure",
+        r"cannot start tls|tls handshake (failed|failure|error)|ssl_accept|ssl_connect|tls library problem|starttls (failed|failure)|handshake failure|certificate verif(y|ication) failed|tls not available|untrusted tls")
+        .says("TLS handshake failed",
+              "The two sides could not agree on TLS or a certificate was refused.")
+        .fix("Check certificates, protocol versions and ciphers on both sides; test with \
+              openssl s_client -starttls smtp.")
+        .sent("Check our certificate chain, key permissions and TLS settings.")
+        .test("Cannot start TLS: handshake failure",
+              "220 2.0.0 Ready to start TLS"),
+    P::new("auth_required", None, "auth_required",
+        r"authentication (is )?required|must authenticate|authentication needed")
+        .says("Authentication required",
+              "The server wants a login before it takes mail from this client.")
+        .fix("Configure SMTP AUTH for this relay (Postfix smtp_sasl_auth_enable and a \
+              password map).")
+        .sent("A client tried to send without logging in; its mail program must \
+               authenticate on the submission port.")
+        .test("530 5.7.0 Authentication required",
+              "235 2.7.0 Authentication successful"),
+    P::new("auth_failed", None, "auth_failed",
+        r"authentication (credentials invalid|failed|failure|unsuccessful)|invalid credentials|(bad|incorrect|wrong) (user ?name|password|credentials)|login failed")
+        .says("Authentication failed", "The login was attempted and refused.")
+        .fix("Correct the user name and password in the SASL password map; some providers \
+              need an app password.")
+        .sent("A client failed to log in. Repeated failures from one IP are password \
+               guessing: block it.")
+        .test("535 5.7.8 Error: authentication failed: authentication failure",
+              "235 2.7.0 Authentication succeeded"),
+    // Sender authentication.
+    P::new("dmarc", None, "dmarc_policy",
+        r"dmarc")
+        .says("DMARC failure",
+              "The From domain's DMARC policy asked the receiver to refuse mail that fails \
+               both aligned SPF and aligned DKIM.")
+        .fix("Sign with DKIM using the From domain and cover the sending IP in SPF; check the \
+              DMARC aggregate reports for sources that fail.")
+        .sent("Our DMARC check refused mail that claims a domain it cannot prove; forwarded \
+               mail may need ARC or an exception.")
+        .test("550 5.7.1 Email rejected per DMARC policy for example.com",
+              "550 5.7.1 DMAC rejected"),
+    P::new("dkim", None, "dkim_fail",
+        r"dkim|domainkeys|[45]\.7\.2[012]")
+        .says("DKIM failure", "The DKIM signature is missing, broken or not acceptable.")
+        .fix("Sign outgoing mail, publish the key under the selector in DNS, and make sure \
+              nothing changes the message after signing.")
+        .test("550 5.7.20 No valid DKIM signature found",
+              "550 5.7.2 list expansion prohibited"),
+    P::new("spf_error", None, "spf_fail",
+        r"[45]\.7\.24|spf (temperror|permerror)|too many (dns|spf) lookups")
+        .says("SPF record error",
+              "The SPF record could not be evaluated: DNS failed, the syntax is wrong, or it \
+               needs more than ten lookups.")
+        .fix("Validate the SPF record, flatten includes to stay under ten lookups, and fix \
+              any syntax error.")
+        .test("451 4.7.24 SPF temperror: DNS timeout for example.org",
+              "250 SPF pass"),
+    P::new("spf_fail", None, "spf_fail",
+        r"spf|sender policy framework|is not allowed to send mail from|designated as permitted sender|open-spf\.org|[45]\.7\.23")
+        .says("SPF failure",
+              "The sending IP is not listed in the SPF record of the envelope sender's domain.")
+        .fix("Add our outgoing IP, or the include of the service that sends, to the domain's \
+              SPF record.")
+        .sent("The client is not authorised by its domain's SPF: either forged, or the sender \
+               must update SPF.")
+        .test("550 5.7.23 Message rejected due to: SPF fail - not authorized.",
+              "550 5.7.1 rejected: sender not authorized"),
+    // Generic categories.
+    P::new("dnsbl", None, "blocklisted",
+        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)")
+        .says("DNS blocklist",
+              "The receiver refused the IP because a blocklist names it.")
+        .fix("Look the IP up on the list named in the text, fix the cause (compromised host, \
+              bad list, open relay), then request removal.")
+        .sent(LIST_INBOUND)
+        .test("550 5.7.1 Service unavailable; client [192.0.2.44] blocked using \
+               bl.example.org",
+              "550 5.7.1 Message blocked"),
+    P::new("reverse_dns", None, "reverse_dns",
+        r"reverse (dns|hostname|lookup)|ptr record|no ptr|rdns|fcrdns|cannot find your hostname")
+        .says("Reverse DNS missing",
+              "The receiver wants the sending IP to have a PTR that matches forward DNS.")
+        .fix("Have the provider of our outgoing IP set a PTR to a name that resolves back to \
+              the same IP, and use that name in HELO.")
+        .test("550 5.7.1 Rejected: no reverse DNS for 192.0.2.1",
+              "550 5.7.1 forward DNS ok"),
+    P::new("greylisted", None, "greylisted",
+        r"gr[ae]y[- ]?list")
+        .says("Greylisted", "A deliberate deferral of a first contact.")
+        .fix("Nothing: the normal retry passes.")
+        .sent("Expected behaviour of our greylisting.")
+        .test("451 4.7.1 Greylisting in action, please come back later",
+              "451 4.7.1 grey area"),
+    P::new("mailbox_full", None, "mailbox_full",
+        r"mailbox (is |was )?full|mailbox (has )?exceeded|(mailbox|storage) (size )?limit (exceeded|reached)")
+        .says("Mailbox full", "The recipient's mailbox has no room left.")
+        .fix("Let the queue retry; the recipient has to free space.")
+        .sent("One of our users is over quota; tell them or raise the quota.")
+        .test("552 5.2.2 Mailbox full",
+              "250 Mailbox found"),
+    P::new("over_quota", None, "mailbox_full",
+        r"over ?quota|quota (exceeded|full)|exceed(s|ed)? (the |their |its )?(storage |disk )?quota|out of (storage|disk) space")
+        .says("Over quota", "The recipient has used up their storage quota.")
+        .fix("Let the queue retry; the recipient has to free space.")
+        .sent("One of our users is over quota; tell them or raise the quota.")
+        .test("452 4.2.2 <u@example.org>: user is over quota",
+              "250 quota ok"),
+    P::new("insufficient_storage", None, "mailbox_full",
+        r"insufficient (system )?storage|not enough (disk )?space|disk full|no space left")
+        .says("Insufficient storage", "The receiving system or mailbox is out of space.")
+        .fix("Let the queue retry; the remote side must free space.")
+        .sent("Free disk space on our queue and mailbox file systems.")
+        .test("452 4.3.1 Insufficient system storage",
+              "250 sufficient storage"),
+    P::new("mailbox_disabled", None, "mailbox_disabled",
+        r"mailbox (is )?(disabled|inactive|suspended|deactivated|frozen)|account (has been |is )?(disabled|suspended|deactivated|inactive|closed|locked)|mailbox has moved|has been suspended")
+        .says("Mailbox disabled", "The mailbox exists but does not take mail.")
+        .fix("Stop sending to it and reach the person another way.")
+        .test("550 5.2.1 Mailbox disabled for this recipient",
+              "250 Mailbox enabled"),
+    P::new("postfix_dns_error", POSTFIX, "domain_not_found",
+        r"host or domain name not found|name service error")
+        .says("Domain not found in DNS",
+              "The domain has no MX or address record, or its name servers did not answer.")
+        .fix("Check the domain for typos and query its MX; if DNS only timed out, the queue \
+              retries.")
+        .test("Host or domain name not found. Name service error for name=nowhere.example \
+               type=MX: Host not found, try again",
+              "Host found"),
+    P::new("domain_not_found", None, "domain_not_found",
+        r"domain not found|no such domain|domain (does not|doesn't) exist|nxdomain|no mx (record|host)|unrout(e)?able")
+        .says("Domain not found", "The domain does not exist or publishes no mail server.")
+        .fix("Check the address for a typo; remove it if the domain is gone.")
+        .test("550 5.1.2 Domain not found",
+              "250 Domain found"),
+    P::new("null_mx", None, "domain_not_found",
+        r"null mx|nullmx|does not accept mail|accepts no mail")
+        .says("Domain accepts no mail", "The domain declares, by a null MX, that it takes no mail.")
+        .fix("Stop sending to that domain.")
+        .test("556 5.1.10 Recipient address has null MX",
+              "250 accepts mail"),
+    P::new("sender_rejected", None, "sender_rejected",
+        r"sender address rejected|sender (domain |address )?(is )?(invalid|unknown|not allowed|rejected|refused)|sender verif(y|ication) failed")
+        .says("Sender address refused",
+              "The receiver refused the envelope sender or its domain.")
+        .fix("Send from an address whose domain has working DNS and that accepts bounces.")
+        .sent("Our sender restrictions refused the client's MAIL FROM; the text names the \
+               rule.")
+        .test("554 5.7.1 <spam@bad.example>: Sender address rejected: Access denied",
+              "554 5.7.1 <user@example.org>: Recipient address rejected: Access denied"),
+    P::new("helo_rejected", None, "helo_rejected",
+        r"(helo|ehlo) command rejected|(invalid|bad|bogus|forged) (helo|ehlo)|(helo|ehlo)[^.]{0,30}(invalid|rejected|not (valid|allowed))")
+        .says("HELO refused", "The name given in HELO or EHLO was refused.")
+        .fix("Make the HELO name the server's fully qualified name, resolving to its IP and \
+              matching its PTR.")
+        .sent("Our HELO restrictions refused the client; real servers send a resolvable name.")
+        .test("550 5.7.1 <mail.example>: Helo command rejected: Host not found",
+              "250 HELO received"),
+    P::new("user_unknown", None, "user_unknown",
+        r"user unknown|unknown user|no such (user|mailbox|recipient|address)|user not found|(mailbox|recipient|address) not found|invalid (recipient|mailbox)|unknown (recipient|mailbox)|not a valid (recipient|mailbox)")
+        .says("Unknown user", "The recipient address does not exist at the destination.")
+        .fix("Remove the address or correct it.")
+        .sent("The client sent to an address we do not have; check aliases if it should \
+               exist.")
+        .test("550 5.1.1 <x@example.org>: No such user here",
+              "250 User known"),
+    P::new("does_not_exist", None, "user_unknown",
+        r"(does not|doesn't) exist")
+        .says("Address does not exist", "The destination says the address does not exist.")
+        .fix("Remove the address or correct it.")
+        .test("550 5.1.1 The mailbox you addressed does not exist",
+              "550 5.1.1 This address exists"),
+    P::new("mailbox_unavailable", None, "user_unknown",
+        r"mailbox (is )?unavailable|mailbox not available")
+        .says("Mailbox unavailable",
+              "The stock wording of 550; most often the mailbox does not exist.")
+        .fix("Check the address; if it is right, the text may hide a policy refusal, so \
+              contact the recipient another way.")
+        .test("550 Requested action not taken: mailbox unavailable",
+              "250 mailbox available"),
+    P::new("relay_denied", None, "relay_denied",
+        r"relay(ing)? (is )?(denied|not permitted|not allowed|prohibited|refused)|not permitted to relay|unable to relay|we do not relay|no relaying")
+        .says("Relaying denied",
+              "The server does not handle this domain and will not pass the mail on.")
+        .fix("Check the recipient domain's MX; to relay through a server, authenticate first.")
+        .sent("Correct for strangers; our own users must authenticate.")
+        .test("550 relay not permitted",
+              "250 relay ok"),
+    P::new("message_too_large", None, "message_too_large",
+        r"message (size )?exceeds|size exceeds|message (is )?too (big|large)|exceeds (the )?(maximum|max) (message )?size|max(imum)? message size|message length exceeds")
+        .says("Message too large", "The message is bigger than the receiver accepts.")
+        .fix("Send a smaller message or share large files by link.")
+        .sent("Our size limit refused it; raise it only if such mail is wanted.")
+        .test("552 5.3.4 Message too big for system",
+              "250 Message size 1024 accepted"),
+    P::new("rate_limited", None, "rate_limited",
+        r"rate limit|rate-limit|ratelimit|too many messages|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)")
+        .says("Rate limited", "The receiver throttles this sender for now.")
+        .fix("Let the queue retry; lower concurrency and rate towards this destination \
+              (Postfix per-destination concurrency and rate delay).")
+        .sent("Our rate limits refused the client; raise them if the client is legitimate.")
+        .test("450 4.7.1 Too many messages from this sender, slow down",
+              "250 messages sent"),
+    P::new("too_many_recipients", None, "too_many_recipients",
+        r"too many recipients|recipient limit|too many rcpt")
+        .says("Too many recipients", "The message or session has more recipients than allowed.")
+        .fix("Nothing for an MTA, which retries the rest; a bulk sender should split messages.")
+        .test("452 4.5.3 Error: too many recipients",
+              "250 one recipient"),
+    P::new("too_many_connections", None, "too_many_connections",
+        r"too many (concurrent |simultaneous |parallel )?(connections|sessions)|connection (count|rate) limit|concurrent connections? limit")
+        .says("Too many connections",
+              "The client opened more simultaneous connections than the server allows.")
+        .fix("Lower the parallel connections to that destination (Postfix \
+              default_destination_concurrency_limit or a per-transport setting).")
+        .sent("Our anvil or postscreen limits refused the client; raise them for known \
+               partners.")
+        .test("421 4.7.0 mail.example.org Error: too many connections from 192.0.2.33",
+              "452 4.5.3 too many recipients"),
+    P::new("virus", None, "content_rejected",
+        r"virus|malware|infected|trojan|(dangerous|executable|blocked|forbidden) (attachment|file)")
+        .says("Malware found", "A scanner found malware or a banned attachment type.")
+        .fix("Scan the sending system; do not send executable attachments.")
+        .sent("Our scanner refused the message, as intended.")
+        .test("554 5.7.0 Reject, id=12345 - INFECTED: Eicar-Test-Signature",
+              "250 Attachment scanned"),
+    P::new("spam", None, "content_rejected",
+        r"spam|junk mail|unsolicited|bulk mail")
+        .says("Judged to be spam", "A content filter classified the message as spam.")
+        .fix("Review content, links, authentication and the list's consent, then send again \
+              only once fixed.")
+        .sent("Our content filter refused the message; check its score if it was wanted.")
+        .test("550 5.7.1 Message rejected as spam by Content Filtering",
+              "550 5.7.1 Message rejected by filter"),
+    P::new("content_rejected", None, "content_rejected",
+        r"content (rejected|not accepted)|message content|content filter|rejected (due to|because of) content|high probability|spam ?score")
+        .says("Content refused", "A content rule refused the message.")
+        .fix("Find what in the message triggers the filter (links, attachments, wording).")
+        .test("554 5.7.1 Message content rejected",
+              "Content-Type: text/plain"),
+    P::new("expired", None, "expired",
+        r"delivery time expired|message expired|retry timeout exceeded|(have|has) been failing for a long time")
+        .says("Expired in the queue", "Retries ran out before the message could be delivered.")
+        .fix("Look at the earlier deferrals of this message; their reason is the cause.")
+        .test("retry timeout exceeded",
+              "retry scheduled"),
+    P::new("timed_out", None, "connection_failed",
+        r"timed out|timeout")
+        .says("Connection timed out", "The other side did not answer in time.")
+        .fix("Check that the MX host is reachable on port 25 from our network; outgoing port \
+              25 is often blocked.")
+        .test("connect to mx.example.net[192.0.2.5]:25: Connection timed out",
+              "connected to mx.example.net"),
+    P::new("connection_refused", None, "connection_failed",
+        r"connection refused")
+        .says("Connection refused", "Nothing listens on the port, or a firewall rejects it.")
+        .fix("Check the destination's MX records and whether its server is up.")
+        .test("connect to mx.example.net[192.0.2.5]:25: Connection refused",
+              "connection accepted"),
+    P::new("lost_connection", None, "connection_failed",
+        r"lost connection|connection reset|connection closed by|broken pipe|unexpected(ly)? (eof|disconnect)")
+        .says("Connection lost", "The session broke off in the middle.")
+        .fix("Let the queue retry; if it repeats at one stage, look for size limits or a \
+              middlebox cutting sessions.")
+        .test("lost connection with mx.example.net[192.0.2.5] while sending RCPT TO",
+              "connection kept"),
+    P::new("no_route", None, "connection_failed",
+        r"no route to host")
+        .says("No route to host", "The network has no path to the destination address.")
+        .fix("Check routing and firewalls; for IPv6, check that our host really has IPv6 \
+              connectivity.")
+        .test("connect to mx.example.net[2001:db8::25]:25: No route to host",
+              "route to host ok"),
+    P::new("network_unreachable", None, "connection_failed",
+        r"network is unreachable|host unreachable")
+        .says("Network unreachable", "Our host has no route to that network.")
+        .fix("Check the host's network setup; if IPv6 is not usable, set Postfix \
+              inet_protocols = ipv4.")
+        .test("connect to mx.example.net[2001:db8::25]:25: Network is unreachable",
+              "network reachable"),
+    P::new("mail_loop", None, "routing_error",
+        r"mail (forwarding )?loop|loops back to myself|too many hops|routing loop|hop count exceeded")
+        .says("Mail loop", "The message went around between servers.")
+        .fix("Fix the MX, transport or forwarding settings that send it back.")
+        .test("554 5.4.6 Too many hops",
+              "250 hop"),
+    P::new("smtp_syntax", None, "protocol_error",
+        r"syntax error|bad sequence of commands|command unrecognized|line too long|too many (bad commands|errors)")
+        .says("SMTP syntax error", "A command was malformed or out of order.")
+        .fix("Check the client's SMTP dialogue; the previous reply usually shows the real \
+              failure.")
+        .test("501 5.5.4 Syntax error in parameters",
+              "250 syntax ok"),
+    P::new("service_unavailable", None, "service_unavailable",
+        r"service (is )?(temporarily )?(not available|unavailable)|server (is )?(shutting down|too busy)|closing (transmission )?channel")
+        .says("Service unavailable", "The server is not serving mail right now.")
+        .fix("Let the queue retry.")
+        .sent("Check our server's load, disk and process limits.")
+        .test("421 4.3.2 Service not available, closing transmission channel",
+              "220 Service available"),
+    P::new("system_error", None, "system_error",
+        r"local error in processing|internal (server )?error|temporary (local |server )?(problem|failure|error)|configuration error|queue file write error|system error")
+        .says("Receiving system error", "The receiving server failed internally.")
+        .fix("Let the queue retry; if it lasts, tell the remote postmaster.")
+        .sent("Look in our logs for the failing milter, filter, lookup or disk.")
+        .test("451 4.3.0 Error: queue file write error",
+              "250 queue file written"),
+    P::new("try_again_later", None, "greylisted",
+        r"try again later|come back later")
+        .says("Try again later",
+              "The server asks for a later retry, most often as greylisting.")
+        .fix("Nothing: the normal retry passes. If it lasts for hours, it is not greylisting; \
+              read the rest of the text.")
+        .test("451 4.7.1 Please try again later",
+              "451 4.7.1 Try again in five minutes"),
+    P::new("policy", None, "policy",
+        r"policy|administrative prohibition|prohibited|not authori[sz]ed|access denied|refused by|rejected by (the )?(recipient|administrator)")
+        .says("Policy refusal", "A local rule of the receiver refused the message.")
+        .fix("Read the text for the rule; ask the receiving postmaster if it is unclear.")
+        .sent("One of our restrictions refused the client; review it if real mail is \
+               caught.")
+        .test("550 5.7.1 Rejected by local policy",
+              "550 5.7.1 Accepted"),
+];
