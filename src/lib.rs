@@ -4,11 +4,19 @@
 //! The library holds the whole pipeline (inputs, line splitting, parsers, aggregation, knowledge
 //! base, renderers) so that the binary, the tests and the benchmarks all run the same code.
 
+pub mod aggregate;
+pub mod app;
+pub mod cli;
 pub mod codes;
+pub mod config;
+pub mod detect;
 pub mod event;
+pub mod filter;
 pub mod generate;
 pub mod input;
 pub mod kb;
 pub mod parse;
+pub mod pipeline;
 pub mod render;
+pub mod report;
 pub mod time;

@@ -308,7 +308,12 @@ mod tests {
 
     #[test]
     fn lines_before_a_read_error_are_kept() {
-        let reader = ChunkReader::new(FailAfter { data: b"one\ntwo\nthr" }, 64);
+        let reader = ChunkReader::new(
+            FailAfter {
+                data: b"one\ntwo\nthr",
+            },
+            64,
+        );
         let pieces: Vec<_> = reader.collect();
         assert_eq!(pieces.len(), 2);
         match &pieces[0] {

@@ -34,7 +34,7 @@ impl InputSpec {
     /// The name written in the `file` column and in messages.
     pub fn display_name(&self) -> String {
         match self {
-            InputSpec::Stdin => "-".to_string(),
+            InputSpec::Stdin => "<stdin>".to_string(),
             InputSpec::Path(path) => path.display().to_string(),
         }
     }
@@ -138,7 +138,9 @@ pub fn open(spec: &InputSpec) -> Result<OpenedInput, InputError> {
         InputSpec::Stdin => (Box::new(io::stdin()), None),
         InputSpec::Path(path) => {
             let file = File::open(path).map_err(|e| fail("cannot open", e))?;
-            let meta = file.metadata().map_err(|e| fail("cannot read metadata", e))?;
+            let meta = file
+                .metadata()
+                .map_err(|e| fail("cannot read metadata", e))?;
             if meta.is_dir() {
                 return Err(fail(
                     "is a directory",
@@ -177,7 +179,10 @@ mod tests {
     #[test]
     fn magic_bytes_decide_compression() {
         assert_eq!(Compression::sniff(&[0x1f, 0x8b, 8, 0]), Compression::Gzip);
-        assert_eq!(Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd, 0]), Compression::Zstd);
+        assert_eq!(
+            Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd, 0]),
+            Compression::Zstd
+        );
         assert_eq!(Compression::sniff(b"BZh91AY"), Compression::Bzip2);
         assert_eq!(Compression::sniff(b"BZh is text"), Compression::None);
         assert_eq!(Compression::sniff(b"\xfd7zXZ\x00\x00"), Compression::Xz);
@@ -228,8 +233,13 @@ mod tests {
 
     #[test]
     fn missing_file_error_names_it() {
-        let err = open(&InputSpec::Path("/no/such/mail.log".into())).err().unwrap();
+        let err = open(&InputSpec::Path("/no/such/mail.log".into()))
+            .err()
+            .unwrap();
         let message = err.to_string();
-        assert!(message.starts_with("/no/such/mail.log: cannot open:"), "{message}");
+        assert!(
+            message.starts_with("/no/such/mail.log: cannot open:"),
+            "{message}"
+        );
     }
 }

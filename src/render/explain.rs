@@ -308,10 +308,9 @@ impl FromStr for CodeQuery {
                 CodeQuery::Enhanced(one.parse().map_err(|_| error())?)
             }
             (Some(one), None, None) => CodeQuery::Reply(reply(one).ok_or_else(error)?),
-            (Some(r), Some(e), None) => CodeQuery::Both(
-                reply(r).ok_or_else(error)?,
-                e.parse().map_err(|_| error())?,
-            ),
+            (Some(r), Some(e), None) => {
+                CodeQuery::Both(reply(r).ok_or_else(error)?, e.parse().map_err(|_| error())?)
+            }
             _ => return Err(error()),
         };
         Ok(query)
@@ -416,7 +415,13 @@ impl Entry {
             permanence: class.permanence().label(),
             reason,
             subject: explained.map(|x| x.subject()),
-            registry: explained.map(|x| if x.registered { x.entry.rfc } else { "not registered" }),
+            registry: explained.map(|x| {
+                if x.registered {
+                    x.entry.rfc
+                } else {
+                    "not registered"
+                }
+            }),
             what: what.join(" "),
             when: when.to_string(),
             fix: fix.to_string(),
@@ -642,7 +647,11 @@ fn write_explain_text(
 fn write_entry_md(out: &mut dyn Write, e: &Entry, labels: &Labels, level: &str) -> io::Result<()> {
     writeln!(out, "{level} {}", title(e, labels))?;
     writeln!(out)?;
-    writeln!(out, "- **{}**: {} ({})", labels.class, e.class, e.class_name)?;
+    writeln!(
+        out,
+        "- **{}**: {} ({})",
+        labels.class, e.class, e.class_name
+    )?;
     writeln!(out, "- **{}**: {}", labels.permanence, e.permanence)?;
     writeln!(out, "- **{}**: `{}`", labels.reason, e.reason)?;
     if let Some(subject) = e.subject {
@@ -851,7 +860,10 @@ fn write_codes_table(
         let (header, cells): (Vec<&str>, Vec<Vec<&str>>) = match kind {
             "reason" => (
                 vec![labels.reason, labels.description],
-                chosen.iter().map(|r| vec![r.code.as_str(), r.what]).collect(),
+                chosen
+                    .iter()
+                    .map(|r| vec![r.code.as_str(), r.what])
+                    .collect(),
             ),
             "reply" => (
                 vec![labels.code, labels.class, labels.reason, labels.name],
@@ -912,4 +924,3 @@ fn write_codes_table(
     }
     Ok(())
 }
-

@@ -2,4 +2,7 @@
 //! directly. Nothing here reads logs or looks anything up on its own behalf beyond the
 //! knowledge base calls it is handed the codes for.
 
+pub mod events;
 pub mod explain;
+pub mod safe;
+pub mod text;

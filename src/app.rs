@@ -1,0 +1,190 @@
+//! Running a decided [`Task`]: scanning, rendering, and choosing the exit status. Problems with
+//! one input are reported on standard error as they happen and the run goes on; the exit
+//! status remembers them.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::aggregate::{Tally, TallyCollector};
+use crate::cli::Cli;
+use crate::config::{self, Environment, EventsTask, ReportTask, Task};
+use crate::detect;
+use crate::pipeline::{self, Collector, News, Source};
+use crate::render::events::{self, EventRows, EventsFormat};
+use crate::render::{explain, text};
+use crate::report::{InputSummary, Report};
+
+/// How a run ended, as the process exit status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything was read and written.
+    Done,
+    /// At least one input could not be read (or not to its end); the rest was processed.
+    InputProblem,
+}
+
+impl Outcome {
+    /// The exit status of the contract.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Done => 0,
+            Outcome::InputProblem => 1,
+        }
+    }
+}
+
+/// Reads the surroundings of this process.
+pub fn environment() -> Environment {
+    Environment {
+        stdin_is_terminal: io::stdin().is_terminal(),
+        stdout_is_terminal: io::stdout().is_terminal(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        now: detect::now_local(),
+        cores: std::thread::available_parallelism().map_or(1, usize::from),
+    }
+}
+
+/// Runs the command line. A [`config::UsageError`] in the error chain means exit status 2.
+pub fn run(cli: Cli, env: &Environment) -> anyhow::Result<Outcome> {
+    match config::resolve(cli, env)? {
+        Task::Report(task) => run_report(&task),
+        Task::Events(task) => run_events(&task),
+        Task::Explain(task) => {
+            let mut out = open_output(None)?;
+            explain::write_explain(&mut out, &task.queries, task.format, task.lang)?;
+            out.flush()?;
+            Ok(Outcome::Done)
+        }
+        Task::Codes(task) => {
+            let mut out = open_output(task.output.as_deref())?;
+            explain::write_codes(&mut out, task.format, task.lang)?;
+            out.flush()?;
+            Ok(Outcome::Done)
+        }
+    }
+}
+
+fn open_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match path {
+        Some(path) => Box::new(BufWriter::with_capacity(
+            256 * 1024,
+            File::create(path)
+                .with_context(|| format!("{}: cannot create the output file", path.display()))?,
+        )),
+        None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
+    })
+}
+
+/// Tells the user about an input that failed, at once, on standard error.
+fn warn(error: &impl std::fmt::Display) {
+    eprintln!("mailsift: {error}");
+}
+
+struct EventsCollector {
+    format: EventsFormat,
+}
+
+impl Collector for EventsCollector {
+    type Part = (EventRows, Option<io::Error>);
+
+    fn part(&self) -> Self::Part {
+        (EventRows::new(self.format), None)
+    }
+
+    fn event(
+        &self,
+        part: &mut Self::Part,
+        source: &Source,
+        line: u64,
+        _: &str,
+        event: &crate::event::Event,
+    ) {
+        if part.1.is_none()
+            && let Err(error) = part.0.push(&source.name, line, event)
+        {
+            part.1 = Some(error);
+        }
+    }
+}
+
+fn run_events(task: &EventsTask) -> anyhow::Result<Outcome> {
+    let mut out = open_output(task.output.as_deref())?;
+    events::write_header(&mut out, task.format)?;
+    let mut outcome = Outcome::Done;
+    let collector = EventsCollector {
+        format: task.format,
+    };
+    pipeline::scan(&task.scan, &collector, |news| {
+        match news {
+            News::Chunk {
+                part: (rows, error),
+                ..
+            } => {
+                if let Some(error) = error {
+                    return Err(error);
+                }
+                rows.write_to(&mut out)?;
+            }
+            News::Failed(error) => {
+                warn(&error);
+                outcome = Outcome::InputProblem;
+            }
+            News::Opened(_) | News::OverLong { .. } => {}
+        }
+        Ok(())
+    })?;
+    out.flush()?;
+    Ok(outcome)
+}
+
+fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
+    // Open the output first, so that a bad -o path fails before a long scan.
+    let mut out = open_output(task.output.as_deref())?;
+    let mut outcome = Outcome::Done;
+    let mut tally = Tally::default();
+    let mut inputs: Vec<InputSummary> = Vec::new();
+    let collector = TallyCollector {
+        examples: task.examples,
+    };
+    pipeline::scan(&task.scan, &collector, |news| {
+        match news {
+            News::Opened(source) => inputs.push(InputSummary {
+                name: source.name.clone(),
+                format: detect::describe(source.context.format),
+                compression: source.compression.label(),
+                complete: true,
+            }),
+            News::Chunk { counts, part, .. } => {
+                let mut part = part;
+                part.lines = counts;
+                tally.merge(part, task.examples);
+            }
+            News::OverLong { .. } => tally.lines.over_long += 1,
+            News::Failed(error) => {
+                warn(&error);
+                outcome = Outcome::InputProblem;
+                match inputs.last_mut() {
+                    Some(last) if last.name == error.name && error.line.is_some() => {
+                        last.complete = false
+                    }
+                    _ => inputs.push(InputSummary {
+                        name: error.name.clone(),
+                        format: "",
+                        compression: "",
+                        complete: false,
+                    }),
+                }
+            }
+        }
+        Ok(())
+    })?;
+    // Over-long lines are counted where they are met, outside any chunk.
+    tally.lines.read += tally.lines.over_long;
+    let report = Report::new(inputs, tally, task.top);
+    text::write_report(&mut out, &report, text::TextOptions { color: task.color })?;
+    out.flush()?;
+    Ok(outcome)
+}

@@ -1,0 +1,287 @@
+//! The command line as the user types it: commands, flags, defaults and every help string.
+//!
+//! Nothing here reads files or checks how flags combine; [`crate::config`] turns these values
+//! into the settings the rest of the program reads.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  mailsift /var/log/mail.log*                  report on a rotated set, gzip included
+  mailsift report --since yesterday --until today /var/log/mail.log*
+  mailsift events --only 5xx,4.7.* -o bounces.csv /var/log/mail.log
+  journalctl -u postfix -o short-iso | mailsift report
+  mailsift explain 421
+  mailsift explain 550 5.1.1";
+
+/// Scan Postfix and Exim mail logs for SMTP reply codes and enhanced status codes, and explain
+/// what each one means and how to fix it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mailsift",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = EXAMPLES,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// What to do; without a command, `report`.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Report options, when no command is given.
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan logs and report every reply code with what it means and how to fix it (the
+    /// default command).
+    Report(ReportArgs),
+    /// Write one row per SMTP outcome found in the logs, as CSV or NDJSON.
+    Events(EventsArgs),
+    /// Explain one code, or compare two: `421`, `5.7.1`, or `"550 5.1.1"`.
+    Explain(ExplainArgs),
+    /// List every code and reply-text pattern mailsift knows.
+    Codes(CodesArgs),
+}
+
+/// Which inputs to read and which events to keep: shared by `report` and `events`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Log files to read; `-` is standard input. gzip, zstd, bzip2 and xz are read as they
+    /// are, whatever the file name. With no FILE, standard input is read when it is not a
+    /// terminal.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Which MTA wrote the logs; `auto` decides for each input from its first lines.
+    #[arg(long, value_enum, default_value_t = LogFormatArg::Auto, value_name = "FORMAT")]
+    pub log_format: LogFormatArg,
+
+    /// The year of timestamps written without one (traditional syslog). Default: from each
+    /// file's modification time (standard input: this year), stepping back a year for lines
+    /// that would otherwise lie after the file was written.
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1970..=9999))]
+    pub year: Option<i32>,
+
+    /// Keep events at or after this time: 2026-11-21, 2026-11-21T08:00, RFC 3339, today,
+    /// yesterday, or relative -30m, -2h, -7d.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub since: Option<String>,
+
+    /// Keep events before this time (same forms as --since; a date alone means its midnight).
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub until: Option<String>,
+
+    /// Keep events matching any of these, comma-separated: a class (2xx 3xx 4xx 5xx), a
+    /// permanence (success intermediate transient permanent), a reply code (421) or an enhanced
+    /// code (5.7.1, 5.7.*). Repeatable.
+    #[arg(long, value_name = "LIST")]
+    pub only: Vec<String>,
+
+    /// Keep outbound events (our server delivering), inbound ones (our server answering
+    /// clients), or all.
+    #[arg(long, value_enum, default_value_t = DirectionArg::All, value_name = "WHICH")]
+    pub direction: DirectionArg,
+
+    /// Worker threads for parsing (default: one per core).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Bytes per parsing chunk; for testing that results do not depend on it.
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub chunk_size: Option<usize>,
+}
+
+/// `mailsift report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Inputs and filters.
+    #[command(flatten)]
+    pub scan: ScanArgs,
+
+    /// How many destinations to show for each code.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub top: usize,
+
+    /// Colour in the text report: `auto` colours only a terminal, and NO_COLOR turns it off.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+}
+
+/// `mailsift events`.
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Inputs and filters.
+    #[command(flatten)]
+    pub scan: ScanArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EventsFormatArg::Csv, value_name = "FORMAT")]
+    pub format: EventsFormatArg,
+}
+
+/// `mailsift explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// One code, or two to compare: a reply code (421), an enhanced status code (5.7.1), or
+    /// both in quotes ("550 5.1.1").
+    #[arg(value_name = "CODE", required = true, num_args = 1..=2)]
+    pub codes: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormatArg::Text, value_name = "FORMAT")]
+    pub format: ExplainFormatArg,
+
+    /// Language of labels and headings.
+    #[arg(long, value_enum, default_value_t = LangArg::En, value_name = "LANG")]
+    pub lang: LangArg,
+}
+
+/// `mailsift codes`.
+#[derive(Debug, Args)]
+pub struct CodesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CodesFormatArg::Text, value_name = "FORMAT")]
+    pub format: CodesFormatArg,
+
+    /// Language of labels and headings.
+    #[arg(long, value_enum, default_value_t = LangArg::En, value_name = "LANG")]
+    pub lang: LangArg,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `--log-format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormatArg {
+    /// Decide for each input from its first lines.
+    Auto,
+    /// Postfix through syslog or journald.
+    Postfix,
+    /// Exim's own log files, or Exim through syslog.
+    Exim,
+}
+
+/// `--direction`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DirectionArg {
+    /// Our server delivering to others.
+    Outbound,
+    /// Our server answering clients.
+    Inbound,
+    /// Both.
+    All,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// `events --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EventsFormatArg {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON object per line.
+    Ndjson,
+}
+
+/// `explain --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormatArg {
+    /// Plain text.
+    Text,
+    /// JSON.
+    Json,
+    /// Markdown.
+    Markdown,
+}
+
+/// `codes --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CodesFormatArg {
+    /// Aligned text tables.
+    Text,
+    /// CSV with a header row.
+    Csv,
+    /// JSON.
+    Json,
+    /// Markdown tables.
+    Markdown,
+}
+
+/// `--lang`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// French.
+    Fr,
+    /// Vietnamese.
+    Vi,
+    /// Chinese.
+    Zh,
+    /// Russian.
+    Ru,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn files_without_a_command_mean_report() {
+        let cli = Cli::try_parse_from(["mailsift", "--since", "-2h", "a.log", "b.log.gz"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.report.scan.files.len(), 2);
+        assert_eq!(cli.report.scan.since.as_deref(), Some("-2h"));
+    }
+
+    #[test]
+    fn events_takes_format_and_filters() {
+        let cli = Cli::try_parse_from([
+            "mailsift", "events", "--format", "ndjson", "--only", "5xx", "--only", "421", "-",
+        ])
+        .unwrap();
+        match cli.command {
+            Some(Command::Events(args)) => {
+                assert_eq!(args.format, EventsFormatArg::Ndjson);
+                assert_eq!(args.scan.only, ["5xx", "421"]);
+                assert_eq!(args.scan.files, [PathBuf::from("-")]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn explain_takes_one_or_two_codes() {
+        assert!(Cli::try_parse_from(["mailsift", "explain"]).is_err());
+        assert!(Cli::try_parse_from(["mailsift", "explain", "421", "450", "550"]).is_err());
+        assert!(Cli::try_parse_from(["mailsift", "explain", "214", "421", "--lang", "fr"]).is_ok());
+    }
+}

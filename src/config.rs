@@ -1,0 +1,323 @@
+//! Turning what the user typed ([`crate::cli::Cli`]) into what the program does: resolved
+//! inputs, filters, thread count, colour and output target. Cross-flag checks live here; no
+//! logs are read and nothing is printed.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDateTime;
+
+use crate::cli::{
+    Cli, CodesFormatArg, ColorArg, Command, DirectionArg, EventsFormatArg, ExplainFormatArg,
+    LangArg, LogFormatArg, ReportArgs, ScanArgs,
+};
+use crate::codes::Direction;
+use crate::detect::FormatChoice;
+use crate::filter::{self, EventFilter};
+use crate::input::InputSpec;
+use crate::input::chunk::DEFAULT_CHUNK_SIZE;
+use crate::pipeline::ScanSettings;
+use crate::render::events::EventsFormat;
+use crate::render::explain::{CodeQuery, CodesFormat, ExplainFormat, Lang};
+
+/// A mistake in how the program was called; the exit status is 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// What the program knows of its surroundings, gathered once by the caller so that resolving
+/// is a pure function.
+#[derive(Clone, Debug)]
+pub struct Environment {
+    /// Whether standard input is a terminal.
+    pub stdin_is_terminal: bool,
+    /// Whether standard output is a terminal.
+    pub stdout_is_terminal: bool,
+    /// Whether `NO_COLOR` is set to a non-empty value.
+    pub no_color: bool,
+    /// The machine-local time the run started.
+    pub now: NaiveDateTime,
+    /// How many cores may be used.
+    pub cores: usize,
+}
+
+/// What to do, fully decided.
+#[derive(Debug)]
+pub enum Task {
+    /// Scan and write the report.
+    Report(ReportTask),
+    /// Scan and write one row per event.
+    Events(EventsTask),
+    /// Explain codes.
+    Explain(ExplainTask),
+    /// List the knowledge base.
+    Codes(CodesTask),
+}
+
+/// `report`, decided.
+#[derive(Debug)]
+pub struct ReportTask {
+    /// What to scan.
+    pub scan: ScanSettings,
+    /// Where to write; standard output when `None`.
+    pub output: Option<PathBuf>,
+    /// Whether to colour.
+    pub color: bool,
+    /// Destinations per code.
+    pub top: usize,
+    /// Example lines per code.
+    pub examples: usize,
+}
+
+/// `events`, decided.
+#[derive(Debug)]
+pub struct EventsTask {
+    /// What to scan.
+    pub scan: ScanSettings,
+    /// Where to write; standard output when `None`.
+    pub output: Option<PathBuf>,
+    /// CSV or NDJSON.
+    pub format: EventsFormat,
+}
+
+/// `explain`, decided.
+#[derive(Debug)]
+pub struct ExplainTask {
+    /// The codes asked about.
+    pub queries: Vec<CodeQuery>,
+    /// Output format.
+    pub format: ExplainFormat,
+    /// Language of headings.
+    pub lang: Lang,
+}
+
+/// `codes`, decided.
+#[derive(Debug)]
+pub struct CodesTask {
+    /// Output format.
+    pub format: CodesFormat,
+    /// Language of headings.
+    pub lang: Lang,
+    /// Where to write; standard output when `None`.
+    pub output: Option<PathBuf>,
+}
+
+/// Decides what to do.
+pub fn resolve(cli: Cli, env: &Environment) -> Result<Task, UsageError> {
+    match cli.command {
+        None => resolve_report(cli.report, env),
+        Some(Command::Report(args)) => resolve_report(args, env),
+        Some(Command::Events(args)) => Ok(Task::Events(EventsTask {
+            output: args.scan.output.clone(),
+            scan: resolve_scan(args.scan, env)?,
+            format: match args.format {
+                EventsFormatArg::Csv => EventsFormat::Csv,
+                EventsFormatArg::Ndjson => EventsFormat::Ndjson,
+            },
+        })),
+        Some(Command::Explain(args)) => Ok(Task::Explain(ExplainTask {
+            queries: args
+                .codes
+                .iter()
+                .map(|code| code.parse().map_err(|e| UsageError(format!("{e}"))))
+                .collect::<Result<_, _>>()?,
+            format: match args.format {
+                ExplainFormatArg::Text => ExplainFormat::Text,
+                ExplainFormatArg::Json => ExplainFormat::Json,
+                ExplainFormatArg::Markdown => ExplainFormat::Markdown,
+            },
+            lang: lang(args.lang),
+        })),
+        Some(Command::Codes(args)) => Ok(Task::Codes(CodesTask {
+            format: match args.format {
+                CodesFormatArg::Text => CodesFormat::Text,
+                CodesFormatArg::Csv => CodesFormat::Csv,
+                CodesFormatArg::Json => CodesFormat::Json,
+                CodesFormatArg::Markdown => CodesFormat::Markdown,
+            },
+            lang: lang(args.lang),
+            output: args.output,
+        })),
+    }
+}
+
+fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageError> {
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => args.scan.output.is_none() && env.stdout_is_terminal && !env.no_color,
+    };
+    Ok(Task::Report(ReportTask {
+        output: args.scan.output.clone(),
+        scan: resolve_scan(args.scan, env)?,
+        color,
+        top: args.top,
+        examples: 2,
+    }))
+}
+
+fn resolve_scan(args: ScanArgs, env: &Environment) -> Result<ScanSettings, UsageError> {
+    let inputs: Vec<InputSpec> = if args.files.is_empty() {
+        if env.stdin_is_terminal {
+            return Err(UsageError(
+                "no log files given and standard input is a terminal; name the files \
+                 (mailsift report /var/log/mail.log*) or pipe a log in (journalctl -u postfix | \
+                 mailsift report)"
+                    .to_string(),
+            ));
+        }
+        vec![InputSpec::Stdin]
+    } else {
+        args.files
+            .iter()
+            .map(|path| match path.to_str() {
+                Some("-") => InputSpec::Stdin,
+                _ => InputSpec::Path(path.clone()),
+            })
+            .collect()
+    };
+    if inputs.iter().filter(|i| **i == InputSpec::Stdin).count() > 1 {
+        return Err(UsageError(
+            "standard input (-) can be read only once".to_string(),
+        ));
+    }
+    let bound = |value: &Option<String>, flag: &str| {
+        value
+            .as_deref()
+            .map(|v| filter::parse_time_bound(v, env.now))
+            .transpose()
+            .map_err(|e| UsageError(format!("{flag}: {e}")))
+    };
+    let since = bound(&args.since, "--since")?;
+    let until = bound(&args.until, "--until")?;
+    if let (Some(since), Some(until)) = (since, until)
+        && since >= until
+    {
+        return Err(UsageError(format!(
+            "--since ({since}) must be earlier than --until ({until})"
+        )));
+    }
+    let mut only = Vec::new();
+    for list in &args.only {
+        only.extend(filter::parse_only(list).map_err(|e| UsageError(format!("--only: {e}")))?);
+    }
+    Ok(ScanSettings {
+        inputs,
+        format: match args.log_format {
+            LogFormatArg::Auto => FormatChoice::Auto,
+            LogFormatArg::Postfix => FormatChoice::Postfix,
+            LogFormatArg::Exim => FormatChoice::Exim,
+        },
+        year: args.year,
+        now: env.now,
+        filter: EventFilter {
+            since,
+            until,
+            only,
+            direction: match args.direction {
+                DirectionArg::All => None,
+                DirectionArg::Inbound => Some(Direction::Inbound),
+                DirectionArg::Outbound => Some(Direction::Outbound),
+            },
+        },
+        threads: args.threads.map_or(env.cores, usize::from).max(1),
+        chunk_size: args.chunk_size.unwrap_or(DEFAULT_CHUNK_SIZE).max(1),
+    })
+}
+
+fn lang(arg: LangArg) -> Lang {
+    match arg {
+        LangArg::En => Lang::En,
+        LangArg::Fr => Lang::Fr,
+        LangArg::Vi => Lang::Vi,
+        LangArg::Zh => Lang::Zh,
+        LangArg::Ru => Lang::Ru,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn env() -> Environment {
+        Environment {
+            stdin_is_terminal: true,
+            stdout_is_terminal: true,
+            no_color: false,
+            now: NaiveDateTime::default(),
+            cores: 2,
+        }
+    }
+
+    fn resolve_args(args: &[&str], env: &Environment) -> Result<Task, UsageError> {
+        resolve(Cli::try_parse_from(args).unwrap(), env)
+    }
+
+    #[test]
+    fn no_files_on_a_terminal_is_a_usage_error_with_a_hint() {
+        let error = resolve_args(&["mailsift"], &env()).unwrap_err();
+        assert!(error.0.contains("standard input is a terminal"));
+        let piped = Environment {
+            stdin_is_terminal: false,
+            ..env()
+        };
+        match resolve_args(&["mailsift", "events"], &piped).unwrap() {
+            Task::Events(task) => assert_eq!(task.scan.inputs, [InputSpec::Stdin]),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn colour_follows_terminal_output_and_no_color() {
+        let color = |args: &[&str], env: &Environment| match resolve_args(args, env).unwrap() {
+            Task::Report(task) => task.color,
+            other => panic!("{other:?}"),
+        };
+        assert!(color(&["mailsift", "a.log"], &env()));
+        assert!(!color(&["mailsift", "a.log", "-o", "r.txt"], &env()));
+        assert!(!color(
+            &["mailsift", "a.log"],
+            &Environment {
+                no_color: true,
+                ..env()
+            }
+        ));
+        assert!(!color(
+            &["mailsift", "a.log"],
+            &Environment {
+                stdout_is_terminal: false,
+                ..env()
+            }
+        ));
+        assert!(color(
+            &["mailsift", "a.log", "--color", "always"],
+            &Environment {
+                no_color: true,
+                ..env()
+            }
+        ));
+    }
+
+    #[test]
+    fn bad_values_name_their_flag() {
+        let error = resolve_args(&["mailsift", "--only", "6xx", "a.log"], &env()).unwrap_err();
+        assert!(error.0.starts_with("--only:"), "{error}");
+        let error = resolve_args(&["mailsift", "--since", "soon", "a.log"], &env()).unwrap_err();
+        assert!(error.0.starts_with("--since:"), "{error}");
+        let error = resolve_args(
+            &[
+                "mailsift",
+                "--since",
+                "2026-11-22",
+                "--until",
+                "2026-11-21",
+                "a.log",
+            ],
+            &env(),
+        )
+        .unwrap_err();
+        assert!(error.0.contains("earlier"), "{error}");
+        assert!(resolve_args(&["mailsift", "-", "-"], &env()).is_err());
+        assert!(resolve_args(&["mailsift", "explain", "6.1.1"], &env()).is_err());
+    }
+}

@@ -1,0 +1,202 @@
+//! Choosing how each source is read: which parser, and how its year-less timestamps get a year.
+//!
+//! Detection looks only at the first lines of a source, so that it costs nothing on large
+//! files and gives the same answer whether the source arrives as a file, on standard input or
+//! compressed. It does not parse events.
+
+use chrono::{Datelike, Local, NaiveDateTime, Timelike};
+
+use crate::event::LogFormat;
+use crate::parse::{self, SourceFormat};
+use crate::time::{self, RawTime, YearRule};
+
+/// How many leading lines are looked at to decide a source's format.
+const SAMPLE_LINES: usize = 50;
+
+/// What the user asked for with `--log-format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormatChoice {
+    /// Decide per source from its first lines.
+    Auto,
+    /// Postfix through syslog or journald.
+    Postfix,
+    /// Exim, through its own files or syslog.
+    Exim,
+}
+
+/// Picks the parser for a source from its first lines (`sample`, line endings included or
+/// not).
+///
+/// A line with a syslog header is routed by its program tag whatever the choice, because a
+/// syslog file may hold Postfix, Exim and other programs side by side. Exim's own log files
+/// have no syslog header and begin with `YYYY-MM-DD HH:MM:SS`; they are recognised by that
+/// shape when most sampled lines have it and no sampled line names a known MTA in a syslog
+/// header.
+pub fn detect_format(choice: FormatChoice, sample: &[u8]) -> SourceFormat {
+    let mut syslog_mta = 0usize;
+    let mut exim_own = 0usize;
+    for line in sample
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .take(SAMPLE_LINES)
+    {
+        let line = String::from_utf8_lossy(line);
+        let line = line.trim_end_matches('\r');
+        if let Some(header) = parse::syslog::split(line)
+            && parse::program_of(header.tag).is_some()
+        {
+            syslog_mta += 1;
+            continue;
+        }
+        if looks_like_exim_own_line(line.as_bytes()) {
+            exim_own += 1;
+        }
+    }
+    match choice {
+        FormatChoice::Postfix => SourceFormat::Syslog,
+        FormatChoice::Exim if syslog_mta == 0 => SourceFormat::EximMainlog,
+        FormatChoice::Exim => SourceFormat::Syslog,
+        FormatChoice::Auto if exim_own > syslog_mta => SourceFormat::EximMainlog,
+        FormatChoice::Auto => SourceFormat::Syslog,
+    }
+}
+
+/// `2026-11-21 08:00:04` with a space, not a `T`, between date and time: the shape of Exim's
+/// mainlog, rejectlog and paniclog.
+fn looks_like_exim_own_line(line: &[u8]) -> bool {
+    line.len() > 20
+        && line[10] == b' '
+        && line[..4].iter().all(u8::is_ascii_digit)
+        && line[4] == b'-'
+        && matches!(time::parse_leading(line), Some((RawTime::Full(_), _)))
+}
+
+/// The `log_format` a source's first events will most likely carry, for messages only.
+pub fn describe(format: SourceFormat) -> &'static str {
+    match format {
+        SourceFormat::Syslog => "syslog",
+        SourceFormat::EximMainlog => LogFormat::Exim.label(),
+    }
+}
+
+/// Decides how year-less timestamps of one source get their year.
+///
+/// With `--year`, the first year-less line of the source lies in that year and later lines
+/// whose month is earlier have wrapped into the next year. Without it, the year comes from when
+/// the source was last written (`last_written`, or `now` for standard input).
+pub fn year_rule(
+    given_year: Option<i32>,
+    sample: &[u8],
+    last_written: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> YearRule {
+    match given_year {
+        Some(year) => YearRule::Given {
+            year,
+            first_month: first_year_less_month(sample).unwrap_or(1),
+        },
+        None => YearRule::LastWritten {
+            reference: last_written.unwrap_or(now),
+        },
+    }
+}
+
+/// The month of the first syslog timestamp without a year, skipping lines that have a full
+/// timestamp.
+fn first_year_less_month(sample: &[u8]) -> Option<u32> {
+    sample
+        .split(|b| *b == b'\n')
+        .find_map(|line| match time::parse_leading(line) {
+            Some((RawTime::YearLess { month, .. }, _)) => Some(month),
+            _ => None,
+        })
+}
+
+/// A file's modification time as the machine's local wall-clock time.
+pub fn local_time(time: std::time::SystemTime) -> NaiveDateTime {
+    chrono::DateTime::<Local>::from(time).naive_local()
+}
+
+/// Now, as the machine's local wall-clock time, in whole seconds so that runs within the same
+/// second agree.
+pub fn now_local() -> NaiveDateTime {
+    let now = Local::now().naive_local();
+    now.with_nanosecond(0).unwrap_or(now)
+}
+
+/// The current year in the machine's zone.
+pub fn current_year() -> i32 {
+    Local::now().year()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POSTFIX: &[u8] = b"Nov 21 08:00:04 mx1 postfix/smtp[4242]: 3F1A22C0B1: to=<a@b.example>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (connect to b.example[192.0.2.1]:25: Connection timed out)\n";
+    const EXIM: &[u8] = b"2026-11-21 08:00:04 1tE4xY-000abc-De => bob@example.org R=dnslookup T=remote_smtp H=mx.example.org [192.0.2.7] C=\"250 2.0.0 OK\"\n2026-11-21 08:00:05 1tE4xY-000abc-De Completed\n";
+    const EXIM_SYSLOG: &[u8] =
+        b"2026-11-21T08:00:04.123+01:00 mx1 exim[311]: 1tE4xY-000abc-De Completed\n";
+
+    #[test]
+    fn syslog_postfix_is_syslog() {
+        assert_eq!(
+            detect_format(FormatChoice::Auto, POSTFIX),
+            SourceFormat::Syslog
+        );
+        assert_eq!(
+            detect_format(FormatChoice::Exim, POSTFIX),
+            SourceFormat::Syslog
+        );
+    }
+
+    #[test]
+    fn exim_own_file_is_mainlog() {
+        assert_eq!(
+            detect_format(FormatChoice::Auto, EXIM),
+            SourceFormat::EximMainlog
+        );
+        assert_eq!(
+            detect_format(FormatChoice::Exim, EXIM),
+            SourceFormat::EximMainlog
+        );
+        assert_eq!(
+            detect_format(FormatChoice::Postfix, EXIM),
+            SourceFormat::Syslog
+        );
+    }
+
+    #[test]
+    fn exim_through_syslog_with_rfc3339_time_is_syslog() {
+        assert_eq!(
+            detect_format(FormatChoice::Auto, EXIM_SYSLOG),
+            SourceFormat::Syslog
+        );
+    }
+
+    #[test]
+    fn empty_or_unknown_source_defaults_to_syslog() {
+        assert_eq!(detect_format(FormatChoice::Auto, b""), SourceFormat::Syslog);
+        assert_eq!(
+            detect_format(FormatChoice::Auto, b"\x00\x01garbage\n"),
+            SourceFormat::Syslog
+        );
+    }
+
+    #[test]
+    fn given_year_starts_at_the_first_year_less_month() {
+        let sample = b"2026-12-30T23:59:59Z host postfix/smtp[1]: x\nDec 31 23:59:59 host postfix/smtp[1]: x\n";
+        let now = NaiveDateTime::default();
+        assert_eq!(
+            year_rule(Some(2025), sample, None, now),
+            YearRule::Given {
+                year: 2025,
+                first_month: 12
+            }
+        );
+        assert_eq!(
+            year_rule(None, sample, None, now),
+            YearRule::LastWritten { reference: now }
+        );
+    }
+}

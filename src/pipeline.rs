@@ -1,0 +1,473 @@
+//! The scanner: reads every input in order, cuts it into whole-line chunks, parses the chunks
+//! on the rayon pool and hands the results back in input order.
+//!
+//! One reader thread opens the sources one after another (decompressing there) and cuts them
+//! into chunks; each chunk is parsed on the pool by whatever [`Collector`] the command gives;
+//! the caller's thread receives every piece of news in the order it was read, through a small
+//! reorder buffer. The number of pieces in flight is capped, so memory stays bounded whatever
+//! the input size, and since results arrive in input order the output is the same for any
+//! number of threads and any chunk size. This module does not format anything.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::ops::AddAssign;
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::detect::{self, FormatChoice};
+use crate::event::Event;
+use crate::filter::EventFilter;
+use crate::input::chunk::{ChunkReader, LineChunk, Piece};
+use crate::input::{self, Compression, InputError, InputSpec};
+use crate::kb;
+use crate::parse::{self, LineContext, Parsed};
+
+/// Bytes read from the start of each source to decide its format and year. A fixed amount, so
+/// that detection does not depend on the chunk size.
+const SAMPLE_BYTES: usize = 64 * 1024;
+
+/// What a scan needs to know.
+#[derive(Clone, Debug)]
+pub struct ScanSettings {
+    /// The inputs, in the order given.
+    pub inputs: Vec<InputSpec>,
+    /// `--log-format`.
+    pub format: FormatChoice,
+    /// `--year`.
+    pub year: Option<i32>,
+    /// The time the run started, machine-local: the year reference for standard input.
+    pub now: NaiveDateTime,
+    /// Which events are kept.
+    pub filter: EventFilter,
+    /// Worker threads for parsing.
+    pub threads: usize,
+    /// Bytes per chunk.
+    pub chunk_size: usize,
+}
+
+/// How lines were spent. Every line read lands in exactly one bucket besides `read`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LineCounts {
+    /// Lines read.
+    pub read: u64,
+    /// Lines that gave an event that was kept.
+    pub events: u64,
+    /// Lines that gave an event that `--since`, `--until`, `--only` or `--direction` left out.
+    pub filtered_out: u64,
+    /// Lines of a known MTA that report no SMTP outcome.
+    pub no_outcome: u64,
+    /// Lines of other programs.
+    pub other_programs: u64,
+    /// Lines that could not be read as any known shape.
+    pub unmatched: u64,
+    /// Lines too long to be log lines, skipped unread.
+    pub over_long: u64,
+}
+
+impl LineCounts {
+    /// The sum of the buckets, which always equals `read`.
+    pub fn bucket_total(&self) -> u64 {
+        self.events
+            + self.filtered_out
+            + self.no_outcome
+            + self.other_programs
+            + self.unmatched
+            + self.over_long
+    }
+}
+
+impl AddAssign for LineCounts {
+    fn add_assign(&mut self, other: LineCounts) {
+        self.read += other.read;
+        self.events += other.events;
+        self.filtered_out += other.filtered_out;
+        self.no_outcome += other.no_outcome;
+        self.other_programs += other.other_programs;
+        self.unmatched += other.unmatched;
+        self.over_long += other.over_long;
+    }
+}
+
+/// One source as the scan sees it.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// Its position among the inputs.
+    pub index: usize,
+    /// Its name as given (`-` for standard input).
+    pub name: String,
+    /// How it was compressed.
+    pub compression: Compression,
+    /// How its lines are parsed.
+    pub context: LineContext,
+}
+
+/// What a command does with the events of one chunk. Its parts are built on worker threads
+/// and handed back in input order.
+pub trait Collector: Sync {
+    /// What one chunk gives.
+    type Part: Send;
+
+    /// An empty part for a new chunk.
+    fn part(&self) -> Self::Part;
+
+    /// Takes one kept event; `line` is its line number in `source` and `raw` the line itself.
+    fn event(&self, part: &mut Self::Part, source: &Source, line: u64, raw: &str, event: &Event);
+
+    /// Takes one unmatched line. Most commands only count them.
+    fn unmatched(&self, part: &mut Self::Part, source: &Source, line: u64, raw: &str) {
+        let _ = (part, source, line, raw);
+    }
+}
+
+/// News from the scan, in input order.
+#[derive(Debug)]
+pub enum News<P> {
+    /// A source was opened and its format decided.
+    Opened(Arc<Source>),
+    /// A chunk was parsed.
+    Chunk {
+        /// Where it came from.
+        source: Arc<Source>,
+        /// How its lines were spent.
+        counts: LineCounts,
+        /// What the collector made of it.
+        part: P,
+    },
+    /// A line too long to be a log line was skipped.
+    OverLong {
+        /// Where it came from.
+        source: Arc<Source>,
+        /// Its line number.
+        line: u64,
+        /// Its length in bytes.
+        bytes: u64,
+    },
+    /// A source could not be opened, or could not be read to its end; the lines before the
+    /// damage have been delivered.
+    Failed(InputError),
+}
+
+/// Scans every input, calling `collector` on the pool and `deliver` on the calling thread in
+/// input order. An error from `deliver` (such as a closed output pipe) stops the scan and is
+/// returned.
+pub fn scan<C, D>(settings: &ScanSettings, collector: &C, mut deliver: D) -> io::Result<()>
+where
+    C: Collector,
+    D: FnMut(News<C::Part>) -> io::Result<()>,
+{
+    let threads = settings.threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("mailsift-parse-{i}"))
+        .build()
+        .map_err(io::Error::other)?;
+    // Enough pieces in flight to keep every worker busy while the reader and the caller work,
+    // few enough that memory stays a small multiple of the chunk size.
+    let in_flight = threads * 4 + 2;
+    std::thread::scope(|scope| {
+        let (news_tx, news_rx) = mpsc::channel::<(u64, News<C::Part>)>();
+        let (token_tx, token_rx) = mpsc::sync_channel::<()>(in_flight);
+        for _ in 0..in_flight {
+            let _ = token_tx.send(());
+        }
+        let pool = &pool;
+        scope.spawn(move || read_all(settings, collector, pool, &token_rx, news_tx));
+        let mut next = 0u64;
+        let mut waiting = BTreeMap::new();
+        for (seq, news) in news_rx {
+            waiting.insert(seq, news);
+            while let Some(news) = waiting.remove(&next) {
+                deliver(news)?;
+                next += 1;
+                let _ = token_tx.send(());
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Numbers news in the order it is read; each number waits for a free slot.
+struct Sequencer<'a, P> {
+    next: u64,
+    tokens: &'a mpsc::Receiver<()>,
+    news: mpsc::Sender<(u64, News<P>)>,
+}
+
+impl<P> Sequencer<'_, P> {
+    /// Takes a slot and a number, or `None` once the caller has stopped listening.
+    fn reserve(&mut self) -> Option<u64> {
+        self.tokens.recv().ok()?;
+        let seq = self.next;
+        self.next += 1;
+        Some(seq)
+    }
+
+    /// Sends news that needs no parsing.
+    fn send(&mut self, news: News<P>) -> Option<()> {
+        let seq = self.reserve()?;
+        self.news.send((seq, news)).ok()
+    }
+}
+
+fn read_all<C: Collector>(
+    settings: &ScanSettings,
+    collector: &C,
+    pool: &rayon::ThreadPool,
+    tokens: &mpsc::Receiver<()>,
+    news: mpsc::Sender<(u64, News<C::Part>)>,
+) {
+    let mut sequencer = Sequencer {
+        next: 0,
+        tokens,
+        news,
+    };
+    pool.in_place_scope(|workers| {
+        for (index, spec) in settings.inputs.iter().enumerate() {
+            if read_source(settings, collector, workers, &mut sequencer, index, spec).is_none() {
+                return;
+            }
+        }
+    });
+}
+
+/// Reads one source; `None` when the caller stopped listening.
+fn read_source<'scope, C: Collector>(
+    settings: &'scope ScanSettings,
+    collector: &'scope C,
+    workers: &rayon::Scope<'scope>,
+    sequencer: &mut Sequencer<'_, C::Part>,
+    index: usize,
+    spec: &InputSpec,
+) -> Option<()> {
+    let opened = match input::open(spec) {
+        Ok(opened) => opened,
+        Err(error) => return sequencer.send(News::Failed(error)),
+    };
+    let name = opened.name;
+    let (sample, rest) = take_sample(opened.reader);
+    let format = detect::detect_format(settings.format, &sample);
+    let years = detect::year_rule(
+        settings.year,
+        &sample,
+        opened.modified.map(detect::local_time),
+        settings.now,
+    );
+    let source = Arc::new(Source {
+        index,
+        name: name.clone(),
+        compression: opened.compression,
+        context: LineContext { years, format },
+    });
+    sequencer.send(News::Opened(Arc::clone(&source)))?;
+    let mut chunks = ChunkReader::new(io::Cursor::new(sample).chain(rest), settings.chunk_size);
+    loop {
+        let piece = match chunks.next() {
+            None => return Some(()),
+            Some(piece) => piece,
+        };
+        match piece {
+            Ok(Piece::Lines(chunk)) => {
+                let seq = sequencer.reserve()?;
+                let news = sequencer.news.clone();
+                let source = Arc::clone(&source);
+                let filter = &settings.filter;
+                workers.spawn(move |_| {
+                    let (counts, part) = parse_chunk(collector, filter, &source, &chunk);
+                    let _ = news.send((
+                        seq,
+                        News::Chunk {
+                            source,
+                            counts,
+                            part,
+                        },
+                    ));
+                });
+            }
+            Ok(Piece::OverLong { line, bytes }) => {
+                sequencer.send(News::OverLong {
+                    source: Arc::clone(&source),
+                    line,
+                    bytes,
+                })?;
+            }
+            Err(error) => {
+                let line = chunks.lines_so_far() + 1;
+                return sequencer.send(News::Failed(InputError {
+                    name,
+                    line: Some(line),
+                    what: "cannot read".to_string(),
+                    source: error,
+                }));
+            }
+        }
+    }
+}
+
+/// Reads the first [`SAMPLE_BYTES`] of a source. A read error there is not lost: it is replayed
+/// after the sample, so the whole lines before it are still parsed and the error reported once.
+fn take_sample(mut reader: Box<dyn Read + Send>) -> (Vec<u8>, Box<dyn Read + Send>) {
+    let mut sample = vec![0; SAMPLE_BYTES];
+    let mut filled = 0;
+    while filled < SAMPLE_BYTES {
+        match reader.read(&mut sample[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                sample.truncate(filled);
+                return (sample, Box::new(FailingReader(Some(e))));
+            }
+        }
+    }
+    sample.truncate(filled);
+    (sample, reader)
+}
+
+/// A reader that fails once with a stored error.
+struct FailingReader(Option<io::Error>);
+
+impl Read for FailingReader {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        match self.0.take() {
+            Some(error) => Err(error),
+            None => Ok(0),
+        }
+    }
+}
+
+/// Parses every line of a chunk: the work done on the pool.
+fn parse_chunk<C: Collector>(
+    collector: &C,
+    filter: &EventFilter,
+    source: &Source,
+    chunk: &LineChunk,
+) -> (LineCounts, C::Part) {
+    let mut part = collector.part();
+    let mut counts = LineCounts::default();
+    for (line_number, bytes) in chunk.lines() {
+        counts.read += 1;
+        // Valid UTF-8 is the common case and costs no copy; anything else is read with
+        // replacement characters so that a stray byte never hides the rest of the line.
+        let line = match std::str::from_utf8(bytes) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
+        match parse::parse_line(&line, &source.context) {
+            Parsed::Event(mut event) => {
+                if filter.keeps(&event) {
+                    event.reason = kb::classify(
+                        event.reply_code,
+                        event.enhanced_code.or(event.dsn),
+                        &event.text,
+                        event.direction,
+                    )
+                    .reason;
+                    counts.events += 1;
+                    collector.event(&mut part, source, line_number, &line, &event);
+                } else {
+                    counts.filtered_out += 1;
+                }
+            }
+            Parsed::NoOutcome => counts.no_outcome += 1,
+            Parsed::Foreign => counts.other_programs += 1,
+            Parsed::Unmatched => {
+                counts.unmatched += 1;
+                collector.unmatched(&mut part, source, line_number, &line);
+            }
+        }
+    }
+    (counts, part)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Lines;
+
+    impl Collector for Lines {
+        type Part = Vec<(String, u64, Option<u16>)>;
+        fn part(&self) -> Self::Part {
+            Vec::new()
+        }
+        fn event(&self, part: &mut Self::Part, source: &Source, line: u64, _: &str, e: &Event) {
+            part.push((source.name.clone(), line, e.reply_code));
+        }
+    }
+
+    fn run(inputs: Vec<InputSpec>, threads: usize, chunk_size: usize) -> (Vec<String>, LineCounts) {
+        let settings = ScanSettings {
+            inputs,
+            format: FormatChoice::Auto,
+            year: Some(2026),
+            now: NaiveDateTime::default(),
+            filter: EventFilter::default(),
+            threads,
+            chunk_size,
+        };
+        let mut seen = Vec::new();
+        let mut total = LineCounts::default();
+        scan(&settings, &Lines, |news| {
+            match news {
+                News::Opened(source) => seen.push(format!("open {}", source.name)),
+                News::Chunk { counts, part, .. } => {
+                    total += counts;
+                    seen.extend(part.into_iter().map(|(n, l, c)| format!("{n}:{l} {c:?}")));
+                }
+                News::OverLong { source, line, .. } => {
+                    seen.push(format!("{}:{line} over-long", source.name))
+                }
+                News::Failed(error) => seen.push(format!("failed {error}")),
+            }
+            Ok(())
+        })
+        .unwrap();
+        (seen, total)
+    }
+
+    #[test]
+    fn order_and_counts_do_not_depend_on_threads_or_chunk_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mail.log");
+        let mut text = String::new();
+        for i in 0..500 {
+            text.push_str(&format!(
+                "Nov 21 08:{:02}:{:02} mx postfix/smtp[9]: 4AB{i:05}: to=<u{i}@example.org>, relay=mx.example.org[192.0.2.3]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host mx.example.org[192.0.2.3] said: 550 5.1.1 <u{i}@example.org>: no such user (in reply to RCPT TO command))\n",
+                i / 60,
+                i % 60
+            ));
+            text.push_str("Nov 21 08:00:00 mx dovecot: imap-login: Login\n");
+        }
+        std::fs::write(&path, &text).unwrap();
+        let inputs = vec![
+            InputSpec::Path(path.clone()),
+            InputSpec::Path(dir.path().join("missing.log")),
+            InputSpec::Path(path),
+        ];
+        let (expected, counts) = run(inputs.clone(), 1, 1 << 20);
+        assert_eq!(counts.read, 2000);
+        assert_eq!(counts.events, 1000);
+        assert_eq!(counts.other_programs, 1000);
+        assert_eq!(counts.bucket_total(), counts.read);
+        assert!(
+            expected[1].ends_with(":1 Some(550)"),
+            "{:?}",
+            &expected[..3]
+        );
+        assert!(
+            expected
+                .iter()
+                .any(|l| l.starts_with("failed ") && l.contains("missing.log"))
+        );
+        for (threads, chunk) in [(4, 1 << 20), (3, 100), (8, 7)] {
+            assert_eq!(
+                run(inputs.clone(), threads, chunk),
+                (expected.clone(), counts)
+            );
+        }
+    }
+}
