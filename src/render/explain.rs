@@ -121,6 +121,8 @@ pub struct Labels {
     pub registry: &'static str,
     /// Heading of notes.
     pub notes: &'static str,
+    /// Heading of the meanings that providers give to a code.
+    pub providers: &'static str,
     /// "Enhanced status code", before a code such as 5.7.1.
     pub enhanced: &'static str,
     /// Heading of the reply-code table.
@@ -157,6 +159,7 @@ static EN: Labels = Labels {
     subject: "Subject",
     registry: "Registry",
     notes: "Notes",
+    providers: "Provider-specific uses",
     enhanced: "Enhanced status code",
     reply_codes: "Reply codes",
     enhanced_codes: "Enhanced status codes",
@@ -183,6 +186,7 @@ static FR: Labels = Labels {
     subject: "Sujet",
     registry: "Registre",
     notes: "Remarques",
+    providers: "Usages propres aux fournisseurs",
     enhanced: "Code d'état étendu",
     reply_codes: "Codes de réponse",
     enhanced_codes: "Codes d'état étendus",
@@ -209,6 +213,7 @@ static VI: Labels = Labels {
     subject: "Chủ đề",
     registry: "Đăng ký",
     notes: "Ghi chú",
+    providers: "Cách dùng riêng của nhà cung cấp",
     enhanced: "Mã trạng thái mở rộng",
     reply_codes: "Mã phản hồi",
     enhanced_codes: "Mã trạng thái mở rộng",
@@ -235,6 +240,7 @@ static ZH: Labels = Labels {
     subject: "主题",
     registry: "注册",
     notes: "备注",
+    providers: "服务商特有的用法",
     enhanced: "增强状态码",
     reply_codes: "回复码",
     enhanced_codes: "增强状态码",
@@ -261,6 +267,7 @@ static RU: Labels = Labels {
     subject: "Тема",
     registry: "Реестр",
     notes: "Примечания",
+    providers: "Особые значения у провайдеров",
     enhanced: "Расширенный код состояния",
     reply_codes: "Коды ответа",
     enhanced_codes: "Расширенные коды состояния",
@@ -308,10 +315,9 @@ impl FromStr for CodeQuery {
                 CodeQuery::Enhanced(one.parse().map_err(|_| error())?)
             }
             (Some(one), None, None) => CodeQuery::Reply(reply(one).ok_or_else(error)?),
-            (Some(r), Some(e), None) => CodeQuery::Both(
-                reply(r).ok_or_else(error)?,
-                e.parse().map_err(|_| error())?,
-            ),
+            (Some(r), Some(e), None) => {
+                CodeQuery::Both(reply(r).ok_or_else(error)?, e.parse().map_err(|_| error())?)
+            }
             _ => return Err(error()),
         };
         Ok(query)
@@ -344,7 +350,32 @@ struct Entry {
     fix: String,
     fix_when_received: Option<&'static str>,
     fix_when_sent: Option<&'static str>,
+    providers: Vec<ProviderUse>,
     notes: Vec<String>,
+}
+
+/// What one provider means by a code, from the reply texts the knowledge base recognises.
+#[derive(Clone, Debug, Serialize)]
+struct ProviderUse {
+    provider: &'static str,
+    pattern: &'static str,
+    title: &'static str,
+    meaning: &'static str,
+    fix: &'static str,
+    link: Option<&'static str>,
+}
+
+impl ProviderUse {
+    fn new(p: &'static kb::TextPattern) -> ProviderUse {
+        ProviderUse {
+            provider: p.provider.unwrap_or(""),
+            pattern: p.id,
+            title: p.title,
+            meaning: p.meaning,
+            fix: p.fix,
+            link: p.link,
+        }
+    }
 }
 
 impl Entry {
@@ -386,20 +417,34 @@ impl Entry {
             names.push(x.name());
             what.push(x.what());
         }
+        // A code outside the registry that a provider documents reads best through that
+        // provider's pattern; every other provider use is listed in a section of its own.
+        let mut uses: Vec<&'static kb::TextPattern> =
+            enhanced.map_or_else(Vec::new, |code| kb::provider_uses(code).collect());
+        let owner = match explained {
+            Some(x) if !x.registered && !uses.is_empty() => Some(uses.remove(0)),
+            _ => None,
+        };
+        if let Some(p) = owner {
+            names.push(p.title.to_string());
+            what.push(p.meaning.to_string());
+        }
         if kb::inconsistent(reply_code, enhanced) {
             notes.push(kb::INCONSISTENT_NOTE.to_string());
         }
 
         // The most specific layer decides the advice; directional advice comes as a pair from
         // that same layer so the two directions never mix sources.
-        let (when, fix, received, sent) = if let Some(x) = specific {
+        let (when, fix, received, sent) = if let Some(p) = owner {
+            (p.example, p.fix, None, None)
+        } else if let Some(x) = specific {
             let e = x.entry;
             (e.when, e.fix, e.fix_when_received, e.fix_when_sent)
         } else if let Some(e) = reply {
             (e.when, e.fix, e.fix_when_received, e.fix_when_sent)
         } else if let Some(x) = explained {
             let e = x.entry;
-            (e.when, e.fix, e.fix_when_received, e.fix_when_sent)
+            (x.when(), e.fix, e.fix_when_received, e.fix_when_sent)
         } else {
             (
                 "Whenever the server chooses to; the code is not standard.",
@@ -407,6 +452,14 @@ impl Entry {
                 None,
                 None,
             )
+        };
+        let when = match owner {
+            Some(p) => format!(
+                "In replies from {} such as: {}",
+                p.provider.unwrap_or("the provider"),
+                p.example
+            ),
+            None => when.to_string(),
         };
         Entry {
             code: query.to_string(),
@@ -416,12 +469,19 @@ impl Entry {
             permanence: class.permanence().label(),
             reason,
             subject: explained.map(|x| x.subject()),
-            registry: explained.map(|x| if x.registered { x.entry.rfc } else { "not registered" }),
+            registry: explained.map(|x| {
+                if x.registered {
+                    x.entry.rfc
+                } else {
+                    "not registered"
+                }
+            }),
             what: what.join(" "),
-            when: when.to_string(),
+            when,
             fix: fix.to_string(),
             fix_when_received: received,
             fix_when_sent: sent,
+            providers: uses.into_iter().map(ProviderUse::new).collect(),
             notes,
         }
     }
@@ -551,14 +611,25 @@ const WIDTH: usize = 88;
 
 /// Writes `text` wrapped at [`WIDTH`] columns with a two-space indent.
 fn wrap(out: &mut dyn Write, text: &str) -> io::Result<()> {
-    let mut line = String::from(" ");
+    wrap_hanging(out, text, "  ", "  ")
+}
+
+/// Writes `text` wrapped at [`WIDTH`] columns, its first line after `first` and the others
+/// after `rest`, so that list items keep their continuation lines under their first word.
+fn wrap_hanging(out: &mut dyn Write, text: &str, first: &str, rest: &str) -> io::Result<()> {
+    let mut line = String::from(first);
+    let mut empty = true;
     for word in text.split_whitespace() {
-        if line.chars().count() + 1 + word.chars().count() > WIDTH && line.len() > 1 {
+        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
             writeln!(out, "{line}")?;
-            line = String::from(" ");
+            line = String::from(rest);
+            empty = true;
         }
-        line.push(' ');
+        if !empty {
+            line.push(' ');
+        }
         line.push_str(word);
+        empty = false;
     }
     writeln!(out, "{line}")
 }
@@ -596,6 +667,17 @@ fn write_entry_text(out: &mut dyn Write, e: &Entry, labels: &Labels) -> io::Resu
         writeln!(out, "{heading}")?;
         wrap(out, text)?;
     }
+    if !e.providers.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", labels.providers)?;
+        for p in &e.providers {
+            let text = format!("{}: {} {}", p.title, p.meaning, p.fix);
+            wrap_hanging(out, &text, "  - ", "    ")?;
+            if let Some(link) = p.link {
+                wrap_hanging(out, &format!("{}: {link}", labels.link), "    ", "    ")?;
+            }
+        }
+    }
     if !e.notes.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", labels.notes)?;
@@ -628,12 +710,12 @@ fn write_explain_text(
         writeln!(out)?;
         writeln!(out, "{}", labels.key_differences)?;
         for (i, d) in c.differences.iter().enumerate() {
-            wrap(out, &format!("{}. {d}", i + 1))?;
+            wrap_hanging(out, d, &format!("  {}. ", i + 1), "     ")?;
         }
         writeln!(out)?;
         writeln!(out, "{}", labels.when_which)?;
         for w in &c.when_each_applies {
-            wrap(out, w)?;
+            wrap_hanging(out, w, "  ", "    ")?;
         }
     }
     Ok(())
@@ -642,7 +724,11 @@ fn write_explain_text(
 fn write_entry_md(out: &mut dyn Write, e: &Entry, labels: &Labels, level: &str) -> io::Result<()> {
     writeln!(out, "{level} {}", title(e, labels))?;
     writeln!(out)?;
-    writeln!(out, "- **{}**: {} ({})", labels.class, e.class, e.class_name)?;
+    writeln!(
+        out,
+        "- **{}**: {} ({})",
+        labels.class, e.class, e.class_name
+    )?;
     writeln!(out, "- **{}**: {}", labels.permanence, e.permanence)?;
     writeln!(out, "- **{}**: `{}`", labels.reason, e.reason)?;
     if let Some(subject) = e.subject {
@@ -665,6 +751,15 @@ fn write_entry_md(out: &mut dyn Write, e: &Entry, labels: &Labels, level: &str) 
         writeln!(out, "{level}# {heading}")?;
         writeln!(out)?;
         writeln!(out, "{text}")?;
+    }
+    if !e.providers.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{level}# {}", labels.providers)?;
+        writeln!(out)?;
+        for p in &e.providers {
+            let link = p.link.map(|l| format!(" <{l}>")).unwrap_or_default();
+            writeln!(out, "- **{}**: {} {}{link}", p.title, p.meaning, p.fix)?;
+        }
     }
     if !e.notes.is_empty() {
         writeln!(out)?;
@@ -851,7 +946,10 @@ fn write_codes_table(
         let (header, cells): (Vec<&str>, Vec<Vec<&str>>) = match kind {
             "reason" => (
                 vec![labels.reason, labels.description],
-                chosen.iter().map(|r| vec![r.code.as_str(), r.what]).collect(),
+                chosen
+                    .iter()
+                    .map(|r| vec![r.code.as_str(), r.what])
+                    .collect(),
             ),
             "reply" => (
                 vec![labels.code, labels.class, labels.reason, labels.name],
@@ -912,4 +1010,3 @@ fn write_codes_table(
     }
     Ok(())
 }
-
