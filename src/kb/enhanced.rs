@@ -372,7 +372,8 @@ pub(crate) static ENHANCED_CODES: &[EnhancedEntry] = &[
         "mailbox_full",
         "RFC 3463",
         "The recipient's mailbox has reached its storage quota.",
-        "For abandoned accounts that fill up, or users who keep everything.",
+        "When a mailbox has reached its quota: often an abandoned account that still receives \
+         mail, or a user who never deletes anything.",
         "The recipient has to delete or archive mail. A 4.2.2 is retried by the queue; a \
          5.2.2 has already bounced, so send again only once the recipient has made room.",
     )

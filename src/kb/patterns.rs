@@ -381,6 +381,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .says("Gmail: daily sending limit",
               "The Google account has sent as much as it may in one day.")
         .fix("Wait until the limit resets, and move bulk sending to a service meant for it.")
+        .link("https://support.google.com/a/answer/166852")
         .codes(&["5.4.5"])
         .test("550 5.4.5 Daily user sending limit exceeded. - gsmtp",
               "250 Daily sending report queued"),
@@ -391,6 +392,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                headers, or no Date or Message-ID).")
         .fix("Fix the program that writes the headers: exactly one From, Date and Message-ID, \
               and well-formed address fields.")
+        .link(GOOGLE_GUIDELINES)
         .test("550-5.7.1 This message is not RFC 5322 compliant. There are multiple From \
                headers. - gsmtp",
               "This message is RFC 5322 compliant"),
@@ -1155,7 +1157,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("552 5.3.4 Message too big for system",
               "250 Message size 1024 accepted"),
     P::new("rate_limited", None, "rate_limited",
-        r"rate limit|rate-limit|ratelimit|too many messages|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)")
+        r"rate limit|rate-limit|ratelimit|too many messages|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)")
         .says("Rate limited", "The receiver throttles this sender for now.")
         .fix("Let the queue retry; lower concurrency and rate towards this destination \
               (Postfix per-destination concurrency and rate delay).")

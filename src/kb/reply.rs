@@ -304,7 +304,8 @@ pub(crate) static REPLY_CODES: &[CodeEntry] = &[
         reason: "protocol_error",
         what: "The server did not understand the command, or the line was too long.",
         when: "When a client sends something that is not SMTP, a typo, or an over-long line; \
-               often a scanner or a web client talking to port 25.",
+               often a scanner or a web client talking to port 25. With 5.5.6 it answers an \
+               AUTH line that is too long (RFC 4954).",
         fix: "Make the client speak correct SMTP. Seen from scanners, it can be ignored.",
         fix_when_received: Some(
             "Our client sent something the remote server did not accept: check for a \

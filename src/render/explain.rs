@@ -827,6 +827,8 @@ struct CodeRow {
     fix_when_received: &'static str,
     fix_when_sent: &'static str,
     link: &'static str,
+    /// For a provider's pattern, the enhanced codes it documents, separated by spaces.
+    provider_codes: String,
 }
 
 /// Every entry of the knowledge base as rows: reasons, reply codes, enhanced codes, patterns.
@@ -847,6 +849,7 @@ fn code_rows() -> Vec<CodeRow> {
             fix_when_received: "",
             fix_when_sent: "",
             link: "",
+            provider_codes: String::new(),
         });
     }
     for e in kb::all_reply_codes() {
@@ -864,6 +867,7 @@ fn code_rows() -> Vec<CodeRow> {
             fix_when_received: e.fix_when_received.unwrap_or(""),
             fix_when_sent: e.fix_when_sent.unwrap_or(""),
             link: "",
+            provider_codes: String::new(),
         });
     }
     for e in kb::all_enhanced_codes() {
@@ -881,6 +885,7 @@ fn code_rows() -> Vec<CodeRow> {
             fix_when_received: e.fix_when_received.unwrap_or(""),
             fix_when_sent: e.fix_when_sent.unwrap_or(""),
             link: "",
+            provider_codes: String::new(),
         });
     }
     for p in kb::all_patterns() {
@@ -898,6 +903,7 @@ fn code_rows() -> Vec<CodeRow> {
             fix_when_received: "",
             fix_when_sent: p.fix_when_sent.unwrap_or(""),
             link: p.link.unwrap_or(""),
+            provider_codes: p.codes.join(" "),
         });
     }
     rows
@@ -942,71 +948,131 @@ fn write_codes_table(
         if i > 0 {
             writeln!(out)?;
         }
-        let chosen: Vec<&CodeRow> = rows.iter().filter(|r| r.kind == kind).collect();
-        let (header, cells): (Vec<&str>, Vec<Vec<&str>>) = match kind {
-            "reason" => (
-                vec![labels.reason, labels.description],
-                chosen
-                    .iter()
-                    .map(|r| vec![r.code.as_str(), r.what])
-                    .collect(),
-            ),
-            "reply" => (
-                vec![labels.code, labels.class, labels.reason, labels.name],
-                chosen
-                    .iter()
-                    .map(|r| vec![r.code.as_str(), r.class, r.reason, r.name])
-                    .collect(),
-            ),
-            "enhanced" => (
-                vec![labels.code, labels.reason, labels.name],
-                chosen
-                    .iter()
-                    .map(|r| vec![r.code.as_str(), r.reason, r.name])
-                    .collect(),
-            ),
-            _ => (
-                vec![labels.code, labels.reason, labels.provider, labels.name],
-                chosen
-                    .iter()
-                    .map(|r| vec![r.code.as_str(), r.reason, r.provider, r.name])
-                    .collect(),
-            ),
-        };
-        if markdown {
-            writeln!(out, "## {heading}")?;
-            writeln!(out)?;
-            writeln!(out, "| {} |", header.join(" | "))?;
-            writeln!(out, "|{}", "---|".repeat(header.len()))?;
-            for row in &cells {
-                let escaped: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
-                writeln!(out, "| {} |", escaped.join(" | "))?;
-            }
-        } else {
-            writeln!(out, "{heading}")?;
-            let widths: Vec<usize> = (0..header.len())
-                .map(|c| {
-                    cells
-                        .iter()
-                        .map(|r| r[c].chars().count())
-                        .chain([header[c].chars().count()])
-                        .max()
-                        .unwrap_or(0)
-                })
-                .collect();
-            for row in std::iter::once(&header).chain(&cells) {
-                let mut line = String::from(" ");
-                for (c, cell) in row.iter().enumerate() {
-                    line.push(' ');
-                    line.push_str(cell);
-                    if c + 1 < row.len() {
-                        let pad = widths[c] - cell.chars().count();
-                        line.extend(std::iter::repeat_n(' ', pad));
-                    }
-                }
-                writeln!(out, "{line}")?;
-            }
-        }
+        write_codes_section(out, rows, kind, heading, labels, markdown)?;
     }
     Ok(())
 }
+
+/// Writes the rows of one kind as a table under its heading.
+fn write_codes_section(
+    out: &mut dyn Write,
+    rows: &[CodeRow],
+    kind: &str,
+    heading: &str,
+    labels: &Labels,
+    markdown: bool,
+) -> io::Result<()> {
+    let chosen: Vec<&CodeRow> = rows.iter().filter(|r| r.kind == kind).collect();
+    let (mut header, mut cells): (Vec<&str>, Vec<Vec<&str>>) = match kind {
+        "reason" => (
+            vec![labels.reason, labels.description],
+            chosen
+                .iter()
+                .map(|r| vec![r.code.as_str(), r.what])
+                .collect(),
+        ),
+        "reply" => (
+            vec![labels.code, labels.class, labels.reason, labels.name],
+            chosen
+                .iter()
+                .map(|r| vec![r.code.as_str(), r.class, r.reason, r.name])
+                .collect(),
+        ),
+        "enhanced" => (
+            vec![labels.code, labels.reason, labels.name],
+            chosen
+                .iter()
+                .map(|r| vec![r.code.as_str(), r.reason, r.name])
+                .collect(),
+        ),
+        _ => (
+            vec![labels.code, labels.reason, labels.provider, labels.name],
+            chosen
+                .iter()
+                .map(|r| vec![r.code.as_str(), r.reason, r.provider, r.name])
+                .collect(),
+        ),
+    };
+    if markdown {
+        // Markdown has room for the self-service links; a terminal table does not.
+        if kind == "pattern" {
+            header.push(labels.link);
+            for (cells, row) in cells.iter_mut().zip(&chosen) {
+                cells.push(row.link);
+            }
+        }
+        writeln!(out, "## {heading}")?;
+        writeln!(out)?;
+        writeln!(out, "| {} |", header.join(" | "))?;
+        writeln!(out, "|{}", "---|".repeat(header.len()))?;
+        for row in &cells {
+            let escaped: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+            writeln!(out, "| {} |", escaped.join(" | "))?;
+        }
+        return Ok(());
+    }
+    writeln!(out, "{heading}")?;
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            cells
+                .iter()
+                .map(|r| r[c].chars().count())
+                .chain([header[c].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in std::iter::once(&header).chain(&cells) {
+        let mut line = String::from(" ");
+        for (c, cell) in row.iter().enumerate() {
+            line.push(' ');
+            line.push_str(cell);
+            if c + 1 < row.len() {
+                let pad = widths[c] - cell.chars().count();
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Writes the reason categories with their one-line descriptions, the list behind the
+/// `reason` column of every output: a table for text and Markdown (the Markdown form is the
+/// one in `docs/reasons.md`), rows of `reason,description` for CSV, and an array of
+/// `{reason, description}` objects for JSON.
+pub fn write_reasons(out: &mut dyn Write, format: CodesFormat, lang: Lang) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct ReasonRow {
+        reason: &'static str,
+        description: &'static str,
+    }
+    let reasons = kb::reasons()
+        .iter()
+        .map(|&(reason, description)| ReasonRow {
+            reason,
+            description,
+        });
+    match format {
+        CodesFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            for row in reasons {
+                writer.serialize(row).map_err(io::Error::other)?;
+            }
+            writer.flush()
+        }
+        CodesFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &reasons.collect::<Vec<_>>())?;
+            writeln!(out)
+        }
+        CodesFormat::Text | CodesFormat::Markdown => {
+            let labels = lang.labels();
+            let markdown = format == CodesFormat::Markdown;
+            let rows = code_rows();
+            write_codes_section(out, &rows, "reason", labels.reasons, labels, markdown)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
