@@ -872,6 +872,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .says("Recipient domain does not resolve",
               "The recipient's domain has no MX or address record.")
         .fix("Check the recipient domain for typos; remove the address if the domain is gone.")
+        .sent("Our reject_unknown_recipient_domain fired: the client addressed a domain that does \
+               not resolve, which is usually a typo or spam.")
         .test("450 4.1.2 <user@nowhere.example>: Recipient address rejected: Domain not found",
               "450 4.1.8 <bounce@nowhere.example>: Sender address rejected: Domain not found"),
     P::new("postfix_user_unknown", POSTFIX, "user_unknown",
@@ -958,6 +960,9 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .says("TLS required", "The peer only continues over an encrypted connection.")
         .fix("Enable STARTTLS on the sending side and check that the certificates are \
               accepted.")
+        .sent("Our server demands TLS and the client did not start it. Keep that for submission; \
+               on port 25, RFC 3207 says a public MX must not require TLS, so use \
+               smtpd_tls_security_level = may there.")
         .test("530 5.7.0 TLS required for this server",
               "250 TLS optional"),
     P::new("tls_failure", None, "tls_failure",
@@ -1005,6 +1010,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .says("DKIM failure", "The DKIM signature is missing, broken or not acceptable.")
         .fix("Sign outgoing mail, publish the key under the selector in DNS, and make sure \
               nothing changes the message after signing.")
+        .sent("Our DKIM check refused the message. Mailing lists and forwarders often break \
+               signatures; exempt them or rely on DMARC and ARC instead of DKIM alone.")
         .test("550 5.7.20 No valid DKIM signature found",
               "550 5.7.2 list expansion prohibited"),
     P::new("spf_error", None, "spf_fail",
@@ -1014,6 +1021,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                needs more than ten lookups.")
         .fix("Validate the SPF record, flatten includes to stay under ten lookups, and fix \
               any syntax error.")
+        .sent("Our SPF check could not evaluate the sender's record. A temperror clears by \
+               itself; a permerror is the sender's record to fix.")
         .test("451 4.7.24 SPF temperror: DNS timeout for example.org",
               "250 SPF pass"),
     P::new("spf_fail", None, "spf_fail",
@@ -1031,8 +1040,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)")
         .says("DNS blocklist",
               "The receiver refused the IP because a blocklist names it.")
-        .fix("Look the IP up on the list named in the text, fix the cause (compromised host, \
-              bad list, open relay), then request removal.")
+        .fix("Look the IP up on the list named in the text, fix the cause (a compromised host \
+              or account, a bought or stale mailing list, an open relay), then request removal.")
         .sent(LIST_INBOUND)
         .test("550 5.7.1 Service unavailable; client [192.0.2.44] blocked using \
                bl.example.org",
@@ -1043,6 +1052,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "The receiver wants the sending IP to have a PTR that matches forward DNS.")
         .fix("Have the provider of our outgoing IP set a PTR to a name that resolves back to \
               the same IP, and use that name in HELO.")
+        .sent("Our reverse DNS check refused the client. Some small but legitimate senders lack \
+               a PTR; log instead of rejecting (warn_if_reject) if real mail is lost.")
         .test("550 5.7.1 Rejected: no reverse DNS for 192.0.2.1",
               "550 5.7.1 forward DNS ok"),
     P::new("greylisted", None, "greylisted",
@@ -1079,6 +1090,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         r"mailbox (is )?(disabled|inactive|suspended|deactivated|frozen)|account (has been |is )?(disabled|suspended|deactivated|inactive|closed|locked)|mailbox has moved|has been suspended")
         .says("Mailbox disabled", "The mailbox exists but does not take mail.")
         .fix("Stop sending to it and reach the person another way.")
+        .sent("One of our mailboxes is disabled: re-enable it, or keep it refusing with a clear \
+               message.")
         .test("550 5.2.1 Mailbox disabled for this recipient",
               "250 Mailbox enabled"),
     P::new("postfix_dns_error", POSTFIX, "domain_not_found",
@@ -1168,6 +1181,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         r"too many recipients|recipient limit|too many rcpt")
         .says("Too many recipients", "The message or session has more recipients than allowed.")
         .fix("Nothing for an MTA, which retries the rest; a bulk sender should split messages.")
+        .sent("Our recipient limit fired (Postfix smtpd_recipient_limit, Exim recipients_max); \
+               a normal MTA sends the remaining recipients in another transaction.")
         .test("452 4.5.3 Error: too many recipients",
               "250 one recipient"),
     P::new("too_many_connections", None, "too_many_connections",
@@ -1199,6 +1214,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         r"content (rejected|not accepted)|message content|content filter|rejected (due to|because of) content|high probability|spam ?score")
         .says("Content refused", "A content rule refused the message.")
         .fix("Find what in the message triggers the filter (links, attachments, wording).")
+        .sent("One of our content rules refused the message; the log names the header, body or \
+               milter rule that fired.")
         .test("554 5.7.1 Message content rejected",
               "Content-Type: text/plain"),
     P::new("expired", None, "expired",
@@ -1252,6 +1269,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .says("SMTP syntax error", "A command was malformed or out of order.")
         .fix("Check the client's SMTP dialogue; the previous reply usually shows the real \
               failure.")
+        .sent("A client sent malformed or out-of-order commands; usually a bot or a broken \
+               script, worth a look only if a known application is affected.")
         .test("501 5.5.4 Syntax error in parameters",
               "250 syntax ok"),
     P::new("service_unavailable", None, "service_unavailable",
