@@ -39,6 +39,37 @@ pub enum CodesFormat {
     Markdown,
 }
 
+impl FromStr for ExplainFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "text" => Ok(ExplainFormat::Text),
+            "json" => Ok(ExplainFormat::Json),
+            "markdown" | "md" => Ok(ExplainFormat::Markdown),
+            _ => Err(format!(
+                "unknown format '{s}' (expected one of text, json, markdown)"
+            )),
+        }
+    }
+}
+
+impl FromStr for CodesFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "text" => Ok(CodesFormat::Text),
+            "csv" => Ok(CodesFormat::Csv),
+            "json" => Ok(CodesFormat::Json),
+            "markdown" | "md" => Ok(CodesFormat::Markdown),
+            _ => Err(format!(
+                "unknown format '{s}' (expected one of text, csv, json, markdown)"
+            )),
+        }
+    }
+}
+
 /// The language of labels and headings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {

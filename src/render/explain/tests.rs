@@ -228,6 +228,22 @@ fn code_queries_parse() {
 }
 
 #[test]
+fn formats_parse() {
+    assert_eq!("text".parse(), Ok(ExplainFormat::Text));
+    assert_eq!("JSON".parse(), Ok(ExplainFormat::Json));
+    assert_eq!("markdown".parse(), Ok(ExplainFormat::Markdown));
+    assert!(
+        "csv"
+            .parse::<ExplainFormat>()
+            .unwrap_err()
+            .contains("text, json, markdown")
+    );
+    assert_eq!("csv".parse(), Ok(CodesFormat::Csv));
+    assert_eq!("md".parse(), Ok(CodesFormat::Markdown));
+    assert!("html".parse::<CodesFormat>().is_err());
+}
+
+#[test]
 fn languages_parse_and_have_distinct_headings() {
     for lang in Lang::ALL {
         assert_eq!(lang.code().parse::<Lang>().unwrap(), lang);
