@@ -359,11 +359,12 @@ fn parse_chunk<C: Collector>(
         match parse::parse_line(&line, &source.context) {
             Parsed::Event(mut event) => {
                 if filter.keeps(&event) {
-                    event.reason = kb::classify(
+                    event.reason = kb::classify_at(
                         event.reply_code,
                         event.enhanced_code.or(event.dsn),
                         &event.text,
                         event.direction,
+                        event.stage,
                     )
                     .reason;
                     counts.events += 1;

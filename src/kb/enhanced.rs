@@ -123,6 +123,16 @@ impl Explanation {
         }
     }
 
+    /// When the code is seen; for an unregistered code, a sentence saying that only the
+    /// sending server knows.
+    pub fn when(&self) -> &'static str {
+        if self.registered {
+            self.entry.when
+        } else {
+            UNREGISTERED_WHEN
+        }
+    }
+
     /// What the code means; for an unregistered code, says so and gives the subject's meaning.
     pub fn what(&self) -> String {
         if self.registered {
@@ -137,6 +147,10 @@ impl Explanation {
         }
     }
 }
+
+/// When an unregistered code is seen: nothing general can be said, so this says so.
+const UNREGISTERED_WHEN: &str = "Only in replies of servers that chose this code for themselves; \
+its exact meaning is theirs, so the reply text is the reliable guide.";
 
 /// The subject of an enhanced code in words; `unknown subject` beyond the registered 0 to 7.
 pub fn subject_label(subject: u16) -> &'static str {
@@ -358,12 +372,14 @@ pub(crate) static ENHANCED_CODES: &[EnhancedEntry] = &[
         "mailbox_full",
         "RFC 3463",
         "The recipient's mailbox has reached its storage quota.",
-        "For abandoned accounts that fill up, or users who keep everything.",
-        "Retry later; the recipient has to delete or archive mail.",
+        "When a mailbox has reached its quota: often an abandoned account that still receives \
+         mail, or a user who never deletes anything.",
+        "The recipient has to delete or archive mail. A 4.2.2 is retried by the queue; a \
+         5.2.2 has already bounced, so send again only once the recipient has made room.",
     )
     .directed(
-        "Nothing we can fix: let it retry, and if it bounces, reach the recipient another way. \
-         A long-full mailbox is often abandoned.",
+        "Nothing to fix on our side: let a 4.2.2 retry, and after a 5.2.2 reach the recipient \
+         another way. A mailbox that stays full for weeks is often abandoned.",
         "One of our users is over quota. Tell them, or raise the quota.",
     ),
     E::new(
@@ -747,9 +763,13 @@ pub(crate) static ENHANCED_CODES: &[EnhancedEntry] = &[
         "RFC 3463",
         "A security or policy check failed, without saying which. Outside an AUTH exchange it \
          is not a login problem.",
-        "With many kinds of refusal: throttling, blocklists, TLS demands, and also in \
-         authentication replies.",
-        "Read the reply text and the reply code: they name the actual check.",
+        "With many kinds of refusal. 4.7.0 comes mostly with 421 for throttling or a TLS \
+         demand (Gmail, Yahoo) and with 454 when TLS or authentication is unavailable for now; \
+         5.7.0 with 530 for a missing login or STARTTLS, with 535 for a failed login, and with \
+         550 or 554 for policy and malware blocks.",
+        "Read the reply code and the text together: the reply code says at which step it \
+         failed and the text names the check. Treat it as a login problem only in answer to \
+         AUTH.",
     ),
     E::new(
         7,

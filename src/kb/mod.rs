@@ -43,7 +43,8 @@ pub enum Layer {
 pub struct Classification {
     /// One of the categories in [`REASONS`].
     pub reason: &'static str,
-    /// The recognised reply text, if one matched.
+    /// The recognised reply text, if one matched; or, for an unregistered enhanced code that a
+    /// provider is known to use, that provider's pattern.
     pub pattern: Option<&'static TextPattern>,
     /// The layer that gave the reason.
     pub layer: Layer,
@@ -66,13 +67,40 @@ impl Classification {
 /// enhanced status code, then the basic reply code, then the class. An enhanced code whose detail
 /// is 0 (`X.n.0`, "other or undefined") says less than a specific reply code, so a reply code with
 /// a specific reason is preferred to it; this is why `421 4.7.0` reads as an unavailable service
-/// and not as a policy or authentication problem. Any 2xx reply is `delivered` at once, without
-/// looking at its text, which keeps the common case to a couple of comparisons.
+/// and not as a policy or authentication problem. An enhanced code outside the IANA registry that
+/// a provider is known to use (Microsoft's `5.7.606`, Gmail's `4.7.40`) takes the reason of that
+/// provider's pattern even when the text is not recognised. Any 2xx reply is `delivered` at once,
+/// without looking at its text, which keeps the common case to a couple of comparisons.
+///
+/// This function does not know the SMTP stage. It tells an authentication failure from other
+/// security refusals by the reply code alone: 432, 454, 534, 535 and 538 only answer AUTH (or,
+/// for 454, STARTTLS), so a `4.7.0` or `5.7.0` with any other reply code is never read as a
+/// failed login. When the caller knows the stage, [`classify_at`] uses it as well.
 pub fn classify(
     reply_code: Option<u16>,
     enhanced: Option<EnhancedCode>,
     text: &str,
     direction: Direction,
+) -> Classification {
+    classify_at(reply_code, enhanced, text, direction, None)
+}
+
+/// [`classify`] with the SMTP stage the reply answered, as the parsers write it (`AUTH`,
+/// `STARTTLS`, `RCPT`, ...; see [`crate::event::Event::stage`]).
+///
+/// The stage refines two cases that the codes cannot settle on their own:
+/// - at `AUTH`, a failure that no recognised text or specific enhanced code explains (such as
+///   `535 5.7.0` or `421 4.7.0`) is `auth_failed`;
+/// - at any other known stage, a bare `454` is not an authentication failure: at `STARTTLS` it
+///   is `tls_failure`, elsewhere the next layer decides.
+///
+/// With `stage` set to `None` this is exactly [`classify`].
+pub fn classify_at(
+    reply_code: Option<u16>,
+    enhanced: Option<EnhancedCode>,
+    text: &str,
+    direction: Direction,
+    stage: Option<&str>,
 ) -> Classification {
     let class = reply_code
         .and_then(Class::from_reply_code)
@@ -91,29 +119,55 @@ pub fn classify(
     if let Some(pattern) = patterns::find(text) {
         return done(pattern.reason, Some(pattern), Layer::Text);
     }
+    let at_auth = stage.is_some_and(|s| s.eq_ignore_ascii_case("AUTH"));
+    let failure = matches!(class, Some(Class::Transient | Class::Permanent));
     let (specific, vague) = match enhanced {
         Some(code) => {
             let explanation = enhanced_entry(code);
             if explanation.registered && code.detail != 0 {
                 (Some(explanation.entry.reason), None)
+            } else if let Some(p) = (!explanation.registered)
+                .then(|| provider_uses(code).next())
+                .flatten()
+            {
+                return done(p.reason, Some(p), Layer::Enhanced);
             } else {
                 (None, Some(explanation.entry.reason))
             }
         }
         None => (None, None),
     };
-    let reply = reply_code.and_then(reply_entry).map(|e| e.reason);
-    let layers = [
-        (specific, Layer::Enhanced),
-        (reply, Layer::Reply),
-        (vague, Layer::Enhanced),
-    ];
+    if let Some(reason) = specific.filter(|r| *r != "other") {
+        return done(reason, None, Layer::Enhanced);
+    }
+    let mut reply = reply_code.and_then(reply_entry).map(|e| e.reason);
+    if at_auth && failure {
+        // In the AUTH exchange every refusal is about the login, unless the reply code already
+        // says which part (credentials, a missing login, or TLS first).
+        let auth = ["auth_failed", "auth_required", "tls_required"];
+        let reason = reply.filter(|r| auth.contains(r)).unwrap_or("auth_failed");
+        return done(reason, None, Layer::Reply);
+    }
+    if reply_code == Some(454) && stage.is_some() && !at_auth {
+        let at_starttls = stage.is_some_and(|s| s.eq_ignore_ascii_case("STARTTLS"));
+        reply = at_starttls.then_some("tls_failure");
+    }
+    let layers = [(reply, Layer::Reply), (vague, Layer::Enhanced)];
     for (reason, layer) in layers {
         if let Some(reason) = reason.filter(|r| *r != "other") {
             return done(reason, None, layer);
         }
     }
     done("other", None, Layer::Class)
+}
+
+/// The provider patterns that document `code` as one of theirs, in table order.
+///
+/// Some of these codes are outside the IANA registry (Microsoft's `5.7.606` to `5.7.649`,
+/// Gmail's `4.7.40`); others are registered but given another meaning by the provider (Gmail
+/// uses `4.7.27` for a failed SPF check, where the registry says "sender address has null MX").
+pub fn provider_uses(code: EnhancedCode) -> impl Iterator<Item = &'static TextPattern> {
+    patterns::PATTERNS.iter().filter(move |p| p.claims(code))
 }
 
 /// True when a reply code and an enhanced code are both present and name different classes,
@@ -152,6 +206,14 @@ pub fn all_enhanced_codes() -> &'static [EnhancedEntry] {
 /// Every recognised reply text, in the order they are tried (the first match wins).
 pub fn all_patterns() -> &'static [TextPattern] {
     patterns::PATTERNS
+}
+
+/// Every reason category with its one-line description, in the order reports list them.
+///
+/// This is [`REASONS`] behind a function, for the README, `docs/reasons.md` and
+/// [`crate::render::explain::write_reasons`].
+pub fn reasons() -> &'static [(&'static str, &'static str)] {
+    REASONS
 }
 
 /// The one-line description of a reason category, or `None` if it is not in [`REASONS`].
@@ -227,7 +289,7 @@ pub fn advice(
     let when = specific
         .map(|x| x.entry.when)
         .or(reply.map(|e| e.when))
-        .or(explained.map(|x| x.entry.when))
+        .or(explained.map(|x| x.when()))
         .unwrap_or(NO_CODE_WHEN);
     let fix = if let Some(p) = found.pattern {
         p.fix_for(direction)

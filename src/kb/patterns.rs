@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use regex::{RegexSet, RegexSetBuilder};
 
-use crate::codes::Direction;
+use crate::codes::{Direction, EnhancedCode};
 
 /// One recognised reply text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,9 +39,17 @@ pub struct TextPattern {
     pub example: &'static str,
     /// A similar line that this pattern must not match.
     pub near_miss: &'static str,
+    /// The enhanced status codes the provider documents for this reply, such as `4.7.28`, or a
+    /// range of details such as `5.7.606-649`. Empty for wording that is not tied to a code.
+    pub codes: &'static [&'static str],
 }
 
 impl TextPattern {
+    /// True when the provider documents `code` for this reply (see [`TextPattern::codes`]).
+    pub fn claims(&self, code: EnhancedCode) -> bool {
+        self.codes.iter().any(|spec| spec_matches(spec, code))
+    }
+
     /// The advice for one direction.
     pub fn fix_for(&self, direction: Direction) -> &'static str {
         match direction {
@@ -68,7 +76,13 @@ impl TextPattern {
             link: None,
             example: "",
             near_miss: "",
+            codes: &[],
         }
+    }
+
+    const fn codes(mut self, codes: &'static [&'static str]) -> Self {
+        self.codes = codes;
+        self
     }
 
     const fn says(mut self, title: &'static str, meaning: &'static str) -> Self {
@@ -97,6 +111,22 @@ impl TextPattern {
         self.near_miss = near_miss;
         self
     }
+}
+
+/// True when `spec` (`4.7.28`, or `5.7.606-649` for a range of details) covers `code`.
+/// A spec that does not parse covers nothing; a test checks that every spec in the table parses.
+pub(crate) fn spec_matches(spec: &str, code: EnhancedCode) -> bool {
+    let (first, last) = match spec.split_once('-') {
+        Some((first, last)) => (first, last.parse::<u16>().ok()),
+        None => (spec, None),
+    };
+    let Ok(first) = first.parse::<EnhancedCode>() else {
+        return false;
+    };
+    let last = last.unwrap_or(first.detail);
+    first.class == code.class
+        && first.subject == code.subject
+        && (first.detail..=last).contains(&code.detail)
 }
 
 /// The first pattern, in table order, that matches `text`.
@@ -135,6 +165,9 @@ const GOOGLE_GUIDELINES: &str = "https://support.google.com/mail/answer/81126";
 const GOOGLE_POSTMASTER: &str = "https://postmaster.google.com/";
 const MS_DELIST: &str = "https://sender.office.com/";
 const MS_SNDS: &str = "https://sendersupport.olc.protection.outlook.com/snds/";
+// The short link Outlook.com's block replies and Microsoft's own pages point to; it leads to the
+// sender support (mitigation request) form for consumer mailboxes.
+const MS_OLC_SUPPORT: &str = "https://go.microsoft.com/fwlink/?LinkID=614866";
 const YAHOO_HUB: &str = "https://senders.yahooinc.com/";
 const SPAMHAUS_CHECK: &str = "https://check.spamhaus.org/";
 
@@ -174,6 +207,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .fix("Let the queue retry and space out messages to this recipient; check that no \
               loop or automated job floods it.")
         .link(GOOGLE_GUIDELINES)
+        .codes(&["4.2.1"])
         .test("450-4.2.1 The user you are trying to contact is receiving mail at a rate that \
                prevents additional messages from being delivered. - gsmtp",
               "450 4.2.1 Mailbox busy, receiving mail now"),
@@ -185,9 +219,73 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .fix("Lower the volume, stop mailing people who did not ask for it, make SPF, DKIM \
               and DMARC pass, and watch the spam rate in Google Postmaster Tools.")
         .link(GOOGLE_POSTMASTER)
+        .codes(&["4.7.28", "5.7.28"])
         .test("421-4.7.28 Gmail has detected an unusual rate of unsolicited mail originating \
                from your IP address; it has been temporarily rate limited. - gsmtp",
               "421 4.7.2 unusual traffic from your network"),
+    P::new("gmail_spf", GOOGLE, "spf_fail",
+        r"spf authentication (did not|didn't) pass|[45]\.7\.27 .*gsmtp")
+        .says("Gmail: SPF did not pass",
+              "Gmail checked SPF for the envelope sender's domain and did not get a pass. \
+               Google uses 4.7.27 and 5.7.27 for this, unlike the registry, where X.7.27 \
+               means a sender domain with a null MX.")
+        .fix("Make the SPF record of the envelope sender (Return-Path) domain cover the IP \
+              that sends, and keep it within ten DNS lookups. A 4.7.27 is throttling that \
+              retries; a 5.7.27 is final.")
+        .link(GOOGLE_GUIDELINES)
+        .codes(&["4.7.27", "5.7.27"])
+        .test("421-4.7.27 Your email has been rate limited because SPF authentication didn't \
+               pass for this message. x1si2 - gsmtp",
+              "550 5.7.27 Sender address has null MX"),
+    P::new("gmail_tls", GOOGLE, "tls_required",
+        r"(wasn't|was not|not) sent over a tls connection|[45]\.7\.29 .*gsmtp")
+        .says("Gmail: message not sent over TLS",
+              "Gmail wants bulk senders to use TLS and this session was not encrypted. Google \
+               uses 4.7.29 for this, unlike the registry, where X.7.29 is an ARC failure.")
+        .fix("Turn on opportunistic TLS for outgoing mail (Postfix smtp_tls_security_level = \
+              may) and check that the handshake with Google's MX succeeds.")
+        .link(GOOGLE_GUIDELINES)
+        .codes(&["4.7.29", "5.7.29"])
+        .test("421-4.7.29 Your email has been rate limited because this message wasn't sent \
+               over a TLS connection. x1si2 - gsmtp",
+              "550 5.7.29 ARC validation failure"),
+    P::new("gmail_dkim", GOOGLE, "dkim_fail",
+        r"dkim authentication (did not|didn't) pass|[45]\.7\.30 .*gsmtp")
+        .says("Gmail: DKIM did not pass",
+              "The message carried no DKIM signature that Gmail could verify. Google uses \
+               4.7.30 and 5.7.30 for this, unlike the registry, where X.7.30 concerns \
+               REQUIRETLS.")
+        .fix("Sign every outgoing message with DKIM, publish the public key under the \
+              selector in DNS, and make sure nothing rewrites the message after signing.")
+        .link(GOOGLE_GUIDELINES)
+        .codes(&["4.7.30", "5.7.30"])
+        .test("550-5.7.30 Your email has been blocked because DKIM authentication didn't \
+               pass for this message. x1si2 - gsmtp",
+              "550 5.7.30 REQUIRETLS support required"),
+    P::new("gmail_no_dmarc", GOOGLE, "dmarc_policy",
+        r"(no dmarc (policy|record)|dmarc (policy |record )+(is )?missing).*gsmtp|[45]\.7\.(31|40) .*gsmtp")
+        .says("Gmail: no DMARC record",
+              "The From domain publishes no usable DMARC record, which Gmail requires of bulk \
+               senders (codes 4.7.31, 4.7.40 and 5.7.40, outside the registry).")
+        .fix("Publish a DMARC record for the From domain, at least v=DMARC1; p=none with a \
+              rua address, and make SPF or DKIM align with that domain.")
+        .link(GOOGLE_GUIDELINES)
+        .codes(&["4.7.31", "4.7.40", "5.7.40"])
+        .test("421-4.7.40 Your email has been rate limited because the sending domain has no \
+               DMARC record. x1si2 - gsmtp",
+              "550 5.7.1 Email rejected per DMARC policy for example.com"),
+    P::new("gmail_alignment", GOOGLE, "dmarc_policy",
+        r"(isn't|is not) aligned with (either )?the authenticated|[45]\.7\.32 .*gsmtp")
+        .says("Gmail: From domain not aligned",
+              "SPF or DKIM may pass, but for a domain other than the one in the From header, so \
+               DMARC alignment fails (codes 4.7.32 and 5.7.32, outside the registry).")
+        .fix("Sign DKIM with the From domain (or a subdomain of it), or send with an envelope \
+              sender in that domain so that SPF aligns.")
+        .link(GOOGLE_GUIDELINES)
+        .codes(&["4.7.32", "5.7.32"])
+        .test("550-5.7.32 Your email has been blocked because the From: header isn't aligned \
+               with either the authenticated SPF or DKIM organizational domain. - gsmtp",
+              "250 2.0.0 OK, headers aligned"),
     P::new("gmail_likely_unsolicited", GOOGLE, "content_rejected",
         r"likely unsolicited")
         .says("Gmail: likely unsolicited",
@@ -199,13 +297,14 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                mail. To reduce spam, it has been blocked. - gsmtp",
               "550-5.7.1 Unsolicited bulk mail is not accepted here"),
     P::new("gmail_unauthenticated", GOOGLE, "dmarc_policy",
-        r"unauthenticated email|sender is unauthenticated")
+        r"unauthenticated email|sender is unauthenticated|(does not|doesn't) have authentication information|fails to pass authentication checks")
         .says("Gmail: unauthenticated sender",
               "Neither SPF nor DKIM passed in line with the From domain, so the domain's DMARC \
                policy or Google's own rules refused the message.")
         .fix("Make DKIM sign with the From domain and SPF cover the sending IP, so that at \
               least one passes and aligns; then publish a DMARC record.")
         .link(GOOGLE_GUIDELINES)
+        .codes(&["4.7.26", "5.7.26"])
         .test("550-5.7.26 Unauthenticated email from example.com is not accepted due to \
                domain's DMARC policy. - gsmtp",
               "550 5.7.2 authenticated relay only"),
@@ -216,6 +315,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .fix("Have the owner of the IP (the hosting or network provider) set a PTR to a host \
               name whose A or AAAA record returns the same IP.")
         .link(GOOGLE_GUIDELINES)
+        .codes(&["4.7.23", "4.7.25", "5.7.25"])
         .test("550-5.7.25 The IP address sending this message does not have a PTR record \
                setup. - gsmtp",
               "550-5.7.2 PTR looks fine"),
@@ -236,6 +336,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .fix("Let the queue retry and lower the number of parallel connections to Google. If \
               it lasts, check reputation in Postmaster Tools.")
         .link(GOOGLE_POSTMASTER)
+        .codes(&["4.7.0"])
         .test("421-4.7.0 Try again later, closing connection. (EHLO) x1si2 - gsmtp",
               "421 4.7.0 Try again later"),
     P::new("gmail_tls_rcpt_domain", GOOGLE, "tls_required",
@@ -244,6 +345,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "The Workspace domain of the recipient only takes mail over TLS.")
         .fix("Enable STARTTLS on our outgoing client (Postfix smtp_tls_security_level = may or \
               stronger) and check that the handshake works.")
+        .codes(&["4.7.0"])
         .test("421-4.7.0 TLS required for RCPT domain, closing connection. - gsmtp",
               "421 TLS offered for RCPT domain"),
     P::new("gmail_ip_allowlist", GOOGLE, "policy",
@@ -279,6 +381,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .says("Gmail: daily sending limit",
               "The Google account has sent as much as it may in one day.")
         .fix("Wait until the limit resets, and move bulk sending to a service meant for it.")
+        .link("https://support.google.com/a/answer/166852")
+        .codes(&["5.4.5"])
         .test("550 5.4.5 Daily user sending limit exceeded. - gsmtp",
               "250 Daily sending report queued"),
     P::new("gmail_not_rfc5322", GOOGLE, "content_rejected",
@@ -288,6 +392,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                headers, or no Date or Message-ID).")
         .fix("Fix the program that writes the headers: exactly one From, Date and Message-ID, \
               and well-formed address fields.")
+        .link(GOOGLE_GUIDELINES)
         .test("550-5.7.1 This message is not RFC 5322 compliant. There are multiple From \
                headers. - gsmtp",
               "This message is RFC 5322 compliant"),
@@ -299,18 +404,18 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .fix("Find and stop the cause (compromised account, bad list), then request removal \
               in Microsoft's self-service delist portal.")
         .link(MS_DELIST)
+        .codes(&["5.7.606-649"])
         .test("550 5.7.606 Access denied, banned sending IP [192.0.2.10]. To request removal \
                from this list please visit the delist portal. AS(1430)",
               "550 5.7.650 Access denied"),
     P::new("ms_network_blocked", MICROSOFT, "blocklisted",
-        r"\(s3150\)|\(s3140\)|part of their network is on our block ?list")
+        r"\(a?s3150\)|\(a?s3140\)|part of their network is on our block ?list")
         .says("Outlook.com: network on Microsoft's block list",
               "Outlook.com blocks the sending IP or its range on its own list.")
-        .fix("Sign up to SNDS and JMRP to see the IP's standing, fix complaints and volume, \
-              then ask Outlook.com sender support for mitigation.")
-        // unverified: the sender support form for Outlook.com consumer blocks is reached from
-        // the SNDS site; the exact form address changes from time to time.
-        .link(MS_SNDS)
+        .fix("Check the IP in SNDS and join JMRP to see complaints, fix volume and list \
+              hygiene, then fill in Outlook.com's sender support form to ask for mitigation. \
+              S3150 and S3140 blocks are not lifted through the Exchange Online delist portal.")
+        .link(MS_OLC_SUPPORT)
         .test("550 5.7.1 Unfortunately, messages from [192.0.2.10] weren't sent. Please \
                contact your Internet service provider since part of their network is on our \
                block list (S3150).",
@@ -321,6 +426,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "Microsoft slows mail from this IP because its reputation is low or new.")
         .fix("Let the queue retry at a lower rate; warm up new IPs gradually and watch SNDS.")
         .link(MS_SNDS)
+        .codes(&["4.7.650-651"])
         .test("451 4.7.650 The mail server [192.0.2.10] has been temporarily rate limited due \
                to IP reputation.",
               "451 4.7.65 rate limited"),
@@ -340,6 +446,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .says("Microsoft: recipient not in the directory",
               "Directory-based edge blocking refused an address the tenant does not know.")
         .fix("Treat it as an unknown user: remove the address or ask for the right one.")
+        .codes(&["5.4.1"])
         .test("550 5.4.1 Recipient address rejected: Access denied. AS(201806281) \
                [AM0PR01MB1234.eurprd01.prod.exchangelabs.com]",
               "550 5.4.1 Recipient address rejected: Access denied. AS(2018)"),
@@ -348,6 +455,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .says("Exchange: recipient not found",
               "Exchange could not find the recipient in its address book.")
         .fix("Remove the address or correct it.")
+        .codes(&["5.1.10"])
         .test("550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address \
                lookup",
               "550 5.5.3 RESOLVER.ADR.RecipLimit; too many recipients"),
@@ -365,9 +473,99 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "Outlook.com requires SPF, DKIM and DMARC to pass for high-volume senders.")
         .fix("Publish SPF and DKIM for the sending domain, make DMARC pass with at least \
               p=none, and keep them aligned with the From domain.")
+        .codes(&["5.7.515"])
         .test("550 5.7.515 Access denied, sending domain example.com does not meet the \
                required authentication level.",
               "250 authentication level met"),
+    P::new("ms_dmarc_reject", MICROSOFT, "dmarc_policy",
+        r"(does not|doesn't) pass dmarc verification")
+        .says("Microsoft: DMARC failed with p=reject",
+              "The From domain publishes a DMARC policy of reject and this message did not pass \
+               it.")
+        .fix("Make SPF or DKIM pass in alignment with the From domain for this sending path; \
+              the domain's DMARC aggregate reports show which source fails.")
+        .codes(&["5.7.509"])
+        .test("550 5.7.509 Access denied, sending domain example.com does not pass DMARC \
+               verification and has a DMARC policy of reject.",
+              "550 5.7.509 Access denied, sending domain passes DMARC"),
+    P::new("ms_banned_sender", MICROSOFT, "blocklisted",
+        r"banned sender")
+        .says("Microsoft: banned sender",
+              "Exchange Online has banned the sending IP for spam (code 5.7.511). This list is \
+               not handled by the self-service portal.")
+        .fix("Stop the source of the spam, then forward the complete bounce to the Microsoft \
+              delisting address that the reply names, as it asks.")
+        .codes(&["5.7.511"])
+        .test("550 5.7.511 Access denied, banned sender[192.0.2.10]. To request removal from \
+               this list, forward this message to the delist address.",
+              "550 5.7.606 Access denied, banned sending IP [192.0.2.10]"),
+    P::new("ms_rfc5322_from", MICROSOFT, "content_rejected",
+        r"rfc 5322 section 3\.6\.2")
+        .says("Microsoft: From header missing or invalid",
+              "Exchange Online requires one valid From address in the header (code 5.7.512).")
+        .fix("Fix the program that builds the message so that it writes exactly one From \
+              header holding a well-formed address.")
+        .codes(&["5.7.512"])
+        .test("550 5.7.512 Access denied, message must be RFC 5322 section 3.6.2 compliant \
+               and include a valid From address.",
+              "550 5.7.512 Access denied, RFC 5322 section 3.4 compliant"),
+    P::new("ms_ip_not_accepted", MICROSOFT, "blocklisted",
+        r"traffic not accepted from this ip")
+        .says("Microsoft: traffic from this IP refused",
+              "Exchange Online judged most recent mail from this IP suspicious and refuses it \
+               (codes 5.7.700 to 5.7.749); it mostly hits new Microsoft 365 tenants and servers \
+               relaying through them.")
+        .fix("Look for compromised accounts or unwanted bulk mail behind the IP. The delist \
+              portal does not lift this block: a Microsoft 365 customer has to open a support \
+              case.")
+        .codes(&["5.7.700-749"])
+        .test("550 5.7.708 Service unavailable. Access denied, traffic not accepted from this \
+               IP. AS(7080)",
+              "550 5.7.708 Service unavailable. Access denied, traffic from this host"),
+    P::new("ms_unregistered_domain", MICROSOFT, "sender_rejected",
+        r"sending from unregistered domains?")
+        .says("Microsoft 365: sender domain not registered in the tenant",
+              "Exchange Online refuses to relay mail whose sender domain is not an accepted \
+               domain of the Microsoft 365 tenant (code 5.7.750).")
+        .fix("Add and verify the sending domain in the tenant, or stop relaying mail for that \
+              domain through Exchange Online.")
+        .codes(&["5.7.750"])
+        .test("550 5.7.750 Service unavailable. Client blocked from sending from unregistered \
+               domains.",
+              "550 5.7.750 Service unavailable. Client registered"),
+    P::new("ms_not_authenticated", MICROSOFT, "auth_required",
+        r"not authenticated to send (anonymous )?mail")
+        .says("Microsoft 365: relay without login",
+              "smtp.office365.com only takes mail from clients that log in first (code \
+               5.7.57).")
+        .fix("Configure our relay to Microsoft 365 with SMTP AUTH on port 587 and STARTTLS, \
+              using an account allowed to send; or deliver to the tenant's MX endpoint through \
+              a connector instead.")
+        .codes(&["5.7.57"])
+        .test("530 5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 \
+               Authentication unsuccessful",
+              "250 2.1.0 Sender OK, client authenticated to send mail"),
+    P::new("ms_tenant_attribution", MICROSOFT, "relay_denied",
+        r"tenantattribution")
+        .says("Microsoft 365: relay not attributed to a tenant",
+              "Exchange Online could not match this connection to a connector of any tenant, \
+               so it will not relay (code 5.7.64).")
+        .fix("Check the inbound connector of the Microsoft 365 tenant we relay through: the \
+              sending IP or the TLS certificate name it expects must be ours.")
+        .codes(&["5.7.64"])
+        .test("550 5.7.64 TenantAttribution; Relay Access Denied [AM0PR01.prod.outlook.com]",
+              "550 5.7.64 Tenant; Relay Access Denied"),
+    P::new("ms_server_busy", MICROSOFT, "rate_limited",
+        r"server busy\.? please try again later from")
+        .says("Microsoft: server busy, deferred",
+              "Exchange Online defers this IP for now, usually because of its volume or \
+               reputation (codes 4.7.500 to 4.7.699).")
+        .fix("Let the queue retry at a lower rate; new IPs need a gradual ramp-up, and SNDS \
+              shows how Microsoft sees the IP.")
+        .link(MS_SNDS)
+        .codes(&["4.7.500-649", "4.7.652-699"])
+        .test("451 4.7.500 Server busy. Please try again later from [192.0.2.10]. (AS750)",
+              "451 4.7.500 Server busy."),
     // Yahoo and AOL.
     P::new("yahoo_tss04", YAHOO, "rate_limited",
         r"tss04|temporarily deferred due to unexpected volume or user complaints")
@@ -376,6 +574,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .fix("Let the queue retry slowly, drop recipients who never engage, join Yahoo's \
               complaint feedback loop and make authentication pass.")
         .link(YAHOO_HUB)
+        .codes(&["4.7.0"])
         .test("421 4.7.0 [TSS04] Messages from 192.0.2.10 temporarily deferred due to \
                unexpected volume or user complaints - 4.16.55.1",
               "421 4.7.0 [TS04] Messages deferred"),
@@ -387,6 +586,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .fix("Stop retrying, fix the cause of the complaints, then contact Yahoo through the \
               sender hub.")
         .link(YAHOO_HUB)
+        .codes(&["4.7.0"])
         .test("421 4.7.0 [TSS09] All messages from 192.0.2.10 will be permanently deferred; \
                Retrying will NOT succeed.",
               "421 4.7.0 [TSS04] temporarily deferred"),
@@ -415,6 +615,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .fix("Review content, authentication and complaint rates, then retry later with \
               smaller volume.")
         .link(YAHOO_HUB)
+        .codes(&["5.7.9"])
         .test("554 5.7.9 Message not accepted for policy reasons. See the Yahoo error codes \
                page.",
               "250 Message accepted for delivery"),
@@ -454,6 +655,21 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("554 Message rejected: Email address is not verified. The following identities \
                failed the check in region EU-WEST-1: sender@example.com",
               "250 Email address verified"),
+    // Deutsche Telekom (T-Online).
+    P::new("telekom_ip_refused", Some("Deutsche Telekom"), "blocklisted",
+        r"tosa@rx\.t-online\.de")
+        .says("T-Online: sending IP not accepted",
+              "Telekom's inbound servers do not accept mail from this IP; they are known to be \
+               strict about reverse DNS and about knowing who operates a sending server.")
+        // unverified: Telekom is reported to expect a PTR name under a domain whose website
+        // names the operator; the postmaster page describes the current rules.
+        .fix("Make sure the IP has a PTR name that resolves back to it under a domain with a \
+              website naming the operator, then write to the address in the reply asking for \
+              the IP to be accepted.")
+        .link("https://postmaster.t-online.de/")
+        .test("554 IP=192.0.2.10 - A problem occurred. (Ask your postmaster for help or to \
+               contact tosa@rx.t-online.de to clarify.)",
+              "554 IP=192.0.2.10 - A problem occurred. (Ask your postmaster for help.)"),
     // Spamhaus.
     P::new("spamhaus_error_code", SPAMHAUS, "system_error",
         r"127\.255\.255\.25[245]|open resolver|spamhaus\.org/returnc")
@@ -656,6 +872,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .says("Recipient domain does not resolve",
               "The recipient's domain has no MX or address record.")
         .fix("Check the recipient domain for typos; remove the address if the domain is gone.")
+        .sent("Our reject_unknown_recipient_domain fired: the client addressed a domain that does \
+               not resolve, which is usually a typo or spam.")
         .test("450 4.1.2 <user@nowhere.example>: Recipient address rejected: Domain not found",
               "450 4.1.8 <bounce@nowhere.example>: Sender address rejected: Domain not found"),
     P::new("postfix_user_unknown", POSTFIX, "user_unknown",
@@ -742,6 +960,9 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .says("TLS required", "The peer only continues over an encrypted connection.")
         .fix("Enable STARTTLS on the sending side and check that the certificates are \
               accepted.")
+        .sent("Our server demands TLS and the client did not start it. Keep that for submission; \
+               on port 25, RFC 3207 says a public MX must not require TLS, so use \
+               smtpd_tls_security_level = may there.")
         .test("530 5.7.0 TLS required for this server",
               "250 TLS optional"),
     P::new("tls_failure", None, "tls_failure",
@@ -789,6 +1010,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .says("DKIM failure", "The DKIM signature is missing, broken or not acceptable.")
         .fix("Sign outgoing mail, publish the key under the selector in DNS, and make sure \
               nothing changes the message after signing.")
+        .sent("Our DKIM check refused the message. Mailing lists and forwarders often break \
+               signatures; exempt them or rely on DMARC and ARC instead of DKIM alone.")
         .test("550 5.7.20 No valid DKIM signature found",
               "550 5.7.2 list expansion prohibited"),
     P::new("spf_error", None, "spf_fail",
@@ -798,6 +1021,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                needs more than ten lookups.")
         .fix("Validate the SPF record, flatten includes to stay under ten lookups, and fix \
               any syntax error.")
+        .sent("Our SPF check could not evaluate the sender's record. A temperror clears by \
+               itself; a permerror is the sender's record to fix.")
         .test("451 4.7.24 SPF temperror: DNS timeout for example.org",
               "250 SPF pass"),
     P::new("spf_fail", None, "spf_fail",
@@ -815,8 +1040,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)")
         .says("DNS blocklist",
               "The receiver refused the IP because a blocklist names it.")
-        .fix("Look the IP up on the list named in the text, fix the cause (compromised host, \
-              bad list, open relay), then request removal.")
+        .fix("Look the IP up on the list named in the text, fix the cause (a compromised host \
+              or account, a bought or stale mailing list, an open relay), then request removal.")
         .sent(LIST_INBOUND)
         .test("550 5.7.1 Service unavailable; client [192.0.2.44] blocked using \
                bl.example.org",
@@ -827,6 +1052,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "The receiver wants the sending IP to have a PTR that matches forward DNS.")
         .fix("Have the provider of our outgoing IP set a PTR to a name that resolves back to \
               the same IP, and use that name in HELO.")
+        .sent("Our reverse DNS check refused the client. Some small but legitimate senders lack \
+               a PTR; log instead of rejecting (warn_if_reject) if real mail is lost.")
         .test("550 5.7.1 Rejected: no reverse DNS for 192.0.2.1",
               "550 5.7.1 forward DNS ok"),
     P::new("greylisted", None, "greylisted",
@@ -850,10 +1077,12 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .sent("One of our users is over quota; tell them or raise the quota.")
         .test("452 4.2.2 <u@example.org>: user is over quota",
               "250 quota ok"),
-    P::new("insufficient_storage", None, "mailbox_full",
+    P::new("insufficient_storage", None, "system_error",
         r"insufficient (system )?storage|not enough (disk )?space|disk full|no space left")
-        .says("Insufficient storage", "The receiving system or mailbox is out of space.")
-        .fix("Let the queue retry; the remote side must free space.")
+        .says("Insufficient storage",
+              "The receiving server is short of disk space for its queue or mailboxes.")
+        .fix("Let the queue retry; the administrator of the receiving server must free disk \
+              space. If it lasts for days, tell the remote postmaster.")
         .sent("Free disk space on our queue and mailbox file systems.")
         .test("452 4.3.1 Insufficient system storage",
               "250 sufficient storage"),
@@ -861,6 +1090,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         r"mailbox (is )?(disabled|inactive|suspended|deactivated|frozen)|account (has been |is )?(disabled|suspended|deactivated|inactive|closed|locked)|mailbox has moved|has been suspended")
         .says("Mailbox disabled", "The mailbox exists but does not take mail.")
         .fix("Stop sending to it and reach the person another way.")
+        .sent("One of our mailboxes is disabled: re-enable it, or keep it refusing with a clear \
+               message.")
         .test("550 5.2.1 Mailbox disabled for this recipient",
               "250 Mailbox enabled"),
     P::new("postfix_dns_error", POSTFIX, "domain_not_found",
@@ -939,7 +1170,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("552 5.3.4 Message too big for system",
               "250 Message size 1024 accepted"),
     P::new("rate_limited", None, "rate_limited",
-        r"rate limit|rate-limit|ratelimit|too many messages|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)")
+        r"rate limit|rate-limit|ratelimit|too many messages|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)")
         .says("Rate limited", "The receiver throttles this sender for now.")
         .fix("Let the queue retry; lower concurrency and rate towards this destination \
               (Postfix per-destination concurrency and rate delay).")
@@ -950,6 +1181,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         r"too many recipients|recipient limit|too many rcpt")
         .says("Too many recipients", "The message or session has more recipients than allowed.")
         .fix("Nothing for an MTA, which retries the rest; a bulk sender should split messages.")
+        .sent("Our recipient limit fired (Postfix smtpd_recipient_limit, Exim recipients_max); \
+               a normal MTA sends the remaining recipients in another transaction.")
         .test("452 4.5.3 Error: too many recipients",
               "250 one recipient"),
     P::new("too_many_connections", None, "too_many_connections",
@@ -981,6 +1214,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         r"content (rejected|not accepted)|message content|content filter|rejected (due to|because of) content|high probability|spam ?score")
         .says("Content refused", "A content rule refused the message.")
         .fix("Find what in the message triggers the filter (links, attachments, wording).")
+        .sent("One of our content rules refused the message; the log names the header, body or \
+               milter rule that fired.")
         .test("554 5.7.1 Message content rejected",
               "Content-Type: text/plain"),
     P::new("expired", None, "expired",
@@ -1034,6 +1269,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .says("SMTP syntax error", "A command was malformed or out of order.")
         .fix("Check the client's SMTP dialogue; the previous reply usually shows the real \
               failure.")
+        .sent("A client sent malformed or out-of-order commands; usually a bot or a broken \
+               script, worth a look only if a known application is affected.")
         .test("501 5.5.4 Syntax error in parameters",
               "250 syntax ok"),
     P::new("service_unavailable", None, "service_unavailable",
@@ -1058,6 +1295,17 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               read the rest of the text.")
         .test("451 4.7.1 Please try again later",
               "451 4.7.1 Try again in five minutes"),
+    P::new("mimecast", Some("Mimecast"), "policy",
+        r"mimecast")
+        .says("Mimecast gateway refusal",
+              "A Mimecast gateway in front of the recipient refused the message; the link in \
+               the reply explains its own code.")
+        .fix("Follow the link in the reply for the exact rule. Most are policies of the \
+              recipient's organisation (blocked sender, spoofing protection), which only its \
+              administrators can change.")
+        .test("550 Administrative prohibition - envelope blocked - \
+               https://community.mimecast.com/docs/DOC-1369#550",
+              "550 Administrative prohibition - envelope blocked"),
     P::new("policy", None, "policy",
         r"policy|administrative prohibition|prohibited|not authori[sz]ed|access denied|refused by|rejected by (the )?(recipient|administrator)")
         .says("Policy refusal", "A local rule of the receiver refused the message.")

@@ -112,7 +112,7 @@ pub const REASONS: &[(&str, &str)] = &[
     ),
     (
         "system_error",
-        "The receiving system failed internally or is misconfigured.",
+        "The receiving system failed internally, ran out of storage, or is misconfigured.",
     ),
     (
         "routing_error",

@@ -171,8 +171,9 @@ pub(crate) static REPLY_CODES: &[CodeEntry] = &[
         reason: "service_unavailable",
         what: "The server cannot serve this session and is closing the connection. The failure \
                is temporary.",
-        when: "As the greeting or at any later step, when the server is overloaded, restarting, \
-               throttling this client, or refusing it for policy for a while.",
+        when: "As the greeting or in answer to any command, when the server is overloaded, \
+               restarting, throttling this client, or refusing it for policy for a while. Large \
+               providers use it for throttling: Gmail with 4.7.0 or 4.7.28, Yahoo with [TSS04].",
         fix: "Wait and retry; a mail queue does this by itself. If it lasts, the reply text \
               usually says whether the cause is load, rate limiting or reputation.",
         fix_when_received: Some(
@@ -246,19 +247,24 @@ pub(crate) static REPLY_CODES: &[CodeEntry] = &[
     CodeEntry {
         code: 452,
         name: "Insufficient system storage",
-        reason: "mailbox_full",
-        what: "The server lacks the storage to take the message right now; at RCPT TO the same \
-               code also means too many recipients for this transaction.",
-        when: "When the receiving disk or mailbox quota is full, or after the recipient limit \
-               of one message is reached.",
-        fix: "Retry later. If it is a recipient limit, send fewer recipients per message.",
+        reason: "system_error",
+        what: "The server cannot take the message for now for lack of storage. At RCPT TO the \
+               same code is the standard answer once a transaction has as many recipients as \
+               the server takes; the client should send the rest in a later transaction.",
+        when: "After RCPT TO once the recipient limit of one message is reached (with 4.5.3), \
+               when the receiving server's queue disk runs low (4.3.1), and at some providers \
+               for a mailbox over quota (4.2.2).",
+        fix: "Look at the enhanced code: 4.5.3 is a recipient limit, 4.3.1 a full disk at the \
+              receiver, 4.2.2 a full mailbox. All are temporary and a mail queue retries them.",
         fix_when_received: Some(
-            "Let the queue retry. Recipients over the limit are retried in a later transaction \
-             automatically; a full mailbox needs the recipient to make room.",
+            "Nothing to do for a recipient limit: the queue sends the remaining recipients in \
+             another transaction. A full disk is the remote side's to fix and a full mailbox \
+             the recipient's; contact the remote postmaster if it lasts for days.",
         ),
         fix_when_sent: Some(
-            "Check free space on our queue and mailbox file systems, and the recipient limit \
-             (Postfix smtpd_recipient_limit, Exim recipients_max).",
+            "Check free space on our queue file system (Postfix refuses mail when free space \
+             falls below 1.5 times message_size_limit or queue_minfree) and the recipient \
+             limit (Postfix smtpd_recipient_limit, Exim recipients_max).",
         ),
     },
     CodeEntry {
@@ -268,7 +274,8 @@ pub(crate) static REPLY_CODES: &[CodeEntry] = &[
         what: "Authentication could not be completed for a temporary reason, or TLS cannot be \
                offered right now.",
         when: "After AUTH when the authentication backend is unreachable, or after STARTTLS \
-               when the server's TLS setup is broken.",
+               when the server's TLS setup is broken (Postfix: 454 4.7.0 TLS not available due \
+               to local problem).",
         fix: "Retry later. If it repeats, the side that answered must repair its \
               authentication backend or its certificate and key.",
         fix_when_received: Some(
@@ -297,7 +304,8 @@ pub(crate) static REPLY_CODES: &[CodeEntry] = &[
         reason: "protocol_error",
         what: "The server did not understand the command, or the line was too long.",
         when: "When a client sends something that is not SMTP, a typo, or an over-long line; \
-               often a scanner or a web client talking to port 25.",
+               often a scanner or a web client talking to port 25. With 5.5.6 it answers an \
+               AUTH line that is too long (RFC 4954).",
         fix: "Make the client speak correct SMTP. Seen from scanners, it can be ignored.",
         fix_when_received: Some(
             "Our client sent something the remote server did not accept: check for a \
@@ -369,13 +377,22 @@ pub(crate) static REPLY_CODES: &[CodeEntry] = &[
         code: 521,
         name: "Host does not accept mail",
         reason: "service_unavailable",
-        what: "This host takes no mail at all, for any recipient.",
-        when: "As the greeting of a machine that is deliberately not a mail server, or when \
-               mail is directed at a host that only sends.",
-        fix: "Make sure mail goes to the host named in the domain's MX records; if the domain \
-              takes no mail, reach the person another way.",
-        fix_when_received: None,
-        fix_when_sent: None,
+        what: "This host takes no mail at all, for any recipient. RFC 7504 defines it for a \
+               server that answers connections only to say so: it greets with 521 and may then \
+               answer 521 to every command but QUIT.",
+        when: "When connecting to a machine that is not meant to receive mail, typically \
+               because the domain has no MX record and the sender fell back to the address of \
+               its web server, or because an MX record still names a retired host.",
+        fix: "Look up the domain's MX records: mail is going to a host that takes none. If the \
+              domain publishes no mail server at all, reach the person another way.",
+        fix_when_received: Some(
+            "Check which host our server connected to and why: a missing MX (fallback to the \
+             A record) or a stale MX is the recipient domain's to fix. Retrying will not help.",
+        ),
+        fix_when_sent: Some(
+            "Our host greets clients with 521, which is right if it is not a mail server. If \
+             it should receive mail, its SMTP service is configured as a no-mail host.",
+        ),
     },
     CodeEntry {
         code: 530,
@@ -471,7 +488,9 @@ pub(crate) static REPLY_CODES: &[CodeEntry] = &[
         what: "The action was aborted because a storage limit was exceeded: the message is too \
                big, or the mailbox is over quota.",
         when: "At MAIL FROM with a SIZE parameter over the limit, after DATA for a large \
-               message, or at RCPT for a full mailbox.",
+               message, or at RCPT for a full mailbox. RFC 5321 asks clients to treat a 552 \
+               answering RCPT as temporary, because old servers sent it for too many \
+               recipients.",
         fix: "Send a smaller message (link large files instead of attaching them); a full \
               mailbox needs the recipient to make room.",
         fix_when_received: Some(
@@ -499,29 +518,37 @@ pub(crate) static REPLY_CODES: &[CodeEntry] = &[
         code: 554,
         name: "Transaction failed",
         reason: "policy",
-        what: "The transaction was refused for good. As a greeting it means the server will not \
-               talk to this client at all.",
-        when: "After DATA for content or policy rejections, at RCPT for relay refusals, and as \
-               the greeting of a server that blocks the client's IP.",
-        fix: "Read the text: it names the blocklist, the content rule or the relay refusal. \
-              Fix that cause before sending again.",
+        what: "The transaction was refused for good. As the greeting it means \"no SMTP service \
+               here\" for this client: the server will not talk to it at all. After the end of \
+               DATA it refuses the message itself.",
+        when: "At connect, for a client IP on a blocklist or with a poor reputation; at RCPT TO \
+               for relay refusals and access rules (Postfix answers them with 554); after the \
+               final dot for spam, malware or DMARC verdicts on the content.",
+        fix: "Note the stage, then read the text. At connect the problem is the client's IP; \
+              at RCPT it is the recipient or a relay rule; after DATA it is the message, its \
+              authentication or its content.",
         fix_when_received: Some(
-            "Check our IP on the blocklist the text names, and our SPF, DKIM and DMARC; for a \
-             content refusal, look at what the message carried.",
+            "At connect or RCPT: look our outgoing IP up on the blocklist the text names and \
+             ask for removal once the cause is fixed. After DATA: check SPF, DKIM and DMARC \
+             results and the content; one message refused while others pass points at its \
+             content.",
         ),
         fix_when_sent: Some(
-            "Our server refused the client or its message; the restriction or filter named in \
-             the text fired. Review it if legitimate mail is caught.",
+            "Our server refused the client: at connect postscreen or a client access rule, at \
+             RCPT the relay or recipient restrictions, after DATA a milter, content filter or \
+             header and body checks. The text names the rule; review it if wanted mail is \
+             caught.",
         ),
     },
     CodeEntry {
         code: 555,
         name: "MAIL or RCPT parameters not recognized",
         reason: "protocol_error",
-        what: "A parameter given with MAIL FROM or RCPT TO is unknown to the server or not \
-               implemented.",
-        when: "When a client adds an extension parameter, such as SMTPUTF8 or REQUIRETLS, that \
-               the server did not announce.",
+        what: "A parameter given with MAIL FROM or RCPT TO (an ESMTP keyword such as SIZE or \
+               BODY) is unknown to the server or not implemented.",
+        when: "When a client adds a parameter, such as SMTPUTF8, REQUIRETLS or BODY=8BITMIME, \
+               that the server did not announce in its EHLO reply; also behind firewalls that \
+               rewrite the EHLO reply and hide the server's extensions.",
         fix: "Send only the parameters the server advertised in its EHLO reply.",
         fix_when_received: None,
         fix_when_sent: None,
@@ -530,10 +557,14 @@ pub(crate) static REPLY_CODES: &[CodeEntry] = &[
         code: 556,
         name: "Domain does not accept mail",
         reason: "domain_not_found",
-        what: "The recipient's domain has declared that it takes no mail, typically with a null \
-               MX record.",
-        when: "When a relay or our own server finds a null MX for the domain.",
-        fix: "Stop sending to that domain; check the address for a typo.",
+        what: "The recipient's domain has declared that it takes no mail, usually with a null \
+               MX record (a single MX pointing at \".\"). RFC 7504 gives this code to a server \
+               that is not the destination, such as a relay or submission server, which has \
+               found this out on the sender's behalf.",
+        when: "At RCPT TO from a submission server or relay that looked the recipient domain \
+               up; our own server reports it the same way when it finds the null MX itself.",
+        fix: "Stop sending to that domain: its owner says it receives no mail. Check the \
+              address for a typo; if it is right, reach the person another way.",
         fix_when_received: None,
         fix_when_sent: None,
     },

@@ -368,3 +368,515 @@ fn classification_is_small_and_copy() {
     is_copy::<Classification>();
     assert!(std::mem::size_of::<Classification>() <= 40);
 }
+
+/// Reply lines of the shape remote servers send (and Postfix or Exim log), written apart from
+/// the table's own examples, with the pattern that must recognise each.
+const REAL_LINES: &[(&str, &str)] = &[
+    (
+        "550 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; \
+         https://www.spamhaus.org/query/ip/192.0.2.1",
+        "spamhaus_zen",
+    ),
+    (
+        "554 5.7.1 Service unavailable; Client host [203.0.113.5] blocked using \
+         zen.spamhaus.org; Error: open resolver; https://www.spamhaus.org/returnc/pub/203.0.113.1",
+        "spamhaus_error_code",
+    ),
+    (
+        "554 5.7.1 Service unavailable; Client host [198.51.100.23] blocked using \
+         b.barracudacentral.org; http://www.barracudanetworks.com/reputation/?pr=1&ip=198.51.100.23",
+        "barracuda",
+    ),
+    (
+        "554 5.7.1 Service unavailable; Client host [203.0.113.5] blocked using bl.spamcop.net; \
+         Blocked - see https://www.spamcop.net/bl.shtml?203.0.113.5",
+        "spamcop",
+    ),
+    (
+        "450 4.2.0 <bob@example.org>: Recipient address rejected: Greylisted, see \
+         http://postgrey.schweikert.ch/help/example.org.html",
+        "postgrey",
+    ),
+    (
+        "451 4.7.1 Greylisted, please try again in 300 seconds",
+        "greylisted",
+    ),
+    ("451 4.7.1 Please try again later", "try_again_later"),
+    (
+        "550 5.7.23 SPF validation failed: 192.0.2.1 is not allowed to send mail from \
+         example.com",
+        "spf_fail",
+    ),
+    (
+        "550 5.7.1 Mail from 192.0.2.1 rejected: SPF check failed. Please see \
+         http://www.open-spf.org/Why?s=mfrom;id=a@example.com;ip=192.0.2.1",
+        "spf_fail",
+    ),
+    (
+        "451 4.7.24 SPF permerror: too many DNS lookups for example.com",
+        "spf_error",
+    ),
+    (
+        "550 5.7.20 DKIM signature verification failed: body hash did not verify",
+        "dkim",
+    ),
+    (
+        "550 5.7.1 rejected after DATA: DMARC policy rejection for example.com",
+        "dmarc",
+    ),
+    (
+        "550-5.7.26 Unauthenticated email from example.com is not accepted due to domain's \
+         DMARC policy. Please contact the administrator of example.com domain. - gsmtp",
+        "gmail_unauthenticated",
+    ),
+    (
+        "421-4.7.0 This message does not have authentication information or fails to pass \
+         authentication checks. To best protect our users from spam, the message has been \
+         blocked. - gsmtp",
+        "gmail_unauthenticated",
+    ),
+    (
+        "450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.77]",
+        "postfix_unknown_client",
+    ),
+    (
+        "550 5.7.1 Reverse DNS lookup failed for host 192.0.2.1",
+        "reverse_dns",
+    ),
+    (
+        "421 4.7.0 mx.example.org Error: too many connections from 192.0.2.33",
+        "too_many_connections",
+    ),
+    (
+        "450 4.7.1 Error: too much mail from 192.0.2.33",
+        "rate_limited",
+    ),
+    (
+        "452 4.5.3 Error: too many recipients",
+        "too_many_recipients",
+    ),
+    (
+        "421-4.7.0 TLS required for RCPT domain, closing connection. - gsmtp",
+        "gmail_tls_rcpt_domain",
+    ),
+    (
+        "530 5.7.0 Must issue a STARTTLS command first",
+        "starttls_first",
+    ),
+    ("530 5.7.0 Authentication required", "auth_required"),
+    (
+        "535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6",
+        "auth_failed",
+    ),
+    ("552 5.2.2 <bob@example.org>: Mailbox full", "mailbox_full"),
+    (
+        "452-4.2.2 The email account that you tried to reach is over quota. - gsmtp",
+        "gmail_over_quota",
+    ),
+    (
+        "550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in virtual \
+         mailbox table",
+        "postfix_user_unknown",
+    ),
+    (
+        "550-5.1.1 The email account that you tried to reach does not exist. - gsmtp",
+        "gmail_no_such_user",
+    ),
+    (
+        "554 5.7.1 <bob@elsewhere.example>: Relay access denied",
+        "postfix_relay_denied",
+    ),
+    ("550 relay not permitted", "relay_denied"),
+    (
+        "552 5.3.4 Message size exceeds fixed limit",
+        "postfix_size_limit",
+    ),
+    (
+        "552 Message size exceeds maximum permitted",
+        "message_too_large",
+    ),
+    (
+        "550 5.7.1 Message rejected as spam by Content Filtering.",
+        "spam",
+    ),
+    ("554 5.7.1 Message content rejected", "content_rejected"),
+    (
+        "421-4.7.28 [192.0.2.1 15] Gmail has detected an unusual rate of unsolicited mail \
+         originating from your IP address. - gsmtp",
+        "gmail_unsolicited_rate",
+    ),
+    (
+        "550-5.7.1 Our system has detected that this message is likely unsolicited mail. - \
+         gsmtp",
+        "gmail_likely_unsolicited",
+    ),
+    (
+        "550-5.7.27 Your email has been blocked because SPF authentication didn't pass for \
+         this message. - gsmtp",
+        "gmail_spf",
+    ),
+    (
+        "550 5.7.606 Access denied, banned sending IP [192.0.2.10]. To request removal from \
+         this list please visit https://sender.office.com/ and follow the directions. AS(1430)",
+        "ms_banned_ip",
+    ),
+    (
+        "550 5.7.1 Unfortunately, messages from [192.0.2.10] weren't sent. Please contact your \
+         Internet service provider since part of their network is on our block list (AS3150).",
+        "ms_network_blocked",
+    ),
+    (
+        "550 5.7.1 Unfortunately, messages from [192.0.2.10] weren't sent. Please contact your \
+         Internet service provider since part of their network is on our block list (S3140).",
+        "ms_network_blocked",
+    ),
+    (
+        "451 4.7.650 The mail server [192.0.2.10] has been temporarily rate limited due to IP \
+         reputation. For e-mail delivery information, see https://aka.ms/postmaster",
+        "ms_ip_reputation",
+    ),
+    (
+        "550 5.4.1 Recipient address rejected: Access denied. AS(201806281) \
+         [DB5EUR03FT012.eop-EUR03.prod.protection.outlook.com]",
+        "ms_edge_block",
+    ),
+    (
+        "421 4.7.0 [TSS04] Messages from 192.0.2.10 temporarily deferred due to unexpected \
+         volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes",
+        "yahoo_tss04",
+    ),
+    (
+        "421 4.7.0 [TSS09] All messages from 192.0.2.10 will be permanently deferred; Retrying \
+         will NOT succeed. See https://postmaster.yahooinc.com/error-codes",
+        "yahoo_tss09",
+    ),
+    (
+        "553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.10, because the ip is \
+         in Spamhaus's list; see https://postmaster.yahooinc.com/error-codes",
+        "yahoo_bl21",
+    ),
+    (
+        "554 5.7.9 Message not accepted for policy reasons. See \
+         https://postmaster.yahooinc.com/error-codes",
+        "yahoo_policy",
+    ),
+    (
+        "421 4.3.2 Service not available, closing transmission channel",
+        "service_unavailable",
+    ),
+    ("451 4.3.0 Error: queue file write error", "system_error"),
+    ("554 5.4.6 Too many hops", "mail_loop"),
+    (
+        "connect to mx.example.net[192.0.2.5]:25: Connection timed out",
+        "timed_out",
+    ),
+    (
+        "550 5.7.1 <mail.example.net>: Helo command rejected: Host not found",
+        "helo_rejected",
+    ),
+    (
+        "550 5.1.8 <bounce@nowhere.example>: Sender address rejected: Domain not found",
+        "postfix_sender_domain",
+    ),
+    (
+        "554 5.7.1 <unknown[192.0.2.8]>: Client host rejected: Access denied",
+        "postfix_client_access",
+    ),
+];
+
+#[test]
+fn real_reply_lines_pick_the_expected_pattern() {
+    let mut failures = Vec::new();
+    for (line, want) in REAL_LINES {
+        assert!(
+            all_patterns().iter().any(|p| p.id == *want),
+            "{want} is not a pattern id"
+        );
+        // As logged, and with Postfix's "(in reply to ...)" suffix still attached.
+        for text in [
+            line.to_string(),
+            format!("{line} (in reply to RCPT TO command)"),
+        ] {
+            let got = patterns::find(&text).map(|p| p.id);
+            if got != Some(*want) {
+                failures.push(format!("{text}\n  want {want}, got {got:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn ordinary_replies_match_no_pattern() {
+    for line in [
+        "250 2.0.0 Ok: queued as 4XyzAbC",
+        "250 2.1.5 Ok",
+        "221 2.0.0 Bye",
+        "550 5.7.1 Rejected",
+        "554 Transaction failed",
+        "451 4.3.5 Server configuration problem",
+        "",
+    ] {
+        assert_eq!(patterns::find(line).map(|p| p.id), None, "{line}");
+    }
+}
+
+#[test]
+fn the_brief_list_of_patterns_is_covered() {
+    let reasons: Vec<&str> = all_patterns().iter().map(|p| p.reason).collect();
+    for reason in [
+        "blocklisted",
+        "greylisted",
+        "spf_fail",
+        "dkim_fail",
+        "dmarc_policy",
+        "reverse_dns",
+        "rate_limited",
+        "too_many_connections",
+        "tls_required",
+        "auth_required",
+        "auth_failed",
+        "mailbox_full",
+        "user_unknown",
+        "relay_denied",
+        "message_too_large",
+        "content_rejected",
+    ] {
+        assert!(reasons.contains(&reason), "no pattern gives {reason}");
+    }
+    let find = |id: &str| {
+        all_patterns()
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+    };
+    // Providers' codes named in issue 4, each with its reason and self-service page.
+    for (id, reason, link) in [
+        (
+            "gmail_unsolicited_rate",
+            "rate_limited",
+            "postmaster.google.com",
+        ),
+        (
+            "gmail_unauthenticated",
+            "dmarc_policy",
+            "support.google.com",
+        ),
+        (
+            "gmail_likely_unsolicited",
+            "content_rejected",
+            "support.google.com",
+        ),
+        ("ms_banned_ip", "blocklisted", "sender.office.com"),
+        ("ms_network_blocked", "blocklisted", "go.microsoft.com"),
+        ("yahoo_tss04", "rate_limited", "senders.yahooinc.com"),
+        ("yahoo_tss09", "blocklisted", "senders.yahooinc.com"),
+        ("spamhaus_zen", "blocklisted", "spamhaus.org"),
+        ("barracuda", "blocklisted", "barracudacentral.org"),
+        ("spamcop", "blocklisted", "spamcop.net"),
+    ] {
+        let p = find(id);
+        assert_eq!(p.reason, reason, "{id}");
+        assert!(
+            p.link.is_some_and(|l| l.contains(link)),
+            "{id}: {:?}",
+            p.link
+        );
+    }
+    assert_eq!(find("gmail_tls_rcpt_domain").reason, "tls_required");
+    for code in ["5.7.606", "5.7.620", "5.7.649"] {
+        assert!(find("ms_banned_ip").claims(code.parse().unwrap()), "{code}");
+    }
+}
+
+#[test]
+fn provider_blocks_and_throttles_link_to_self_service() {
+    // Where no self-service page exists, the advice says what to do instead.
+    let without_page = ["sorbs", "ms_banned_sender", "ms_ip_not_accepted"];
+    for p in all_patterns() {
+        let provider_block = p.provider.is_some_and(|name| name != "Postfix")
+            && matches!(p.reason, "blocklisted" | "rate_limited");
+        if provider_block && !without_page.contains(&p.id) {
+            assert!(p.link.is_some(), "{} has no self-service link", p.id);
+        }
+        if let Some(link) = p.link {
+            assert!(link.starts_with("https://"), "{}: {link}", p.id);
+        }
+    }
+}
+
+#[test]
+fn provider_codes_parse_and_claim_exactly_their_range() {
+    for p in all_patterns() {
+        for spec in p.codes {
+            let first = spec.split('-').next().unwrap();
+            assert!(
+                first.parse::<EnhancedCode>().is_ok(),
+                "{}: bad code {spec}",
+                p.id
+            );
+            if let Some((_, last)) = spec.split_once('-') {
+                assert!(last.parse::<u16>().is_ok(), "{}: bad range {spec}", p.id);
+            }
+            assert!(p.provider.is_some(), "{}: codes without a provider", p.id);
+        }
+    }
+    let banned = |s: &str| provider_uses(code(s)).any(|p| p.id == "ms_banned_ip");
+    assert!(banned("5.7.606") && banned("5.7.649"));
+    assert!(!banned("5.7.605") && !banned("5.7.650") && !banned("4.7.606"));
+    let ids: Vec<&str> = provider_uses(code("4.7.0")).map(|p| p.id).collect();
+    assert!(ids.contains(&"yahoo_tss09") && ids.contains(&"gmail_tls_rcpt_domain"));
+    assert_eq!(provider_uses(code("5.1.1")).count(), 0);
+    assert!(!patterns::spec_matches("not a code", code("5.7.1")));
+}
+
+#[test]
+fn an_unregistered_provider_code_is_read_through_its_provider() {
+    // No text at all: the code alone names Microsoft's banned-IP list.
+    let c = classify(Some(550), Some(code("5.7.606")), "", Direction::Outbound);
+    assert_eq!((c.reason, c.layer), ("blocklisted", Layer::Enhanced));
+    assert_eq!(c.provider(), Some("Microsoft"));
+    assert_eq!(c.pattern.map(|p| p.id), Some("ms_banned_ip"));
+    let a = advice(Some(550), Some(code("5.7.606")), "", Direction::Outbound);
+    assert_eq!(a.link, Some("https://sender.office.com/"));
+    // Gmail's DMARC codes are outside the registry too.
+    let c = classify(Some(421), Some(code("4.7.40")), "", Direction::Outbound);
+    assert_eq!(c.reason, "dmarc_policy");
+    // A recognised text still beats the provider's code.
+    let c = classify(
+        Some(550),
+        Some(code("5.7.606")),
+        "blocked using zen.spamhaus.org",
+        Direction::Outbound,
+    );
+    assert_eq!((c.reason, c.layer), ("blocklisted", Layer::Text));
+    assert_eq!(c.pattern.map(|p| p.id), Some("spamhaus_zen"));
+    // A code nobody claims reads from its subject.
+    let c = classify(Some(550), Some(code("5.7.999")), "", Direction::Outbound);
+    assert_eq!((c.reason, c.pattern), ("policy", None));
+}
+
+#[test]
+fn a_registered_code_keeps_its_registry_meaning_without_the_provider_text() {
+    // Gmail sends 5.7.27 for SPF, the registry says "sender address has null MX": only the
+    // text can tell which one a reply means.
+    let bare = classify(Some(550), Some(code("5.7.27")), "", Direction::Outbound);
+    assert_eq!(bare.reason, "sender_rejected");
+    let gmail = classify(
+        Some(550),
+        Some(code("5.7.27")),
+        "550-5.7.27 Your email has been blocked because SPF authentication didn't pass. - gsmtp",
+        Direction::Outbound,
+    );
+    assert_eq!(gmail.reason, "spf_fail");
+    assert_eq!(gmail.provider(), Some("Google"));
+}
+
+#[test]
+fn the_stage_decides_what_a_vague_security_code_means() {
+    let out = Direction::Outbound;
+    // Inside AUTH, a vague refusal is a failed login.
+    for (reply, enhanced) in [
+        (535, "5.7.0"),
+        (421, "4.7.0"),
+        (550, "5.7.0"),
+        (454, "4.7.0"),
+    ] {
+        let c = classify_at(Some(reply), Some(code(enhanced)), "", out, Some("AUTH"));
+        assert_eq!(c.reason, "auth_failed", "{reply} {enhanced} at AUTH");
+    }
+    let c = classify_at(Some(530), Some(code("5.7.0")), "", out, Some("AUTH"));
+    assert_eq!(c.reason, "auth_required");
+    // ... but a specific code or a recognised text still decides.
+    let c = classify_at(Some(421), Some(code("4.3.2")), "", out, Some("AUTH"));
+    assert_eq!(c.reason, "service_unavailable");
+    let c = classify_at(
+        Some(454),
+        Some(code("4.7.0")),
+        "TLS not available due to local problem",
+        out,
+        Some("AUTH"),
+    );
+    assert_eq!(c.reason, "tls_failure");
+    // Outside AUTH, a 4.7.0 is never a failed login.
+    for stage in ["CONNECT", "HELO", "MAIL", "RCPT", "DATA", "END-OF-DATA"] {
+        for reply in [421, 450, 451, 454] {
+            let c = classify_at(Some(reply), Some(code("4.7.0")), "", out, Some(stage));
+            assert_ne!(c.reason, "auth_failed", "{reply} 4.7.0 at {stage}");
+        }
+    }
+    let c = classify_at(Some(454), Some(code("4.7.0")), "", out, Some("STARTTLS"));
+    assert_eq!(c.reason, "tls_failure");
+    let c = classify_at(Some(454), Some(code("4.7.0")), "", out, Some("RCPT"));
+    assert_eq!(c.reason, "policy");
+    let c = classify_at(Some(454), None, "", out, Some("RCPT"));
+    assert_eq!(c.reason, "other");
+    // Success is success at any stage.
+    let c = classify_at(Some(235), Some(code("2.7.0")), "", out, Some("AUTH"));
+    assert_eq!(c.reason, "delivered");
+}
+
+#[test]
+fn classify_is_classify_at_without_a_stage() {
+    let texts = [
+        "",
+        "Greylisted",
+        "4.7.0 Temporary authentication failure",
+        "nothing known",
+    ];
+    let enhanced = [
+        None,
+        Some(code("4.7.0")),
+        Some(code("5.7.1")),
+        Some(code("5.7.606")),
+    ];
+    for reply in [
+        None,
+        Some(250),
+        Some(421),
+        Some(454),
+        Some(535),
+        Some(550),
+        Some(599),
+    ] {
+        for e in enhanced {
+            for text in texts {
+                for direction in [Direction::Outbound, Direction::Inbound] {
+                    assert_eq!(
+                        classify(reply, e, text, direction),
+                        classify_at(reply, e, text, direction, None)
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn inconsistent_pairs_are_flagged_whatever_decides_the_reason() {
+    // A 4xx reply with a 5.x.x code, decided by text, by code and by nothing.
+    for text in ["Greylisted", ""] {
+        let c = classify(Some(421), Some(code("5.7.0")), text, Direction::Outbound);
+        assert!(c.inconsistent, "{text:?}");
+    }
+    // Even a success reply with a failure code is flagged, though it still counts as sent.
+    let c = classify(Some(250), Some(code("5.1.1")), "", Direction::Outbound);
+    assert!(c.inconsistent);
+    assert_eq!(c.reason, "delivered");
+    assert!(!classify(Some(451), Some(code("4.7.1")), "", Direction::Outbound).inconsistent);
+    assert!(!classify(None, Some(code("5.7.1")), "", Direction::Outbound).inconsistent);
+}
+
+#[test]
+fn every_reason_is_reachable_and_reasons_lists_them_all() {
+    assert_eq!(reasons(), REASONS);
+    let used: Vec<&str> = all_reply_codes()
+        .iter()
+        .map(|e| e.reason)
+        .chain(all_enhanced_codes().iter().map(|e| e.reason))
+        .chain(all_patterns().iter().map(|p| p.reason))
+        .collect();
+    for (reason, _) in REASONS {
+        assert!(used.contains(reason), "no entry leads to {reason}");
+    }
+}

@@ -39,6 +39,37 @@ pub enum CodesFormat {
     Markdown,
 }
 
+impl FromStr for ExplainFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "text" => Ok(ExplainFormat::Text),
+            "json" => Ok(ExplainFormat::Json),
+            "markdown" | "md" => Ok(ExplainFormat::Markdown),
+            _ => Err(format!(
+                "unknown format '{s}' (expected one of text, json, markdown)"
+            )),
+        }
+    }
+}
+
+impl FromStr for CodesFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "text" => Ok(CodesFormat::Text),
+            "csv" => Ok(CodesFormat::Csv),
+            "json" => Ok(CodesFormat::Json),
+            "markdown" | "md" => Ok(CodesFormat::Markdown),
+            _ => Err(format!(
+                "unknown format '{s}' (expected one of text, csv, json, markdown)"
+            )),
+        }
+    }
+}
+
 /// The language of labels and headings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -121,6 +152,8 @@ pub struct Labels {
     pub registry: &'static str,
     /// Heading of notes.
     pub notes: &'static str,
+    /// Heading of the meanings that providers give to a code.
+    pub providers: &'static str,
     /// "Enhanced status code", before a code such as 5.7.1.
     pub enhanced: &'static str,
     /// Heading of the reply-code table.
@@ -157,6 +190,7 @@ static EN: Labels = Labels {
     subject: "Subject",
     registry: "Registry",
     notes: "Notes",
+    providers: "Provider-specific uses",
     enhanced: "Enhanced status code",
     reply_codes: "Reply codes",
     enhanced_codes: "Enhanced status codes",
@@ -183,6 +217,7 @@ static FR: Labels = Labels {
     subject: "Sujet",
     registry: "Registre",
     notes: "Remarques",
+    providers: "Usages propres aux fournisseurs",
     enhanced: "Code d'état étendu",
     reply_codes: "Codes de réponse",
     enhanced_codes: "Codes d'état étendus",
@@ -209,6 +244,7 @@ static VI: Labels = Labels {
     subject: "Chủ đề",
     registry: "Đăng ký",
     notes: "Ghi chú",
+    providers: "Cách dùng riêng của nhà cung cấp",
     enhanced: "Mã trạng thái mở rộng",
     reply_codes: "Mã phản hồi",
     enhanced_codes: "Mã trạng thái mở rộng",
@@ -235,6 +271,7 @@ static ZH: Labels = Labels {
     subject: "主题",
     registry: "注册",
     notes: "备注",
+    providers: "服务商特有的用法",
     enhanced: "增强状态码",
     reply_codes: "回复码",
     enhanced_codes: "增强状态码",
@@ -261,6 +298,7 @@ static RU: Labels = Labels {
     subject: "Тема",
     registry: "Реестр",
     notes: "Примечания",
+    providers: "Особые значения у провайдеров",
     enhanced: "Расширенный код состояния",
     reply_codes: "Коды ответа",
     enhanced_codes: "Расширенные коды состояния",
@@ -343,7 +381,32 @@ struct Entry {
     fix: String,
     fix_when_received: Option<&'static str>,
     fix_when_sent: Option<&'static str>,
+    providers: Vec<ProviderUse>,
     notes: Vec<String>,
+}
+
+/// What one provider means by a code, from the reply texts the knowledge base recognises.
+#[derive(Clone, Debug, Serialize)]
+struct ProviderUse {
+    provider: &'static str,
+    pattern: &'static str,
+    title: &'static str,
+    meaning: &'static str,
+    fix: &'static str,
+    link: Option<&'static str>,
+}
+
+impl ProviderUse {
+    fn new(p: &'static kb::TextPattern) -> ProviderUse {
+        ProviderUse {
+            provider: p.provider.unwrap_or(""),
+            pattern: p.id,
+            title: p.title,
+            meaning: p.meaning,
+            fix: p.fix,
+            link: p.link,
+        }
+    }
 }
 
 impl Entry {
@@ -385,20 +448,34 @@ impl Entry {
             names.push(x.name());
             what.push(x.what());
         }
+        // A code outside the registry that a provider documents reads best through that
+        // provider's pattern; every other provider use is listed in a section of its own.
+        let mut uses: Vec<&'static kb::TextPattern> =
+            enhanced.map_or_else(Vec::new, |code| kb::provider_uses(code).collect());
+        let owner = match explained {
+            Some(x) if !x.registered && !uses.is_empty() => Some(uses.remove(0)),
+            _ => None,
+        };
+        if let Some(p) = owner {
+            names.push(p.title.to_string());
+            what.push(p.meaning.to_string());
+        }
         if kb::inconsistent(reply_code, enhanced) {
             notes.push(kb::INCONSISTENT_NOTE.to_string());
         }
 
         // The most specific layer decides the advice; directional advice comes as a pair from
         // that same layer so the two directions never mix sources.
-        let (when, fix, received, sent) = if let Some(x) = specific {
+        let (when, fix, received, sent) = if let Some(p) = owner {
+            (p.example, p.fix, None, None)
+        } else if let Some(x) = specific {
             let e = x.entry;
             (e.when, e.fix, e.fix_when_received, e.fix_when_sent)
         } else if let Some(e) = reply {
             (e.when, e.fix, e.fix_when_received, e.fix_when_sent)
         } else if let Some(x) = explained {
             let e = x.entry;
-            (e.when, e.fix, e.fix_when_received, e.fix_when_sent)
+            (x.when(), e.fix, e.fix_when_received, e.fix_when_sent)
         } else {
             (
                 "Whenever the server chooses to; the code is not standard.",
@@ -406,6 +483,14 @@ impl Entry {
                 None,
                 None,
             )
+        };
+        let when = match owner {
+            Some(p) => format!(
+                "In replies from {} such as: {}",
+                p.provider.unwrap_or("the provider"),
+                p.example
+            ),
+            None => when.to_string(),
         };
         Entry {
             code: query.to_string(),
@@ -423,10 +508,11 @@ impl Entry {
                 }
             }),
             what: what.join(" "),
-            when: when.to_string(),
+            when,
             fix: fix.to_string(),
             fix_when_received: received,
             fix_when_sent: sent,
+            providers: uses.into_iter().map(ProviderUse::new).collect(),
             notes,
         }
     }
@@ -556,14 +642,25 @@ const WIDTH: usize = 88;
 
 /// Writes `text` wrapped at [`WIDTH`] columns with a two-space indent.
 fn wrap(out: &mut dyn Write, text: &str) -> io::Result<()> {
-    let mut line = String::from(" ");
+    wrap_hanging(out, text, "  ", "  ")
+}
+
+/// Writes `text` wrapped at [`WIDTH`] columns, its first line after `first` and the others
+/// after `rest`, so that list items keep their continuation lines under their first word.
+fn wrap_hanging(out: &mut dyn Write, text: &str, first: &str, rest: &str) -> io::Result<()> {
+    let mut line = String::from(first);
+    let mut empty = true;
     for word in text.split_whitespace() {
-        if line.chars().count() + 1 + word.chars().count() > WIDTH && line.len() > 1 {
+        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
             writeln!(out, "{line}")?;
-            line = String::from(" ");
+            line = String::from(rest);
+            empty = true;
         }
-        line.push(' ');
+        if !empty {
+            line.push(' ');
+        }
         line.push_str(word);
+        empty = false;
     }
     writeln!(out, "{line}")
 }
@@ -601,6 +698,17 @@ fn write_entry_text(out: &mut dyn Write, e: &Entry, labels: &Labels) -> io::Resu
         writeln!(out, "{heading}")?;
         wrap(out, text)?;
     }
+    if !e.providers.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", labels.providers)?;
+        for p in &e.providers {
+            let text = format!("{}: {} {}", p.title, p.meaning, p.fix);
+            wrap_hanging(out, &text, "  - ", "    ")?;
+            if let Some(link) = p.link {
+                wrap_hanging(out, &format!("{}: {link}", labels.link), "    ", "    ")?;
+            }
+        }
+    }
     if !e.notes.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", labels.notes)?;
@@ -633,12 +741,12 @@ fn write_explain_text(
         writeln!(out)?;
         writeln!(out, "{}", labels.key_differences)?;
         for (i, d) in c.differences.iter().enumerate() {
-            wrap(out, &format!("{}. {d}", i + 1))?;
+            wrap_hanging(out, d, &format!("  {}. ", i + 1), "     ")?;
         }
         writeln!(out)?;
         writeln!(out, "{}", labels.when_which)?;
         for w in &c.when_each_applies {
-            wrap(out, w)?;
+            wrap_hanging(out, w, "  ", "    ")?;
         }
     }
     Ok(())
@@ -674,6 +782,15 @@ fn write_entry_md(out: &mut dyn Write, e: &Entry, labels: &Labels, level: &str) 
         writeln!(out, "{level}# {heading}")?;
         writeln!(out)?;
         writeln!(out, "{text}")?;
+    }
+    if !e.providers.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{level}# {}", labels.providers)?;
+        writeln!(out)?;
+        for p in &e.providers {
+            let link = p.link.map(|l| format!(" <{l}>")).unwrap_or_default();
+            writeln!(out, "- **{}**: {} {}{link}", p.title, p.meaning, p.fix)?;
+        }
     }
     if !e.notes.is_empty() {
         writeln!(out)?;
@@ -741,6 +858,8 @@ struct CodeRow {
     fix_when_received: &'static str,
     fix_when_sent: &'static str,
     link: &'static str,
+    /// For a provider's pattern, the enhanced codes it documents, separated by spaces.
+    provider_codes: String,
 }
 
 /// Every entry of the knowledge base as rows: reasons, reply codes, enhanced codes, patterns.
@@ -761,6 +880,7 @@ fn code_rows() -> Vec<CodeRow> {
             fix_when_received: "",
             fix_when_sent: "",
             link: "",
+            provider_codes: String::new(),
         });
     }
     for e in kb::all_reply_codes() {
@@ -778,6 +898,7 @@ fn code_rows() -> Vec<CodeRow> {
             fix_when_received: e.fix_when_received.unwrap_or(""),
             fix_when_sent: e.fix_when_sent.unwrap_or(""),
             link: "",
+            provider_codes: String::new(),
         });
     }
     for e in kb::all_enhanced_codes() {
@@ -795,6 +916,7 @@ fn code_rows() -> Vec<CodeRow> {
             fix_when_received: e.fix_when_received.unwrap_or(""),
             fix_when_sent: e.fix_when_sent.unwrap_or(""),
             link: "",
+            provider_codes: String::new(),
         });
     }
     for p in kb::all_patterns() {
@@ -812,6 +934,7 @@ fn code_rows() -> Vec<CodeRow> {
             fix_when_received: "",
             fix_when_sent: p.fix_when_sent.unwrap_or(""),
             link: p.link.unwrap_or(""),
+            provider_codes: p.codes.join(" "),
         });
     }
     rows
@@ -856,71 +979,131 @@ fn write_codes_table(
         if i > 0 {
             writeln!(out)?;
         }
-        let chosen: Vec<&CodeRow> = rows.iter().filter(|r| r.kind == kind).collect();
-        let (header, cells): (Vec<&str>, Vec<Vec<&str>>) = match kind {
-            "reason" => (
-                vec![labels.reason, labels.description],
-                chosen
-                    .iter()
-                    .map(|r| vec![r.code.as_str(), r.what])
-                    .collect(),
-            ),
-            "reply" => (
-                vec![labels.code, labels.class, labels.reason, labels.name],
-                chosen
-                    .iter()
-                    .map(|r| vec![r.code.as_str(), r.class, r.reason, r.name])
-                    .collect(),
-            ),
-            "enhanced" => (
-                vec![labels.code, labels.reason, labels.name],
-                chosen
-                    .iter()
-                    .map(|r| vec![r.code.as_str(), r.reason, r.name])
-                    .collect(),
-            ),
-            _ => (
-                vec![labels.code, labels.reason, labels.provider, labels.name],
-                chosen
-                    .iter()
-                    .map(|r| vec![r.code.as_str(), r.reason, r.provider, r.name])
-                    .collect(),
-            ),
-        };
-        if markdown {
-            writeln!(out, "## {heading}")?;
-            writeln!(out)?;
-            writeln!(out, "| {} |", header.join(" | "))?;
-            writeln!(out, "|{}", "---|".repeat(header.len()))?;
-            for row in &cells {
-                let escaped: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
-                writeln!(out, "| {} |", escaped.join(" | "))?;
-            }
-        } else {
-            writeln!(out, "{heading}")?;
-            let widths: Vec<usize> = (0..header.len())
-                .map(|c| {
-                    cells
-                        .iter()
-                        .map(|r| r[c].chars().count())
-                        .chain([header[c].chars().count()])
-                        .max()
-                        .unwrap_or(0)
-                })
-                .collect();
-            for row in std::iter::once(&header).chain(&cells) {
-                let mut line = String::from(" ");
-                for (c, cell) in row.iter().enumerate() {
-                    line.push(' ');
-                    line.push_str(cell);
-                    if c + 1 < row.len() {
-                        let pad = widths[c] - cell.chars().count();
-                        line.extend(std::iter::repeat_n(' ', pad));
-                    }
-                }
-                writeln!(out, "{line}")?;
-            }
-        }
+        write_codes_section(out, rows, kind, heading, labels, markdown)?;
     }
     Ok(())
 }
+
+/// Writes the rows of one kind as a table under its heading.
+fn write_codes_section(
+    out: &mut dyn Write,
+    rows: &[CodeRow],
+    kind: &str,
+    heading: &str,
+    labels: &Labels,
+    markdown: bool,
+) -> io::Result<()> {
+    let chosen: Vec<&CodeRow> = rows.iter().filter(|r| r.kind == kind).collect();
+    let (mut header, mut cells): (Vec<&str>, Vec<Vec<&str>>) = match kind {
+        "reason" => (
+            vec![labels.reason, labels.description],
+            chosen
+                .iter()
+                .map(|r| vec![r.code.as_str(), r.what])
+                .collect(),
+        ),
+        "reply" => (
+            vec![labels.code, labels.class, labels.reason, labels.name],
+            chosen
+                .iter()
+                .map(|r| vec![r.code.as_str(), r.class, r.reason, r.name])
+                .collect(),
+        ),
+        "enhanced" => (
+            vec![labels.code, labels.reason, labels.name],
+            chosen
+                .iter()
+                .map(|r| vec![r.code.as_str(), r.reason, r.name])
+                .collect(),
+        ),
+        _ => (
+            vec![labels.code, labels.reason, labels.provider, labels.name],
+            chosen
+                .iter()
+                .map(|r| vec![r.code.as_str(), r.reason, r.provider, r.name])
+                .collect(),
+        ),
+    };
+    if markdown {
+        // Markdown has room for the self-service links; a terminal table does not.
+        if kind == "pattern" {
+            header.push(labels.link);
+            for (cells, row) in cells.iter_mut().zip(&chosen) {
+                cells.push(row.link);
+            }
+        }
+        writeln!(out, "## {heading}")?;
+        writeln!(out)?;
+        writeln!(out, "| {} |", header.join(" | "))?;
+        writeln!(out, "|{}", "---|".repeat(header.len()))?;
+        for row in &cells {
+            let escaped: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+            writeln!(out, "| {} |", escaped.join(" | "))?;
+        }
+        return Ok(());
+    }
+    writeln!(out, "{heading}")?;
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            cells
+                .iter()
+                .map(|r| r[c].chars().count())
+                .chain([header[c].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in std::iter::once(&header).chain(&cells) {
+        let mut line = String::from(" ");
+        for (c, cell) in row.iter().enumerate() {
+            line.push(' ');
+            line.push_str(cell);
+            if c + 1 < row.len() {
+                let pad = widths[c] - cell.chars().count();
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Writes the reason categories with their one-line descriptions, the list behind the
+/// `reason` column of every output: a table for text and Markdown (the Markdown form is the
+/// one in `docs/reasons.md`), rows of `reason,description` for CSV, and an array of
+/// `{reason, description}` objects for JSON.
+pub fn write_reasons(out: &mut dyn Write, format: CodesFormat, lang: Lang) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct ReasonRow {
+        reason: &'static str,
+        description: &'static str,
+    }
+    let reasons = kb::reasons()
+        .iter()
+        .map(|&(reason, description)| ReasonRow {
+            reason,
+            description,
+        });
+    match format {
+        CodesFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            for row in reasons {
+                writer.serialize(row).map_err(io::Error::other)?;
+            }
+            writer.flush()
+        }
+        CodesFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &reasons.collect::<Vec<_>>())?;
+            writeln!(out)
+        }
+        CodesFormat::Text | CodesFormat::Markdown => {
+            let labels = lang.labels();
+            let markdown = format == CodesFormat::Markdown;
+            let rows = code_rows();
+            write_codes_section(out, &rows, "reason", labels.reasons, labels, markdown)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
