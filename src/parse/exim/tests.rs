@@ -1227,6 +1227,60 @@ fn generated_exim_logs_parse_as_intended() {
     }
 }
 
+/// Counts every line of a fixture by what it became: an action label, `no_outcome`,
+/// `foreign` or `unmatched`.
+fn buckets(text: &str, ctx: &LineContext) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        let key = match parse_line(line, ctx) {
+            Parsed::Event(event) => format!("{}:{}", event.log_format.label(), event.action),
+            Parsed::NoOutcome => "no_outcome".to_string(),
+            Parsed::Foreign => "foreign".to_string(),
+            Parsed::Unmatched => "unmatched".to_string(),
+        };
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[test]
+fn fixtures_for_the_integration_tests_hold_what_they_claim() {
+    let mainlog = include_str!("../../../tests/fixtures/exim/mainlog-shapes.log");
+    let ctx = LineContext {
+        years: years(),
+        format: SourceFormat::EximMainlog,
+    };
+    let want: std::collections::BTreeMap<String, usize> = [
+        ("exim:sent", 8),
+        ("exim:bounced", 4),
+        ("exim:expired", 1),
+        ("exim:deferred", 5),
+        ("exim:refused", 1),
+        ("exim:rejected", 10),
+        ("no_outcome", 40),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(buckets(mainlog, &ctx), want);
+
+    let syslog = include_str!("../../../tests/fixtures/exim/syslog-exim.log");
+    let want: std::collections::BTreeMap<String, usize> = [
+        ("exim:sent", 1),
+        ("exim:bounced", 2),
+        ("exim:deferred", 2),
+        ("exim:refused", 1),
+        ("exim:rejected", 3),
+        ("postfix:sent", 1),
+        ("foreign", 1),
+        ("no_outcome", 6),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(buckets(syslog, &syslog_ctx()), want);
+}
+
 /// Every case line and near miss, cut at every character and with bytes replaced, goes through
 /// both entry points without a panic.
 #[test]
