@@ -291,8 +291,22 @@ fn failed(rest: &str) -> Option<Parsed<'_>> {
 /// Exim's words for giving up after retrying for too long.
 fn is_expiry(message: &str) -> bool {
     message.contains("retry timeout exceeded")
-        || message.contains("retry time not reached")
+        || is_retry_wait(message)
         || message.contains("have been failing for a long time")
+}
+
+/// `retry time not reached` (also `Retry time not yet reached`, as releases before 4.80 wrote
+/// it): Exim's words for an address it did not try because its retry time has not come.
+fn is_retry_wait(text: &str) -> bool {
+    contains_ignore_ascii_case(text, "retry time not reached")
+        || contains_ignore_ascii_case(text, "retry time not yet reached")
+}
+
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// `== bob@example.org R=dnslookup T=remote_smtp defer (-44) H=mx.example.org [192.0.2.1]: SMTP
@@ -307,7 +321,7 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
     // failed and its retry rule says to wait. That attempt was logged and counted when it
     // happened; counting every queue run that skips the address again would multiply one
     // failure by the number of queue runs.
-    if rest.contains("retry time not reached") {
+    if is_retry_wait(rest) {
         return Some(Parsed::NoOutcome);
     }
     let defer_at = rest.find(" defer (")?;
@@ -326,7 +340,8 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
     if errno.is_some_and(|n| n > 0)
         && let Some(text) = tail.strip_prefix(": ")
     {
-        let end = [text.find(" H="), text.find(": ")]
+        // A system error's text (`Connection timed out`) holds no colon and no field.
+        let end = [text.find(" H="), text.find(" DT="), text.find(": ")]
             .into_iter()
             .flatten()
             .min()
@@ -334,16 +349,12 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
         system_error = Some(&text[..end]);
         tail = &text[end..];
     }
-    if let Some(host_text) = tail.strip_prefix(" H=")
-        && let Some((host, len)) = read_host_spec(host_text)
-    {
-        event.remote_host = host.name;
-        event.remote_ip = host.ip;
-        tail = &host_text[len..];
-    }
-    let message = match tail.strip_prefix(": ") {
-        Some(message) => Some(message),
-        None => Some(tail.trim()).filter(|t| !t.is_empty()),
+    // ` H=host [ip]`, and any field a later release may add before the message.
+    let (more, tail) = scan_fields(tail);
+    more.apply(&mut event);
+    let message = match tail.strip_prefix(':') {
+        Some(message) => Some(message.trim_start()),
+        None => Some(tail).filter(|t| !t.is_empty()),
     };
     match (message, system_error) {
         (Some(message), system_error) => {
@@ -508,7 +519,10 @@ fn scan_fields(text: &str) -> (Fields<'_>, &str) {
             continue;
         }
         let word_len = word.find(' ').unwrap_or(word.len());
-        if matches!(&word[..word_len], "K" | "L" | "L*" | "DS" | "PRDR" | "*") {
+        if matches!(
+            &word[..word_len],
+            "K" | "L" | "L*" | "DS" | "PRDR" | "TFO" | "*"
+        ) {
             rest = &word[word_len..];
             continue;
         }
@@ -745,6 +759,16 @@ fn read_outcome_text<'a>(event: &mut Event<'a>, message: &'a str) {
         None => {
             event.stage = stage_of_text(message);
             event.text = Cow::Borrowed(message);
+            // Releases before 4.80: `SMTP timeout while connected to mx.example [192.0.2.1]
+            // after ...`.
+            const CONNECTED: &str = " while connected to ";
+            if event.remote_ip.is_empty()
+                && let Some(at) = message.find(CONNECTED)
+                && let Some((host, _)) = read_host_spec(&message[at + CONNECTED.len()..])
+            {
+                event.remote_host = host.name;
+                event.remote_ip = host.ip;
+            }
         }
     }
 }

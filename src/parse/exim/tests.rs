@@ -596,6 +596,36 @@ const CASES: &[Case] = &[
         text: Some("<vic@example.net>: Recipient address rejected: Greylisted"),
         ..BASE
     },
+    // A field Exim may add between the host and the message does not hide either.
+    Case {
+        line: "2026-11-21 08:02:13 1tE3yD-000Abe-3z == wim@example.org R=dnslookup T=remote_smtp defer (-46) H=mx.example.org [203.0.113.5]:25 DT=2.3s: SMTP error from remote mail server after end of data: 451 4.3.0 Temporary system problem",
+        action: "deferred",
+        stage: "END-OF-DATA",
+        reply: "451",
+        enhanced: "4.3.0",
+        class: "4xx",
+        recipient: "wim@example.org",
+        remote_host: "mx.example.org",
+        remote_ip: "203.0.113.5",
+        queue_id: "1tE3yD-000Abe-3z",
+        text: Some("Temporary system problem"),
+        ..BASE
+    },
+    // Releases before 4.80: the system error, then the message naming the host.
+    Case {
+        line: "2014-08-05 07:45:40 1XEYMR-0002rc-TP == userx@example.net R=dnslookup T=remote_smtp defer (110): Connection timed out: SMTP timeout while connected to mail.example.net [198.51.100.20] after end of data (6540 bytes written)",
+        action: "deferred",
+        stage: "END-OF-DATA",
+        class: "4xx",
+        recipient: "userx@example.net",
+        remote_host: "mail.example.net",
+        remote_ip: "198.51.100.20",
+        queue_id: "1XEYMR-0002rc-TP",
+        text: Some(
+            "SMTP timeout while connected to mail.example.net [198.51.100.20] after end of data (6540 bytes written)",
+        ),
+        ..BASE
+    },
     // 5. Per-host attempt failures: one server of several, not a recipient's fate.
     Case {
         line: "2026-11-21 08:03:00 1tE3y9-000Aba-zz H=mx.slow.example [203.0.113.9] Connection timed out",
@@ -1027,6 +1057,9 @@ fn lines_without_outcome() {
         "2026-11-21 08:00:14 1tE3xA-000Ab1-Qz == dave@yahoo.com R=dnslookup T=remote_smtp defer (-54): retry time not reached for any host for 'yahoo.com'",
         "2026-11-21 08:00:14 1tE3xA-000Ab1-Qz == defer@example.com routing defer (-52): retry time not reached",
         "2026-11-21 08:00:14 1tE3xA-000Ab1-Qz == ted <ted@example.com> R=local_user T=local_delivery defer (-53): retry time not reached",
+        "2014-08-05 07:44:14 1XEPof-0001p2-Oi == www-data@example.com R=local_user T=mail_spool defer (-52): Retry time not yet reached",
+        "2014-08-05 07:44:15 1XE5ec-0000Ov-4m lowest numbered MX record points to local host: example.de",
+        "2014-08-05 07:44:15 1XE5ec-0000Ov-4m Frozen",
         // The rejectlog's header dump after a reject.
         "Envelope-from: <newsletter@lists.example>",
         "Envelope-to: <alice@example.com>",
