@@ -59,9 +59,9 @@ pub fn parse_mainlog<'a>(line: &'a str, years: &YearRule) -> Parsed<'a> {
 ///
 /// The host, tag and pid come from the syslog header. Exim's `syslog_timestamp` option (on by
 /// default) repeats its own timestamp at the start of the message; when it is there it is used,
-/// since it carries the year that a traditional syslog time lacks. Exim splits long lines into
-/// parts prefixed `[1\3]`, `[2\3]`, ...: the first part is read, the later ones carry no outcome
-/// of their own.
+/// since it carries the year that a traditional syslog time lacks. Exim splits long or
+/// multi-line entries into parts prefixed `[1\3]`, `[2/3]`, ...: the first part is read, the
+/// later ones carry no outcome of their own.
 pub fn parse_syslog<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
     let mut message = header.message.strip_suffix('\r').unwrap_or(header.message);
     match split_part(message) {
@@ -72,8 +72,9 @@ pub fn parse_syslog<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a>
     let (time, pid, id, body) = match read_head(message) {
         Some(head) => (head.time, head.pid, head.id, head.body),
         None => {
-            let (id, body) = split_id(message);
-            (header.time, None, id, body)
+            let (pid, rest) = split_pid(message);
+            let (id, body) = split_id(rest);
+            (header.time, pid, id, body)
         }
     };
     match parse_body(id, body) {
@@ -111,27 +112,29 @@ fn read_head(line: &str) -> Option<Head<'_>> {
         None => {}
         Some(_) => return None,
     }
-    let mut pid = None;
-    if bytes.get(pos) == Some(&b'[') {
-        let digits = bytes[pos + 1..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        if digits > 0 && bytes.get(pos + 1 + digits) == Some(&b']') {
-            pid = line[pos + 1..pos + 1 + digits].parse().ok();
-            pos += digits + 2;
-            if bytes.get(pos) == Some(&b' ') {
-                pos += 1;
-            }
-        }
-    }
-    let (id, body) = split_id(&line[pos..]);
+    let (pid, rest) = split_pid(&line[pos..]);
+    let (id, body) = split_id(rest);
     Some(Head {
         time,
         pid,
         id,
         body,
     })
+}
+
+/// Splits the ` [pid]` that `+pid` writes after the time from the rest.
+fn split_pid(text: &str) -> (Option<u32>, &str) {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'[') {
+        return (None, text);
+    }
+    let digits = bytes[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || bytes.get(1 + digits) != Some(&b']') {
+        return (None, text);
+    }
+    let pid = text[1..1 + digits].parse().ok();
+    let rest = &text[digits + 2..];
+    (pid, rest.strip_prefix(' ').unwrap_or(rest))
 }
 
 /// Splits a leading message id from the rest. Both forms are accepted: `1tE3xA-000Ab1-Qz`

@@ -1155,6 +1155,20 @@ fn exim_through_syslog() {
     let second = "Nov 21 08:00:07 mx1 exim[4245]: [2\\2] of a very long reply 550 5.7.1";
     assert_eq!(parse_line(second, &syslog_ctx()), Parsed::NoOutcome);
 
+    let later = "Nov 21 08:00:07 mx1 exim[4245]: [3/3] continued";
+    assert_eq!(parse_line(later, &syslog_ctx()), Parsed::NoOutcome);
+
+    // A pid left in the message without Exim's time.
+    let line =
+        "Nov 21 08:00:07 mx1 exim: [4247] 1tE3xA-000Ab1-Qz ** a@b.example: Unrouteable address";
+    let Parsed::Event(event) = parse_line(line, &syslog_ctx()) else {
+        panic!("no event")
+    };
+    assert_eq!(
+        (event.pid, event.queue_id),
+        (Some(4247), "1tE3xA-000Ab1-Qz")
+    );
+
     let line = "Nov 21 08:00:08 mx1 exim[4246]: 1tE3xA-000Ab1-Qz Completed";
     assert_eq!(parse_line(line, &syslog_ctx()), Parsed::NoOutcome);
     let header = syslog::split(line).unwrap();
