@@ -397,8 +397,13 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
     if rest.starts_with("sender verify ") || rest.starts_with("recipient verify ") {
         return Parsed::NoOutcome;
     }
+    // An ACL `warn` verb logs `H=... Warning: ...` and refuses nothing, even when its text says
+    // what would have been rejected.
+    if rest.starts_with("Warning:") {
+        return Parsed::NoOutcome;
+    }
     if !id.is_empty()
-        && let Some(event) = per_host(&fields, rest, body)
+        && let Some(event) = per_host(body)
     {
         return Parsed::Event(event);
     }
@@ -424,6 +429,8 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
 fn is_bookkeeping(body: &str) -> bool {
     const PREFIXES: &[&str] = &[
         "Completed",
+        // Freezing notes never quote a reply: the reply that led to a freeze is on the `**` or
+        // `==` line written before it, and was counted there.
         "Frozen",
         "Unfrozen",
         "Message is frozen",
@@ -1181,27 +1188,31 @@ fn refused_connection(body: &str) -> Option<Event<'_>> {
 /// failed. The recipient's fate is the `==` or `**` line that follows, so this is a refusal by
 /// one host, like Postfix's `connect to mx[ip]:25: ...`. Exim releases before 4.80 wrote the host
 /// without `H=`.
-fn per_host<'a>(fields: &Fields<'a>, rest: &'a str, body: &'a str) -> Option<Event<'a>> {
-    let (host, after) = match fields.host {
-        Some(host) if body.starts_with("H=") => (host, rest),
-        Some(_) => return None,
+///
+/// The smtp transport writes nothing but the host between the message id and the error, never a
+/// HELO name in parentheses or another field: those mark a line about a client of ours (an ACL
+/// `logwrite` at DATA time, say), which is not read here.
+fn per_host(body: &str) -> Option<Event<'_>> {
+    let host_text = match body.strip_prefix("H=") {
+        Some(host_text) => host_text,
         None => {
             let first = body.find(' ')?;
             if !body[first..].starts_with(" [") {
                 return None;
             }
-            let (host, len) = read_host_spec(body)?;
-            (host, &body[len..])
+            body
         }
     };
-    if host.ip.is_empty() {
+    let (host, len) = read_host_spec(host_text)?;
+    if host.ip.is_empty() || host_text.starts_with('(') || host_text[..len].contains(" (") {
         return None;
     }
-    let message = match after.strip_prefix(':') {
-        Some(message) => message.trim_start(),
-        None => after.trim_start(),
-    };
-    if message.is_empty() {
+    let after = &host_text[len..];
+    let message = after
+        .strip_prefix(':')
+        .or_else(|| after.strip_prefix(' '))?
+        .trim_start();
+    if message.is_empty() || field_key_len(message).is_some() {
         return None;
     }
     let mut event = Event::new(LogFormat::Exim, Direction::Outbound, Action::Refused);
