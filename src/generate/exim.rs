@@ -358,6 +358,8 @@ impl Exim {
                     "{id} => {} <{to}> R=local_user T=mail_spool",
                     to.user
                 );
+                // A local delivery is an outcome too, without a reply code.
+                s.outcome();
             } else {
                 emit!(
                     s,
@@ -456,7 +458,7 @@ impl Exim {
                         "{id} == {to} R=dnslookup T=remote_smtp defer (-54): retry time not reached for any host for '{}'",
                         dest.domain
                     );
-                    s.outcome();
+                    // Not an outcome: the queue run skipped the address without trying it.
                     still = true;
                 } else {
                     self.deferral(t, &id, to, dest, k, &from, runner, s, rng);
@@ -574,6 +576,8 @@ impl Exim {
                     era.style,
                     "{id} H={mx} [{ip}] Connection timed out"
                 );
+                // The per-host line is a refusal by that host, an outcome of its own.
+                s.outcome();
                 emit!(
                     s,
                     t + 1,
@@ -604,6 +608,8 @@ impl Exim {
                     era.style,
                     "{id} H={mx} [{ip}] Connection refused"
                 );
+                // The per-host line is a refusal by that host, an outcome of its own.
+                s.outcome();
                 emit!(
                     s,
                     t + 1,
@@ -690,7 +696,8 @@ impl Exim {
                 t,
                 pid,
                 era.style,
-                "{head} initial connection: 554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked using zen.spamhaus.org"
+                // Refused at the greeting: no TLS was started, so there is no X= or CV=.
+                "{id} ** {to} R=dnslookup T=remote_smtp H={mx} [{ip}]{sep}SMTP error from remote mail server after initial connection: 554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked using zen.spamhaus.org"
             ),
             6 => emit!(
                 s,
@@ -744,6 +751,7 @@ impl Exim {
             "{bid} => {} <{to}> R=local_user T=mail_spool",
             to.user
         );
+        s.outcome();
         emit!(s, t + rng.ms(1, 5), pid, era.style, "{bid} Completed");
     }
 
@@ -809,7 +817,8 @@ impl Exim {
         let to = address(rng, OUR_DOMAIN);
         let from_domain = rng.pick(&["spammer.example", "bulk.example", "gmail.com"]);
         let from = address(rng, from_domain);
-        match rng.weighted(&[20, 10, 8, 5, 10, 4, 4, 3, 3, 6, 4, 4, 3, 3]) {
+        let kind = rng.weighted(&[20, 10, 8, 5, 10, 4, 4, 3, 3, 6, 4, 4, 3, 3]);
+        match kind {
             0 => {
                 let ip = host.ip;
                 emit!(
@@ -962,7 +971,12 @@ impl Exim {
                 host.ip
             ),
         }
-        s.outcome();
+        // A failed TLS handshake, a lost connection and a command timeout refuse nothing the
+        // client asked for; the other kinds are rejects (a sender verify note and the reject it
+        // explains count once).
+        if !matches!(kind, 10..=12) {
+            s.outcome();
+        }
     }
 }
 
