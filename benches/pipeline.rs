@@ -5,7 +5,7 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use mailsift::aggregate::{Tally, TallyCollector};
+use mailsift::aggregate::{Tally, TallyCollector, TallyOptions};
 use mailsift::detect::FormatChoice;
 use mailsift::filter::EventFilter;
 use mailsift::generate::{GenFormat, GenOptions, generate};
@@ -41,13 +41,17 @@ fn bench_scan(c: &mut Criterion) {
             threads,
             chunk_size: DEFAULT_CHUNK_SIZE,
         };
-        let collector = TallyCollector { examples: 2 };
+        let options = TallyOptions {
+            examples: 2,
+            ..TallyOptions::default()
+        };
+        let collector = TallyCollector { options };
         group.bench_function(format!("{threads}_threads"), |b| {
             b.iter(|| {
                 let mut tally = Tally::default();
                 scan(&settings, &collector, |news| {
                     if let News::Chunk { part, .. } = news {
-                        tally.merge(part, 2);
+                        tally.merge(part, &options);
                     }
                     Ok(())
                 })

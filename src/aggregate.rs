@@ -1,17 +1,248 @@
-//! Grouping events into a [`Tally`]: counts by class, permanence and action, and for each
-//! (reply code, enhanced code) pair its count, first and last time, destinations, reasons and a
-//! few example lines.
+//! Grouping events into a [`Tally`]: counts by class, permanence, action and reason; for each
+//! (direction, class, reply code, enhanced code) its count, first and last time, destinations,
+//! distinct messages and a few example lines; an hourly timeline; and, for `--by`, the same per
+//! (key, code).
 //!
-//! Tallies are built per chunk on the workers and merged in input order, so every capped list
-//! (examples) holds the first entries in input order whatever the chunk size or thread count.
-//! This module knows nothing of output formats or advice.
+//! Tallies are built per chunk on the workers and merged in input order, so capped lists hold
+//! the first entries in input order whatever the thread count. Memory is bounded: counts of
+//! codes and classes are exact; high-cardinality keys (domains, relays, clients) are exact up to
+//! a cap and then kept as heavy hitters whose counts are marked approximate; distinct messages
+//! are exact up to a cap and then estimated. This module knows nothing of formats or advice.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use chrono::NaiveDateTime;
 
 use crate::codes::{Action, Class, Direction, EnhancedCode, Permanence};
-use crate::event::Event;
+use crate::event::{Event, LogFormat};
 use crate::pipeline::{Collector, LineCounts, Source};
 use crate::time::Timestamp;
+
+/// Distinct destinations kept exactly per code before the smallest are pruned.
+pub const CODE_DESTINATION_CAP: usize = 2_000;
+/// Distinct (key, code) groups kept exactly for `--by` before the smallest are pruned.
+pub const GROUP_CAP: usize = 100_000;
+/// Distinct destinations kept per `--by` group, enough to name its top one.
+const GROUP_DESTINATION_CAP: usize = 16;
+/// Distinct message ids counted exactly before switching to an estimate.
+const DISTINCT_EXACT_CAP: usize = 50_000;
+/// Unmatched lines kept for `--unmatched`.
+pub const UNMATCHED_CAP: usize = 1_000;
+
+/// Counts per class, in the order 2xx, 3xx, 4xx, 5xx.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClassCounts(pub [u64; 4]);
+
+impl ClassCounts {
+    fn index(class: Class) -> usize {
+        match class {
+            Class::Success => 0,
+            Class::Intermediate => 1,
+            Class::Transient => 2,
+            Class::Permanent => 3,
+        }
+    }
+
+    /// Counts one event of `class`.
+    pub fn add(&mut self, class: Class) {
+        self.0[Self::index(class)] += 1;
+    }
+
+    /// The count for `class`.
+    pub fn get(&self, class: Class) -> u64 {
+        self.0[Self::index(class)]
+    }
+
+    /// All classes together.
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+
+    fn merge(&mut self, other: ClassCounts) {
+        for (ours, theirs) in self.0.iter_mut().zip(other.0) {
+            *ours += theirs;
+        }
+    }
+}
+
+/// Counts per string key: exact until `cap` keys, then the smallest half is dropped whenever
+/// the map reaches twice the cap. Kept counts are then lower bounds, off by at most
+/// [`KeyCounter::error_bound`], and [`KeyCounter::approximate`] says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyCounter {
+    counts: HashMap<Box<str>, u64>,
+    cap: usize,
+    dropped_max: u64,
+}
+
+impl KeyCounter {
+    /// An empty counter keeping about `cap` keys.
+    pub fn new(cap: usize) -> Self {
+        KeyCounter {
+            counts: HashMap::new(),
+            cap: cap.max(1),
+            dropped_max: 0,
+        }
+    }
+
+    /// Adds `n` to `key`.
+    pub fn add(&mut self, key: &str, n: u64) {
+        if let Some(count) = self.counts.get_mut(key) {
+            *count += n;
+            return;
+        }
+        self.counts.insert(key.into(), n);
+        if self.counts.len() >= self.cap * 2 {
+            self.prune();
+        }
+    }
+
+    fn prune(&mut self) {
+        let mut entries: Vec<(Box<str>, u64)> = self.counts.drain().collect();
+        // Largest first, ties by key, so what is dropped does not depend on hash order.
+        entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        for (_, count) in entries.drain(self.cap..) {
+            self.dropped_max = self.dropped_max.max(count);
+        }
+        self.counts.extend(entries);
+    }
+
+    /// Adds every count of `other`.
+    pub fn merge(&mut self, other: KeyCounter) {
+        self.dropped_max = self.dropped_max.max(other.dropped_max);
+        let mut entries: Vec<_> = other.counts.into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, count) in entries {
+            self.add(&key, count);
+        }
+    }
+
+    /// Whether keys have been dropped, making counts lower bounds.
+    pub fn approximate(&self) -> bool {
+        self.dropped_max > 0
+    }
+
+    /// The largest count ever dropped: how far below the truth a kept count may be.
+    pub fn error_bound(&self) -> u64 {
+        self.dropped_max
+    }
+
+    /// The number of keys held.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Whether no key is held.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// The `n` largest counts, ties broken by key.
+    pub fn top(&self, n: usize) -> Vec<(&str, u64)> {
+        let mut rows: Vec<(&str, u64)> = self.counts.iter().map(|(k, c)| (&**k, *c)).collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        rows.truncate(n);
+        rows
+    }
+}
+
+/// The number of distinct values seen: exact up to a cap, then a HyperLogLog estimate
+/// (about 1.6 % standard error). Merging is order-free.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Distinct {
+    /// Every hash seen.
+    Exact(HashSet<u64>),
+    /// 4096 HyperLogLog registers.
+    Estimated(Box<[u8; 4096]>),
+}
+
+impl Default for Distinct {
+    fn default() -> Self {
+        Distinct::Exact(HashSet::new())
+    }
+}
+
+impl Distinct {
+    /// Counts a value.
+    pub fn insert(&mut self, value: impl Hash) {
+        let mut hasher = DefaultHasher::new();
+        value.hash(&mut hasher);
+        self.insert_hash(hasher.finish());
+    }
+
+    fn insert_hash(&mut self, hash: u64) {
+        match self {
+            Distinct::Exact(set) => {
+                set.insert(hash);
+                if set.len() > DISTINCT_EXACT_CAP {
+                    let mut registers = Box::new([0u8; 4096]);
+                    for h in set.iter() {
+                        Self::register(&mut registers, *h);
+                    }
+                    *self = Distinct::Estimated(registers);
+                }
+            }
+            Distinct::Estimated(registers) => Self::register(registers, hash),
+        }
+    }
+
+    fn register(registers: &mut [u8; 4096], hash: u64) {
+        let index = (hash >> 52) as usize;
+        let rank = ((hash << 12) | (1 << 11)).leading_zeros() as u8 + 1;
+        registers[index] = registers[index].max(rank);
+    }
+
+    /// Adds everything `other` saw.
+    pub fn merge(&mut self, other: Distinct) {
+        match other {
+            Distinct::Exact(set) => {
+                for hash in set {
+                    self.insert_hash(hash);
+                }
+            }
+            Distinct::Estimated(theirs) => {
+                if let Distinct::Exact(set) = self {
+                    let mut registers = Box::new([0u8; 4096]);
+                    for h in set.iter() {
+                        Self::register(&mut registers, *h);
+                    }
+                    *self = Distinct::Estimated(registers);
+                }
+                if let Distinct::Estimated(ours) = self {
+                    for (o, t) in ours.iter_mut().zip(theirs.iter()) {
+                        *o = (*o).max(*t);
+                    }
+                }
+            }
+        }
+    }
+
+    /// How many distinct values.
+    pub fn count(&self) -> u64 {
+        match self {
+            Distinct::Exact(set) => set.len() as u64,
+            Distinct::Estimated(registers) => {
+                let m = registers.len() as f64;
+                let sum: f64 = registers.iter().map(|r| 2f64.powi(-i32::from(*r))).sum();
+                let raw = 0.7213 / (1.0 + 1.079 / m) * m * m / sum;
+                let zeros = registers.iter().filter(|r| **r == 0).count();
+                let estimate = if raw <= 2.5 * m && zeros > 0 {
+                    m * (m / zeros as f64).ln()
+                } else {
+                    raw
+                };
+                estimate.round() as u64
+            }
+        }
+    }
+
+    /// Whether the count is an estimate.
+    pub fn approximate(&self) -> bool {
+        matches!(self, Distinct::Estimated(_))
+    }
+}
 
 /// The key of one row of the codes table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -25,6 +256,24 @@ pub struct CodeKey {
     pub reply: Option<u16>,
     /// The enhanced code from the reply text, else Postfix's `dsn=`.
     pub enhanced: Option<EnhancedCode>,
+    /// For a line without any code, its reason: the only thing that tells a relay refusal
+    /// from a greylisting when Exim logged no number.
+    pub codeless_reason: Option<&'static str>,
+}
+
+impl CodeKey {
+    /// The key of an event.
+    pub fn of(event: &Event<'_>) -> CodeKey {
+        let enhanced = event.enhanced_code.or(event.dsn);
+        CodeKey {
+            direction: event.direction,
+            class: event.class,
+            reply: event.reply_code,
+            enhanced,
+            codeless_reason: (event.reply_code.is_none() && enhanced.is_none())
+                .then_some(event.reason),
+        }
+    }
 }
 
 /// Where an example came from.
@@ -38,125 +287,61 @@ pub struct Example {
     pub text: String,
 }
 
-/// What is known of one code.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CodeStats {
-    /// Events with this code.
+/// What is known of one group of events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Events.
     pub count: u64,
     /// The earliest time seen.
     pub first_seen: Option<Timestamp>,
     /// The latest time seen.
     pub last_seen: Option<Timestamp>,
-    /// Events per recipient domain (outbound) or per client (inbound).
-    pub destinations: HashMap<String, u64>,
+    /// Events per recipient domain (outbound) or client (inbound).
+    pub destinations: KeyCounter,
     /// Events per knowledge-base reason.
-    pub reasons: HashMap<&'static str, u64>,
+    pub reasons: BTreeMap<&'static str, u64>,
+    /// Distinct messages.
+    pub messages: Distinct,
     /// The first example lines, in input order.
     pub examples: Vec<Example>,
 }
 
-/// Everything counted in a run.
-#[derive(Clone, Debug, Default)]
-pub struct Tally {
-    /// How lines were spent.
-    pub lines: LineCounts,
-    /// Events per class.
-    pub by_class: BTreeMap<Class, u64>,
-    /// Events per permanence.
-    pub by_permanence: BTreeMap<Permanence, u64>,
-    /// Events per action.
-    pub by_action: BTreeMap<Action, u64>,
-    /// Per code.
-    pub codes: HashMap<CodeKey, CodeStats>,
-    /// The earliest event time.
-    pub first_seen: Option<Timestamp>,
-    /// The latest event time.
-    pub last_seen: Option<Timestamp>,
-}
-
-impl Tally {
-    /// The number of events counted.
-    pub fn events(&self) -> u64 {
-        self.by_class.values().sum()
+impl Group {
+    fn new(destination_cap: usize) -> Self {
+        Group {
+            count: 0,
+            first_seen: None,
+            last_seen: None,
+            destinations: KeyCounter::new(destination_cap),
+            reasons: BTreeMap::new(),
+            messages: Distinct::default(),
+            examples: Vec::new(),
+        }
     }
 
-    /// Adds one event.
-    pub fn add(&mut self, event: &Event<'_>, file: &str, line: u64, examples: usize) {
-        *self.by_class.entry(event.class).or_default() += 1;
-        *self.by_permanence.entry(event.permanence).or_default() += 1;
-        *self.by_action.entry(event.action).or_default() += 1;
+    fn add(&mut self, event: &Event<'_>, destination: &str, message: Option<(&str, &str)>) {
+        self.count += 1;
         widen(&mut self.first_seen, &mut self.last_seen, event.timestamp);
-        let key = CodeKey {
-            direction: event.direction,
-            class: event.class,
-            reply: event.reply_code,
-            enhanced: event.enhanced_code.or(event.dsn),
-        };
-        let stats = self.codes.entry(key).or_default();
-        stats.count += 1;
-        widen(&mut stats.first_seen, &mut stats.last_seen, event.timestamp);
-        let destination = destination_of(event);
         if !destination.is_empty() {
-            match stats.destinations.get_mut(destination.as_str()) {
-                Some(count) => *count += 1,
-                None => {
-                    stats.destinations.insert(destination, 1);
-                }
-            }
+            self.destinations.add(destination, 1);
         }
-        *stats.reasons.entry(event.reason).or_default() += 1;
-        if stats.examples.len() < examples {
-            stats.examples.push(Example {
-                file: file.to_string(),
-                line,
-                text: event.text.to_string(),
-            });
+        *self.reasons.entry(event.reason).or_default() += 1;
+        if let Some(id) = message {
+            self.messages.insert(id);
         }
     }
 
-    /// Adds a later tally into this one; `examples` caps the example lists.
-    pub fn merge(&mut self, later: Tally, examples: usize) {
-        self.lines += later.lines;
-        add_maps(&mut self.by_class, later.by_class);
-        add_maps(&mut self.by_permanence, later.by_permanence);
-        add_maps(&mut self.by_action, later.by_action);
+    fn merge(&mut self, later: Group, examples: usize) {
+        self.count += later.count;
         widen(&mut self.first_seen, &mut self.last_seen, later.first_seen);
         widen(&mut self.first_seen, &mut self.last_seen, later.last_seen);
-        for (key, theirs) in later.codes {
-            let ours = self.codes.entry(key).or_default();
-            ours.count += theirs.count;
-            widen(&mut ours.first_seen, &mut ours.last_seen, theirs.first_seen);
-            widen(&mut ours.first_seen, &mut ours.last_seen, theirs.last_seen);
-            for (destination, count) in theirs.destinations {
-                *ours.destinations.entry(destination).or_default() += count;
-            }
-            for (reason, count) in theirs.reasons {
-                *ours.reasons.entry(reason).or_default() += count;
-            }
-            let room = examples.saturating_sub(ours.examples.len());
-            ours.examples.extend(theirs.examples.into_iter().take(room));
+        self.destinations.merge(later.destinations);
+        for (reason, count) in later.reasons {
+            *self.reasons.entry(reason).or_default() += count;
         }
-    }
-
-    /// The codes, most frequent first, ties broken by the key so the order is fixed.
-    pub fn codes_by_count(&self) -> Vec<(&CodeKey, &CodeStats)> {
-        let mut rows: Vec<_> = self.codes.iter().collect();
-        rows.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0)));
-        rows
-    }
-}
-
-impl CodeStats {
-    /// The `n` most frequent destinations, ties broken by name.
-    pub fn top_destinations(&self, n: usize) -> Vec<(&str, u64)> {
-        let mut rows: Vec<_> = self
-            .destinations
-            .iter()
-            .map(|(name, count)| (name.as_str(), *count))
-            .collect();
-        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        rows.truncate(n);
-        rows
+        self.messages.merge(later.messages);
+        let room = examples.saturating_sub(self.examples.len());
+        self.examples.extend(later.examples.into_iter().take(room));
     }
 
     /// The most frequent reason, ties broken by name.
@@ -168,14 +353,313 @@ impl CodeStats {
     }
 }
 
+/// What `report --by` groups by, beside the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dimension {
+    /// The recipient's domain (outbound events only).
+    Domain,
+    /// The remote server delivered to (outbound events only).
+    Relay,
+    /// The client answered (inbound events only).
+    Client,
+    /// The knowledge-base reason.
+    Reason,
+    /// The hour of the event, in the log's local time.
+    Hour,
+    /// The day of the event, in the log's local time.
+    Day,
+}
+
+impl Dimension {
+    /// The name used by `--by` and as the CSV column.
+    pub fn label(self) -> &'static str {
+        match self {
+            Dimension::Domain => "domain",
+            Dimension::Relay => "relay",
+            Dimension::Client => "client",
+            Dimension::Reason => "reason",
+            Dimension::Hour => "hour",
+            Dimension::Day => "day",
+        }
+    }
+
+    /// The event's key, or `None` when the event has none for this dimension.
+    fn key_of(self, event: &Event<'_>) -> Option<String> {
+        let nonempty = |s: String| (!s.is_empty()).then_some(s);
+        match self {
+            Dimension::Domain => (event.direction == Direction::Outbound)
+                .then(|| nonempty(event.recipient_domain().into_owned()))
+                .flatten(),
+            Dimension::Relay => (event.direction == Direction::Outbound)
+                .then(|| nonempty(remote_name(event)))
+                .flatten(),
+            Dimension::Client => (event.direction == Direction::Inbound)
+                .then(|| nonempty(remote_name(event)))
+                .flatten(),
+            Dimension::Reason => Some(event.reason.to_string()),
+            Dimension::Hour => event
+                .timestamp
+                .map(|t| t.local.format("%Y-%m-%dT%H:00").to_string()),
+            Dimension::Day => event
+                .timestamp
+                .map(|t| t.local.format("%Y-%m-%d").to_string()),
+        }
+    }
+}
+
+/// The remote side's name, lower-cased, or its address when the name is unknown.
+fn remote_name(event: &Event<'_>) -> String {
+    if !event.remote_host.is_empty() && event.remote_host != "unknown" {
+        event.remote_host.to_ascii_lowercase()
+    } else {
+        event.remote_ip.to_string()
+    }
+}
+
 /// Outbound events are grouped by the recipient's domain, inbound ones by the client.
 fn destination_of(event: &Event<'_>) -> String {
     match event.direction {
         Direction::Outbound => event.recipient_domain().into_owned(),
-        Direction::Inbound if !event.remote_host.is_empty() && event.remote_host != "unknown" => {
-            event.remote_host.to_ascii_lowercase()
+        Direction::Inbound => remote_name(event),
+    }
+}
+
+/// What to collect beyond the always-kept counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TallyOptions {
+    /// Example lines per code.
+    pub examples: usize,
+    /// The `--by` dimension, if any.
+    pub by: Option<Dimension>,
+    /// Whether to keep unmatched lines for `--unmatched`.
+    pub keep_unmatched: bool,
+}
+
+/// A line no parser could read, kept for `--unmatched`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnmatchedLine {
+    /// The input's name.
+    pub file: String,
+    /// The line number.
+    pub line: u64,
+    /// The line.
+    pub text: String,
+}
+
+/// Everything counted in a run.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    /// How lines were spent.
+    pub lines: LineCounts,
+    /// Outcomes per class (refusals excluded).
+    pub by_class: ClassCounts,
+    /// Outcomes per action (refusals excluded).
+    pub by_action: BTreeMap<Action, u64>,
+    /// Outcomes per reason.
+    pub by_reason: BTreeMap<&'static str, u64>,
+    /// Per code (refusals excluded).
+    pub codes: HashMap<CodeKey, Group>,
+    /// Per-host refusals (`refused to talk to me` and the like), per code.
+    pub refusals: HashMap<CodeKey, Group>,
+    /// Per (key, code), for `--by`.
+    pub groups: HashMap<(Box<str>, CodeKey), Group>,
+    /// The largest group count dropped from `groups` by the cap.
+    pub groups_dropped_max: u64,
+    /// Outcomes per hour (local time) and class.
+    pub hours: BTreeMap<NaiveDateTime, ClassCounts>,
+    /// Distinct messages among the outcomes.
+    pub messages: Distinct,
+    /// The MTAs whose lines gave events.
+    pub formats: BTreeSet<LogFormat>,
+    /// The earliest event time.
+    pub first_seen: Option<Timestamp>,
+    /// The latest event time.
+    pub last_seen: Option<Timestamp>,
+    /// The first unmatched lines, when asked for.
+    pub unmatched: Vec<UnmatchedLine>,
+}
+
+impl Tally {
+    /// The number of outcomes counted, refusals excluded.
+    pub fn events(&self) -> u64 {
+        self.by_class.total()
+    }
+
+    /// Outcomes per permanence.
+    pub fn permanence(&self, permanence: Permanence) -> u64 {
+        [
+            Class::Success,
+            Class::Intermediate,
+            Class::Transient,
+            Class::Permanent,
+        ]
+        .into_iter()
+        .filter(|class| class.permanence() == permanence)
+        .map(|class| self.by_class.get(class))
+        .sum()
+    }
+
+    /// The number of per-host refusals.
+    pub fn refusal_count(&self) -> u64 {
+        self.refusals.values().map(|g| g.count).sum()
+    }
+
+    /// Adds one event read at `file:line`.
+    pub fn add(&mut self, event: &Event<'_>, file: &str, line: u64, options: &TallyOptions) {
+        self.formats.insert(event.log_format);
+        let key = CodeKey::of(event);
+        let destination = destination_of(event);
+        let message = (!event.queue_id.is_empty() && event.queue_id != "NOQUEUE")
+            .then_some((event.host, event.queue_id));
+        let example = || Example {
+            file: file.to_string(),
+            line,
+            text: event.text.to_string(),
+        };
+        if event.action == Action::Refused {
+            let group = self
+                .refusals
+                .entry(key)
+                .or_insert_with(|| Group::new(CODE_DESTINATION_CAP));
+            group.add(event, &remote_name(event), None);
+            if group.examples.len() < options.examples {
+                group.examples.push(example());
+            }
+            return;
         }
-        Direction::Inbound => event.remote_ip.to_string(),
+        self.by_class.add(event.class);
+        *self.by_action.entry(event.action).or_default() += 1;
+        *self.by_reason.entry(event.reason).or_default() += 1;
+        widen(&mut self.first_seen, &mut self.last_seen, event.timestamp);
+        if let Some(time) = event.timestamp {
+            self.hours
+                .entry(time.hour_start().local)
+                .or_default()
+                .add(event.class);
+        }
+        if let Some(id) = message {
+            self.messages.insert(id);
+        }
+        let group = self
+            .codes
+            .entry(key)
+            .or_insert_with(|| Group::new(CODE_DESTINATION_CAP));
+        group.add(event, &destination, message);
+        if group.examples.len() < options.examples {
+            group.examples.push(example());
+        }
+        if let Some(by) = options.by
+            && let Some(value) = by.key_of(event)
+        {
+            let group = self
+                .groups
+                .entry((value.into_boxed_str(), key))
+                .or_insert_with(|| Group::new(GROUP_DESTINATION_CAP));
+            group.add(event, &destination, None);
+            if self.groups.len() >= GROUP_CAP * 2 {
+                self.prune_groups();
+            }
+        }
+    }
+
+    fn prune_groups(&mut self) {
+        let mut entries: Vec<_> = self.groups.drain().collect();
+        entries.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
+        for (_, group) in entries.drain(GROUP_CAP..) {
+            self.groups_dropped_max = self.groups_dropped_max.max(group.count);
+        }
+        self.groups.extend(entries);
+    }
+
+    /// Keeps an unmatched line, up to the cap.
+    pub fn add_unmatched(&mut self, file: &str, line: u64, text: &str) {
+        if self.unmatched.len() < UNMATCHED_CAP {
+            self.unmatched.push(UnmatchedLine {
+                file: file.to_string(),
+                line,
+                text: text.to_string(),
+            });
+        }
+    }
+
+    /// Adds a later tally into this one.
+    pub fn merge(&mut self, later: Tally, options: &TallyOptions) {
+        self.lines += later.lines;
+        self.by_class.merge(later.by_class);
+        add_maps(&mut self.by_action, later.by_action);
+        add_maps(&mut self.by_reason, later.by_reason);
+        widen(&mut self.first_seen, &mut self.last_seen, later.first_seen);
+        widen(&mut self.first_seen, &mut self.last_seen, later.last_seen);
+        for (hour, counts) in later.hours {
+            self.hours.entry(hour).or_default().merge(counts);
+        }
+        self.messages.merge(later.messages);
+        self.formats.extend(later.formats);
+        merge_groups(
+            &mut self.codes,
+            later.codes,
+            options.examples,
+            CODE_DESTINATION_CAP,
+        );
+        merge_groups(
+            &mut self.refusals,
+            later.refusals,
+            options.examples,
+            CODE_DESTINATION_CAP,
+        );
+        self.groups_dropped_max = self.groups_dropped_max.max(later.groups_dropped_max);
+        let mut groups: Vec<_> = later.groups.into_iter().collect();
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, group) in groups {
+            self.groups
+                .entry(key)
+                .or_insert_with(|| Group::new(GROUP_DESTINATION_CAP))
+                .merge(group, 0);
+            if self.groups.len() >= GROUP_CAP * 2 {
+                self.prune_groups();
+            }
+        }
+        let room = UNMATCHED_CAP.saturating_sub(self.unmatched.len());
+        self.unmatched
+            .extend(later.unmatched.into_iter().take(room));
+    }
+
+    /// The codes, most frequent first, ties broken by the key so the order is fixed.
+    pub fn codes_by_count(&self) -> Vec<(&CodeKey, &Group)> {
+        by_count(&self.codes)
+    }
+
+    /// The refusal codes, most frequent first.
+    pub fn refusals_by_count(&self) -> Vec<(&CodeKey, &Group)> {
+        by_count(&self.refusals)
+    }
+
+    /// Outcomes per day (local time) and class.
+    pub fn days(&self) -> BTreeMap<chrono::NaiveDate, ClassCounts> {
+        let mut days: BTreeMap<chrono::NaiveDate, ClassCounts> = BTreeMap::new();
+        for (hour, counts) in &self.hours {
+            days.entry(hour.date()).or_default().merge(*counts);
+        }
+        days
+    }
+}
+
+fn by_count(map: &HashMap<CodeKey, Group>) -> Vec<(&CodeKey, &Group)> {
+    let mut rows: Vec<_> = map.iter().collect();
+    rows.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0)));
+    rows
+}
+
+fn merge_groups(
+    ours: &mut HashMap<CodeKey, Group>,
+    theirs: HashMap<CodeKey, Group>,
+    examples: usize,
+    cap: usize,
+) {
+    for (key, group) in theirs {
+        ours.entry(key)
+            .or_insert_with(|| Group::new(cap))
+            .merge(group, examples);
     }
 }
 
@@ -197,8 +681,8 @@ fn add_maps<K: Ord>(ours: &mut BTreeMap<K, u64>, theirs: BTreeMap<K, u64>) {
 
 /// Builds tallies on the workers for `report`.
 pub struct TallyCollector {
-    /// How many example lines to keep per code.
-    pub examples: usize,
+    /// What to collect.
+    pub options: TallyOptions,
 }
 
 impl Collector for TallyCollector {
@@ -209,26 +693,37 @@ impl Collector for TallyCollector {
     }
 
     fn event(&self, part: &mut Tally, source: &Source, line: u64, _raw: &str, event: &Event) {
-        part.add(event, &source.name, line, self.examples);
+        part.add(event, &source.name, line, &self.options);
+    }
+
+    fn unmatched(&self, part: &mut Tally, source: &Source, line: u64, raw: &str) {
+        if self.options.keep_unmatched {
+            part.add_unmatched(&source.name, line, raw);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::LogFormat;
 
     fn bounce(domain: &'static str, reply: u16, enhanced: &str) -> Event<'static> {
         let mut e = Event::new(LogFormat::Postfix, Direction::Outbound, Action::Bounced);
         e.reply_code = Some(reply);
         e.enhanced_code = Some(enhanced.parse().unwrap());
         e.recipient = domain;
+        e.queue_id = "4AB12";
         e.settle_class();
         e
     }
 
     #[test]
     fn merging_in_order_equals_adding_in_order() {
+        let options = TallyOptions {
+            examples: 2,
+            by: Some(Dimension::Domain),
+            keep_unmatched: false,
+        };
         let events = [
             bounce("a@x.example", 550, "5.1.1"),
             bounce("b@Y.example", 550, "5.1.1"),
@@ -237,25 +732,74 @@ mod tests {
         ];
         let mut whole = Tally::default();
         for (i, e) in events.iter().enumerate() {
-            whole.add(e, "f", i as u64 + 1, 2);
+            whole.add(e, "f", i as u64 + 1, &options);
         }
         let mut first = Tally::default();
         let mut second = Tally::default();
         for (i, e) in events.iter().enumerate() {
             let part = if i < 1 { &mut first } else { &mut second };
-            part.add(e, "f", i as u64 + 1, 2);
+            part.add(e, "f", i as u64 + 1, &options);
         }
-        first.merge(second, 2);
+        first.merge(second, &options);
         assert_eq!(first.codes, whole.codes);
+        assert_eq!(first.groups, whole.groups);
         assert_eq!(whole.events(), 4);
+        assert_eq!(whole.messages.count(), 1);
         let rows = whole.codes_by_count();
         assert_eq!(rows[0].0.reply, Some(550));
         assert_eq!(rows[0].1.count, 3);
         assert_eq!(
-            rows[0].1.top_destinations(5),
+            rows[0].1.destinations.top(5),
             [("x.example", 2), ("y.example", 1)]
         );
         let lines: Vec<_> = rows[0].1.examples.iter().map(|e| e.line).collect();
         assert_eq!(lines, [1, 2]);
+        assert_eq!(whole.groups.len(), 3);
+    }
+
+    #[test]
+    fn refusals_are_kept_apart_from_outcomes() {
+        let mut refusal = bounce("", 421, "4.7.0");
+        refusal.action = Action::Refused;
+        refusal.remote_host = "mx.example.org";
+        refusal.settle_class();
+        let mut tally = Tally::default();
+        tally.add(&refusal, "f", 1, &TallyOptions::default());
+        assert_eq!(tally.events(), 0);
+        assert_eq!(tally.refusal_count(), 1);
+    }
+
+    #[test]
+    fn key_counter_stays_bounded_and_keeps_heavy_hitters() {
+        let mut counter = KeyCounter::new(10);
+        for i in 0..10_000u32 {
+            counter.add("heavy.example", 1);
+            counter.add(&format!("rare{i}.example"), 1);
+        }
+        assert!(counter.len() < 20);
+        assert!(counter.approximate());
+        assert_eq!(counter.top(1), [("heavy.example", 10_000)]);
+    }
+
+    #[test]
+    fn distinct_is_exact_then_close() {
+        let mut small = Distinct::default();
+        for i in 0..1000 {
+            small.insert(i % 500);
+        }
+        assert_eq!(small.count(), 500);
+        let mut big = Distinct::default();
+        let mut other = Distinct::default();
+        for i in 0..200_000u64 {
+            if i % 2 == 0 {
+                big.insert(i);
+            } else {
+                other.insert(i);
+            }
+        }
+        big.merge(other);
+        assert!(big.approximate());
+        let count = big.count() as f64;
+        assert!((count - 200_000.0).abs() / 200_000.0 < 0.05, "{count}");
     }
 }

@@ -10,11 +10,11 @@ use anyhow::Context;
 
 use crate::aggregate::{Tally, TallyCollector};
 use crate::cli::Cli;
-use crate::config::{self, Environment, EventsTask, ReportTask, Task};
+use crate::config::{self, Environment, EventsTask, ReportFormat, ReportTask, Task};
 use crate::detect;
 use crate::pipeline::{self, Collector, News, Source};
 use crate::render::events::{self, EventRows, EventsFormat};
-use crate::render::{explain, text};
+use crate::render::{explain, summary, text};
 use crate::report::{InputSummary, Report};
 
 /// How a run ended, as the process exit status.
@@ -24,6 +24,8 @@ pub enum Outcome {
     Done,
     /// At least one input could not be read (or not to its end); the rest was processed.
     InputProblem,
+    /// A `--fail-on` condition held.
+    ThresholdMet,
 }
 
 impl Outcome {
@@ -32,6 +34,7 @@ impl Outcome {
         match self {
             Outcome::Done => 0,
             Outcome::InputProblem => 1,
+            Outcome::ThresholdMet => 3,
         }
     }
 }
@@ -147,7 +150,7 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
     let mut tally = Tally::default();
     let mut inputs: Vec<InputSummary> = Vec::new();
     let collector = TallyCollector {
-        examples: task.examples,
+        options: task.tally,
     };
     pipeline::scan(&task.scan, &collector, |news| {
         match news {
@@ -157,12 +160,16 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
                 compression: source.compression.label(),
                 complete: true,
             }),
-            News::Chunk { counts, part, .. } => {
-                let mut part = part;
+            News::Chunk {
+                counts, mut part, ..
+            } => {
                 part.lines = counts;
-                tally.merge(part, task.examples);
+                tally.merge(part, &task.tally);
             }
-            News::OverLong { .. } => tally.lines.over_long += 1,
+            News::OverLong { .. } => {
+                tally.lines.over_long += 1;
+                tally.lines.read += 1;
+            }
             News::Failed(error) => {
                 warn(&error);
                 outcome = Outcome::InputProblem;
@@ -181,10 +188,24 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
         }
         Ok(())
     })?;
-    // Over-long lines are counted where they are met, outside any chunk.
-    tally.lines.read += tally.lines.over_long;
-    let report = Report::new(inputs, tally, task.top);
-    text::write_report(&mut out, &report, text::TextOptions { color: task.color })?;
+    let report = Report::new(inputs, tally, &task.settings);
+    match task.format {
+        ReportFormat::Text => text::write_report(
+            &mut out,
+            &report,
+            text::TextOptions {
+                color: task.color,
+                unmatched: task.tally.keep_unmatched,
+            },
+        )?,
+        ReportFormat::Csv => summary::write_csv(&mut out, &report)?,
+        ReportFormat::Json => summary::write_json(&mut out, &report)?,
+        ReportFormat::Markdown => summary::write_markdown(&mut out, &report)?,
+    }
     out.flush()?;
+    // An unreadable input is the more urgent news for a cron job.
+    if outcome == Outcome::Done && report.threshold_met() {
+        outcome = Outcome::ThresholdMet;
+    }
     Ok(outcome)
 }

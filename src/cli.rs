@@ -109,13 +109,69 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
 
-    /// How many destinations to show for each code.
-    #[arg(long, default_value_t = 3, value_name = "N")]
+    /// Output format: text for reading, csv for cron jobs and spreadsheets, json for scripts,
+    /// markdown for incident documents.
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Text, value_name = "FORMAT")]
+    pub format: ReportFormatArg,
+
+    /// With --format csv, group by this key as well as by code (and put it first).
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub by: Option<ByArg>,
+
+    /// How many destinations or clients to list for each code.
+    #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
+
+    /// How many example lines (file:line) to show for each code.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub examples: usize,
+
+    /// Exit with status 3 when a condition holds (the report is still written):
+    /// permanent>100, 5xx>2%, 421>=1, 4.7.*>50, transient>=10%. Repeatable.
+    #[arg(long, value_name = "COND")]
+    pub fail_on: Vec<String>,
+
+    /// Replace the local part of every address with a short stable hash; domains stay.
+    #[arg(long)]
+    pub redact: bool,
+
+    /// List the lines that looked like mail log lines but could not be read (up to 1000).
+    #[arg(long)]
+    pub unmatched: bool,
 
     /// Colour in the text report: `auto` colours only a terminal, and NO_COLOR turns it off.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
+}
+
+/// `report --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// Aligned text for a terminal or a pasted review.
+    Text,
+    /// One row per code (or per key and code with --by).
+    Csv,
+    /// The whole summary, with a schema_version.
+    Json,
+    /// Headings and tables for incident documents.
+    Markdown,
+}
+
+/// `report --by`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    /// The recipient's domain (outbound).
+    Domain,
+    /// The remote server delivered to (outbound).
+    Relay,
+    /// The client answered (inbound).
+    Client,
+    /// The knowledge-base reason.
+    Reason,
+    /// The hour, in the log's local time.
+    Hour,
+    /// The day, in the log's local time.
+    Day,
 }
 
 /// `mailsift events`.

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use chrono::NaiveDateTime;
 
+use crate::aggregate::{Dimension, TallyOptions};
 use crate::cli::{
-    Cli, CodesFormatArg, ColorArg, Command, DirectionArg, EventsFormatArg, ExplainFormatArg,
-    LangArg, LogFormatArg, ReportArgs, ScanArgs,
+    ByArg, Cli, CodesFormatArg, ColorArg, Command, DirectionArg, EventsFormatArg, ExplainFormatArg,
+    LangArg, LogFormatArg, ReportArgs, ReportFormatArg, ScanArgs,
 };
 use crate::codes::Direction;
 use crate::detect::FormatChoice;
@@ -18,6 +19,8 @@ use crate::input::chunk::DEFAULT_CHUNK_SIZE;
 use crate::pipeline::ScanSettings;
 use crate::render::events::EventsFormat;
 use crate::render::explain::{CodeQuery, CodesFormat, ExplainFormat, Lang};
+use crate::report::ReportSettings;
+use crate::threshold::Threshold;
 
 /// A mistake in how the program was called; the exit status is 2.
 #[derive(Debug, thiserror::Error)]
@@ -62,10 +65,25 @@ pub struct ReportTask {
     pub output: Option<PathBuf>,
     /// Whether to colour.
     pub color: bool,
-    /// Destinations per code.
-    pub top: usize,
-    /// Example lines per code.
-    pub examples: usize,
+    /// Output format.
+    pub format: ReportFormat,
+    /// What to collect.
+    pub tally: TallyOptions,
+    /// How to build the report.
+    pub settings: ReportSettings,
+}
+
+/// The formats of `report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Text.
+    Text,
+    /// CSV.
+    Csv,
+    /// JSON.
+    Json,
+    /// Markdown.
+    Markdown,
 }
 
 /// `events`, decided.
@@ -146,12 +164,46 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
         ColorArg::Never => false,
         ColorArg::Auto => args.scan.output.is_none() && env.stdout_is_terminal && !env.no_color,
     };
+    let thresholds = args
+        .fail_on
+        .iter()
+        .map(|text| Threshold::parse(text).map_err(|e| UsageError(format!("--fail-on: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let by = args.by.map(|by| match by {
+        ByArg::Domain => Dimension::Domain,
+        ByArg::Relay => Dimension::Relay,
+        ByArg::Client => Dimension::Client,
+        ByArg::Reason => Dimension::Reason,
+        ByArg::Hour => Dimension::Hour,
+        ByArg::Day => Dimension::Day,
+    });
+    let format = match args.format {
+        ReportFormatArg::Text => ReportFormat::Text,
+        ReportFormatArg::Csv => ReportFormat::Csv,
+        ReportFormatArg::Json => ReportFormat::Json,
+        ReportFormatArg::Markdown => ReportFormat::Markdown,
+    };
+    if by.is_some() && format != ReportFormat::Csv {
+        return Err(UsageError(
+            "--by groups the rows of --format csv; add --format csv".to_string(),
+        ));
+    }
     Ok(Task::Report(ReportTask {
         output: args.scan.output.clone(),
         scan: resolve_scan(args.scan, env)?,
-        color,
-        top: args.top,
-        examples: 2,
+        color: color && format == ReportFormat::Text,
+        format,
+        tally: TallyOptions {
+            examples: args.examples,
+            by,
+            keep_unmatched: args.unmatched,
+        },
+        settings: ReportSettings {
+            top: args.top,
+            by,
+            thresholds,
+            redact: args.redact,
+        },
     }))
 }
 

@@ -69,14 +69,25 @@ impl OnlyItem {
     /// Whether the event matches. An enhanced pattern looks at the enhanced code in the reply,
     /// and at Postfix's `dsn=` when the reply had none.
     pub fn matches(&self, event: &Event<'_>) -> bool {
+        self.matches_codes(
+            event.class,
+            event.reply_code,
+            event.enhanced_code.or(event.dsn),
+        )
+    }
+
+    /// The same test on the codes alone, as the report keeps them.
+    pub fn matches_codes(
+        &self,
+        class: Class,
+        reply_code: Option<u16>,
+        enhanced: Option<EnhancedCode>,
+    ) -> bool {
         match self {
-            OnlyItem::Class(class) => event.class == *class,
-            OnlyItem::Permanence(permanence) => event.permanence == *permanence,
-            OnlyItem::Reply(code) => event.reply_code == Some(*code),
-            OnlyItem::Enhanced(pattern) => event
-                .enhanced_code
-                .or(event.dsn)
-                .is_some_and(|code| pattern.matches(code)),
+            OnlyItem::Class(wanted) => class == *wanted,
+            OnlyItem::Permanence(permanence) => class.permanence() == *permanence,
+            OnlyItem::Reply(code) => reply_code == Some(*code),
+            OnlyItem::Enhanced(pattern) => enhanced.is_some_and(|code| pattern.matches(code)),
         }
     }
 }

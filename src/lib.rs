@@ -19,4 +19,5 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod report;
+pub mod threshold;
 pub mod time;

@@ -1,11 +1,23 @@
 //! Joining a [`Tally`] with the knowledge base into a [`Report`]: rows in a fixed order, each
-//! with its name, share, destinations and advice. Renderers only lay this out; nothing here
-//! writes bytes.
+//! with its name, share, destinations and advice; `--by` rows; `--fail-on` results; and
+//! `--redact` applied to every address. Renderers only lay this out; nothing here writes bytes.
 
-use crate::aggregate::{CodeKey, Example, Tally};
-use crate::codes::{Class, Direction, Permanence};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::aggregate::{CodeKey, Dimension, Example, Group, Tally, UnmatchedLine};
+use crate::codes::{Class, EnhancedCode, Permanence};
 use crate::kb::{self, Advice};
+use crate::threshold::Threshold;
 use crate::time::Timestamp;
+
+/// The version of the JSON summary's layout; raised on any change that breaks readers.
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// One input as the report names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,31 +32,98 @@ pub struct InputSummary {
     pub complete: bool,
 }
 
+/// How the report is built.
+#[derive(Clone, Debug, Default)]
+pub struct ReportSettings {
+    /// Destinations listed per code.
+    pub top: usize,
+    /// The `--by` dimension.
+    pub by: Option<Dimension>,
+    /// `--fail-on` conditions.
+    pub thresholds: Vec<Threshold>,
+    /// Whether local parts of addresses are replaced by a hash.
+    pub redact: bool,
+}
+
 /// One row of the codes table.
 #[derive(Clone, Debug)]
 pub struct CodeRow {
-    /// The codes.
+    /// Who sent the reply, and the codes.
     pub key: CodeKey,
-    /// The class the codes give.
-    pub class: Class,
-    /// Matches the class.
-    pub permanence: Permanence,
     /// How many events.
     pub count: u64,
-    /// `count` over all events, 0 to 1.
+    /// `count` over all outcomes, 0 to 1.
     pub share: f64,
+    /// Distinct messages among them.
+    pub messages: u64,
+    /// Whether `messages` is an estimate.
+    pub messages_approximate: bool,
     /// The earliest time seen.
     pub first_seen: Option<Timestamp>,
     /// The latest time seen.
     pub last_seen: Option<Timestamp>,
-    /// The most frequent destinations with their counts.
+    /// The most frequent destinations (outbound) or clients (inbound) with their counts.
     pub top: Vec<(String, u64)>,
-    /// Who sent the reply.
-    pub direction: Direction,
-    /// What the knowledge base says, for the most common text of the code.
+    /// Whether the destination counts are lower bounds.
+    pub top_approximate: bool,
+    /// The most frequent reason.
+    pub reason: &'static str,
+    /// What the knowledge base says, for the first text seen with the code.
     pub advice: Advice,
     /// The first example lines.
     pub examples: Vec<Example>,
+}
+
+impl CodeRow {
+    /// The class of the codes.
+    pub fn class(&self) -> Class {
+        self.key.class
+    }
+
+    /// Matches the class.
+    pub fn permanence(&self) -> Permanence {
+        self.key.class.permanence()
+    }
+}
+
+/// One row of `--format csv`: a code, or with `--by` a (key, code) pair.
+#[derive(Clone, Debug)]
+pub struct CsvRow {
+    /// The `--by` key, when grouping.
+    pub key: Option<String>,
+    /// The class.
+    pub class: Class,
+    /// The reply code.
+    pub reply: Option<u16>,
+    /// The enhanced code (or `dsn=`).
+    pub enhanced: Option<EnhancedCode>,
+    /// The name of the codes.
+    pub name: String,
+    /// How many outcomes.
+    pub count: u64,
+    /// Over all outcomes, 0 to 1.
+    pub share: f64,
+    /// The earliest time.
+    pub first_seen: Option<Timestamp>,
+    /// The latest time.
+    pub last_seen: Option<Timestamp>,
+    /// The most frequent destination and its count.
+    pub top_domain: Option<(String, u64)>,
+    /// The most frequent reason.
+    pub reason: &'static str,
+    /// How to fix it.
+    pub advice: String,
+}
+
+/// A `--fail-on` condition and what the log gave.
+#[derive(Clone, Debug)]
+pub struct ThresholdResult {
+    /// The condition.
+    pub threshold: Threshold,
+    /// Matching outcomes.
+    pub count: u64,
+    /// Whether the condition holds.
+    pub met: bool,
 }
 
 /// Everything a renderer needs.
@@ -56,42 +135,284 @@ pub struct Report {
     pub tally: Tally,
     /// The codes table, most frequent first.
     pub rows: Vec<CodeRow>,
+    /// Per-host refusals, most frequent first.
+    pub refusals: Vec<CodeRow>,
+    /// The rows of `--format csv`.
+    pub csv_rows: Vec<CsvRow>,
+    /// The `--by` dimension of `csv_rows`.
+    pub by: Option<Dimension>,
+    /// Whether `--by` groups were dropped by the memory cap.
+    pub groups_approximate: bool,
+    /// `--fail-on` results, in the order given.
+    pub thresholds: Vec<ThresholdResult>,
+    /// The unmatched lines kept for `--unmatched`, redacted as asked.
+    pub unmatched: Vec<UnmatchedLine>,
 }
 
 impl Report {
-    /// Builds the report; `top` caps the destinations listed per code.
-    pub fn new(inputs: Vec<InputSummary>, tally: Tally, top: usize) -> Report {
-        let total = tally.events().max(1) as f64;
-        let rows = tally
-            .codes_by_count()
-            .into_iter()
-            .map(|(key, stats)| {
-                let class = key.class;
-                let direction = key.direction;
-                let text = stats.examples.first().map_or("", |e| e.text.as_str());
-                CodeRow {
-                    key: *key,
-                    class,
-                    permanence: class.permanence(),
-                    count: stats.count,
-                    share: stats.count as f64 / total,
-                    first_seen: stats.first_seen,
-                    last_seen: stats.last_seen,
-                    top: stats
-                        .top_destinations(top)
-                        .into_iter()
-                        .map(|(d, c)| (d.to_string(), c))
-                        .collect(),
-                    direction,
-                    advice: kb::advice(key.reply, key.enhanced, text, direction),
-                    examples: stats.examples.clone(),
+    /// Builds the report.
+    pub fn new(inputs: Vec<InputSummary>, tally: Tally, settings: &ReportSettings) -> Report {
+        let total = tally.events();
+        let rows = code_rows(&tally.codes_by_count(), total, settings);
+        let refusals = code_rows(&tally.refusals_by_count(), tally.refusal_count(), settings);
+        let csv_rows = match settings.by {
+            None => csv_rows_by_code(&rows, total),
+            Some(_) => csv_rows_by_group(&tally, &rows, total),
+        };
+        let thresholds = settings
+            .thresholds
+            .iter()
+            .map(|threshold| {
+                let count = tally
+                    .codes
+                    .iter()
+                    .filter(|(key, _)| {
+                        threshold
+                            .selector
+                            .matches_codes(key.class, key.reply, key.enhanced)
+                    })
+                    .map(|(_, group)| group.count)
+                    .sum();
+                ThresholdResult {
+                    threshold: threshold.clone(),
+                    count,
+                    met: threshold.holds(count, total),
                 }
+            })
+            .collect();
+        let unmatched = tally
+            .unmatched
+            .iter()
+            .map(|u| UnmatchedLine {
+                file: u.file.clone(),
+                line: u.line,
+                text: redact_if(&u.text, settings.redact).into_owned(),
             })
             .collect();
         Report {
             inputs,
+            groups_approximate: tally.groups_dropped_max > 0,
+            by: settings.by,
             tally,
             rows,
+            refusals,
+            csv_rows,
+            thresholds,
+            unmatched,
         }
+    }
+
+    /// Whether any `--fail-on` condition holds.
+    pub fn threshold_met(&self) -> bool {
+        self.thresholds.iter().any(|t| t.met)
+    }
+}
+
+fn code_rows(groups: &[(&CodeKey, &Group)], total: u64, settings: &ReportSettings) -> Vec<CodeRow> {
+    groups
+        .iter()
+        .map(|(key, group)| {
+            let text = group.examples.first().map_or("", |e| e.text.as_str());
+            CodeRow {
+                key: **key,
+                count: group.count,
+                share: share(group.count, total),
+                messages: group.messages.count(),
+                messages_approximate: group.messages.approximate(),
+                first_seen: group.first_seen,
+                last_seen: group.last_seen,
+                top: group
+                    .destinations
+                    .top(settings.top)
+                    .into_iter()
+                    .map(|(d, c)| (d.to_string(), c))
+                    .collect(),
+                top_approximate: group.destinations.approximate(),
+                reason: group.main_reason(),
+                advice: kb::advice(key.reply, key.enhanced, text, key.direction),
+                examples: group
+                    .examples
+                    .iter()
+                    .map(|e| Example {
+                        file: e.file.clone(),
+                        line: e.line,
+                        text: redact_if(&e.text, settings.redact).into_owned(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// One CSV row per (class, reply code, enhanced code): the contract's columns have no
+/// direction, so both directions of a code are added together, and the name and advice are
+/// those of the direction with more outcomes.
+fn csv_rows_by_code(rows: &[CodeRow], total: u64) -> Vec<CsvRow> {
+    let mut merged: Vec<CsvRow> = Vec::new();
+    let mut index: HashMap<(Class, Option<u16>, Option<EnhancedCode>), usize> = HashMap::new();
+    for row in rows {
+        let key = (row.key.class, row.key.reply, row.key.enhanced);
+        match index.get(&key) {
+            Some(&at) => {
+                let existing = &mut merged[at];
+                existing.count += row.count;
+                existing.share = share(existing.count, total);
+                widen_row(existing, row.first_seen, row.last_seen);
+                if let (Some((_, best)), Some((name, count))) =
+                    (&existing.top_domain, row.top.first())
+                    && count > best
+                {
+                    existing.top_domain = Some((name.clone(), *count));
+                }
+            }
+            None => {
+                index.insert(key, merged.len());
+                merged.push(CsvRow {
+                    key: None,
+                    class: row.key.class,
+                    reply: row.key.reply,
+                    enhanced: row.key.enhanced,
+                    name: row.advice.name.clone(),
+                    count: row.count,
+                    share: row.share,
+                    first_seen: row.first_seen,
+                    last_seen: row.last_seen,
+                    top_domain: row.top.first().cloned(),
+                    reason: row.reason,
+                    advice: row.advice.fix.clone(),
+                });
+            }
+        }
+    }
+    sort_csv(&mut merged);
+    merged
+}
+
+fn csv_rows_by_group(tally: &Tally, rows: &[CodeRow], total: u64) -> Vec<CsvRow> {
+    let advice: HashMap<CodeKey, &CodeRow> = rows.iter().map(|r| (r.key, r)).collect();
+    let mut merged: HashMap<(String, Class, Option<u16>, Option<EnhancedCode>), CsvRow> =
+        HashMap::new();
+    let mut groups: Vec<_> = tally.groups.iter().collect();
+    groups.sort_by(|a, b| a.0.cmp(b.0));
+    for ((value, key), group) in groups {
+        let row = advice.get(key);
+        let merge_key = (value.to_string(), key.class, key.reply, key.enhanced);
+        let top = group
+            .destinations
+            .top(1)
+            .first()
+            .map(|(d, c)| (d.to_string(), *c));
+        match merged.get_mut(&merge_key) {
+            Some(existing) => {
+                existing.count += group.count;
+                existing.share = share(existing.count, total);
+                widen_row(existing, group.first_seen, group.last_seen);
+                if let (Some((_, best)), Some((_, count))) = (&existing.top_domain, &top)
+                    && count > best
+                {
+                    existing.top_domain = top;
+                }
+            }
+            None => {
+                merged.insert(
+                    merge_key,
+                    CsvRow {
+                        key: Some(value.to_string()),
+                        class: key.class,
+                        reply: key.reply,
+                        enhanced: key.enhanced,
+                        name: row.map(|r| r.advice.name.clone()).unwrap_or_default(),
+                        count: group.count,
+                        share: share(group.count, total),
+                        first_seen: group.first_seen,
+                        last_seen: group.last_seen,
+                        top_domain: top,
+                        reason: group.main_reason(),
+                        advice: row.map(|r| r.advice.fix.clone()).unwrap_or_default(),
+                    },
+                );
+            }
+        }
+    }
+    let mut rows: Vec<CsvRow> = merged.into_values().collect();
+    sort_csv(&mut rows);
+    rows
+}
+
+fn widen_row(row: &mut CsvRow, first: Option<Timestamp>, last: Option<Timestamp>) {
+    if let Some(first) = first
+        && row.first_seen.is_none_or(|f| first < f)
+    {
+        row.first_seen = Some(first);
+    }
+    if let Some(last) = last
+        && row.last_seen.is_none_or(|l| last > l)
+    {
+        row.last_seen = Some(last);
+    }
+}
+
+/// Count descending, then the key, then the codes: a fixed order.
+fn sort_csv(rows: &mut [CsvRow]) {
+    rows.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.key.cmp(&b.key))
+            .then_with(|| a.class.cmp(&b.class))
+            .then_with(|| a.reply.cmp(&b.reply))
+            .then_with(|| a.enhanced.cmp(&b.enhanced))
+    });
+}
+
+fn share(count: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        count as f64 / total as f64
+    }
+}
+
+static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+)@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)")
+        .expect("the address pattern compiles")
+});
+
+fn redact_if(text: &str, redact: bool) -> Cow<'_, str> {
+    if redact {
+        redact_addresses(text)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Replaces the local part of every address in `text` by a short hash of it, the same for the
+/// same address in every run, and keeps the domain: `bob@example.org` becomes
+/// `u-1a2b3c4d@example.org`.
+pub fn redact_addresses(text: &str) -> Cow<'_, str> {
+    ADDRESS.replace_all(text, |caps: &regex::Captures<'_>| {
+        let mut hasher = DefaultHasher::new();
+        caps[1].to_ascii_lowercase().hash(&mut hasher);
+        format!("u-{:08x}@{}", hasher.finish() as u32, &caps[2])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_hides_local_parts_and_keeps_domains() {
+        let text =
+            "<Bob.Smith@Example.org>: Recipient address rejected; also bob.smith@example.org";
+        let redacted = redact_addresses(text);
+        assert!(!redacted.contains("Bob.Smith") && !redacted.contains("bob.smith"));
+        assert!(redacted.contains("@Example.org>") && redacted.contains("@example.org"));
+        let hashes: Vec<&str> = redacted.matches("u-").collect();
+        assert_eq!(hashes.len(), 2);
+        assert_eq!(redact_addresses(text), redacted, "stable across calls");
+        assert_eq!(
+            redact_addresses("no address here 5.1.1"),
+            "no address here 5.1.1"
+        );
     }
 }

@@ -290,7 +290,10 @@ pub fn advice(
         .map(|x| x.entry.when)
         .or(reply.map(|e| e.when))
         .or(explained.map(|x| x.when()))
-        .unwrap_or(NO_CODE_WHEN);
+        .unwrap_or(match direction {
+            Direction::Outbound => NO_CODE_WHEN,
+            Direction::Inbound => NO_CODE_WHEN_INBOUND,
+        });
     let fix = if let Some(p) = found.pattern {
         p.fix_for(direction)
     } else if let Some(x) = specific {
@@ -321,6 +324,9 @@ const NO_CODE_WHAT: &str = "The log line reports an outcome without any SMTP cod
 action and the text tell what happened.";
 const NO_CODE_WHEN: &str = "Typically when no SMTP conversation took place: a DNS failure, a \
 connection that could not be made, or a message that expired in the queue.";
+const NO_CODE_WHEN_INBOUND: &str = "When our server refused a client but the log line does not \
+carry the number it answered with, as Exim logs most ACL refusals; the words of the line give \
+the reason.";
 const NO_CODE_FIX: &str = "Read the text of the line; the example lines in the report show it.";
 
 /// A short name for a class when the code itself is not in the table.

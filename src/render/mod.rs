@@ -5,4 +5,5 @@
 pub mod events;
 pub mod explain;
 pub mod safe;
+pub mod summary;
 pub mod text;

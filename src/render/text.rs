@@ -1,23 +1,29 @@
-//! The text report for a terminal or a pasted review: header, split by class, codes table,
-//! advice for every code that is not a success, and a footer that accounts for every line.
+//! The text report for a terminal or a pasted review: header, split by class and by transient
+//! versus permanent, codes table, advice for every code that is not a success, per-host
+//! refusals, a timeline of failures, `--fail-on` results, and a footer that accounts for every
+//! line. Laid out to read at 80 columns.
 //!
-//! Colour is optional and only ever added around our own words; text from the log is made
-//! visible before it is written.
+//! Colour is optional and only ever wraps our own words; text from the log is made visible
+//! before it is written.
 
 use std::io::{self, Write};
 
-use crate::codes::Class;
+use crate::codes::{Class, Direction, Permanence};
 use crate::render::safe::visible;
 use crate::report::{CodeRow, Report};
 
 /// How wide paragraphs are wrapped.
-const WIDTH: usize = 96;
+const WIDTH: usize = 80;
+/// Width of the bars of the class split.
+const BAR: usize = 24;
 
 /// Options for the text report.
 #[derive(Clone, Copy, Debug)]
 pub struct TextOptions {
     /// Whether to colour.
     pub color: bool,
+    /// Whether to list the unmatched lines.
+    pub unmatched: bool,
 }
 
 struct Paint {
@@ -37,6 +43,10 @@ impl Paint {
         self.wrap("1", text)
     }
 
+    fn dim(&self, text: &str) -> String {
+        self.wrap("2", text)
+    }
+
     fn class(&self, class: Class, text: &str) -> String {
         match class {
             Class::Success => self.wrap("32", text),
@@ -47,26 +57,61 @@ impl Paint {
     }
 }
 
+const CLASSES: [Class; 4] = [
+    Class::Success,
+    Class::Intermediate,
+    Class::Transient,
+    Class::Permanent,
+];
+
 /// Writes the text report.
 pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) -> io::Result<()> {
     let paint = Paint { on: options.color };
+    write_header(out, &paint, report)?;
+    write_split(out, &paint, report)?;
+    write_table(out, &paint, report)?;
+    let problems: Vec<&CodeRow> = report
+        .rows
+        .iter()
+        .filter(|row| row.class() != Class::Success)
+        .collect();
+    if !problems.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            paint.heading("What each code means and how to fix it")
+        )?;
+        for row in problems {
+            write_advice(out, &paint, row, report.tally.events())?;
+        }
+    }
+    write_refusals(out, &paint, report)?;
+    write_timeline(out, &paint, report)?;
+    write_thresholds(out, &paint, report)?;
+    if options.unmatched {
+        write_unmatched(out, &paint, report)?;
+    }
+    write_footer(out, &paint, report)
+}
+
+fn write_header(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
     let tally = &report.tally;
-    let events = tally.events();
     writeln!(out, "{}", paint.heading("mailsift report"))?;
     for input in &report.inputs {
         let mut notes = vec![];
         if !input.format.is_empty() {
             notes.push(input.format.to_string());
         }
-        if input.compression != "none" && !input.compression.is_empty() {
+        if !matches!(input.compression, "none" | "") {
             notes.push(input.compression.to_string());
         }
         if !input.complete {
-            notes.push("not read to the end".to_string());
+            notes.push("NOT READ TO THE END".to_string());
         }
         writeln!(
             out,
-            "  input  {} ({})",
+            "  input    {} ({})",
             visible(&input.name),
             notes.join(", ")
         )?;
@@ -75,27 +120,72 @@ pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) 
         (Some(first), Some(last)) => format!("{first} to {last}"),
         _ => "no timestamps".to_string(),
     };
+    writeln!(out, "  span     {span}")?;
+    let formats: Vec<&str> = tally.formats.iter().map(|f| f.label()).collect();
     writeln!(
         out,
-        "  lines read {}, SMTP outcomes {}, time span {}",
+        "  read     {} lines; {} SMTP outcomes of {}{} queued messages; MTA {}",
         thousands(tally.lines.read),
-        thousands(events),
-        span
+        thousands(tally.events()),
+        approx(tally.messages.approximate()),
+        thousands(tally.messages.count()),
+        if formats.is_empty() {
+            "none".to_string()
+        } else {
+            formats.join(", ")
+        }
     )?;
-    writeln!(out)?;
+    writeln!(out)
+}
 
+/// `~` before a number that is an estimate or a lower bound.
+fn approx(approximate: bool) -> &'static str {
+    if approximate { "~" } else { "" }
+}
+
+fn write_split(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    let tally = &report.tally;
+    let events = tally.events();
     writeln!(out, "{}", paint.heading("Outcomes by class"))?;
     if events == 0 {
         writeln!(out, "  no SMTP outcome found")?;
+        return Ok(());
     }
-    for (class, count) in &tally.by_class {
-        let label = format!("{:<4} {:<13}", class.label(), class.permanence().label());
+    for class in CLASSES {
+        let count = tally.by_class.get(class);
+        if count == 0 && class == Class::Intermediate {
+            continue;
+        }
+        let label = format!("{:<4} {:<12}", class.label(), class.permanence().label());
         writeln!(
             out,
-            "  {} {:>10}  {:>6}",
-            paint.class(*class, &label),
-            thousands(*count),
-            percent(*count, events)
+            "  {} {:>11} {:>6}  {}",
+            paint.class(class, &label),
+            thousands(count),
+            percent(count, events),
+            paint.class(class, &bar(count, events))
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        paint.heading("Transient versus permanent failures")
+    )?;
+    let transient = tally.permanence(Permanence::Transient);
+    let permanent = tally.permanence(Permanence::Permanent);
+    let failures = transient + permanent;
+    for (label, count, class) in [
+        ("transient (retried)", transient, Class::Transient),
+        ("permanent (final)", permanent, Class::Permanent),
+    ] {
+        writeln!(
+            out,
+            "  {:<19} {:>10} {:>6}  {}",
+            label,
+            thousands(count),
+            percent(count, failures),
+            paint.class(class, &bar(count, failures))
         )?;
     }
     writeln!(out)?;
@@ -103,126 +193,326 @@ pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) 
     for (action, count) in &tally.by_action {
         writeln!(
             out,
-            "  {:<18} {:>10}  {:>6}",
+            "  {:<19} {:>10} {:>6}",
             action.label(),
             thousands(*count),
             percent(*count, events)
         )?;
     }
-    writeln!(out)?;
+    writeln!(out)
+}
 
-    if !report.rows.is_empty() {
-        writeln!(out, "{}", paint.heading("Codes"))?;
-        writeln!(
-            out,
-            "  {:<5} {:<9} {:<5} {:<8} {:>9} {:>6}  {:<34} top destinations or clients",
-            "reply", "enhanced", "class", "dir", "count", "share", "name"
-        )?;
-        for row in &report.rows {
-            writeln!(
-                out,
-                "  {:<5} {:<9} {} {:<8} {:>9} {:>6}  {:<34} {}",
-                row.key
-                    .reply
-                    .map(|c| c.to_string())
-                    .unwrap_or_else(|| "-".into()),
-                row.key
-                    .enhanced
-                    .map(|c| c.to_string())
-                    .unwrap_or_else(|| "-".into()),
-                paint.class(row.class, &format!("{:<5}", row.class.label())),
-                row.key.direction.label(),
-                thousands(row.count),
-                percent(row.count, events),
-                shorten(&row.advice.name, 34),
-                destinations(row)
-            )?;
-        }
-        writeln!(out)?;
+fn bar(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return String::new();
     }
+    let filled = ((part as f64 / whole as f64) * BAR as f64).round() as usize;
+    let filled = if part > 0 { filled.max(1) } else { 0 };
+    "█".repeat(filled)
+}
 
-    let problems: Vec<&CodeRow> = report
-        .rows
-        .iter()
-        .filter(|row| row.class != Class::Success)
-        .collect();
-    if !problems.is_empty() {
-        writeln!(
-            out,
-            "{}",
-            paint.heading("What each code means and how to fix it")
-        )?;
-        for row in problems {
-            write_advice(out, &paint, row, events)?;
-        }
+fn codes_label(row: &CodeRow) -> String {
+    let reply = row.key.reply.map_or("-".to_string(), |c| c.to_string());
+    let enhanced = row.key.enhanced.map_or(String::new(), |c| c.to_string());
+    format!("{reply} {enhanced}").trim_end().to_string()
+}
+
+fn direction_short(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Outbound => "out",
+        Direction::Inbound => "in",
     }
+}
 
-    let lines = &tally.lines;
-    writeln!(out, "{}", paint.heading("Lines"))?;
+fn write_table(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    if report.rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", paint.heading("Codes"))?;
     writeln!(
         out,
-        "  {} read = {} SMTP outcomes + {} without an outcome + {} of other programs + {} unmatched + {} filtered out + {} over-long",
-        thousands(lines.read),
-        thousands(lines.events),
-        thousands(lines.no_outcome),
-        thousands(lines.other_programs),
-        thousands(lines.unmatched),
-        thousands(lines.filtered_out),
-        thousands(lines.over_long)
+        "  {}",
+        paint.dim(&format!(
+            "{:<13} {:<3} {:>9} {:>6}  {:<22} {}",
+            "code", "dir", "count", "share", "name", "top destination"
+        ))
     )?;
-    Ok(())
+    for row in &report.rows {
+        let top = row
+            .top
+            .first()
+            .map(|(name, count)| {
+                format!(
+                    "{} {}{}",
+                    visible(name),
+                    approx(row.top_approximate),
+                    thousands(*count)
+                )
+            })
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {} {:<3} {:>9} {:>6}  {:<22} {}",
+            paint.class(row.class(), &format!("{:<13}", codes_label(row))),
+            direction_short(row.key.direction),
+            thousands(row.count),
+            percent(row.count, report.tally.events()),
+            shorten(short_name(&row.advice.name), 22),
+            shorten(&top, 20)
+        )?;
+    }
+    writeln!(
+        out,
+        "  {}",
+        paint.dim("dir: out = a remote server answered us; in = our server answered a client")
+    )
+}
+
+/// The first name of a joined name (`Mailbox unavailable / Bad destination ...`).
+fn short_name(name: &str) -> &str {
+    name.split(" / ").next().unwrap_or(name)
 }
 
 fn write_advice(out: &mut dyn Write, paint: &Paint, row: &CodeRow, events: u64) -> io::Result<()> {
-    let codes = [
-        row.key.reply.map(|c| c.to_string()),
-        row.key.enhanced.map(|c| c.to_string()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    let codes = if codes.is_empty() {
-        "no code".to_string()
-    } else {
-        codes
-    };
     writeln!(out)?;
+    let who = match row.key.direction {
+        Direction::Outbound => "remote servers answered us",
+        Direction::Inbound => "our server answered clients",
+    };
     writeln!(
         out,
-        "{} {}  ({} outcomes, {}; {} {})",
-        paint.class(row.class, &format!("── {codes}")),
-        paint.heading(&row.advice.name),
+        "{} {}",
+        paint.class(row.class(), &format!("■ {}", codes_label(row))),
+        paint.heading(&row.advice.name)
+    )?;
+    let messages = if row.messages > 0 {
+        format!(
+            " in {}{} queued messages",
+            approx(row.messages_approximate),
+            thousands(row.messages)
+        )
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "  {} {}, {} outcomes ({}){}; {}",
+        paint.class(row.class(), row.class().label()),
+        row.permanence().label(),
         thousands(row.count),
         percent(row.count, events),
-        row.class.label(),
-        row.permanence.label()
+        messages,
+        who
     )?;
-    if let (Some(first), Some(last)) = (row.first_seen, row.last_seen) {
-        writeln!(out, "   seen     {first} to {last}")?;
-    }
     let reason = match row.advice.provider {
-        Some(provider) => format!("{} ({provider})", row.advice.reason),
-        None => row.advice.reason.to_string(),
+        Some(provider) => format!("{} ({provider})", row.reason),
+        None => row.reason.to_string(),
     };
-    writeln!(out, "   reason   {reason}")?;
+    paragraph(out, "reason", &reason)?;
     paragraph(out, "meaning", &row.advice.what)?;
-    paragraph(out, "when", &row.advice.when)?;
+    paragraph(out, "seen", &row.advice.when)?;
     paragraph(out, "fix", &row.advice.fix)?;
     if let Some(link) = row.advice.link {
-        writeln!(out, "   link     {link}")?;
+        paragraph(out, "link", link)?;
+    }
+    writeln!(out, "  {}", paint.dim("in this log:"))?;
+    if let (Some(first), Some(last)) = (row.first_seen, row.last_seen) {
+        paragraph(out, "when", &format!("{first} to {last}"))?;
     }
     if !row.top.is_empty() {
-        writeln!(out, "   where    {}", destinations(row))?;
+        let label = match row.key.direction {
+            Direction::Outbound => "domains",
+            Direction::Inbound => "clients",
+        };
+        let list = row
+            .top
+            .iter()
+            .map(|(name, count)| {
+                format!(
+                    "{} {}{}",
+                    visible(name),
+                    approx(row.top_approximate),
+                    thousands(*count)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        paragraph(out, label, &list)?;
     }
     for example in &row.examples {
+        paragraph(
+            out,
+            "example",
+            &format!(
+                "{}:{} {}",
+                visible(&example.file),
+                example.line,
+                shorten(&visible(&example.text), 160)
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+fn write_refusals(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    if report.refusals.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", paint.heading("Per-host refusals"))?;
+    writeln!(
+        out,
+        "  {}",
+        paint.dim("One host of several tried failed; the outcome counted above is the status line that follows.")
+    )?;
+    for row in &report.refusals {
+        let hosts = row
+            .top
+            .iter()
+            .take(3)
+            .map(|(name, count)| format!("{} {}", visible(name), thousands(*count)))
+            .collect::<Vec<_>>()
+            .join(", ");
         writeln!(
             out,
-            "   example  {}:{}  {}",
-            visible(&example.file),
-            example.line,
-            shorten(&visible(&example.text), WIDTH.saturating_sub(30))
+            "  {} {:>9}  {:<22} {}",
+            paint.class(row.class(), &format!("{:<13}", codes_label(row))),
+            thousands(row.count),
+            shorten(short_name(&row.advice.name), 22),
+            shorten(&hosts, 30)
         )?;
+    }
+    Ok(())
+}
+
+fn write_timeline(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    let tally = &report.tally;
+    let failures: u64 = tally
+        .hours
+        .values()
+        .map(|c| c.get(Class::Transient) + c.get(Class::Permanent))
+        .sum();
+    if failures == 0 {
+        return Ok(());
+    }
+    writeln!(out)?;
+    // Hours read well up to two days; beyond that, days.
+    let rows: Vec<(String, u64, u64)> = if tally.hours.len() <= 48 {
+        writeln!(out, "{}", paint.heading("Failures per hour"))?;
+        tally
+            .hours
+            .iter()
+            .map(|(hour, c)| {
+                (
+                    hour.format("%Y-%m-%d %H:00").to_string(),
+                    c.get(Class::Transient),
+                    c.get(Class::Permanent),
+                )
+            })
+            .collect()
+    } else {
+        writeln!(out, "{}", paint.heading("Failures per day"))?;
+        tally
+            .days()
+            .iter()
+            .map(|(day, c)| {
+                (
+                    day.format("%Y-%m-%d").to_string(),
+                    c.get(Class::Transient),
+                    c.get(Class::Permanent),
+                )
+            })
+            .collect()
+    };
+    let peak = rows.iter().map(|r| r.1 + r.2).max().unwrap_or(1).max(1);
+    writeln!(
+        out,
+        "  {}",
+        paint.dim(&format!("{:<16} {:>7} {:>7}", "", "4xx", "5xx"))
+    )?;
+    for (label, transient, permanent) in rows {
+        let width = 36usize;
+        let t = ((transient as f64 / peak as f64) * width as f64).round() as usize;
+        let p = ((permanent as f64 / peak as f64) * width as f64).round() as usize;
+        writeln!(
+            out,
+            "  {:<16} {:>7} {:>7}  {}{}",
+            label,
+            thousands(transient),
+            thousands(permanent),
+            paint.class(Class::Transient, &"▒".repeat(t)),
+            paint.class(Class::Permanent, &"█".repeat(p))
+        )?;
+    }
+    Ok(())
+}
+
+fn write_thresholds(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    if report.thresholds.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", paint.heading("Thresholds (--fail-on)"))?;
+    for result in &report.thresholds {
+        let verdict = if result.met {
+            paint.class(Class::Permanent, "MET")
+        } else {
+            paint.class(Class::Success, "not met")
+        };
+        writeln!(
+            out,
+            "  {:<24} {:>9} matching  {}",
+            result.threshold.text,
+            thousands(result.count),
+            verdict
+        )?;
+    }
+    Ok(())
+}
+
+fn write_unmatched(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "{}", paint.heading("Unmatched lines"))?;
+    if report.unmatched.is_empty() {
+        writeln!(out, "  none")?;
+    }
+    for line in &report.unmatched {
+        writeln!(
+            out,
+            "  {}:{}: {}",
+            visible(&line.file),
+            line.line,
+            visible(&line.text)
+        )?;
+    }
+    let total = report.tally.lines.unmatched;
+    if total > report.unmatched.len() as u64 {
+        writeln!(
+            out,
+            "  ... {} more not listed",
+            thousands(total - report.unmatched.len() as u64)
+        )?;
+    }
+    Ok(())
+}
+
+fn write_footer(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    let lines = &report.tally.lines;
+    writeln!(out)?;
+    writeln!(out, "{}", paint.heading("Lines"))?;
+    let refusals = report.tally.refusal_count();
+    let parts = [
+        (lines.events - refusals.min(lines.events), "SMTP outcomes"),
+        (refusals, "per-host refusals"),
+        (lines.no_outcome, "without an outcome"),
+        (lines.other_programs, "of other programs"),
+        (lines.unmatched, "unmatched (--unmatched lists them)"),
+        (lines.filtered_out, "left out by filters"),
+        (lines.over_long, "over-long"),
+    ];
+    writeln!(out, "  {:>11}  read", thousands(lines.read))?;
+    for (count, label) in parts {
+        writeln!(out, "  {:>11}  {label}", thousands(count))?;
     }
     Ok(())
 }
@@ -232,7 +522,7 @@ fn paragraph(out: &mut dyn Write, label: &str, text: &str) -> io::Result<()> {
     let mut line = String::new();
     let mut first = true;
     for word in text.split_whitespace() {
-        if !line.is_empty() && indent + line.len() + 1 + word.len() > WIDTH {
+        if !line.is_empty() && indent + line.chars().count() + 1 + word.chars().count() > WIDTH {
             write_wrapped(out, label, &line, first)?;
             first = false;
             line.clear();
@@ -250,22 +540,14 @@ fn paragraph(out: &mut dyn Write, label: &str, text: &str) -> io::Result<()> {
 
 fn write_wrapped(out: &mut dyn Write, label: &str, line: &str, first: bool) -> io::Result<()> {
     if first {
-        writeln!(out, "   {label:<8} {line}")
+        writeln!(out, "  {label:<9} {line}")
     } else {
         writeln!(out, "            {line}")
     }
 }
 
-fn destinations(row: &CodeRow) -> String {
-    row.top
-        .iter()
-        .map(|(name, count)| format!("{} {}", visible(name), thousands(*count)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Cuts text to `width` characters, marking the cut.
-fn shorten(text: &str, width: usize) -> String {
+pub fn shorten(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         return text.to_string();
     }
@@ -309,5 +591,7 @@ mod tests {
         assert_eq!(percent(1, 0), "-");
         assert_eq!(shorten("abcdef", 4), "abc…");
         assert_eq!(shorten("abc", 4), "abc");
+        assert_eq!(bar(1, 1000), "█");
+        assert_eq!(bar(0, 10), "");
     }
 }

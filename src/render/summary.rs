@@ -1,0 +1,319 @@
+//! The report as CSV, JSON and Markdown: the formats for cron jobs, scripts and incident
+//! documents. CSV has fixed columns and row order; JSON carries a `schema_version`; Markdown has
+//! no terminal escapes. Log text is defused for each format.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use crate::aggregate::ClassCounts;
+use crate::codes::Class;
+use crate::render::safe::{csv_cell, visible};
+use crate::report::{CodeRow, Report, SCHEMA_VERSION};
+
+/// The CSV columns without `--by`.
+pub const CSV_COLUMNS: [&str; 13] = [
+    "reply_code",
+    "enhanced_code",
+    "class",
+    "permanence",
+    "name",
+    "count",
+    "share",
+    "first_seen",
+    "last_seen",
+    "top_domain",
+    "top_domain_count",
+    "reason",
+    "advice",
+];
+
+fn opt<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Writes one row per code, or with `--by` per (key, code), count descending then key.
+pub fn write_csv(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    let mut header: Vec<&str> = Vec::new();
+    if let Some(by) = report.by {
+        header.push(by.label());
+    }
+    header.extend(CSV_COLUMNS);
+    writer.write_record(&header).map_err(io::Error::other)?;
+    for row in &report.csv_rows {
+        let mut record: Vec<String> = Vec::with_capacity(header.len());
+        if report.by.is_some() {
+            record.push(csv_cell(row.key.as_deref().unwrap_or("")).into_owned());
+        }
+        let (top, top_count) = match &row.top_domain {
+            Some((name, count)) => (csv_cell(name).into_owned(), count.to_string()),
+            None => (String::new(), String::new()),
+        };
+        record.extend([
+            opt(row.reply),
+            opt(row.enhanced),
+            row.class.label().to_string(),
+            row.class.permanence().label().to_string(),
+            csv_cell(&row.name).into_owned(),
+            row.count.to_string(),
+            format!("{:.4}", row.share),
+            opt(row.first_seen),
+            opt(row.last_seen),
+            top,
+            top_count,
+            row.reason.to_string(),
+            csv_cell(&row.advice).into_owned(),
+        ]);
+        writer.write_record(&record).map_err(io::Error::other)?;
+    }
+    writer.flush()
+}
+
+fn class_object(counts: &ClassCounts) -> Value {
+    json!({
+        "2xx": counts.get(Class::Success),
+        "3xx": counts.get(Class::Intermediate),
+        "4xx": counts.get(Class::Transient),
+        "5xx": counts.get(Class::Permanent),
+    })
+}
+
+fn code_json(row: &CodeRow) -> Value {
+    json!({
+        "direction": row.key.direction.label(),
+        "class": row.class().label(),
+        "permanence": row.permanence().label(),
+        "reply_code": row.key.reply,
+        "enhanced_code": row.key.enhanced.map(|c| c.to_string()),
+        "name": row.advice.name,
+        "count": row.count,
+        "share": (row.share * 10_000.0).round() / 10_000.0,
+        "messages": row.messages,
+        "messages_approximate": row.messages_approximate,
+        "first_seen": row.first_seen.map(|t| t.to_string()),
+        "last_seen": row.last_seen.map(|t| t.to_string()),
+        "reason": row.reason,
+        "provider": row.advice.provider,
+        "meaning": row.advice.what,
+        "when": row.advice.when,
+        "fix": row.advice.fix,
+        "link": row.advice.link,
+        "top_destinations": row.top.iter().map(|(name, count)| json!({"name": visible(name), "count": count})).collect::<Vec<_>>(),
+        "top_destinations_approximate": row.top_approximate,
+        "examples": row.examples.iter().map(|e| json!({"file": visible(&e.file), "line": e.line, "text": visible(&e.text)})).collect::<Vec<_>>(),
+    })
+}
+
+/// The whole summary as one JSON document.
+pub fn summary_json(report: &Report) -> Value {
+    let tally = &report.tally;
+    let lines = &tally.lines;
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "inputs": report.inputs.iter().map(|i| json!({
+            "name": visible(&i.name),
+            "format": i.format,
+            "compression": i.compression,
+            "complete": i.complete,
+        })).collect::<Vec<_>>(),
+        "lines": {
+            "read": lines.read,
+            "events": lines.events,
+            "refusals": tally.refusal_count(),
+            "no_outcome": lines.no_outcome,
+            "other_programs": lines.other_programs,
+            "unmatched": lines.unmatched,
+            "filtered_out": lines.filtered_out,
+            "over_long": lines.over_long,
+        },
+        "first_seen": tally.first_seen.map(|t| t.to_string()),
+        "last_seen": tally.last_seen.map(|t| t.to_string()),
+        "formats": tally.formats.iter().map(|f| f.label()).collect::<Vec<_>>(),
+        "outcomes": tally.events(),
+        "messages": tally.messages.count(),
+        "messages_approximate": tally.messages.approximate(),
+        "by_class": class_object(&tally.by_class),
+        "by_action": tally.by_action.iter().map(|(a, c)| (a.label().to_string(), json!(c))).collect::<serde_json::Map<_, _>>(),
+        "by_reason": tally.by_reason.iter().map(|(r, c)| (r.to_string(), json!(c))).collect::<serde_json::Map<_, _>>(),
+        "codes": report.rows.iter().map(code_json).collect::<Vec<_>>(),
+        "refusals": report.refusals.iter().map(code_json).collect::<Vec<_>>(),
+        "hours": tally.hours.iter().map(|(hour, counts)| json!({
+            "hour": hour.format("%Y-%m-%dT%H:00").to_string(),
+            "by_class": class_object(counts),
+        })).collect::<Vec<_>>(),
+        "thresholds": report.thresholds.iter().map(|t| json!({
+            "condition": t.threshold.text,
+            "count": t.count,
+            "met": t.met,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Writes the JSON summary, pretty-printed, with a final newline.
+pub fn write_json(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &summary_json(report))?;
+    writeln!(out)
+}
+
+/// Text for a Markdown table cell: visible, pipes escaped, no line breaks.
+fn md(text: &str) -> String {
+    visible(text)
+        .replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn percent(part: u64, whole: u64) -> String {
+    crate::render::text::percent(part, whole)
+}
+
+/// Writes the report as Markdown for incident documents.
+pub fn write_markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let tally = &report.tally;
+    let events = tally.events();
+    writeln!(out, "# mailsift report")?;
+    writeln!(out)?;
+    for input in &report.inputs {
+        let complete = if input.complete {
+            ""
+        } else {
+            ", **not read to the end**"
+        };
+        writeln!(
+            out,
+            "- input `{}` ({}, {}{})",
+            md(&input.name),
+            input.format,
+            input.compression,
+            complete
+        )?;
+    }
+    if let (Some(first), Some(last)) = (tally.first_seen, tally.last_seen) {
+        writeln!(out, "- time span {first} to {last}")?;
+    }
+    writeln!(
+        out,
+        "- {} lines read, {} SMTP outcomes, {} messages",
+        lines_fmt(tally.lines.read),
+        lines_fmt(events),
+        lines_fmt(tally.messages.count())
+    )?;
+    writeln!(out)?;
+    writeln!(out, "## Outcomes by class")?;
+    writeln!(out)?;
+    writeln!(out, "| class | permanence | count | share |")?;
+    writeln!(out, "|---|---|---:|---:|")?;
+    for class in [
+        Class::Success,
+        Class::Intermediate,
+        Class::Transient,
+        Class::Permanent,
+    ] {
+        let count = tally.by_class.get(class);
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            class.label(),
+            class.permanence().label(),
+            count,
+            percent(count, events)
+        )?;
+    }
+    writeln!(out)?;
+    if !report.rows.is_empty() {
+        writeln!(out, "## Codes")?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "| reply | enhanced | direction | count | share | name | reason | top destinations |"
+        )?;
+        writeln!(out, "|---|---|---|---:|---:|---|---|---|")?;
+        for row in &report.rows {
+            let top = row
+                .top
+                .iter()
+                .map(|(name, count)| format!("{} {count}", md(name)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                row.key.reply.map_or("-".into(), |c| c.to_string()),
+                row.key.enhanced.map_or("-".into(), |c| c.to_string()),
+                row.key.direction.label(),
+                row.count,
+                percent(row.count, events),
+                md(&row.advice.name),
+                row.reason,
+                top
+            )?;
+        }
+        writeln!(out)?;
+    }
+    for row in report.rows.iter().filter(|r| r.class() != Class::Success) {
+        let codes = [
+            row.key.reply.map(|c| c.to_string()),
+            row.key.enhanced.map(|c| c.to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        writeln!(
+            out,
+            "## {} ({}, {}): {}",
+            if codes.is_empty() {
+                "no code".to_string()
+            } else {
+                codes
+            },
+            row.key.direction.label(),
+            row.count,
+            md(&row.advice.name)
+        )?;
+        writeln!(out)?;
+        writeln!(out, "- **Reason:** {}", row.reason)?;
+        writeln!(out, "- **Meaning:** {}", md(&row.advice.what))?;
+        writeln!(out, "- **When seen:** {}", md(&row.advice.when))?;
+        writeln!(out, "- **How to fix:** {}", md(&row.advice.fix))?;
+        if let Some(link) = row.advice.link {
+            writeln!(out, "- **Link:** <{link}>")?;
+        }
+        if let (Some(first), Some(last)) = (row.first_seen, row.last_seen) {
+            writeln!(out, "- **In this log:** {first} to {last}")?;
+        }
+        for example in &row.examples {
+            writeln!(
+                out,
+                "- `{}:{}` {}",
+                md(&example.file).replace('`', "'"),
+                example.line,
+                md(&example.text)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    let lines = &tally.lines;
+    writeln!(out, "## Lines")?;
+    writeln!(out)?;
+    writeln!(out, "| bucket | lines |")?;
+    writeln!(out, "|---|---:|")?;
+    for (label, count) in [
+        ("read", lines.read),
+        ("SMTP outcomes and refusals", lines.events),
+        ("without an outcome", lines.no_outcome),
+        ("of other programs", lines.other_programs),
+        ("unmatched", lines.unmatched),
+        ("left out by filters", lines.filtered_out),
+        ("over-long", lines.over_long),
+    ] {
+        writeln!(out, "| {label} | {count} |")?;
+    }
+    Ok(())
+}
+
+fn lines_fmt(n: u64) -> String {
+    crate::render::text::thousands(n)
+}
