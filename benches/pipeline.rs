@@ -40,6 +40,7 @@ fn bench_scan(c: &mut Criterion) {
             filter: EventFilter::default(),
             threads,
             chunk_size: DEFAULT_CHUNK_SIZE,
+            progress: None,
         };
         let options = TallyOptions {
             examples: 2,

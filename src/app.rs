@@ -13,6 +13,7 @@ use crate::cli::Cli;
 use crate::config::{self, Environment, EventsTask, ReportFormat, ReportTask, Task};
 use crate::detect;
 use crate::pipeline::{self, Collector, News, Source};
+use crate::progress::Progress;
 use crate::render::events::{self, EventRows, EventsFormat};
 use crate::render::{explain, summary, text};
 use crate::report::{InputSummary, Report};
@@ -44,6 +45,7 @@ pub fn environment() -> Environment {
     Environment {
         stdin_is_terminal: io::stdin().is_terminal(),
         stdout_is_terminal: io::stdout().is_terminal(),
+        stderr_is_terminal: io::stderr().is_terminal(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         now: detect::now_local(),
         cores: std::thread::available_parallelism().map_or(1, usize::from),
@@ -82,8 +84,8 @@ fn open_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
 }
 
 /// Tells the user about an input that failed, at once, on standard error.
-fn warn(error: &impl std::fmt::Display) {
-    eprintln!("mailsift: {error}");
+fn warn(progress: &Progress, error: &impl std::fmt::Display) {
+    progress.println(&format!("mailsift: {error}"));
 }
 
 struct EventsCollector {
@@ -120,7 +122,11 @@ fn run_events(task: &EventsTask) -> anyhow::Result<Outcome> {
     let collector = EventsCollector {
         format: task.format,
     };
-    pipeline::scan(&task.scan, &collector, |news| {
+    let progress = Progress::start(&task.scan.inputs, task.progress);
+    let mut scan = task.scan.clone();
+    scan.progress = progress.counter();
+    let result = pipeline::scan(&scan, &collector, |news| {
+        progress.tick();
         match news {
             News::Chunk {
                 part: (rows, error),
@@ -132,13 +138,15 @@ fn run_events(task: &EventsTask) -> anyhow::Result<Outcome> {
                 rows.write_to(&mut out)?;
             }
             News::Failed(error) => {
-                warn(&error);
+                warn(&progress, &error);
                 outcome = Outcome::InputProblem;
             }
             News::Opened(_) | News::OverLong { .. } => {}
         }
         Ok(())
-    })?;
+    });
+    progress.finish();
+    result?;
     out.flush()?;
     Ok(outcome)
 }
@@ -152,7 +160,11 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
     let collector = TallyCollector {
         options: task.tally,
     };
-    pipeline::scan(&task.scan, &collector, |news| {
+    let progress = Progress::start(&task.scan.inputs, task.progress);
+    let mut scan = task.scan.clone();
+    scan.progress = progress.counter();
+    let result = pipeline::scan(&scan, &collector, |news| {
+        progress.tick();
         match news {
             News::Opened(source) => inputs.push(InputSummary {
                 name: source.name.clone(),
@@ -171,7 +183,7 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
                 tally.lines.read += 1;
             }
             News::Failed(error) => {
-                warn(&error);
+                warn(&progress, &error);
                 outcome = Outcome::InputProblem;
                 match inputs.last_mut() {
                     Some(last) if last.name == error.name && error.line.is_some() => {
@@ -187,7 +199,9 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
             }
         }
         Ok(())
-    })?;
+    });
+    progress.finish();
+    result?;
     let report = Report::new(inputs, tally, &task.settings);
     match task.format {
         ReportFormat::Text => text::write_report(

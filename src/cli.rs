@@ -97,6 +97,11 @@ pub struct ScanArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// A progress bar on standard error: `auto` shows it only when standard error is a
+    /// terminal.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub progress: ColorArg,
+
     /// Bytes per parsing chunk; for testing that results do not depend on it.
     #[arg(long, hide = true, value_name = "BYTES")]
     pub chunk_size: Option<usize>,
@@ -241,14 +246,14 @@ pub enum DirectionArg {
     All,
 }
 
-/// `--color`.
+/// `--color` and `--progress`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
-    /// Colour when writing to a terminal and NO_COLOR is not set.
+    /// Only on a terminal (colour also not when NO_COLOR is set).
     Auto,
-    /// Always colour.
+    /// Always.
     Always,
-    /// Never colour.
+    /// Never.
     Never,
 }
 

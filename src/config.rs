@@ -35,6 +35,8 @@ pub struct Environment {
     pub stdin_is_terminal: bool,
     /// Whether standard output is a terminal.
     pub stdout_is_terminal: bool,
+    /// Whether standard error is a terminal.
+    pub stderr_is_terminal: bool,
     /// Whether `NO_COLOR` is set to a non-empty value.
     pub no_color: bool,
     /// The machine-local time the run started.
@@ -61,6 +63,8 @@ pub enum Task {
 pub struct ReportTask {
     /// What to scan.
     pub scan: ScanSettings,
+    /// Whether to draw a progress bar.
+    pub progress: bool,
     /// Where to write; standard output when `None`.
     pub output: Option<PathBuf>,
     /// Whether to colour.
@@ -91,6 +95,8 @@ pub enum ReportFormat {
 pub struct EventsTask {
     /// What to scan.
     pub scan: ScanSettings,
+    /// Whether to draw a progress bar.
+    pub progress: bool,
     /// Where to write; standard output when `None`.
     pub output: Option<PathBuf>,
     /// CSV or NDJSON.
@@ -126,6 +132,7 @@ pub fn resolve(cli: Cli, env: &Environment) -> Result<Task, UsageError> {
         Some(Command::Report(args)) => resolve_report(args, env),
         Some(Command::Events(args)) => Ok(Task::Events(EventsTask {
             output: args.scan.output.clone(),
+            progress: show_progress(&args.scan, env),
             scan: resolve_scan(args.scan, env)?,
             format: match args.format {
                 EventsFormatArg::Csv => EventsFormat::Csv,
@@ -190,6 +197,7 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
     }
     Ok(Task::Report(ReportTask {
         output: args.scan.output.clone(),
+        progress: show_progress(&args.scan, env),
         scan: resolve_scan(args.scan, env)?,
         color: color && format == ReportFormat::Text,
         format,
@@ -205,6 +213,14 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
             redact: args.redact,
         },
     }))
+}
+
+fn show_progress(args: &ScanArgs, env: &Environment) -> bool {
+    match args.progress {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => env.stderr_is_terminal,
+    }
 }
 
 fn resolve_scan(args: ScanArgs, env: &Environment) -> Result<ScanSettings, UsageError> {
@@ -273,6 +289,7 @@ fn resolve_scan(args: ScanArgs, env: &Environment) -> Result<ScanSettings, Usage
         },
         threads: args.threads.map_or(env.cores, usize::from).max(1),
         chunk_size: args.chunk_size.unwrap_or(DEFAULT_CHUNK_SIZE).max(1),
+        progress: None,
     })
 }
 
@@ -295,6 +312,7 @@ mod tests {
         Environment {
             stdin_is_terminal: true,
             stdout_is_terminal: true,
+            stderr_is_terminal: true,
             no_color: false,
             now: NaiveDateTime::default(),
             cores: 2,

@@ -17,6 +17,7 @@ pub mod input;
 pub mod kb;
 pub mod parse;
 pub mod pipeline;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod threshold;

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::ops::AddAssign;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::sync::mpsc;
 
 use chrono::NaiveDateTime;
@@ -47,6 +48,8 @@ pub struct ScanSettings {
     pub threads: usize,
     /// Bytes per chunk.
     pub chunk_size: usize,
+    /// Where to count the bytes read from the inputs, for a progress bar.
+    pub progress: Option<Arc<AtomicU64>>,
 }
 
 /// How lines were spent. Every line read lands in exactly one bucket besides `read`.
@@ -243,7 +246,7 @@ fn read_source<'scope, C: Collector>(
     index: usize,
     spec: &InputSpec,
 ) -> Option<()> {
-    let opened = match input::open(spec) {
+    let opened = match input::open_counted(spec, settings.progress.as_ref()) {
         Ok(opened) => opened,
         Err(error) => return sequencer.send(News::Failed(error)),
     };
@@ -409,6 +412,7 @@ mod tests {
             filter: EventFilter::default(),
             threads,
             chunk_size,
+            progress: None,
         };
         let mut seen = Vec::new();
         let mut total = LineCounts::default();

@@ -10,6 +10,8 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 /// An input as the user named it.
@@ -127,6 +129,29 @@ pub struct OpenedInput {
 
 /// The one place that decides how an input is read.
 pub fn open(spec: &InputSpec) -> Result<OpenedInput, InputError> {
+    open_counted(spec, None)
+}
+
+/// Counts the bytes taken from the underlying file or pipe, before decompression, so that a
+/// progress bar can compare them with the file sizes.
+struct CountingReader<R> {
+    inner: R,
+    counter: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Like [`open`], adding every byte read from the source to `counter`.
+pub fn open_counted(
+    spec: &InputSpec,
+    counter: Option<&Arc<AtomicU64>>,
+) -> Result<OpenedInput, InputError> {
     let name = spec.display_name();
     let fail = |what: &str, source: io::Error| InputError {
         name: name.clone(),
@@ -149,6 +174,13 @@ pub fn open(spec: &InputSpec) -> Result<OpenedInput, InputError> {
             }
             (Box::new(file), meta.modified().ok())
         }
+    };
+    let raw: Box<dyn Read + Send> = match counter {
+        Some(counter) => Box::new(CountingReader {
+            inner: raw,
+            counter: Arc::clone(counter),
+        }),
+        None => raw,
     };
     let mut buffered = BufReader::with_capacity(256 * 1024, raw);
     let head = buffered.fill_buf().map_err(|e| fail("cannot read", e))?;
