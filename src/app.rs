@@ -210,11 +210,12 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
             text::TextOptions {
                 color: task.color,
                 unmatched: task.tally.keep_unmatched,
+                lang: task.lang,
             },
         )?,
         ReportFormat::Csv => summary::write_csv(&mut out, &report)?,
         ReportFormat::Json => summary::write_json(&mut out, &report)?,
-        ReportFormat::Markdown => summary::write_markdown(&mut out, &report)?,
+        ReportFormat::Markdown => summary::write_markdown(&mut out, &report, task.lang)?,
     }
     out.flush()?;
     // An unreadable input is the more urgent news for a cron job.

@@ -144,6 +144,10 @@ pub struct ReportArgs {
     #[arg(long)]
     pub unmatched: bool,
 
+    /// Language of the headings and labels of the text and Markdown reports.
+    #[arg(long, value_enum, default_value_t = LangArg::En, value_name = "LANG")]
+    pub lang: LangArg,
+
     /// Colour in the text report: `auto` colours only a terminal, and NO_COLOR turns it off.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,

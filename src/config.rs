@@ -75,6 +75,8 @@ pub struct ReportTask {
     pub tally: TallyOptions,
     /// How to build the report.
     pub settings: ReportSettings,
+    /// The language of headings.
+    pub lang: Lang,
 }
 
 /// The formats of `report`.
@@ -200,6 +202,7 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
         progress: show_progress(&args.scan, env),
         scan: resolve_scan(args.scan, env)?,
         color: color && format == ReportFormat::Text,
+        lang: lang(args.lang),
         format,
         tally: TallyOptions {
             examples: args.examples,

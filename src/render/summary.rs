@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 
 use crate::aggregate::ClassCounts;
 use crate::codes::Class;
+use crate::render::explain::Lang;
+use crate::render::report_labels::report_labels;
 use crate::render::safe::{csv_cell, visible};
 use crate::report::{CodeRow, Report, SCHEMA_VERSION};
 
@@ -170,10 +172,11 @@ fn percent(part: u64, whole: u64) -> String {
 }
 
 /// Writes the report as Markdown for incident documents.
-pub fn write_markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Result<()> {
+    let words = report_labels(lang);
     let tally = &report.tally;
     let events = tally.events();
-    writeln!(out, "# mailsift report")?;
+    writeln!(out, "# {}", words.title)?;
     writeln!(out)?;
     for input in &report.inputs {
         let complete = if input.complete {
@@ -201,7 +204,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         lines_fmt(tally.messages.count())
     )?;
     writeln!(out)?;
-    writeln!(out, "## Outcomes by class")?;
+    writeln!(out, "## {}", words.by_class)?;
     writeln!(out)?;
     writeln!(out, "| class | permanence | count | share |")?;
     writeln!(out, "|---|---|---:|---:|")?;
@@ -223,7 +226,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     }
     writeln!(out)?;
     if !report.rows.is_empty() {
-        writeln!(out, "## Codes")?;
+        writeln!(out, "## {}", words.codes)?;
         writeln!(out)?;
         writeln!(
             out,
@@ -274,15 +277,15 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             md(&row.advice.name)
         )?;
         writeln!(out)?;
-        writeln!(out, "- **Reason:** {}", row.reason)?;
-        writeln!(out, "- **Meaning:** {}", md(&row.advice.what))?;
-        writeln!(out, "- **When seen:** {}", md(&row.advice.when))?;
-        writeln!(out, "- **How to fix:** {}", md(&row.advice.fix))?;
+        writeln!(out, "- **{}:** {}", words.reason, row.reason)?;
+        writeln!(out, "- **{}:** {}", words.meaning, md(&row.advice.what))?;
+        writeln!(out, "- **{}:** {}", words.seen, md(&row.advice.when))?;
+        writeln!(out, "- **{}:** {}", words.fix, md(&row.advice.fix))?;
         if let Some(link) = row.advice.link {
-            writeln!(out, "- **Link:** <{link}>")?;
+            writeln!(out, "- **{}:** <{link}>", words.link)?;
         }
         if let (Some(first), Some(last)) = (row.first_seen, row.last_seen) {
-            writeln!(out, "- **In this log:** {first} to {last}")?;
+            writeln!(out, "- **{}** {first} .. {last}", words.in_this_log)?;
         }
         for example in &row.examples {
             writeln!(
@@ -296,7 +299,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         writeln!(out)?;
     }
     let lines = &tally.lines;
-    writeln!(out, "## Lines")?;
+    writeln!(out, "## {}", words.footer)?;
     writeln!(out)?;
     writeln!(out, "| bucket | lines |")?;
     writeln!(out, "|---|---:|")?;

@@ -9,6 +9,8 @@
 use std::io::{self, Write};
 
 use crate::codes::{Class, Direction, Permanence};
+use crate::render::explain::Lang;
+use crate::render::report_labels::{ReportLabels, report_labels};
 use crate::render::safe::visible;
 use crate::report::{CodeRow, Report};
 
@@ -24,10 +26,13 @@ pub struct TextOptions {
     pub color: bool,
     /// Whether to list the unmatched lines.
     pub unmatched: bool,
+    /// The language of headings and labels.
+    pub lang: Lang,
 }
 
 struct Paint {
     on: bool,
+    words: &'static ReportLabels,
 }
 
 impl Paint {
@@ -66,7 +71,10 @@ const CLASSES: [Class; 4] = [
 
 /// Writes the text report.
 pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) -> io::Result<()> {
-    let paint = Paint { on: options.color };
+    let paint = Paint {
+        on: options.color,
+        words: report_labels(options.lang),
+    };
     write_header(out, &paint, report)?;
     write_split(out, &paint, report)?;
     write_table(out, &paint, report)?;
@@ -77,11 +85,7 @@ pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) 
         .collect();
     if !problems.is_empty() {
         writeln!(out)?;
-        writeln!(
-            out,
-            "{}",
-            paint.heading("What each code means and how to fix it")
-        )?;
+        writeln!(out, "{}", paint.heading(paint.words.advice))?;
         for row in problems {
             write_advice(out, &paint, row, report.tally.events())?;
         }
@@ -97,7 +101,8 @@ pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) 
 
 fn write_header(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
     let tally = &report.tally;
-    writeln!(out, "{}", paint.heading("mailsift report"))?;
+    let words = paint.words;
+    writeln!(out, "{}", paint.heading(words.title))?;
     for input in &report.inputs {
         let mut notes = vec![];
         if !input.format.is_empty() {
@@ -111,24 +116,29 @@ fn write_header(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resu
         }
         writeln!(
             out,
-            "  input    {} ({})",
+            "  {:<8} {} ({})",
+            words.input,
             visible(&input.name),
             notes.join(", ")
         )?;
     }
     let span = match (tally.first_seen, tally.last_seen) {
-        (Some(first), Some(last)) => format!("{first} to {last}"),
+        (Some(first), Some(last)) => format!("{first} .. {last}"),
         _ => "no timestamps".to_string(),
     };
-    writeln!(out, "  span     {span}")?;
+    writeln!(out, "  {:<8} {span}", words.span)?;
     let formats: Vec<&str> = tally.formats.iter().map(|f| f.label()).collect();
     writeln!(
         out,
-        "  read     {} lines; {} SMTP outcomes of {}{} queued messages; MTA {}",
+        "  {:<8} {} {}; {} {}; {}{} {}; MTA {}",
+        words.read,
         thousands(tally.lines.read),
+        words.lines,
         thousands(tally.events()),
+        words.outcomes,
         approx(tally.messages.approximate()),
         thousands(tally.messages.count()),
+        words.messages,
         if formats.is_empty() {
             "none".to_string()
         } else {
@@ -146,9 +156,10 @@ fn approx(approximate: bool) -> &'static str {
 fn write_split(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
     let tally = &report.tally;
     let events = tally.events();
-    writeln!(out, "{}", paint.heading("Outcomes by class"))?;
+    let words = paint.words;
+    writeln!(out, "{}", paint.heading(words.by_class))?;
     if events == 0 {
-        writeln!(out, "  no SMTP outcome found")?;
+        writeln!(out, "  {}", words.nothing_found)?;
         return Ok(());
     }
     for class in CLASSES {
@@ -167,21 +178,17 @@ fn write_split(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resul
         )?;
     }
     writeln!(out)?;
-    writeln!(
-        out,
-        "{}",
-        paint.heading("Transient versus permanent failures")
-    )?;
+    writeln!(out, "{}", paint.heading(words.transient_vs_permanent))?;
     let transient = tally.permanence(Permanence::Transient);
     let permanent = tally.permanence(Permanence::Permanent);
     let failures = transient + permanent;
     for (label, count, class) in [
-        ("transient (retried)", transient, Class::Transient),
-        ("permanent (final)", permanent, Class::Permanent),
+        (words.transient, transient, Class::Transient),
+        (words.permanent, permanent, Class::Permanent),
     ] {
         writeln!(
             out,
-            "  {:<19} {:>10} {:>6}  {}",
+            "  {:<22} {:>10} {:>6}  {}",
             label,
             thousands(count),
             percent(count, failures),
@@ -189,7 +196,7 @@ fn write_split(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resul
         )?;
     }
     writeln!(out)?;
-    writeln!(out, "{}", paint.heading("Outcomes by action"))?;
+    writeln!(out, "{}", paint.heading(words.by_action))?;
     for (action, count) in &tally.by_action {
         writeln!(
             out,
@@ -228,7 +235,7 @@ fn write_table(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resul
     if report.rows.is_empty() {
         return Ok(());
     }
-    writeln!(out, "{}", paint.heading("Codes"))?;
+    writeln!(out, "{}", paint.heading(paint.words.codes))?;
     writeln!(
         out,
         "  {}",
@@ -308,21 +315,22 @@ fn write_advice(out: &mut dyn Write, paint: &Paint, row: &CodeRow, events: u64) 
         Some(provider) => format!("{} ({provider})", row.reason),
         None => row.reason.to_string(),
     };
-    paragraph(out, "reason", &reason)?;
-    paragraph(out, "meaning", &row.advice.what)?;
-    paragraph(out, "seen", &row.advice.when)?;
-    paragraph(out, "fix", &row.advice.fix)?;
+    let words = paint.words;
+    paragraph(out, words.reason, &reason)?;
+    paragraph(out, words.meaning, &row.advice.what)?;
+    paragraph(out, words.seen, &row.advice.when)?;
+    paragraph(out, words.fix, &row.advice.fix)?;
     if let Some(link) = row.advice.link {
-        paragraph(out, "link", link)?;
+        paragraph(out, words.link, link)?;
     }
-    writeln!(out, "  {}", paint.dim("in this log:"))?;
+    writeln!(out, "  {}", paint.dim(words.in_this_log))?;
     if let (Some(first), Some(last)) = (row.first_seen, row.last_seen) {
-        paragraph(out, "when", &format!("{first} to {last}"))?;
+        paragraph(out, words.when, &format!("{first} .. {last}"))?;
     }
     if !row.top.is_empty() {
         let label = match row.key.direction {
-            Direction::Outbound => "domains",
-            Direction::Inbound => "clients",
+            Direction::Outbound => words.domains,
+            Direction::Inbound => words.clients,
         };
         let list = row
             .top
@@ -342,7 +350,7 @@ fn write_advice(out: &mut dyn Write, paint: &Paint, row: &CodeRow, events: u64) 
     for example in &row.examples {
         paragraph(
             out,
-            "example",
+            words.example,
             &format!(
                 "{}:{} {}",
                 visible(&example.file),
@@ -359,7 +367,7 @@ fn write_refusals(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
         return Ok(());
     }
     writeln!(out)?;
-    writeln!(out, "{}", paint.heading("Per-host refusals"))?;
+    writeln!(out, "{}", paint.heading(paint.words.refusals))?;
     writeln!(
         out,
         "  {}",
@@ -398,7 +406,7 @@ fn write_timeline(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
     writeln!(out)?;
     // Hours read well up to two days; beyond that, days.
     let rows: Vec<(String, u64, u64)> = if tally.hours.len() <= 48 {
-        writeln!(out, "{}", paint.heading("Failures per hour"))?;
+        writeln!(out, "{}", paint.heading(paint.words.per_hour))?;
         tally
             .hours
             .iter()
@@ -411,7 +419,7 @@ fn write_timeline(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
             })
             .collect()
     } else {
-        writeln!(out, "{}", paint.heading("Failures per day"))?;
+        writeln!(out, "{}", paint.heading(paint.words.per_day))?;
         tally
             .days()
             .iter()
@@ -452,7 +460,7 @@ fn write_thresholds(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::
         return Ok(());
     }
     writeln!(out)?;
-    writeln!(out, "{}", paint.heading("Thresholds (--fail-on)"))?;
+    writeln!(out, "{}", paint.heading(paint.words.thresholds))?;
     for result in &report.thresholds {
         let verdict = if result.met {
             paint.class(Class::Permanent, "MET")
@@ -472,7 +480,7 @@ fn write_thresholds(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::
 
 fn write_unmatched(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
     writeln!(out)?;
-    writeln!(out, "{}", paint.heading("Unmatched lines"))?;
+    writeln!(out, "{}", paint.heading(paint.words.unmatched))?;
     if report.unmatched.is_empty() {
         writeln!(out, "  none")?;
     }
@@ -499,7 +507,7 @@ fn write_unmatched(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
 fn write_footer(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
     let lines = &report.tally.lines;
     writeln!(out)?;
-    writeln!(out, "{}", paint.heading("Lines"))?;
+    writeln!(out, "{}", paint.heading(paint.words.footer))?;
     let refusals = report.tally.refusal_count();
     let parts = [
         (lines.events - refusals.min(lines.events), "SMTP outcomes"),
