@@ -463,3 +463,36 @@ fn output_file_is_written() {
     let written = std::fs::read_to_string(&path).unwrap();
     assert!(written.starts_with("file,line,"));
 }
+
+#[test]
+fn explain_compares_two_codes_in_french() {
+    let (code, out, _) = run(&["explain", "214", "421", "--lang", "fr"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Quand vous le voyez"), "{out}");
+    assert!(out.contains("Comment résoudre"), "{out}");
+    assert!(
+        out.contains("SMTP 214") && out.contains("SMTP 421"),
+        "{out}"
+    );
+    let (code, out, _) = run(&["explain", "550 5.1.1", "--format", "json"]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["entries"][0]["code"], "550 5.1.1");
+}
+
+#[test]
+fn codes_lists_every_reply_code_as_csv() {
+    let (code, out, _) = run(&["codes", "--format", "csv"]);
+    assert_eq!(code, 0);
+    let rows = rows(&out);
+    for reply in [
+        "211", "214", "220", "221", "235", "250", "251", "252", "334", "354", "421", "432", "450",
+        "451", "452", "454", "455", "500", "501", "502", "503", "504", "521", "530", "534", "535",
+        "538", "550", "551", "552", "553", "554", "555", "556",
+    ] {
+        assert!(
+            rows.iter().any(|r| &r[0] == "reply" && &r[1] == reply),
+            "{reply} missing"
+        );
+    }
+}
