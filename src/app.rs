@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
@@ -60,26 +60,106 @@ pub fn run(cli: Cli, env: &Environment) -> anyhow::Result<Outcome> {
         Task::Explain(task) => {
             let mut out = open_output(None)?;
             explain::write_explain(&mut out, &task.queries, task.format, task.lang)?;
-            out.flush()?;
+            out.finish()?;
             Ok(Outcome::Done)
         }
         Task::Codes(task) => {
             let mut out = open_output(task.output.as_deref())?;
             explain::write_codes(&mut out, task.format, task.lang)?;
-            out.flush()?;
+            out.finish()?;
             Ok(Outcome::Done)
         }
     }
 }
 
-fn open_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
-    Ok(match path {
-        Some(path) => Box::new(BufWriter::with_capacity(
+/// Where output goes. A file is written under a temporary name beside it and renamed into
+/// place only once complete, so a full disk or an interrupted run never leaves a file that
+/// looks finished.
+enum Output {
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+    File {
+        writer: BufWriter<File>,
+        temporary: PathBuf,
+        target: PathBuf,
+    },
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write(buf),
+            Output::File { writer, .. } => writer.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.write_all(buf),
+            Output::File { writer, .. } => writer.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.flush(),
+            Output::File { writer, .. } => writer.flush(),
+        }
+    }
+}
+
+impl Output {
+    /// Flushes, and puts a file in place.
+    fn finish(mut self) -> anyhow::Result<()> {
+        self.flush()?;
+        if let Output::File {
+            writer,
+            temporary,
+            target,
+        } = &self
+        {
+            let done = writer
+                .get_ref()
+                .sync_all()
+                .and_then(|()| std::fs::rename(temporary, target));
+            if let Err(error) = done {
+                return Err(anyhow::Error::new(error).context(format!(
+                    "{}: cannot write the output file",
+                    target.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        // After `finish` the temporary name is gone; before it, this is an error path and
+        // nothing half-written may stay behind.
+        if let Output::File { temporary, .. } = self {
+            let _ = std::fs::remove_file(temporary);
+        }
+    }
+}
+
+fn open_output(path: Option<&Path>) -> anyhow::Result<Output> {
+    let Some(target) = path else {
+        return Ok(Output::Stdout(BufWriter::with_capacity(
             256 * 1024,
-            File::create(path)
-                .with_context(|| format!("{}: cannot create the output file", path.display()))?,
-        )),
-        None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
+            io::stdout().lock(),
+        )));
+    };
+    let file_name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_string());
+    let temporary = target.with_file_name(format!(".{file_name}.mailsift-{}", std::process::id()));
+    let file = File::create(&temporary)
+        .with_context(|| format!("{}: cannot create the output file", target.display()))?;
+    Ok(Output::File {
+        writer: BufWriter::with_capacity(256 * 1024, file),
+        temporary,
+        target: target.to_path_buf(),
     })
 }
 
@@ -147,7 +227,7 @@ fn run_events(task: &EventsTask) -> anyhow::Result<Outcome> {
     });
     progress.finish();
     result?;
-    out.flush()?;
+    out.finish()?;
     Ok(outcome)
 }
 
@@ -217,7 +297,7 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
         ReportFormat::Json => summary::write_json(&mut out, &report)?,
         ReportFormat::Markdown => summary::write_markdown(&mut out, &report, task.lang)?,
     }
-    out.flush()?;
+    out.finish()?;
     // An unreadable input is the more urgent news for a cron job.
     if outcome == Outcome::Done && report.threshold_met() {
         outcome = Outcome::ThresholdMet;

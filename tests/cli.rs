@@ -462,6 +462,15 @@ fn output_file_is_written() {
     assert!(out.is_empty());
     let written = std::fs::read_to_string(&path).unwrap();
     assert!(written.starts_with("file,line,"));
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, ["out.csv"], "no temporary file is left behind");
+    let missing_dir = dir.path().join("no/such/dir/report.txt");
+    let (code, _, err) = run(&["report", "-o", missing_dir.to_str().unwrap(), SHAPES]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot create the output file"), "{err}");
 }
 
 #[test]
