@@ -51,5 +51,46 @@ fn bench_parsers(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_parsers);
+/// The knowledge-base lookup the pipeline runs on every event that is not a success.
+fn bench_classify(c: &mut Criterion) {
+    let years = YearRule::Given {
+        year: 2026,
+        first_month: 11,
+    };
+    let text = generated(GenFormat::Postfix, 20_000);
+    let ctx = LineContext {
+        years,
+        format: SourceFormat::Syslog,
+    };
+    let events: Vec<_> = text
+        .lines()
+        .filter_map(|line| match parse_line(line, &ctx) {
+            mailsift::parse::Parsed::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let mut group = c.benchmark_group("classify");
+    group.throughput(Throughput::Elements(events.len() as u64));
+    group.bench_function("postfix_events", |b| {
+        b.iter(|| {
+            events
+                .iter()
+                .filter(|e| {
+                    mailsift::kb::classify_at(
+                        e.reply_code,
+                        e.enhanced_code.or(e.dsn),
+                        &e.text,
+                        e.direction,
+                        e.stage,
+                    )
+                    .reason
+                        != "other"
+                })
+                .count()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_parsers, bench_classify);
 criterion_main!(benches);
