@@ -9,6 +9,7 @@
 //! a cap and then kept as heavy hitters whose counts are marked approximate; distinct messages
 //! are exact up to a cap and then estimated. This module knows nothing of formats or advice.
 
+use std::borrow::Cow;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -385,10 +386,10 @@ impl Dimension {
 
     /// The event's key, or `None` when the event has none for this dimension.
     fn key_of(self, event: &Event<'_>) -> Option<String> {
-        let nonempty = |s: String| (!s.is_empty()).then_some(s);
+        let nonempty = |s: Cow<'_, str>| (!s.is_empty()).then(|| s.into_owned());
         match self {
             Dimension::Domain => (event.direction == Direction::Outbound)
-                .then(|| nonempty(event.recipient_domain().into_owned()))
+                .then(|| nonempty(event.recipient_domain()))
                 .flatten(),
             Dimension::Relay => (event.direction == Direction::Outbound)
                 .then(|| nonempty(remote_name(event)))
@@ -408,18 +409,21 @@ impl Dimension {
 }
 
 /// The remote side's name, lower-cased, or its address when the name is unknown.
-fn remote_name(event: &Event<'_>) -> String {
-    if !event.remote_host.is_empty() && event.remote_host != "unknown" {
-        event.remote_host.to_ascii_lowercase()
+fn remote_name<'a>(event: &Event<'a>) -> Cow<'a, str> {
+    let name = event.remote_host;
+    if name.is_empty() || name == "unknown" {
+        Cow::Borrowed(event.remote_ip)
+    } else if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
     } else {
-        event.remote_ip.to_string()
+        Cow::Borrowed(name)
     }
 }
 
 /// Outbound events are grouped by the recipient's domain, inbound ones by the client.
-fn destination_of(event: &Event<'_>) -> String {
+fn destination_of<'a>(event: &Event<'a>) -> Cow<'a, str> {
     match event.direction {
-        Direction::Outbound => event.recipient_domain().into_owned(),
+        Direction::Outbound => event.recipient_domain(),
         Direction::Inbound => remote_name(event),
     }
 }
