@@ -19,6 +19,7 @@ use std::sync::mpsc;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
+use crate::codes::Class;
 use crate::detect::{self, FormatChoice};
 use crate::event::Event;
 use crate::filter::EventFilter;
@@ -362,14 +363,7 @@ fn parse_chunk<C: Collector>(
         match parse::parse_line(&line, &source.context) {
             Parsed::Event(mut event) => {
                 if filter.keeps(&event) {
-                    event.reason = kb::classify_at(
-                        event.reply_code,
-                        event.enhanced_code.or(event.dsn),
-                        &event.text,
-                        event.direction,
-                        event.stage,
-                    )
-                    .reason;
+                    event.reason = reason_of(&event);
                     counts.events += 1;
                     collector.event(&mut part, source, line_number, &line, &event);
                 } else {
@@ -385,6 +379,25 @@ fn parse_chunk<C: Collector>(
         }
     }
     (counts, part)
+}
+
+/// The knowledge-base reason of an event.
+///
+/// A success is `delivered` whether or not the line carried a reply: an Exim local delivery, or a
+/// `=>` line written without `+smtp_confirmation`, has no code and is a success by its action
+/// alone, and the knowledge base, which sees only codes and text, would call it `other`.
+fn reason_of(event: &Event) -> &'static str {
+    if event.class == Class::Success {
+        return "delivered";
+    }
+    kb::classify_at(
+        event.reply_code,
+        event.enhanced_code.or(event.dsn),
+        &event.text,
+        event.direction,
+        event.stage,
+    )
+    .reason
 }
 
 #[cfg(test)]
@@ -474,5 +487,49 @@ mod tests {
                 (expected.clone(), counts)
             );
         }
+    }
+
+    /// The reason of the event one Exim mainlog line gives.
+    fn exim_reason(line: &str) -> &'static str {
+        let context = LineContext {
+            years: crate::time::YearRule::Given {
+                year: 2026,
+                first_month: 1,
+            },
+            format: parse::SourceFormat::EximMainlog,
+        };
+        match parse::parse_line(line, &context) {
+            Parsed::Event(event) => reason_of(&event),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_success_without_a_code_is_delivered() {
+        assert_eq!(
+            exim_reason(
+                "2026-11-21 06:01:13 1tE3xC-000Ab3-Sz => alice <alice@example.com> R=local_user T=mail_spool"
+            ),
+            "delivered"
+        );
+        assert_eq!(
+            exim_reason(
+                "2026-11-21 06:01:11 1tE3xA-000Ab1-Qz => bob@gmail.com R=dnslookup T=remote_smtp H=gmail-smtp-in.l.google.com [142.250.27.26] C=\"250 2.0.0 OK\""
+            ),
+            "delivered"
+        );
+        // Failures without a code still take their reason from the text, or `other`.
+        assert_eq!(
+            exim_reason(
+                "2026-11-21 07:01:01 1vK2Pq-00000001aBc-0Xyz ** olga@nxdomain.example: Unrouteable address"
+            ),
+            "domain_not_found"
+        );
+        assert_eq!(
+            exim_reason(
+                "2026-11-21 06:01:12 1tE3xA-000Ab1-Qz == carl@example.org R=dnslookup defer (-36): host lookup did not complete"
+            ),
+            "other"
+        );
     }
 }
