@@ -301,6 +301,9 @@ pub struct Group {
     pub destinations: KeyCounter,
     /// Events per knowledge-base reason.
     pub reasons: BTreeMap<&'static str, u64>,
+    /// The first reply text seen for each reason, so that advice can be given for the text
+    /// behind the most frequent reason.
+    pub reason_texts: BTreeMap<&'static str, String>,
     /// Distinct messages.
     pub messages: Distinct,
     /// The first example lines, in input order.
@@ -315,6 +318,7 @@ impl Group {
             last_seen: None,
             destinations: KeyCounter::new(destination_cap),
             reasons: BTreeMap::new(),
+            reason_texts: BTreeMap::new(),
             messages: Distinct::default(),
             examples: Vec::new(),
         }
@@ -326,7 +330,14 @@ impl Group {
         if !destination.is_empty() {
             self.destinations.add(destination, 1);
         }
-        *self.reasons.entry(event.reason).or_default() += 1;
+        match self.reasons.get_mut(event.reason) {
+            Some(count) => *count += 1,
+            None => {
+                self.reasons.insert(event.reason, 1);
+                self.reason_texts
+                    .insert(event.reason, event.text.to_string());
+            }
+        }
         if let Some(id) = message {
             self.messages.insert(id);
         }
@@ -339,6 +350,9 @@ impl Group {
         self.destinations.merge(later.destinations);
         for (reason, count) in later.reasons {
             *self.reasons.entry(reason).or_default() += count;
+        }
+        for (reason, text) in later.reason_texts {
+            self.reason_texts.entry(reason).or_insert(text);
         }
         self.messages.merge(later.messages);
         let room = examples.saturating_sub(self.examples.len());

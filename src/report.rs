@@ -212,7 +212,10 @@ fn code_rows(groups: &[(&CodeKey, &Group)], total: u64, settings: &ReportSetting
     groups
         .iter()
         .map(|(key, group)| {
-            let text = group.examples.first().map_or("", |e| e.text.as_str());
+            // Advise on the text behind the most frequent reason, so that the advice and the
+            // reason shown agree.
+            let reason = group.main_reason();
+            let text = group.reason_texts.get(reason).map_or("", String::as_str);
             CodeRow {
                 key: **key,
                 count: group.count,
@@ -228,7 +231,7 @@ fn code_rows(groups: &[(&CodeKey, &Group)], total: u64, settings: &ReportSetting
                     .map(|(d, c)| (d.to_string(), c))
                     .collect(),
                 top_approximate: group.destinations.approximate(),
-                reason: group.main_reason(),
+                reason,
                 advice: kb::advice(key.reply, key.enhanced, text, key.direction),
                 examples: group
                     .examples
@@ -244,26 +247,43 @@ fn code_rows(groups: &[(&CodeKey, &Group)], total: u64, settings: &ReportSetting
         .collect()
 }
 
-/// One CSV row per (class, reply code, enhanced code): the contract's columns have no
-/// direction, so both directions of a code are added together, and the name and advice are
-/// those of the direction with more outcomes.
+/// What a CSV row stands for: the codes without the direction, which the contract's columns
+/// do not have. A line without any code keeps its reason, so that codeless relay refusals,
+/// greylistings and timeouts stay apart, each with its own name and advice.
+type CsvKey = (
+    Class,
+    Option<u16>,
+    Option<EnhancedCode>,
+    Option<&'static str>,
+);
+
+fn csv_key(key: &CodeKey) -> CsvKey {
+    (key.class, key.reply, key.enhanced, key.codeless_reason)
+}
+
+/// Keeps the larger of two top destinations; one is better than none.
+fn keep_top(best: &mut Option<(String, u64)>, candidate: Option<(String, u64)>) {
+    if let Some((name, count)) = candidate
+        && best.as_ref().is_none_or(|(_, best)| count > *best)
+    {
+        *best = Some((name, count));
+    }
+}
+
+/// One CSV row per codes: both directions of a code are added together, and the name and
+/// advice are those of the direction with more outcomes.
 fn csv_rows_by_code(rows: &[CodeRow], total: u64) -> Vec<CsvRow> {
     let mut merged: Vec<CsvRow> = Vec::new();
-    let mut index: HashMap<(Class, Option<u16>, Option<EnhancedCode>), usize> = HashMap::new();
+    let mut index: HashMap<CsvKey, usize> = HashMap::new();
     for row in rows {
-        let key = (row.key.class, row.key.reply, row.key.enhanced);
+        let key = csv_key(&row.key);
         match index.get(&key) {
             Some(&at) => {
                 let existing = &mut merged[at];
                 existing.count += row.count;
                 existing.share = share(existing.count, total);
                 widen_row(existing, row.first_seen, row.last_seen);
-                if let (Some((_, best)), Some((name, count))) =
-                    (&existing.top_domain, row.top.first())
-                    && count > best
-                {
-                    existing.top_domain = Some((name.clone(), *count));
-                }
+                keep_top(&mut existing.top_domain, row.top.first().cloned());
             }
             None => {
                 index.insert(key, merged.len());
@@ -288,15 +308,16 @@ fn csv_rows_by_code(rows: &[CodeRow], total: u64) -> Vec<CsvRow> {
     merged
 }
 
+/// One CSV row per (key, codes), merged over directions as in [`csv_rows_by_code`].
 fn csv_rows_by_group(tally: &Tally, rows: &[CodeRow], total: u64) -> Vec<CsvRow> {
     let advice: HashMap<CodeKey, &CodeRow> = rows.iter().map(|r| (r.key, r)).collect();
-    let mut merged: HashMap<(String, Class, Option<u16>, Option<EnhancedCode>), CsvRow> =
-        HashMap::new();
+    let mut merged: HashMap<(String, CsvKey), CsvRow> = HashMap::new();
+    // Largest first, so that the direction with more outcomes names the row.
     let mut groups: Vec<_> = tally.groups.iter().collect();
-    groups.sort_by(|a, b| a.0.cmp(b.0));
+    groups.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0)));
     for ((value, key), group) in groups {
         let row = advice.get(key);
-        let merge_key = (value.to_string(), key.class, key.reply, key.enhanced);
+        let merge_key = (value.to_string(), csv_key(key));
         let top = group
             .destinations
             .top(1)
@@ -307,11 +328,7 @@ fn csv_rows_by_group(tally: &Tally, rows: &[CodeRow], total: u64) -> Vec<CsvRow>
                 existing.count += group.count;
                 existing.share = share(existing.count, total);
                 widen_row(existing, group.first_seen, group.last_seen);
-                if let (Some((_, best)), Some((_, count))) = (&existing.top_domain, &top)
-                    && count > best
-                {
-                    existing.top_domain = top;
-                }
+                keep_top(&mut existing.top_domain, top);
             }
             None => {
                 merged.insert(
@@ -361,6 +378,7 @@ fn sort_csv(rows: &mut [CsvRow]) {
             .then_with(|| a.class.cmp(&b.class))
             .then_with(|| a.reply.cmp(&b.reply))
             .then_with(|| a.enhanced.cmp(&b.enhanced))
+            .then_with(|| a.reason.cmp(b.reason))
     });
 }
 
@@ -399,6 +417,139 @@ pub fn redact_addresses(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aggregate::TallyOptions;
+    use crate::codes::{Action, Direction};
+    use crate::event::{Event, LogFormat};
+
+    fn event(
+        direction: Direction,
+        action: Action,
+        codes: Option<(u16, &str)>,
+        reason: &'static str,
+        text: &'static str,
+    ) -> Event<'static> {
+        let mut e = Event::new(LogFormat::Postfix, direction, action);
+        if let Some((reply, enhanced)) = codes {
+            e.reply_code = Some(reply);
+            e.enhanced_code = Some(enhanced.parse().unwrap());
+        }
+        e.reason = reason;
+        e.text = text.into();
+        e.recipient = "someone@example.org";
+        e.remote_ip = "192.0.2.7";
+        e.settle_class();
+        e
+    }
+
+    fn report(events: &[Event<'static>], by: Option<Dimension>) -> Report {
+        let options = TallyOptions {
+            examples: 2,
+            by,
+            keep_unmatched: false,
+        };
+        let mut tally = Tally::default();
+        for (i, e) in events.iter().enumerate() {
+            tally.add(e, "f", i as u64 + 1, &options);
+        }
+        let settings = ReportSettings {
+            top: 10,
+            by,
+            ..ReportSettings::default()
+        };
+        Report::new(Vec::new(), tally, &settings)
+    }
+
+    #[test]
+    fn csv_keeps_codeless_reasons_apart() {
+        let relay = event(
+            Direction::Inbound,
+            Action::Rejected,
+            None,
+            "relay_denied",
+            "relay not permitted",
+        );
+        let unrouteable = event(
+            Direction::Inbound,
+            Action::Rejected,
+            None,
+            "domain_not_found",
+            "Unrouteable address",
+        );
+        let events = [relay.clone(), relay, unrouteable];
+        for by in [None, Some(Dimension::Client), Some(Dimension::Reason)] {
+            let report = report(&events, by);
+            let rows: Vec<(u64, &str)> = report
+                .csv_rows
+                .iter()
+                .map(|r| (r.count, r.reason))
+                .collect();
+            assert_eq!(
+                rows,
+                [(2, "relay_denied"), (1, "domain_not_found")],
+                "{by:?}"
+            );
+            assert_ne!(report.csv_rows[0].name, report.csv_rows[1].name);
+        }
+    }
+
+    #[test]
+    fn csv_rows_take_their_name_from_the_larger_direction_with_or_without_by() {
+        let inbound = event(
+            Direction::Inbound,
+            Action::Rejected,
+            Some((550, "5.1.1")),
+            "user_unknown",
+            "<a@example.org>: Recipient address rejected: User unknown in virtual mailbox table",
+        );
+        let outbound = event(
+            Direction::Outbound,
+            Action::Bounced,
+            Some((550, "5.1.1")),
+            "user_unknown",
+            "The email account that you tried to reach does not exist.",
+        );
+        let events = [outbound, inbound.clone(), inbound];
+        let plain = report(&events, None);
+        let by_reason = report(&events, Some(Dimension::Reason));
+        assert_eq!(plain.csv_rows.len(), 1);
+        assert_eq!(by_reason.csv_rows.len(), 1);
+        let inbound_row = plain
+            .rows
+            .iter()
+            .find(|r| r.key.direction == Direction::Inbound)
+            .unwrap();
+        for row in [&plain.csv_rows[0], &by_reason.csv_rows[0]] {
+            assert_eq!(row.count, 3);
+            assert_eq!(row.name, inbound_row.advice.name);
+            assert_eq!(row.advice, inbound_row.advice.fix);
+        }
+        assert_ne!(plain.rows[0].advice.name, plain.rows[1].advice.name);
+    }
+
+    #[test]
+    fn csv_top_domain_is_filled_by_a_later_direction() {
+        let mut bare = event(
+            Direction::Outbound,
+            Action::Bounced,
+            Some((554, "5.7.1")),
+            "policy",
+            "refused",
+        );
+        bare.recipient = "";
+        let inbound = event(
+            Direction::Inbound,
+            Action::Rejected,
+            Some((554, "5.7.1")),
+            "policy",
+            "refused",
+        );
+        let report = report(&[bare.clone(), bare, inbound], None);
+        assert_eq!(report.csv_rows.len(), 1);
+        assert_eq!(
+            report.csv_rows[0].top_domain,
+            Some(("192.0.2.7".to_string(), 1))
+        );
+    }
 
     #[test]
     fn redaction_hides_local_parts_and_keeps_domains() {

@@ -277,15 +277,34 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
             md(&row.advice.name)
         )?;
         writeln!(out)?;
-        writeln!(out, "- **{}:** {}", words.reason, row.reason)?;
-        writeln!(out, "- **{}:** {}", words.meaning, md(&row.advice.what))?;
-        writeln!(out, "- **{}:** {}", words.seen, md(&row.advice.when))?;
-        writeln!(out, "- **{}:** {}", words.fix, md(&row.advice.fix))?;
+        writeln!(out, "- **{}:** {}", capitalized(words.reason), row.reason)?;
+        writeln!(
+            out,
+            "- **{}:** {}",
+            capitalized(words.meaning),
+            md(&row.advice.what)
+        )?;
+        writeln!(
+            out,
+            "- **{}:** {}",
+            capitalized(words.seen),
+            md(&row.advice.when)
+        )?;
+        writeln!(
+            out,
+            "- **{}:** {}",
+            capitalized(words.fix),
+            md(&row.advice.fix)
+        )?;
         if let Some(link) = row.advice.link {
-            writeln!(out, "- **{}:** <{link}>", words.link)?;
+            writeln!(out, "- **{}:** <{link}>", capitalized(words.link))?;
         }
         if let (Some(first), Some(last)) = (row.first_seen, row.last_seen) {
-            writeln!(out, "- **{}** {first} .. {last}", words.in_this_log)?;
+            writeln!(
+                out,
+                "- **{}** {first} .. {last}",
+                capitalized(words.in_this_log)
+            )?;
         }
         for example in &row.examples {
             writeln!(
@@ -315,6 +334,15 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
         writeln!(out, "| {label} | {count} |")?;
     }
     Ok(())
+}
+
+/// A label with its first letter in upper case, for Markdown's bold lead-ins.
+fn capitalized(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn lines_fmt(n: u64) -> String {

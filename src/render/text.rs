@@ -111,7 +111,9 @@ fn write_header(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resu
         if !matches!(input.compression, "none" | "") {
             notes.push(input.compression.to_string());
         }
-        if !input.complete {
+        if input.format.is_empty() {
+            notes.push("COULD NOT BE OPENED".to_string());
+        } else if !input.complete {
             notes.push("NOT READ TO THE END".to_string());
         }
         writeln!(
@@ -167,10 +169,10 @@ fn write_split(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resul
         if count == 0 && class == Class::Intermediate {
             continue;
         }
-        let label = format!("{:<4} {:<12}", class.label(), class.permanence().label());
+        let label = format!("{:<4} {:<17}", class.label(), class.permanence().label());
         writeln!(
             out,
-            "  {} {:>11} {:>6}  {}",
+            "  {} {:>9} {:>6}  {}",
             paint.class(class, &label),
             thousands(count),
             percent(count, events),
@@ -188,7 +190,7 @@ fn write_split(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resul
     ] {
         writeln!(
             out,
-            "  {:<22} {:>10} {:>6}  {}",
+            "  {:<22} {:>9} {:>6}  {}",
             label,
             thousands(count),
             percent(count, failures),
@@ -200,7 +202,7 @@ fn write_split(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resul
     for (action, count) in &tally.by_action {
         writeln!(
             out,
-            "  {:<19} {:>10} {:>6}",
+            "  {:<22} {:>9} {:>6}",
             action.label(),
             thousands(*count),
             percent(*count, events)
@@ -218,7 +220,12 @@ fn bar(part: u64, whole: u64) -> String {
     "█".repeat(filled)
 }
 
+/// The codes of a row; a row without any code shows its class, which is then all there is to
+/// tell it from the other codeless rows.
 fn codes_label(row: &CodeRow) -> String {
+    if row.key.reply.is_none() && row.key.enhanced.is_none() {
+        return format!("({})", row.key.class.label());
+    }
     let reply = row.key.reply.map_or("-".to_string(), |c| c.to_string());
     let enhanced = row.key.enhanced.map_or(String::new(), |c| c.to_string());
     format!("{reply} {enhanced}").trim_end().to_string()
@@ -245,18 +252,6 @@ fn write_table(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resul
         ))
     )?;
     for row in &report.rows {
-        let top = row
-            .top
-            .first()
-            .map(|(name, count)| {
-                format!(
-                    "{} {}{}",
-                    visible(name),
-                    approx(row.top_approximate),
-                    thousands(*count)
-                )
-            })
-            .unwrap_or_default();
         writeln!(
             out,
             "  {} {:<3} {:>9} {:>6}  {:<22} {}",
@@ -265,7 +260,7 @@ fn write_table(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resul
             thousands(row.count),
             percent(row.count, report.tally.events()),
             shorten(short_name(&row.advice.name), 22),
-            shorten(&top, 20)
+            fit_list(&row.top[..row.top.len().min(1)], row.top_approximate, 19)
         )?;
     }
     writeln!(
@@ -273,6 +268,42 @@ fn write_table(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resul
         "  {}",
         paint.dim("dir: out = a remote server answered us; in = our server answered a client")
     )
+}
+
+/// `name count`, with `~` before a count that is a lower bound.
+fn entry_text((name, count): &(String, u64), approximate: bool) -> String {
+    format!(
+        "{} {}{}",
+        visible(name),
+        approx(approximate),
+        thousands(*count)
+    )
+}
+
+/// As many `name count` entries as fit in `width` characters, joined by `, `, with `, …` when
+/// some are left out. A first entry too long for the width has its name cut, never its count.
+fn fit_list(entries: &[(String, u64)], approximate: bool, width: usize) -> String {
+    let mut text = String::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let item = entry_text(entry, approximate);
+        let needed = if i == 0 { 0 } else { 2 } + item.chars().count();
+        if text.chars().count() + needed > width {
+            if i == 0 {
+                let count = format!(" {}{}", approx(approximate), thousands(entry.1));
+                let room = width.saturating_sub(count.chars().count());
+                return format!("{}{count}", shorten(&visible(&entry.0), room));
+            }
+            if text.chars().count() + 3 <= width {
+                text.push_str(", …");
+            }
+            break;
+        }
+        if i > 0 {
+            text.push_str(", ");
+        }
+        text.push_str(&item);
+    }
+    text
 }
 
 /// The first name of a joined name (`Mailbox unavailable / Bad destination ...`).
@@ -332,20 +363,17 @@ fn write_advice(out: &mut dyn Write, paint: &Paint, row: &CodeRow, events: u64) 
             Direction::Outbound => words.domains,
             Direction::Inbound => words.clients,
         };
-        let list = row
+        let last = row.top.len() - 1;
+        let entries: Vec<String> = row
             .top
             .iter()
-            .map(|(name, count)| {
-                format!(
-                    "{} {}{}",
-                    visible(name),
-                    approx(row.top_approximate),
-                    thousands(*count)
-                )
+            .enumerate()
+            .map(|(i, entry)| {
+                let comma = if i < last { "," } else { "" };
+                format!("{}{comma}", entry_text(entry, row.top_approximate))
             })
-            .collect::<Vec<_>>()
-            .join(", ");
-        paragraph(out, label, &list)?;
+            .collect();
+        paragraph_words(out, label, entries.iter().map(String::as_str))?;
     }
     for example in &row.examples {
         paragraph(
@@ -368,26 +396,20 @@ fn write_refusals(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
     }
     writeln!(out)?;
     writeln!(out, "{}", paint.heading(paint.words.refusals))?;
-    writeln!(
-        out,
-        "  {}",
-        paint.dim("One host of several tried failed; the outcome counted above is the status line that follows.")
-    )?;
+    for note in [
+        "One host of several tried failed; the outcome counted above is the status",
+        "line that follows.",
+    ] {
+        writeln!(out, "  {}", paint.dim(note))?;
+    }
     for row in &report.refusals {
-        let hosts = row
-            .top
-            .iter()
-            .take(3)
-            .map(|(name, count)| format!("{} {}", visible(name), thousands(*count)))
-            .collect::<Vec<_>>()
-            .join(", ");
         writeln!(
             out,
             "  {} {:>9}  {:<22} {}",
             paint.class(row.class(), &format!("{:<13}", codes_label(row))),
             thousands(row.count),
             shorten(short_name(&row.advice.name), 22),
-            shorten(&hosts, 30)
+            fit_list(&row.top[..row.top.len().min(3)], row.top_approximate, 30)
         )?;
     }
     Ok(())
@@ -526,10 +548,19 @@ fn write_footer(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resu
 }
 
 fn paragraph(out: &mut dyn Write, label: &str, text: &str) -> io::Result<()> {
+    paragraph_words(out, label, text.split_whitespace())
+}
+
+/// Wraps words at [`WIDTH`]; a word may hold spaces, and is never broken.
+fn paragraph_words<'a>(
+    out: &mut dyn Write,
+    label: &str,
+    words: impl Iterator<Item = &'a str>,
+) -> io::Result<()> {
     let indent = 12;
     let mut line = String::new();
     let mut first = true;
-    for word in text.split_whitespace() {
+    for word in words {
         if !line.is_empty() && indent + line.chars().count() + 1 + word.chars().count() > WIDTH {
             write_wrapped(out, label, &line, first)?;
             first = false;
@@ -601,5 +632,57 @@ mod tests {
         assert_eq!(shorten("abc", 4), "abc");
         assert_eq!(bar(1, 1000), "█");
         assert_eq!(bar(0, 10), "");
+    }
+
+    fn entries(list: &[(&str, u64)]) -> Vec<(String, u64)> {
+        list.iter().map(|(n, c)| (n.to_string(), *c)).collect()
+    }
+
+    #[test]
+    fn fitted_lists_keep_every_count_they_show() {
+        let hosts = entries(&[
+            ("gmail-smtp-in.l.google.com", 11),
+            ("mx.example.org", 4),
+            ("mx2.example.org", 1),
+        ]);
+        assert_eq!(fit_list(&hosts[..1], false, 19), "gmail-smtp-in.l… 11");
+        assert_eq!(fit_list(&hosts[..1], true, 19), "gmail-smtp-in.… ~11");
+        // No room for a second entry, nor for the mark of one left out.
+        assert_eq!(fit_list(&hosts, false, 30), "gmail-smtp-in.l.google.com 11");
+        assert_eq!(fit_list(&hosts[1..], false, 30), "mx.example.org 4, …");
+        assert_eq!(
+            fit_list(&hosts[1..], false, 40),
+            "mx.example.org 4, mx2.example.org 1"
+        );
+        assert_eq!(
+            fit_list(&hosts[..1], false, 40),
+            "gmail-smtp-in.l.google.com 11"
+        );
+        assert_eq!(fit_list(&[], false, 19), "");
+        for width in [19, 30] {
+            assert!(fit_list(&hosts, false, width).chars().count() <= width);
+        }
+    }
+
+    #[test]
+    fn lists_wrap_between_entries() {
+        let words = [
+            "gmx.de 3,",
+            "aol.com 2,",
+            "gmail.com 2,",
+            "icloud.com 2,",
+            "outlook.com 2,",
+            "uni.example 2,",
+            "hotmail.com 1",
+        ];
+        let mut out = Vec::new();
+        paragraph_words(&mut out, "domains", words.iter().copied()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "  domains   gmx.de 3, aol.com 2, gmail.com 2, icloud.com 2, outlook.com 2,\n\
+             \x20           uni.example 2, hotmail.com 1\n"
+        );
+        assert!(text.lines().all(|l| l.chars().count() <= WIDTH));
     }
 }

@@ -1,0 +1,851 @@
+//! `mailsift report` as a user runs it: every format pinned by a snapshot on the bundled
+//! samples, its counts checked against `events`, `--fail-on` exit statuses, the line
+//! accounting, `--redact`, and the smaller flags.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const SAMPLES: [&str; 3] = [
+    "samples/postfix-mail.log",
+    "samples/postfix-mail.log.1.gz",
+    "samples/exim-mainlog",
+];
+
+fn mailsift() -> Command {
+    let mut cmd = Command::cargo_bin("mailsift").unwrap();
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+/// Runs `mailsift` and returns (exit code, stdout, stderr).
+fn run(args: &[&str]) -> (i32, String, String) {
+    let output = mailsift().args(args).output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// Runs `mailsift ARGS --year 2026 SAMPLES...`, expecting success, and returns stdout. The
+/// year keeps year-less lines from depending on the files' modification times.
+fn on_samples(args: &[&str]) -> String {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--year", "2026"]);
+    all.extend(SAMPLES);
+    let (code, out, err) = run(&all);
+    assert_eq!(code, 0, "{all:?}: {err}");
+    assert!(err.is_empty(), "{all:?}: {err}");
+    out
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
+fn csv_maps(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+fn temp_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// The text without ANSI SGR sequences.
+fn strip_ansi(text: &str) -> String {
+    regex::Regex::new("\x1b\\[[0-9;]*m")
+        .unwrap()
+        .replace_all(text, "")
+        .into_owned()
+}
+
+// --- 1. Snapshots of every format -------------------------------------------------------------
+
+#[test]
+fn snapshot_text() {
+    insta::assert_snapshot!(on_samples(&[
+        "report", "--format", "text", "--color", "never"
+    ]));
+}
+
+#[test]
+fn snapshot_csv() {
+    insta::assert_snapshot!(on_samples(&["report", "--format", "csv"]));
+}
+
+#[test]
+fn snapshot_csv_by_domain() {
+    insta::assert_snapshot!(on_samples(&["report", "--format", "csv", "--by", "domain"]));
+}
+
+#[test]
+fn snapshot_csv_by_reason() {
+    insta::assert_snapshot!(on_samples(&["report", "--format", "csv", "--by", "reason"]));
+}
+
+#[test]
+fn snapshot_json() {
+    insta::assert_snapshot!(on_samples(&["report", "--format", "json"]));
+}
+
+#[test]
+fn snapshot_markdown() {
+    let out = on_samples(&["report", "--format", "markdown"]);
+    insta::assert_snapshot!(out);
+    assert!(!out.contains('\x1b'));
+    assert_tables_well_formed(&out);
+}
+
+/// Every Markdown table row has as many unescaped cell separators as its header.
+fn assert_tables_well_formed(markdown: &str) {
+    let mut expected = None;
+    for line in markdown.lines() {
+        if !line.starts_with('|') {
+            expected = None;
+            continue;
+        }
+        let cells = line.replace(r"\|", "").matches('|').count();
+        match expected {
+            None => expected = Some(cells),
+            Some(n) => assert_eq!(cells, n, "{line}"),
+        }
+    }
+}
+
+/// The colour snapshot, and what it must keep: colour only wraps our own words.
+#[test]
+fn snapshot_text_in_colour() {
+    let coloured = on_samples(&["report", "--color", "always"]);
+    insta::assert_snapshot!(coloured);
+    let plain = on_samples(&["report", "--color", "never"]);
+    assert!(coloured.contains('\x1b'));
+    assert!(!plain.contains('\x1b'));
+    // Colour adds escapes and nothing else.
+    assert_eq!(strip_ansi(&coloured), plain);
+    // Lines that carry text from the log, or names taken from it, are never coloured.
+    for line in coloured.lines() {
+        let trimmed = line.trim_start();
+        let from_log = [
+            "input ", "example ", "domains ", "clients ", "when ", "reason ", "meaning ", "seen ",
+            "fix ",
+        ]
+        .iter()
+        .any(|label| trimmed.starts_with(label));
+        // Continuation lines of a wrapped paragraph are indented by 12.
+        let continuation = line.starts_with("            ") && !line.starts_with("             ");
+        if from_log || continuation {
+            assert!(!line.contains('\x1b'), "{line:?}");
+        }
+    }
+    // In the codes table only the code column is coloured; the destination never is.
+    let table: Vec<&str> = coloured
+        .lines()
+        .skip_while(|l| !l.contains("Codes"))
+        .skip(2)
+        .take_while(|l| !l.contains("dir: out"))
+        .collect();
+    assert!(table.len() > 20);
+    let span = regex::Regex::new("\x1b\\[([0-9;]+)m([^\x1b]*)\x1b\\[0m").unwrap();
+    let code_label =
+        regex::Regex::new(r"^((-|\d{3})?( ?\d\.\d{1,3}\.\d{1,3})?|\([2-5]xx\)) *$").unwrap();
+    for line in table {
+        let spans: Vec<_> = span.captures_iter(line).collect();
+        assert_eq!(spans.len(), 1, "{line:?}");
+        assert!(code_label.is_match(&spans[0][2]), "{line:?}");
+        assert!(line.starts_with("  \x1b["), "{line:?}");
+    }
+    // No coloured span anywhere holds an address, a file name or an IP address.
+    let ip = regex::Regex::new(r"\d+\.\d+\.\d+\.\d+").unwrap();
+    let spans: Vec<String> = span
+        .captures_iter(&coloured)
+        .map(|c| c[2].to_string())
+        .collect();
+    assert!(spans.len() > 100);
+    for text in &spans {
+        assert!(
+            !text.contains('@') && !text.contains("samples/") && !ip.is_match(text),
+            "{text:?}"
+        );
+    }
+}
+
+// --- 2. Report counts equal the events ------------------------------------------------------
+
+type CodeTriple = (String, String, String);
+
+/// Events per (class, reply code, enhanced code or else dsn), per-host refusals left out as the
+/// report keeps them apart.
+fn event_counts(events_csv: &str) -> BTreeMap<CodeTriple, u64> {
+    let mut counts = BTreeMap::new();
+    for row in csv_maps(events_csv) {
+        if row["action"] == "refused" {
+            continue;
+        }
+        *counts.entry(event_key(&row)).or_default() += 1;
+    }
+    counts
+}
+
+fn enhanced_or_dsn(row: &BTreeMap<String, String>) -> &str {
+    if row["enhanced_code"].is_empty() {
+        &row["dsn"]
+    } else {
+        &row["enhanced_code"]
+    }
+}
+
+fn event_key(row: &BTreeMap<String, String>) -> CodeTriple {
+    (
+        row["class"].clone(),
+        row["reply_code"].clone(),
+        enhanced_or_dsn(row).to_string(),
+    )
+}
+
+/// The report's count per (class, reply code, enhanced code). A row stands for one such
+/// triple, except that outcomes without any code keep one row per reason.
+fn report_csv_counts(report_csv: &str) -> BTreeMap<CodeTriple, u64> {
+    let mut counts = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for row in csv_maps(report_csv) {
+        let key = (
+            row["class"].clone(),
+            row["reply_code"].clone(),
+            row["enhanced_code"].clone(),
+        );
+        let codeless = key.1.is_empty() && key.2.is_empty();
+        let reason = if codeless {
+            row["reason"].clone()
+        } else {
+            String::new()
+        };
+        assert!(seen.insert((key.clone(), reason)), "two rows for {key:?}");
+        *counts.entry(key).or_default() += row["count"].parse::<u64>().unwrap();
+    }
+    counts
+}
+
+#[test]
+fn report_csv_counts_equal_event_counts() {
+    for filters in [
+        &[][..],
+        &["--only", "5xx"][..],
+        &["--direction", "inbound"][..],
+    ] {
+        let mut events_args = vec!["events"];
+        events_args.extend(filters);
+        let mut report_args = vec!["report", "--format", "csv"];
+        report_args.extend(filters);
+        let events = event_counts(&on_samples(&events_args));
+        let report_csv = on_samples(&report_args);
+        let report = report_csv_counts(&report_csv);
+        assert!(report.len() > 5, "{filters:?}");
+        assert_eq!(report, events, "{filters:?}");
+
+        // Rows are in the fixed order, and shares add up to the whole.
+        let rows = csv_maps(&report_csv);
+        let counts: Vec<u64> = rows.iter().map(|r| r["count"].parse().unwrap()).collect();
+        assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{filters:?}");
+        let share: f64 = rows
+            .iter()
+            .map(|r| r["share"].parse::<f64>().unwrap())
+            .sum();
+        assert!((share - 1.0).abs() < 0.005, "{filters:?}: {share}");
+    }
+}
+
+#[test]
+fn csv_by_reason_covers_every_outcome() {
+    // Every outcome has a reason, so the --by reason rows add up to all outcomes, and each
+    // (class, reply code, enhanced code) adds up to its row without --by.
+    let by_reason = csv_maps(&on_samples(&[
+        "report", "--format", "csv", "--by", "reason",
+    ]));
+    let plain = report_csv_counts(&on_samples(&["report", "--format", "csv"]));
+    let mut summed: BTreeMap<CodeTriple, u64> = BTreeMap::new();
+    for row in &by_reason {
+        let key = (
+            row["class"].clone(),
+            row["reply_code"].clone(),
+            row["enhanced_code"].clone(),
+        );
+        *summed.entry(key).or_default() += row["count"].parse::<u64>().unwrap();
+    }
+    assert_eq!(summed, plain);
+    let counts: Vec<u64> = by_reason
+        .iter()
+        .map(|r| r["count"].parse().unwrap())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]));
+}
+
+// --- 3. --fail-on -----------------------------------------------------------------------------
+
+/// The Postfix sample alone: enough for exit statuses, and quicker than all three.
+const ONE_SAMPLE: &str = "samples/postfix-mail.log";
+
+#[test]
+fn fail_on_met_exits_3_and_still_writes_the_report() {
+    let (_, plain, _) = run(&["report", "--year", "2026", ONE_SAMPLE]);
+    for condition in ["5xx>1%", "421>=1", "4.7.*>5", "permanent>10"] {
+        let (code, out, err) = run(&[
+            "report",
+            "--year",
+            "2026",
+            "--fail-on",
+            condition,
+            ONE_SAMPLE,
+        ]);
+        assert_eq!(code, 3, "{condition}: {err}");
+        assert!(err.is_empty(), "{condition}: {err}");
+        assert!(
+            out.contains(&format!("\n  {condition:<24} ")),
+            "{condition}: {out}"
+        );
+        assert!(out.contains(" MET\n"), "{condition}");
+        // The report is the one without --fail-on, with the thresholds section added.
+        let (before, after) = out.split_once("\nThresholds (--fail-on)\n").unwrap();
+        assert!(plain.starts_with(before), "{condition}");
+        assert!(
+            plain.ends_with(after.split_once('\n').unwrap().1),
+            "{condition}"
+        );
+    }
+}
+
+#[test]
+fn fail_on_not_met_exits_0() {
+    // Exit 0 with several conditions means none of them holds.
+    let (code, out, err) = run(&[
+        "report",
+        "--year",
+        "2026",
+        "--fail-on",
+        "5xx>99%",
+        "--fail-on",
+        "599>=1",
+        "--fail-on",
+        "3xx>=1",
+        "--fail-on",
+        "5.7.999>0",
+        "--fail-on",
+        "permanent>100000",
+        ONE_SAMPLE,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches(" not met\n").count(), 5, "{out}");
+    assert!(!out.contains(" MET\n"));
+}
+
+#[test]
+fn fail_on_counts_match_the_events() {
+    let events = csv_maps(&on_samples(&["events"]));
+    let outcomes: Vec<_> = events.iter().filter(|r| r["action"] != "refused").collect();
+    let count = |keep: &dyn Fn(&BTreeMap<String, String>) -> bool| {
+        outcomes.iter().filter(|r| keep(r)).count() as u64
+    };
+    let four_seven = count(&|r| enhanced_or_dsn(r).starts_with("4.7."));
+    let code_421 = count(&|r| r["reply_code"] == "421");
+    let permanent = count(&|r| r["permanence"] == "permanent");
+    let five = count(&|r| r["class"] == "5xx");
+    assert!(four_seven > 5 && code_421 > 1 && permanent > 10);
+    let mut args = vec!["report", "--format", "json", "--year", "2026"];
+    for condition in ["4.7.*>5", "421>=1", "permanent>10", "5xx>99%", "5xx>1%"] {
+        args.extend(["--fail-on", condition]);
+    }
+    args.extend(SAMPLES);
+    let (code, out, _) = run(&args);
+    assert_eq!(code, 3);
+    let got: Vec<(String, u64, bool)> = json(&out)["thresholds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["condition"].as_str().unwrap().to_string(),
+                t["count"].as_u64().unwrap(),
+                t["met"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64, bool)> = [
+        ("4.7.*>5", four_seven, true),
+        ("421>=1", code_421, true),
+        ("permanent>10", permanent, true),
+        ("5xx>99%", five, false),
+        ("5xx>1%", five, true),
+    ]
+    .into_iter()
+    .map(|(c, n, m)| (c.to_string(), n, m))
+    .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn fail_on_bad_condition_is_a_usage_error() {
+    // 999 is not a reply code (the first digit is 2 to 5), as for --only.
+    for condition in [
+        "bogus", "5xx", "5xx>", "5xx>x", "6xx>1", "999>=1", "5xx>101%", "5xx<1",
+    ] {
+        let (code, out, err) = run(&["report", "--fail-on", condition, ONE_SAMPLE]);
+        assert_eq!(code, 2, "{condition}");
+        assert!(out.is_empty(), "{condition}");
+        assert!(err.contains("--fail-on"), "{condition}: {err}");
+    }
+}
+
+#[test]
+fn an_unreadable_input_wins_over_a_met_threshold() {
+    let (code, out, err) = run(&[
+        "report",
+        "--year",
+        "2026",
+        "--fail-on",
+        "421>=1",
+        "no/such/mail.log",
+        ONE_SAMPLE,
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("no/such/mail.log"), "{err}");
+    assert!(out.contains("  input    no/such/mail.log (COULD NOT BE OPENED)\n"));
+    assert!(out.contains(" MET\n"));
+}
+
+// --- 4. Every line is accounted for ---------------------------------------------------------
+
+/// Lines of other programs, blank lines, one outcome, bookkeeping and two unmatched lines.
+const FOREIGN: &str = "\
+Nov 21 08:00:01 mx1 dovecot: imap-login: Login: user=<alice@example.org>, method=PLAIN, rip=192.0.2.5, lip=192.0.2.1, mpid=1234, TLS
+Nov 21 08:00:02 mx1 opendkim[812]: 4AB12C3D4E: DKIM-Signature field added (s=mail, d=example.org)
+
+Nov 21 08:00:03 mx1 amavis[2210]: (02210-01) Passed CLEAN {RelayedInbound}, [192.0.2.7]:41234 <bob@example.net> -> <carol@example.org>, Message-ID: <x@y>, mail_id: abc, Hits: -1.2, size: 2048, queued_as: 5E6F7A8B9C, 120 ms
+Nov 21 08:00:04 mx1 CRON[3141]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)
+Nov 21 08:00:05 mx1 kernel: [123456.789012] IPv4: martian source 192.0.2.1 from 192.0.2.2, on dev eth0
+   
+Nov 21 08:00:06 mx1 postfix/smtp[77]: 5E6F7A8B9C: to=<user@example.org>, relay=mx.example.org[192.0.2.9]:25, delay=1, delays=0/0/0.5/0.5, dsn=5.1.1, status=bounced (host mx.example.org[192.0.2.9] said: 550 5.1.1 <user@example.org>: unknown user (in reply to RCPT TO command))
+Nov 21 08:00:07 mx1 dovecot: lmtp(carol@example.org)<4242><abc>: saved mail to INBOX
+Nov 21 08:00:08 mx1 postfix/qmgr[70]: 5E6F7A8B9C: removed
+
+Nov 21 08:00:09 mx1 postfix/smtp[77]: 5E6F7A8B9C: something status=frobnicated (mystery)
+a torn piece of a line | with a pipe
+";
+
+fn lines_of(summary: &Value) -> BTreeMap<String, u64> {
+    summary["lines"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+        .collect()
+}
+
+fn assert_accounted(lines: &BTreeMap<String, u64>, what: &str) {
+    let buckets = lines["events"]
+        + lines["no_outcome"]
+        + lines["other_programs"]
+        + lines["unmatched"]
+        + lines["filtered_out"]
+        + lines["over_long"];
+    assert_eq!(lines["read"], buckets, "{what}: {lines:?}");
+    assert!(lines["read"] > 0, "{what}");
+    assert!(lines["refusals"] <= lines["events"], "{what}");
+}
+
+#[test]
+fn every_line_lands_in_exactly_one_bucket() {
+    let dir = tempfile::tempdir().unwrap();
+    let foreign = temp_file(dir.path(), "foreign.log", FOREIGN.as_bytes());
+    let foreign = foreign.to_str().unwrap();
+    let (_, alone, _) = run(&["report", "--format", "json", "--year", "2026", foreign]);
+    let alone = lines_of(&json(&alone));
+    assert_eq!(alone["read"], 13);
+    assert_eq!(alone["events"], 1);
+    assert_eq!(alone["other_programs"], 6);
+    assert_eq!(alone["unmatched"], 2);
+    assert_accounted(&alone, "foreign alone");
+
+    let mut all_read = 0;
+    for filters in [
+        &[][..],
+        &["--since", "2026-11-21T00:00", "--until", "2026-11-21T12:00"][..],
+        &["--only", "5xx,4.7.*"][..],
+    ] {
+        let mut args = vec!["report", "--format", "json", "--year", "2026"];
+        args.extend(filters);
+        args.extend(SAMPLES);
+        args.push(foreign);
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        let summary = json(&out);
+        let lines = lines_of(&summary);
+        assert_accounted(&lines, &format!("{filters:?}"));
+        // Filters move lines between buckets; they never change what was read.
+        if filters.is_empty() {
+            all_read = lines["read"];
+            assert_eq!(lines["filtered_out"], 0);
+        } else {
+            assert_eq!(lines["read"], all_read, "{filters:?}");
+            assert!(lines["filtered_out"] > 0, "{filters:?}");
+        }
+        assert!(lines["other_programs"] >= alone["other_programs"]);
+        assert!(lines["unmatched"] >= alone["unmatched"]);
+        // Outcomes and refusals together are the lines that gave a kept event.
+        assert_eq!(
+            summary["outcomes"].as_u64().unwrap() + lines["refusals"],
+            lines["events"],
+            "{filters:?}"
+        );
+    }
+}
+
+#[test]
+fn text_and_markdown_footers_agree_with_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let foreign = temp_file(dir.path(), "foreign.log", FOREIGN.as_bytes());
+    let inputs = [
+        foreign.to_str().unwrap(),
+        "tests/fixtures/postfix/shapes.log",
+        "tests/fixtures/exim/mainlog-shapes.log",
+    ];
+    let report = |format: &str| {
+        let mut args = vec!["report", "--year", "2026", "--format", format];
+        args.extend(inputs);
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let lines = lines_of(&json(&report("json")));
+    assert!(lines["refusals"] > 0 && lines["unmatched"] > 0);
+    let text = report("text");
+    let footer = &text[text.rfind("\nLines\n").unwrap()..];
+    let expected = format!(
+        "\nLines\n{:>13}  read\n{:>13}  SMTP outcomes\n{:>13}  per-host refusals\n\
+         {:>13}  without an outcome\n{:>13}  of other programs\n\
+         {:>13}  unmatched (--unmatched lists them)\n{:>13}  left out by filters\n\
+         {:>13}  over-long\n",
+        lines["read"],
+        lines["events"] - lines["refusals"],
+        lines["refusals"],
+        lines["no_outcome"],
+        lines["other_programs"],
+        lines["unmatched"],
+        lines["filtered_out"],
+        lines["over_long"],
+    );
+    assert_eq!(footer, expected);
+    let markdown = report("markdown");
+    let footer = &markdown[markdown.rfind("\n## Lines\n").unwrap()..];
+    for (label, key) in [
+        ("read", "read"),
+        ("SMTP outcomes and refusals", "events"),
+        ("without an outcome", "no_outcome"),
+        ("of other programs", "other_programs"),
+        ("unmatched", "unmatched"),
+        ("left out by filters", "filtered_out"),
+        ("over-long", "over_long"),
+    ] {
+        assert!(
+            footer.contains(&format!("\n| {label} | {} |\n", lines[key])),
+            "{label}: {footer}"
+        );
+    }
+}
+
+// --- 5. --redact ------------------------------------------------------------------------------
+
+#[test]
+fn redact_hides_every_local_part_and_keeps_domains() {
+    let events = csv_maps(&on_samples(&["events"]));
+    let mut locals = BTreeSet::new();
+    let mut domains = BTreeSet::new();
+    for row in &events {
+        for address in [&row["recipient"], &row["sender"]] {
+            if let Some((local, domain)) = address.rsplit_once('@') {
+                let local = local.trim_start_matches('\'');
+                if local.len() > 3 {
+                    locals.insert(local.to_ascii_lowercase());
+                }
+                domains.insert(domain.to_ascii_lowercase());
+            }
+        }
+    }
+    assert!(locals.len() > 50, "{}", locals.len());
+    // A local part as an address, in angle brackets (also escaped for Markdown), or as a bare
+    // word of the log's reply text. One pattern for all of them keeps the search quick.
+    let any = locals
+        .iter()
+        .map(|l| regex::escape(l))
+        .collect::<Vec<_>>()
+        .join("|");
+    let leak = regex::Regex::new(&format!(
+        "(?:{any})@|<(?:{any})>|&lt;(?:{any})&gt;| (?:{any}) "
+    ))
+    .unwrap();
+    // The pattern does find them where they are.
+    assert!(leak.is_match("to <bob@x> and alice.x@example.org and <kenji.dubois@example.com>"));
+    let mut hashed_example = None;
+    for format in ["text", "json", "markdown"] {
+        let out = on_samples(&["report", "--redact", "--format", format, "--color", "never"]);
+        let lower = out.to_ascii_lowercase();
+        let leaked: Vec<&str> = leak.find_iter(&lower).map(|m| m.as_str()).collect();
+        assert!(leaked.is_empty(), "{format}: {leaked:?}");
+        // The unredacted report shows <kenji.dubois@example.com> as the second example of
+        // 550 5.1.1 (see the text snapshot); redacted, it is the same hash in every format.
+        assert!(!lower.contains("kenji"), "{format}");
+        let example = match format {
+            "text" => r"postfix-mail\.log:3 <(u-[0-9a-f]{8}@example\.com)>",
+            "json" => r#""line": 3,\s+"text": "<(u-[0-9a-f]{8}@example\.com)>"#,
+            _ => r"postfix-mail\.log:3` &lt;(u-[0-9a-f]{8}@example\.com)&gt;",
+        };
+        let hashed = regex::Regex::new(example)
+            .unwrap()
+            .captures(&out)
+            .expect(format)[1]
+            .to_string();
+        match &hashed_example {
+            None => hashed_example = Some(hashed),
+            Some(text) => assert_eq!(&hashed, text, "{format}: the same hash in every format"),
+        }
+        // Domains stay.
+        for domain in ["gmail.com", "example.com", "yahoo.com", "example.org"] {
+            assert!(lower.contains(&format!("@{domain}")), "{format}: {domain}");
+        }
+    }
+}
+
+// --- 6. Smaller flags -------------------------------------------------------------------------
+
+#[test]
+fn unmatched_lists_lines_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let foreign = temp_file(dir.path(), "foreign.log", FOREIGN.as_bytes());
+    let foreign = foreign.to_str().unwrap();
+    let (code, out, _) = run(&[
+        "report",
+        "--unmatched",
+        "--color",
+        "never",
+        "--year",
+        "2026",
+        foreign,
+    ]);
+    assert_eq!(code, 0);
+    let section = out
+        .split_once("\nUnmatched lines\n")
+        .unwrap()
+        .1
+        .split_once("\n\n")
+        .unwrap()
+        .0;
+    assert_eq!(
+        section,
+        format!(
+            "  {foreign}:12: Nov 21 08:00:09 mx1 postfix/smtp[77]: 5E6F7A8B9C: something \
+             status=frobnicated (mystery)\n  {foreign}:13: a torn piece of a line | with a pipe"
+        )
+    );
+    // Without the flag there is no such section, but the footer still counts them.
+    let (_, out, _) = run(&["report", "--color", "never", "--year", "2026", foreign]);
+    assert!(!out.contains("Unmatched lines"));
+    assert!(out.contains("\n            2  unmatched (--unmatched lists them)\n"));
+    // Where there are none, the section says so.
+    let (_, out, _) = run(&[
+        "report",
+        "--unmatched",
+        "--color",
+        "never",
+        "tests/fixtures/exim/syslog-exim.log",
+    ]);
+    assert!(out.contains("\nUnmatched lines\n  none\n"), "{out}");
+}
+
+#[test]
+fn top_and_examples_are_obeyed() {
+    let report = |args: &[&str]| {
+        let mut all = vec!["report", "--year", "2026", "--color", "never"];
+        all.extend(args);
+        all.push(ONE_SAMPLE);
+        let (code, out, err) = run(&all);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let summary = json(&report(&[
+        "--format",
+        "json",
+        "--top",
+        "1",
+        "--examples",
+        "0",
+    ]));
+    for list in ["codes", "refusals"] {
+        let rows = summary[list].as_array().unwrap();
+        assert!(!rows.is_empty(), "{list}");
+        for row in rows {
+            assert!(row["examples"].as_array().unwrap().is_empty(), "{list}");
+            assert!(row["top_destinations"].as_array().unwrap().len() <= 1);
+        }
+    }
+    let codes = summary["codes"].as_array().unwrap();
+    assert!(
+        codes
+            .iter()
+            .any(|c| c["top_destinations"].as_array().unwrap().len() == 1)
+    );
+
+    let text = report(&["--top", "1", "--examples", "0"]);
+    assert!(!text.contains("  example "));
+    let lists: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  domains ") || l.starts_with("  clients "))
+        .collect();
+    assert!(lists.len() > 5);
+    assert!(lists.iter().all(|l| !l.contains(", ")), "{lists:?}");
+
+    let text = report(&["--top", "3", "--examples", "1"]);
+    let blocks = text.matches("\n■ ").count();
+    assert!(blocks > 5);
+    assert_eq!(text.matches("\n  example ").count(), blocks);
+    let lists: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  domains ") || l.starts_with("  clients "))
+        .collect();
+    assert!(
+        lists.iter().all(|l| l.matches(", ").count() <= 2),
+        "{lists:?}"
+    );
+    assert!(
+        lists.iter().any(|l| l.matches(", ").count() == 2),
+        "{lists:?}"
+    );
+
+    let markdown = report(&["--format", "markdown", "--examples", "0", "--top", "2"]);
+    assert!(!markdown.contains("- `samples/"));
+    let with_examples = report(&["--format", "markdown", "--examples", "2"]);
+    assert!(with_examples.contains("- `samples/postfix-mail.log:"));
+}
+
+#[test]
+fn by_needs_csv() {
+    for format in ["text", "json", "markdown"] {
+        let (code, out, err) = run(&["report", "--by", "domain", "--format", format, ONE_SAMPLE]);
+        assert_eq!(code, 2, "{format}");
+        assert!(out.is_empty());
+        assert!(err.contains("--format csv"), "{err}");
+    }
+    assert_eq!(run(&["report", "--by", "domain", ONE_SAMPLE]).0, 2);
+    assert_eq!(run(&["--by", "domain", ONE_SAMPLE]).0, 2);
+    assert_eq!(
+        run(&["report", "--by", "planet", "--format", "csv", ONE_SAMPLE]).0,
+        2
+    );
+}
+
+#[test]
+fn csv_by_puts_its_key_first() {
+    let fixtures = [
+        "tests/fixtures/postfix/shapes.log",
+        "tests/fixtures/exim/mainlog-shapes.log",
+        "tests/fixtures/exim/syslog-exim.log",
+    ];
+    for by in ["domain", "relay", "client", "reason", "hour", "day"] {
+        let mut args = vec!["report", "--year", "2026", "--format", "csv", "--by", by];
+        args.extend(fixtures);
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        let header = out.lines().next().unwrap();
+        assert_eq!(
+            header,
+            format!(
+                "{by},reply_code,enhanced_code,class,permanence,name,count,share,first_seen,\
+                 last_seen,top_domain,top_domain_count,reason,advice"
+            )
+        );
+        let mut reader = csv::Reader::from_reader(out.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert!(rows.len() > 1, "{by}");
+        assert!(rows.iter().all(|r| !r[0].is_empty()), "{by}");
+        let counts: Vec<u64> = rows.iter().map(|r| r[6].parse().unwrap()).collect();
+        assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{by}");
+    }
+}
+
+const HOSTILE: &str = "Nov 21 09:00:00 mx1 postfix/smtp[77]: 5E6F7A8B9C: to=<user@example.org>, relay=mx.example.org[192.0.2.9]:25, delay=1, delays=0/0/0.5/0.5, dsn=5.7.1, status=bounced (host mx.example.org[192.0.2.9] said: 550 5.7.1 <script>alert(1)</script> a|b \x1b[31mred\x1b[0m (in reply to RCPT TO command))\n";
+
+#[test]
+fn markdown_is_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(dir.path(), "pipe|name.log", HOSTILE.as_bytes());
+    let path = path.to_str().unwrap();
+    let report = |format: &str| {
+        let (code, out, err) = run(&[
+            "report", "--format", format, "--color", "never", "--year", "2026", path,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let out = report("markdown");
+    assert!(!out.contains('\x1b'), "{out}");
+    assert!(!out.contains("<script>"), "{out}");
+    assert!(
+        out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{out}"
+    );
+    assert!(out.contains(r"a\|b"), "{out}");
+    assert!(out.contains(r"\\x1b[31mred"), "{out}");
+    assert!(out.contains(r"pipe\|name.log"), "{out}");
+    assert_tables_well_formed(&out);
+    // No raw escape in the other formats either.
+    for format in ["text", "json", "csv"] {
+        assert!(!report(format).contains('\x1b'), "{format}");
+    }
+}
+
+#[test]
+fn output_does_not_depend_on_threads() {
+    for format in [
+        &["--format", "json"][..],
+        &["--format", "csv", "--by", "domain"][..],
+    ] {
+        let mut one = vec!["report", "--year", "2026", "--threads", "1"];
+        one.extend(format);
+        one.push(ONE_SAMPLE);
+        let mut three = vec![
+            "report",
+            "--year",
+            "2026",
+            "--threads",
+            "3",
+            "--chunk-size",
+            "777",
+        ];
+        three.extend(format);
+        three.push(ONE_SAMPLE);
+        let (_, a, _) = run(&one);
+        let (_, b, _) = run(&three);
+        assert!(a.len() > 1000);
+        assert_eq!(a, b, "{format:?}");
+    }
+}
