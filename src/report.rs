@@ -68,6 +68,8 @@ pub struct CodeRow {
     pub top_approximate: bool,
     /// The most frequent reason.
     pub reason: &'static str,
+    /// Every reason seen with the code, most frequent first.
+    pub reasons: Vec<(&'static str, u64)>,
     /// What the knowledge base says, for the first text seen with the code.
     pub advice: Advice,
     /// The first example lines.
@@ -232,6 +234,11 @@ fn code_rows(groups: &[(&CodeKey, &Group)], total: u64, settings: &ReportSetting
                     .collect(),
                 top_approximate: group.destinations.approximate(),
                 reason,
+                reasons: {
+                    let mut reasons: Vec<_> = group.reasons.iter().map(|(r, c)| (*r, *c)).collect();
+                    reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+                    reasons
+                },
                 advice: kb::advice(key.reply, key.enhanced, text, key.direction),
                 examples: group
                     .examples

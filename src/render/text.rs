@@ -342,10 +342,21 @@ fn write_advice(out: &mut dyn Write, paint: &Paint, row: &CodeRow, events: u64) 
         messages,
         who
     )?;
-    let reason = match row.advice.provider {
+    let mut reason = match row.advice.provider {
         Some(provider) => format!("{} ({provider})", row.reason),
         None => row.reason.to_string(),
     };
+    // One code can stand for several causes (Gmail's 421 4.7.0 is both throttling and TLS);
+    // the advice below is for the first, and the others are named with their counts.
+    if row.reasons.len() > 1 {
+        let all = row
+            .reasons
+            .iter()
+            .map(|(r, c)| format!("{r} {}", thousands(*c)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        reason = format!("{reason}; all: {all}");
+    }
     let words = paint.words;
     paragraph(out, words.reason, &reason)?;
     paragraph(out, words.meaning, &row.advice.what)?;
