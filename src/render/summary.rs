@@ -317,6 +317,22 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
         }
         writeln!(out)?;
     }
+    if !report.thresholds.is_empty() {
+        writeln!(out, "## {}", words.thresholds)?;
+        writeln!(out)?;
+        writeln!(out, "| condition | matching | met |")?;
+        writeln!(out, "|---|---:|---|")?;
+        for result in &report.thresholds {
+            writeln!(
+                out,
+                "| {} | {} | {} |",
+                md(&result.threshold.text),
+                result.count,
+                if result.met { "**yes**" } else { "no" }
+            )?;
+        }
+        writeln!(out)?;
+    }
     let lines = &tally.lines;
     writeln!(out, "## {}", words.footer)?;
     writeln!(out)?;
