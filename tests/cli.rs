@@ -1,37 +1,15 @@
 //! Runs the built binary on fixture and sample logs, as a user would.
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Stdio};
+mod common;
 
-use assert_cmd::Command;
-use flate2::Compression;
-use flate2::write::GzEncoder;
+use common::{gzip, mailsift, rows, run, temp_file};
+
+use std::io::Read;
+use std::process::{Command as StdCommand, Stdio};
 
 const SHAPES: &str = "tests/fixtures/postfix/shapes.log";
 const SAMPLE: &str = "samples/postfix-mail.log";
 const SAMPLE_GZ: &str = "samples/postfix-mail.log.1.gz";
-
-fn mailsift() -> Command {
-    let mut cmd = Command::cargo_bin("mailsift").unwrap();
-    cmd.env_remove("NO_COLOR");
-    cmd
-}
-
-/// Runs `mailsift` and returns (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let output = mailsift().args(args).output().unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
-fn rows(csv_text: &str) -> Vec<csv::StringRecord> {
-    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
-    reader.records().map(Result::unwrap).collect()
-}
 
 /// The rows without the `file` column, which names the input and so differs between a file and
 /// standard input.
@@ -40,18 +18,6 @@ fn without_file(csv_text: &str) -> Vec<Vec<String>> {
         .iter()
         .map(|r| r.iter().skip(1).map(str::to_string).collect())
         .collect()
-}
-
-fn temp_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
 }
 
 #[test]

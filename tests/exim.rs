@@ -2,13 +2,13 @@
 //! chunk sizes, standard input and compression, `--log-format`, the fields of each line shape, and
 //! the rejectlog's header dumps.
 
+mod common;
+
+use common::{gzip, mailsift, rows, run, temp_file};
+
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use serde_json::Value;
 
 const POSTFIX_SAMPLE: &str = "samples/postfix-mail.log";
@@ -16,22 +16,6 @@ const POSTFIX_SHAPES: &str = "tests/fixtures/postfix/shapes.log";
 const EXIM_SAMPLE: &str = "samples/exim-mainlog";
 const EXIM_SHAPES: &str = "tests/fixtures/exim/mainlog-shapes.log";
 const EXIM_SYSLOG: &str = "tests/fixtures/exim/syslog-exim.log";
-
-fn mailsift() -> Command {
-    let mut cmd = Command::cargo_bin("mailsift").unwrap();
-    cmd.env_remove("NO_COLOR");
-    cmd
-}
-
-/// Runs `mailsift` and returns (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let output = mailsift().args(args).output().unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
 
 /// Runs `mailsift` with `stdin` on standard input and returns its standard output.
 fn run_stdin(args: &[&str], stdin: Vec<u8>) -> String {
@@ -43,23 +27,6 @@ fn run_stdin(args: &[&str], stdin: Vec<u8>) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).unwrap()
-}
-
-fn rows(csv_text: &str) -> Vec<csv::StringRecord> {
-    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
-    reader.records().map(Result::unwrap).collect()
-}
-
-fn temp_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
 }
 
 fn bzip2(bytes: &[u8]) -> Vec<u8> {

@@ -2,10 +2,12 @@
 //! samples, its counts checked against `events`, `--fail-on` exit statuses, the line
 //! accounting, `--redact`, and the smaller flags.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use common::{run, temp_file};
+
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde_json::Value;
 
 const SAMPLES: [&str; 3] = [
@@ -13,22 +15,6 @@ const SAMPLES: [&str; 3] = [
     "samples/postfix-mail.log.1.gz",
     "samples/exim-mainlog",
 ];
-
-fn mailsift() -> Command {
-    let mut cmd = Command::cargo_bin("mailsift").unwrap();
-    cmd.env_remove("NO_COLOR");
-    cmd
-}
-
-/// Runs `mailsift` and returns (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let output = mailsift().args(args).output().unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
 
 /// Runs `mailsift ARGS --year 2026 SAMPLES...`, expecting success, and returns stdout. The
 /// year keeps year-less lines from depending on the files' modification times.
@@ -65,12 +51,6 @@ fn csv_maps(text: &str) -> Vec<BTreeMap<String, String>> {
                 .collect()
         })
         .collect()
-}
-
-fn temp_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
 }
 
 /// The text without ANSI SGR sequences.

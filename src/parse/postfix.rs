@@ -349,17 +349,7 @@ fn looks_like_outcome(body: &str) -> bool {
     {
         return true;
     }
-    let bytes = body.as_bytes();
-    bytes.windows(7).enumerate().any(|(at, w)| {
-        (at == 0 || bytes[at - 1] == b' ')
-            && (b'2'..=b'5').contains(&w[0])
-            && w[1].is_ascii_digit()
-            && w[2].is_ascii_digit()
-            && (w[3] == b' ' || w[3] == b'-')
-            && w[4] == w[0]
-            && w[5] == b'.'
-            && w[6].is_ascii_digit()
-    })
+    super::reply::mentions_reply_code(body)
 }
 
 #[cfg(test)]

@@ -216,6 +216,23 @@ pub fn read_host_addr(text: &str) -> Option<HostAddr<'_>> {
     Some(HostAddr { name, addr, len })
 }
 
+/// Whether the text quotes a reply code followed by an enhanced code of the same class
+/// (`550 5.1.1`, `451-4.7.1`): the mark of a line that carries an outcome even when no known
+/// shape reads it, so that it is reported as unmatched rather than skipped.
+pub fn mentions_reply_code(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    bytes.windows(7).enumerate().any(|(at, w)| {
+        (at == 0 || bytes[at - 1] == b' ')
+            && (b'2'..=b'5').contains(&w[0])
+            && w[1].is_ascii_digit()
+            && w[2].is_ascii_digit()
+            && (w[3] == b' ' || w[3] == b'-')
+            && w[4] == w[0]
+            && w[5] == b'.'
+            && w[6].is_ascii_digit()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
