@@ -12,7 +12,7 @@ use crate::aggregate::{Tally, TallyCollector};
 use crate::cli::Cli;
 use crate::config::{self, Environment, EventsTask, ReportFormat, ReportTask, Task};
 use crate::detect;
-use crate::pipeline::{self, Collector, News, Source};
+use crate::pipeline::{self, Collector, News, ScanSettings, Source};
 use crate::progress::Progress;
 use crate::render::events::{self, EventRows, EventsFormat};
 use crate::render::{explain, summary, text};
@@ -195,6 +195,29 @@ impl Collector for EventsCollector {
     }
 }
 
+/// Scans with a progress bar on standard error when `show` is set; `deliver` gets the bar so
+/// that messages can be printed above it.
+fn scan_with_progress<C, D>(
+    settings: &ScanSettings,
+    show: bool,
+    collector: &C,
+    mut deliver: D,
+) -> io::Result<()>
+where
+    C: Collector,
+    D: FnMut(News<C::Part>, &Progress) -> io::Result<()>,
+{
+    let progress = Progress::start(&settings.inputs, show);
+    let mut settings = settings.clone();
+    settings.progress = progress.counter();
+    let result = pipeline::scan(&settings, collector, |news| {
+        progress.tick();
+        deliver(news, &progress)
+    });
+    progress.finish();
+    result
+}
+
 fn run_events(task: &EventsTask) -> anyhow::Result<Outcome> {
     let mut out = open_output(task.output.as_deref())?;
     events::write_header(&mut out, task.format)?;
@@ -202,11 +225,7 @@ fn run_events(task: &EventsTask) -> anyhow::Result<Outcome> {
     let collector = EventsCollector {
         format: task.format,
     };
-    let progress = Progress::start(&task.scan.inputs, task.progress);
-    let mut scan = task.scan.clone();
-    scan.progress = progress.counter();
-    let result = pipeline::scan(&scan, &collector, |news| {
-        progress.tick();
+    scan_with_progress(&task.scan, task.progress, &collector, |news, progress| {
         match news {
             News::Chunk {
                 part: (rows, error),
@@ -218,15 +237,13 @@ fn run_events(task: &EventsTask) -> anyhow::Result<Outcome> {
                 rows.write_to(&mut out)?;
             }
             News::Failed(error) => {
-                warn(&progress, &error);
+                warn(progress, &error);
                 outcome = Outcome::InputProblem;
             }
             News::Opened(_) | News::OverLong { .. } => {}
         }
         Ok(())
-    });
-    progress.finish();
-    result?;
+    })?;
     out.finish()?;
     Ok(outcome)
 }
@@ -240,11 +257,7 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
     let collector = TallyCollector {
         options: task.tally,
     };
-    let progress = Progress::start(&task.scan.inputs, task.progress);
-    let mut scan = task.scan.clone();
-    scan.progress = progress.counter();
-    let result = pipeline::scan(&scan, &collector, |news| {
-        progress.tick();
+    scan_with_progress(&task.scan, task.progress, &collector, |news, progress| {
         match news {
             News::Opened(source) => inputs.push(InputSummary {
                 name: source.name.clone(),
@@ -263,7 +276,7 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
                 tally.lines.read += 1;
             }
             News::Failed(error) => {
-                warn(&progress, &error);
+                warn(progress, &error);
                 outcome = Outcome::InputProblem;
                 match inputs.last_mut() {
                     Some(last) if last.name == error.name && error.line.is_some() => {
@@ -279,9 +292,7 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
             }
         }
         Ok(())
-    });
-    progress.finish();
-    result?;
+    })?;
     let report = Report::new(inputs, tally, &task.settings);
     match task.format {
         ReportFormat::Text => text::write_report(
