@@ -69,8 +69,8 @@ impl ClassCounts {
 }
 
 /// Counts per string key: exact until `cap` keys, then the smallest half is dropped whenever
-/// the map reaches twice the cap. Kept counts are then lower bounds, off by at most
-/// [`KeyCounter::error_bound`], and [`KeyCounter::approximate`] says so.
+/// the map reaches twice the cap. Kept counts are then lower bounds, off by at most the
+/// largest count dropped, and [`KeyCounter::approximate`] says so.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyCounter {
     counts: HashMap<Box<str>, u64>,
@@ -125,19 +125,9 @@ impl KeyCounter {
         self.dropped_max > 0
     }
 
-    /// The largest count ever dropped: how far below the truth a kept count may be.
-    pub fn error_bound(&self) -> u64 {
-        self.dropped_max
-    }
-
     /// The number of keys held.
-    pub fn len(&self) -> usize {
+    pub fn keys_held(&self) -> usize {
         self.counts.len()
-    }
-
-    /// Whether no key is held.
-    pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
     }
 
     /// The `n` largest counts, ties broken by key.
@@ -681,7 +671,11 @@ fn merge_groups(
     }
 }
 
-fn widen(first: &mut Option<Timestamp>, last: &mut Option<Timestamp>, time: Option<Timestamp>) {
+pub(crate) fn widen(
+    first: &mut Option<Timestamp>,
+    last: &mut Option<Timestamp>,
+    time: Option<Timestamp>,
+) {
     let Some(time) = time else { return };
     if first.is_none_or(|f| time < f) {
         *first = Some(time);
@@ -794,7 +788,7 @@ mod tests {
             counter.add("heavy.example", 1);
             counter.add(&format!("rare{i}.example"), 1);
         }
-        assert!(counter.len() < 20);
+        assert!(counter.keys_held() < 20);
         assert!(counter.approximate());
         assert_eq!(counter.top(1), [("heavy.example", 10_000)]);
     }

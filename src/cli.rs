@@ -99,8 +99,8 @@ pub struct ScanArgs {
 
     /// A progress bar on standard error: `auto` shows it only when standard error is a
     /// terminal.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
-    pub progress: ColorArg,
+    #[arg(long, value_enum, default_value_t = WhenArg::Auto, value_name = "WHEN")]
+    pub progress: WhenArg,
 
     /// Bytes per parsing chunk; for testing that results do not depend on it.
     #[arg(long, hide = true, value_name = "BYTES")]
@@ -149,8 +149,8 @@ pub struct ReportArgs {
     pub lang: LangArg,
 
     /// Colour in the text report: `auto` colours only a terminal, and NO_COLOR turns it off.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
-    pub color: ColorArg,
+    #[arg(long, value_enum, default_value_t = WhenArg::Auto, value_name = "WHEN")]
+    pub color: WhenArg,
 }
 
 /// `report --format`.
@@ -252,7 +252,7 @@ pub enum DirectionArg {
 
 /// `--color` and `--progress`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorArg {
+pub enum WhenArg {
     /// Only on a terminal (colour also not when NO_COLOR is set).
     Auto,
     /// Always.

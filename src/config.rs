@@ -8,8 +8,8 @@ use chrono::NaiveDateTime;
 
 use crate::aggregate::{Dimension, TallyOptions};
 use crate::cli::{
-    ByArg, Cli, CodesFormatArg, ColorArg, Command, DirectionArg, EventsFormatArg, ExplainFormatArg,
-    LangArg, LogFormatArg, ReportArgs, ReportFormatArg, ScanArgs,
+    ByArg, Cli, CodesFormatArg, Command, DirectionArg, EventsFormatArg, ExplainFormatArg, LangArg,
+    LogFormatArg, ReportArgs, ReportFormatArg, ScanArgs, WhenArg,
 };
 use crate::codes::Direction;
 use crate::detect::FormatChoice;
@@ -169,9 +169,9 @@ pub fn resolve(cli: Cli, env: &Environment) -> Result<Task, UsageError> {
 
 fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageError> {
     let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => args.scan.output.is_none() && env.stdout_is_terminal && !env.no_color,
+        WhenArg::Always => true,
+        WhenArg::Never => false,
+        WhenArg::Auto => args.scan.output.is_none() && env.stdout_is_terminal && !env.no_color,
     };
     let thresholds = args
         .fail_on
@@ -220,9 +220,9 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
 
 fn show_progress(args: &ScanArgs, env: &Environment) -> bool {
     match args.progress {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => env.stderr_is_terminal,
+        WhenArg::Always => true,
+        WhenArg::Never => false,
+        WhenArg::Auto => env.stderr_is_terminal,
     }
 }
 

@@ -4,7 +4,7 @@
 //! files and gives the same answer whether the source arrives as a file, on standard input or
 //! compressed. It does not parse events.
 
-use chrono::{Datelike, Local, NaiveDateTime, Timelike};
+use chrono::{Local, NaiveDateTime, Timelike};
 
 use crate::event::LogFormat;
 use crate::parse::{self, SourceFormat};
@@ -122,11 +122,6 @@ pub fn local_time(time: std::time::SystemTime) -> NaiveDateTime {
 pub fn now_local() -> NaiveDateTime {
     let now = Local::now().naive_local();
     now.with_nanosecond(0).unwrap_or(now)
-}
-
-/// The current year in the machine's zone.
-pub fn current_year() -> i32 {
-    Local::now().year()
 }
 
 #[cfg(test)]

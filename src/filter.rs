@@ -45,11 +45,6 @@ impl EventFilter {
         }
         self.only.is_empty() || self.only.iter().any(|item| item.matches(event))
     }
-
-    /// Whether every event is kept.
-    pub fn is_empty(&self) -> bool {
-        *self == EventFilter::default()
-    }
 }
 
 /// One item of `--only`.

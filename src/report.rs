@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::aggregate::{CodeKey, Dimension, Example, Group, Tally, UnmatchedLine};
+use crate::aggregate::{CodeKey, Dimension, Example, Group, Tally, UnmatchedLine, widen};
 use crate::codes::{Class, EnhancedCode, Permanence};
 use crate::kb::{self, Advice};
 use crate::threshold::Threshold;
@@ -277,37 +277,33 @@ fn keep_top(best: &mut Option<(String, u64)>, candidate: Option<(String, u64)>) 
     }
 }
 
-/// One CSV row per codes: both directions of a code are added together, and the name and
-/// advice are those of the direction with more outcomes.
-fn csv_rows_by_code(rows: &[CodeRow], total: u64) -> Vec<CsvRow> {
+/// Adds rows with the same `--by` key and [`CsvKey`] together. `pieces` come largest first,
+/// so the name, reason and advice of a merged row are those of its largest piece (the
+/// direction with more outcomes).
+fn merge_csv_rows(pieces: impl Iterator<Item = (CsvKey, CsvRow)>, total: u64) -> Vec<CsvRow> {
     let mut merged: Vec<CsvRow> = Vec::new();
-    let mut index: HashMap<CsvKey, usize> = HashMap::new();
-    for row in rows {
-        let key = csv_key(&row.key);
-        match index.get(&key) {
+    let mut index: HashMap<(Option<String>, CsvKey), usize> = HashMap::new();
+    for (key, piece) in pieces {
+        match index.get(&(piece.key.clone(), key)) {
             Some(&at) => {
                 let existing = &mut merged[at];
-                existing.count += row.count;
+                existing.count += piece.count;
                 existing.share = share(existing.count, total);
-                widen_row(existing, row.first_seen, row.last_seen);
-                keep_top(&mut existing.top_domain, row.top.first().cloned());
+                widen(
+                    &mut existing.first_seen,
+                    &mut existing.last_seen,
+                    piece.first_seen,
+                );
+                widen(
+                    &mut existing.first_seen,
+                    &mut existing.last_seen,
+                    piece.last_seen,
+                );
+                keep_top(&mut existing.top_domain, piece.top_domain);
             }
             None => {
-                index.insert(key, merged.len());
-                merged.push(CsvRow {
-                    key: None,
-                    class: row.key.class,
-                    reply: row.key.reply,
-                    enhanced: row.key.enhanced,
-                    name: row.advice.name.clone(),
-                    count: row.count,
-                    share: row.share,
-                    first_seen: row.first_seen,
-                    last_seen: row.last_seen,
-                    top_domain: row.top.first().cloned(),
-                    reason: row.reason,
-                    advice: row.advice.fix.clone(),
-                });
+                index.insert((piece.key.clone(), key), merged.len());
+                merged.push(piece);
             }
         }
     }
@@ -315,65 +311,60 @@ fn csv_rows_by_code(rows: &[CodeRow], total: u64) -> Vec<CsvRow> {
     merged
 }
 
+/// One CSV row per codes: both directions of a code are added together.
+fn csv_rows_by_code(rows: &[CodeRow], total: u64) -> Vec<CsvRow> {
+    let pieces = rows.iter().map(|row| {
+        (
+            csv_key(&row.key),
+            CsvRow {
+                key: None,
+                class: row.key.class,
+                reply: row.key.reply,
+                enhanced: row.key.enhanced,
+                name: row.advice.name.clone(),
+                count: row.count,
+                share: row.share,
+                first_seen: row.first_seen,
+                last_seen: row.last_seen,
+                top_domain: row.top.first().cloned(),
+                reason: row.reason,
+                advice: row.advice.fix.clone(),
+            },
+        )
+    });
+    merge_csv_rows(pieces, total)
+}
+
 /// One CSV row per (key, codes), merged over directions as in [`csv_rows_by_code`].
 fn csv_rows_by_group(tally: &Tally, rows: &[CodeRow], total: u64) -> Vec<CsvRow> {
     let advice: HashMap<CodeKey, &CodeRow> = rows.iter().map(|r| (r.key, r)).collect();
-    let mut merged: HashMap<(String, CsvKey), CsvRow> = HashMap::new();
-    // Largest first, so that the direction with more outcomes names the row.
     let mut groups: Vec<_> = tally.groups.iter().collect();
     groups.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0)));
-    for ((value, key), group) in groups {
+    let pieces = groups.into_iter().map(|((value, key), group)| {
         let row = advice.get(key);
-        let merge_key = (value.to_string(), csv_key(key));
-        let top = group
-            .destinations
-            .top(1)
-            .first()
-            .map(|(d, c)| (d.to_string(), *c));
-        match merged.get_mut(&merge_key) {
-            Some(existing) => {
-                existing.count += group.count;
-                existing.share = share(existing.count, total);
-                widen_row(existing, group.first_seen, group.last_seen);
-                keep_top(&mut existing.top_domain, top);
-            }
-            None => {
-                merged.insert(
-                    merge_key,
-                    CsvRow {
-                        key: Some(value.to_string()),
-                        class: key.class,
-                        reply: key.reply,
-                        enhanced: key.enhanced,
-                        name: row.map(|r| r.advice.name.clone()).unwrap_or_default(),
-                        count: group.count,
-                        share: share(group.count, total),
-                        first_seen: group.first_seen,
-                        last_seen: group.last_seen,
-                        top_domain: top,
-                        reason: group.main_reason(),
-                        advice: row.map(|r| r.advice.fix.clone()).unwrap_or_default(),
-                    },
-                );
-            }
-        }
-    }
-    let mut rows: Vec<CsvRow> = merged.into_values().collect();
-    sort_csv(&mut rows);
-    rows
-}
-
-fn widen_row(row: &mut CsvRow, first: Option<Timestamp>, last: Option<Timestamp>) {
-    if let Some(first) = first
-        && row.first_seen.is_none_or(|f| first < f)
-    {
-        row.first_seen = Some(first);
-    }
-    if let Some(last) = last
-        && row.last_seen.is_none_or(|l| last > l)
-    {
-        row.last_seen = Some(last);
-    }
+        (
+            csv_key(key),
+            CsvRow {
+                key: Some(value.to_string()),
+                class: key.class,
+                reply: key.reply,
+                enhanced: key.enhanced,
+                name: row.map(|r| r.advice.name.clone()).unwrap_or_default(),
+                count: group.count,
+                share: share(group.count, total),
+                first_seen: group.first_seen,
+                last_seen: group.last_seen,
+                top_domain: group
+                    .destinations
+                    .top(1)
+                    .first()
+                    .map(|(d, c)| (d.to_string(), *c)),
+                reason: group.main_reason(),
+                advice: row.map(|r| r.advice.fix.clone()).unwrap_or_default(),
+            },
+        )
+    });
+    merge_csv_rows(pieces, total)
 }
 
 /// Count descending, then the key, then the codes: a fixed order.

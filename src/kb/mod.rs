@@ -216,11 +216,6 @@ pub fn reasons() -> &'static [(&'static str, &'static str)] {
     REASONS
 }
 
-/// The one-line description of a reason category, or `None` if it is not in [`REASONS`].
-pub fn reason_description(reason: &str) -> Option<&'static str> {
-    REASONS.iter().find(|(r, _)| *r == reason).map(|(_, d)| *d)
-}
-
 /// Advice for one kind of reply, ready for a report: every layer that knows something adds to
 /// what it means, and the most specific layer decides how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -673,6 +673,21 @@ fn title(entry: &Entry, labels: &Labels) -> String {
     }
 }
 
+/// The headed paragraphs of an entry, in the order every format writes them; the advice per
+/// direction only where the directions differ.
+fn sections<'a>(e: &'a Entry, labels: &'a Labels) -> Vec<(&'a str, &'a str)> {
+    let mut sections = vec![
+        (labels.what, e.what.as_str()),
+        (labels.when, e.when.as_str()),
+        (labels.fix, e.fix.as_str()),
+    ];
+    if let (Some(r), Some(s)) = (e.fix_when_received, e.fix_when_sent) {
+        sections.push((labels.fix_received, r));
+        sections.push((labels.fix_sent, s));
+    }
+    sections
+}
+
 fn write_entry_text(out: &mut dyn Write, e: &Entry, labels: &Labels) -> io::Result<()> {
     writeln!(out, "{}", title(e, labels))?;
     writeln!(out, "  {}: {} ({})", labels.class, e.class, e.class_name)?;
@@ -684,16 +699,7 @@ fn write_entry_text(out: &mut dyn Write, e: &Entry, labels: &Labels) -> io::Resu
     if let Some(registry) = e.registry {
         writeln!(out, "  {}: {}", labels.registry, registry)?;
     }
-    let mut sections = vec![
-        (labels.what, e.what.as_str()),
-        (labels.when, e.when.as_str()),
-        (labels.fix, e.fix.as_str()),
-    ];
-    if let (Some(r), Some(s)) = (e.fix_when_received, e.fix_when_sent) {
-        sections.push((labels.fix_received, r));
-        sections.push((labels.fix_sent, s));
-    }
-    for (heading, text) in sections {
+    for (heading, text) in sections(e, labels) {
         writeln!(out)?;
         writeln!(out, "{heading}")?;
         wrap(out, text)?;
@@ -768,16 +774,7 @@ fn write_entry_md(out: &mut dyn Write, e: &Entry, labels: &Labels, level: &str) 
     if let Some(registry) = e.registry {
         writeln!(out, "- **{}**: {}", labels.registry, registry)?;
     }
-    let mut sections = vec![
-        (labels.what, e.what.as_str()),
-        (labels.when, e.when.as_str()),
-        (labels.fix, e.fix.as_str()),
-    ];
-    if let (Some(r), Some(s)) = (e.fix_when_received, e.fix_when_sent) {
-        sections.push((labels.fix_received, r));
-        sections.push((labels.fix_sent, s));
-    }
-    for (heading, text) in sections {
+    for (heading, text) in sections(e, labels) {
         writeln!(out)?;
         writeln!(out, "{level}# {heading}")?;
         writeln!(out)?;
