@@ -10,9 +10,8 @@
 //! are exact up to a cap and then estimated. This module knows nothing of formats or advice.
 
 use std::borrow::Cow;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash};
 
 use chrono::NaiveDateTime;
 
@@ -31,6 +30,10 @@ const GROUP_DESTINATION_CAP: usize = 16;
 const DISTINCT_EXACT_CAP: usize = 50_000;
 /// Unmatched lines kept for `--unmatched`.
 pub const UNMATCHED_CAP: usize = 1_000;
+
+/// The maps of a tally. Their keys come from log text, which strangers write, so the hasher is
+/// seeded per run; nothing here depends on iteration order.
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Counts per class, in the order 2xx, 3xx, 4xx, 5xx.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -73,7 +76,7 @@ impl ClassCounts {
 /// largest count dropped, and [`KeyCounter::approximate`] says so.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyCounter {
-    counts: HashMap<Box<str>, u64>,
+    counts: Map<Box<str>, u64>,
     cap: usize,
     dropped_max: u64,
 }
@@ -82,7 +85,7 @@ impl KeyCounter {
     /// An empty counter keeping about `cap` keys.
     pub fn new(cap: usize) -> Self {
         KeyCounter {
-            counts: HashMap::new(),
+            counts: Map::default(),
             cap: cap.max(1),
             dropped_max: 0,
         }
@@ -144,26 +147,31 @@ impl KeyCounter {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Distinct {
     /// Every hash seen.
-    Exact(HashSet<u64>),
+    Exact(HashSet<u64, foldhash::fast::FixedState>),
     /// 4096 HyperLogLog registers.
     Estimated(Box<[u8; 4096]>),
 }
 
 impl Default for Distinct {
     fn default() -> Self {
-        Distinct::Exact(HashSet::new())
+        Distinct::Exact(HashSet::default())
     }
 }
 
 impl Distinct {
-    /// Counts a value.
-    pub fn insert(&mut self, value: impl Hash) {
-        let mut hasher = DefaultHasher::new();
-        value.hash(&mut hasher);
-        self.insert_hash(hasher.finish());
+    /// The hash a value is counted by. It is the same in every run and on every thread, so
+    /// that estimates do not change from one run to the next.
+    pub fn hash_of(value: impl Hash) -> u64 {
+        foldhash::quality::FixedState::with_seed(0x6d61_696c_7369_6674).hash_one(value)
     }
 
-    fn insert_hash(&mut self, hash: u64) {
+    /// Counts a value.
+    pub fn insert(&mut self, value: impl Hash) {
+        self.insert_hash(Self::hash_of(value));
+    }
+
+    /// Counts a value by its [`Distinct::hash_of`].
+    pub fn insert_hash(&mut self, hash: u64) {
         match self {
             Distinct::Exact(set) => {
                 set.insert(hash);
@@ -314,7 +322,8 @@ impl Group {
         }
     }
 
-    fn add(&mut self, event: &Event<'_>, destination: &str, message: Option<(&str, &str)>) {
+    /// Adds an event; `message` is the [`Distinct::hash_of`] of its message, if it has one.
+    fn add(&mut self, event: &Event<'_>, destination: &str, message: Option<u64>) {
         self.count += 1;
         widen(&mut self.first_seen, &mut self.last_seen, event.timestamp);
         if !destination.is_empty() {
@@ -328,8 +337,8 @@ impl Group {
                     .insert(event.reason, event.text.to_string());
             }
         }
-        if let Some(id) = message {
-            self.messages.insert(id);
+        if let Some(hash) = message {
+            self.messages.insert_hash(hash);
         }
     }
 
@@ -466,11 +475,11 @@ pub struct Tally {
     /// Outcomes per reason.
     pub by_reason: BTreeMap<&'static str, u64>,
     /// Per code (refusals excluded).
-    pub codes: HashMap<CodeKey, Group>,
+    pub codes: Map<CodeKey, Group>,
     /// Per-host refusals (`refused to talk to me` and the like), per code.
-    pub refusals: HashMap<CodeKey, Group>,
+    pub refusals: Map<CodeKey, Group>,
     /// Per (key, code), for `--by`.
-    pub groups: HashMap<(Box<str>, CodeKey), Group>,
+    pub groups: Map<(Box<str>, CodeKey), Group>,
     /// The largest group count dropped from `groups` by the cap.
     pub groups_dropped_max: u64,
     /// Outcomes per hour (local time) and class.
@@ -518,7 +527,7 @@ impl Tally {
         let key = CodeKey::of(event);
         let destination = destination_of(event);
         let message = (!event.queue_id.is_empty() && event.queue_id != "NOQUEUE")
-            .then_some((event.host, event.queue_id));
+            .then(|| Distinct::hash_of((event.host, event.queue_id)));
         let example = || Example {
             file: file.to_string(),
             line,
@@ -545,8 +554,8 @@ impl Tally {
                 .or_default()
                 .add(event.class);
         }
-        if let Some(id) = message {
-            self.messages.insert(id);
+        if let Some(hash) = message {
+            self.messages.insert_hash(hash);
         }
         let group = self
             .codes
@@ -652,15 +661,15 @@ impl Tally {
     }
 }
 
-fn by_count(map: &HashMap<CodeKey, Group>) -> Vec<(&CodeKey, &Group)> {
+fn by_count(map: &Map<CodeKey, Group>) -> Vec<(&CodeKey, &Group)> {
     let mut rows: Vec<_> = map.iter().collect();
     rows.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0)));
     rows
 }
 
 fn merge_groups(
-    ours: &mut HashMap<CodeKey, Group>,
-    theirs: HashMap<CodeKey, Group>,
+    ours: &mut Map<CodeKey, Group>,
+    theirs: Map<CodeKey, Group>,
     examples: usize,
     cap: usize,
 ) {

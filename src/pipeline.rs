@@ -8,7 +8,6 @@
 //! the input size, and since results arrive in input order the output is the same for any
 //! number of threads and any chunk size. This module does not format anything.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::ops::AddAssign;
@@ -352,20 +351,14 @@ fn parse_chunk<C: Collector>(
 ) -> (LineCounts, C::Part) {
     let mut part = collector.part();
     let mut counts = LineCounts::default();
-    for (line_number, bytes) in chunk.lines() {
+    let mut take = |line_number: u64, line: &str| {
         counts.read += 1;
-        // Valid UTF-8 is the common case and costs no copy; anything else is read with
-        // replacement characters so that a stray byte never hides the rest of the line.
-        let line = match std::str::from_utf8(bytes) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(bytes),
-        };
-        match parse::parse_line(&line, &source.context) {
+        match parse::parse_line(line, &source.context) {
             Parsed::Event(mut event) => {
                 if filter.keeps(&event) {
                     event.reason = reason_of(&event);
                     counts.events += 1;
-                    collector.event(&mut part, source, line_number, &line, &event);
+                    collector.event(&mut part, source, line_number, line, &event);
                 } else {
                     counts.filtered_out += 1;
                 }
@@ -374,7 +367,22 @@ fn parse_chunk<C: Collector>(
             Parsed::Foreign => counts.other_programs += 1,
             Parsed::Unmatched => {
                 counts.unmatched += 1;
-                collector.unmatched(&mut part, source, line_number, &line);
+                collector.unmatched(&mut part, source, line_number, line);
+            }
+        }
+    };
+    // Valid UTF-8 is the common case: checking the whole chunk at once is cheaper than line by
+    // line and copies nothing. A chunk with a stray byte is read line by line, with
+    // replacement characters, so that one bad byte never hides the rest of its line.
+    match std::str::from_utf8(&chunk.data) {
+        Ok(text) => {
+            for (line_number, line) in chunk.text_lines(text) {
+                take(line_number, line);
+            }
+        }
+        Err(_) => {
+            for (line_number, bytes) in chunk.lines() {
+                take(line_number, &String::from_utf8_lossy(bytes));
             }
         }
     }
@@ -390,14 +398,13 @@ fn reason_of(event: &Event) -> &'static str {
     if event.class == Class::Success {
         return "delivered";
     }
-    kb::classify_at(
+    kb::memo::reason_at(
         event.reply_code,
         event.enhanced_code.or(event.dsn),
         &event.text,
         event.direction,
         event.stage,
     )
-    .reason
 }
 
 #[cfg(test)]

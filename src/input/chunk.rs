@@ -54,6 +54,36 @@ impl LineChunk {
     }
 }
 
+impl LineChunk {
+    /// Like [`LineChunk::lines`] over the chunk's bytes already checked as UTF-8 (`text` must be
+    /// `self.data` as a string).
+    pub fn text_lines<'a>(&self, text: &'a str) -> impl Iterator<Item = (u64, &'a str)> {
+        debug_assert_eq!(text.len(), self.data.len());
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let first_line = self.first_line;
+        let mut start = 0;
+        let mut ends = memchr::memchr_iter(b'\n', body.as_bytes());
+        let mut done = text.is_empty();
+        std::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            let end = match ends.next() {
+                Some(end) => end,
+                None => {
+                    done = true;
+                    body.len()
+                }
+            };
+            let line = &body[start..end];
+            start = end + 1;
+            Some(line.strip_suffix('\r').unwrap_or(line))
+        })
+        .enumerate()
+        .map(move |(index, line)| (first_line + index as u64, line))
+    }
+}
+
 /// Reads a stream and yields its lines in chunks.
 pub struct ChunkReader<R> {
     reader: R,
@@ -227,6 +257,13 @@ mod tests {
         for piece in ChunkReader::new(input, chunk_size) {
             match piece.unwrap() {
                 Piece::Lines(chunk) => {
+                    if let Ok(text) = std::str::from_utf8(&chunk.data) {
+                        let as_text: Vec<_> = chunk
+                            .text_lines(text)
+                            .map(|(n, l)| (n, l.as_bytes()))
+                            .collect();
+                        assert_eq!(as_text, chunk.lines().collect::<Vec<_>>());
+                    }
                     for (n, line) in chunk.lines() {
                         out.push((n, line.to_vec()));
                     }
@@ -241,7 +278,7 @@ mod tests {
 
     #[test]
     fn every_chunk_size_gives_the_same_lines() {
-        let input = b"a\r\nbb\n\nccc\ndddd";
+        let input = b"a\r\nbb\n\nccc\r\n\r\ndddd";
         let expected = lines_of(input, 1 << 20);
         assert_eq!(
             expected,
@@ -250,7 +287,8 @@ mod tests {
                 (2, b"bb".to_vec()),
                 (3, b"".to_vec()),
                 (4, b"ccc".to_vec()),
-                (5, b"dddd".to_vec())
+                (5, b"".to_vec()),
+                (6, b"dddd".to_vec())
             ]
         );
         for size in 1..20 {

@@ -9,6 +9,7 @@
 //! takes plain values and returns static data.
 
 mod enhanced;
+pub mod memo;
 mod patterns;
 mod reasons;
 mod reply;

@@ -5,6 +5,7 @@
 //! so that chunks of a file can be parsed on any thread in any order.
 
 pub mod exim;
+pub mod needle;
 pub mod postfix;
 pub mod reply;
 pub mod syslog;

@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 
 use super::Parsed;
+use super::needle::{Needle, find_byte, find_colon_space, split_comma_space};
 use super::reply::{
     HostAddr, read_host_addr, read_reply, split_in_reply_to, stage_of_command, stage_of_while,
 };
@@ -17,10 +18,24 @@ use crate::codes::{Action, Class, Direction, EnhancedCode};
 use crate::event::{Event, LogFormat};
 use crate::time::YearRule;
 
+crate::needles! {
+    STATUS = "status=";
+    COMMA_STATUS = ", status=";
+    SAID = " said: ";
+    REFUSED_TO_TALK = " refused to talk to me";
+    REJECT = "reject: ";
+    FROM_ENVELOPE = "; from=<";
+    TO_ENVELOPE = "; to=<";
+    PROTO_ENVELOPE = "; proto=";
+    SPACE_FROM = " from ";
+    FROM_KEY = "from=<";
+    TO_KEY = "to=<";
+}
+
 /// Parses the message of a line whose tag names Postfix.
 pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
     let (queue_id, body) = split_queue_id(header.message);
-    let event = if body.contains("status=") {
+    let event = if STATUS.is_in(body) {
         delivery_status(body)
     } else if let Some((action, rest)) = reject_action(body) {
         match action {
@@ -47,7 +62,7 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
 
 /// Splits `2B3C4D5E6F: rest` or `NOQUEUE: rest`; lines without a queue id give an empty one.
 fn split_queue_id(message: &str) -> (&str, &str) {
-    let Some(colon) = message.find(": ") else {
+    let Some(colon) = find_colon_space(message) else {
         return ("", message);
     };
     let candidate = &message[..colon];
@@ -80,7 +95,7 @@ fn delivery_status(body: &str) -> RuleResult<'_> {
     let status_at = if body.starts_with("status=") {
         0
     } else {
-        body.find(", status=")? + 2
+        COMMA_STATUS.find(body)? + 2
     };
     let fields = &body[..status_at];
     let after = &body[status_at + "status=".len()..];
@@ -104,8 +119,9 @@ fn delivery_status(body: &str) -> RuleResult<'_> {
     };
 
     let mut event = Event::new(LogFormat::Postfix, Direction::Outbound, action);
-    for field in fields.split(", ") {
-        let Some((key, value)) = field.split_once('=') else {
+    for field in split_comma_space(fields) {
+        let Some((key, value)) = find_byte(b'=', field).map(|at| (&field[..at], &field[at + 1..]))
+        else {
             continue;
         };
         match key {
@@ -202,7 +218,7 @@ fn set_reply<'a>(event: &mut Event<'a>, reply: &'a str) {
 /// Recognises the action that starts a reject line. `Some(None)` for actions that only hold,
 /// discard, filter or annotate a message: they carry no SMTP reply.
 fn reject_action(body: &str) -> Option<(Option<Action>, &str)> {
-    let colon = body.find(": ")?;
+    let colon = find_colon_space(body)?;
     let action = match &body[..colon] {
         "reject" | "milter-reject" => Some(Action::Rejected),
         "reject_warning" => Some(Action::RejectWarning),
@@ -217,15 +233,15 @@ fn reject_action(body: &str) -> Option<(Option<Action>, &str)> {
 /// and cleanup content rejects (`header Subject: ... from client[ip]; from=<...> ...: 5.7.1 ...`).
 fn reject(action: Action, rest: &str) -> RuleResult<'_> {
     let mut event = Event::new(LogFormat::Postfix, Direction::Inbound, action);
-    let what_len = rest.find(' ').unwrap_or(rest.len());
+    let what_len = find_byte(b' ', rest).unwrap_or(rest.len());
     let what = &rest[..what_len];
     if matches!(what, "header" | "body" | "mime-header" | "nested-header") {
         // The envelope comes before the reply here, and the reply is all that follows it.
-        let envelope_at = rest.rfind("; from=<")?;
+        let envelope_at = FROM_ENVELOPE.rfind(rest)?;
         let tail = &rest[envelope_at..];
         let reply_at = reply_after_envelope(tail)?;
         read_envelope(&mut event, &tail[..reply_at]);
-        if let Some(from_at) = rest[..envelope_at].rfind(" from ") {
+        if let Some(from_at) = SPACE_FROM.rfind(&rest[..envelope_at]) {
             let client = &rest[from_at + 6..envelope_at];
             match read_host_addr(client) {
                 Some(host) => set_remote(&mut event, host),
@@ -240,10 +256,10 @@ fn reject(action: Action, rest: &str) -> RuleResult<'_> {
         let after_client = client_text[host.len..].strip_prefix(": ")?;
         set_remote(&mut event, host);
         event.stage = stage_of_command(what);
-        let reply_end = after_client
-            .rfind("; from=<")
-            .or_else(|| after_client.rfind("; to=<"))
-            .or_else(|| after_client.rfind("; proto="))
+        let reply_end = FROM_ENVELOPE
+            .rfind(after_client)
+            .or_else(|| TO_ENVELOPE.rfind(after_client))
+            .or_else(|| PROTO_ENVELOPE.rfind(after_client))
             .unwrap_or(after_client.len());
         read_envelope(&mut event, &after_client[reply_end..]);
         set_reply(&mut event, &after_client[..reply_end]);
@@ -279,23 +295,23 @@ fn reply_after_envelope(tail: &str) -> Option<usize> {
 /// Reads `from=<...>` and `to=<...>` out of an envelope list, space-separated (smtpd, cleanup)
 /// or comma-separated (postscreen).
 fn read_envelope<'a>(event: &mut Event<'a>, envelope: &'a str) {
-    if let Some(sender) = bracketed_after(envelope, "from=<") {
+    if let Some(sender) = bracketed_after(envelope, &FROM_KEY) {
         event.sender = sender;
     }
-    if let Some(recipient) = bracketed_after(envelope, "to=<") {
+    if let Some(recipient) = bracketed_after(envelope, &TO_KEY) {
         event.recipient = recipient;
     }
 }
 
-fn bracketed_after<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+fn bracketed_after<'a>(text: &'a str, key: &Needle) -> Option<&'a str> {
     let mut search_from = 0;
-    while let Some(found) = text[search_from..].find(key) {
+    while let Some(found) = key.find(&text[search_from..]) {
         let start = search_from + found;
         // `to=<` must not be read out of `orig_to=<` or the tail of `from=<`.
         let at_boundary = start == 0 || matches!(text.as_bytes()[start - 1], b' ' | b',' | b';');
         if at_boundary {
             let value = &text[start + key.len()..];
-            let end = value.find('>')?;
+            let end = find_byte(b'>', value)?;
             return Some(&value[..end]);
         }
         search_from = start + key.len();
@@ -316,7 +332,7 @@ fn unbracket(value: &str) -> &str {
 /// a recipient, which the status line that follows gives.
 fn per_host_failure(body: &str) -> RuleResult<'_> {
     let is_per_host = (body.starts_with("host ")
-        && (body.contains(" refused to talk to me: ") || body.contains(" said: ")))
+        && (REFUSED_TO_TALK.is_in(body) || SAID.is_in(body)))
         || body.starts_with("connect to ")
         || body.starts_with("lost connection with ")
         || body.starts_with("conversation with ");
@@ -342,11 +358,7 @@ fn looks_like_outcome(body: &str) -> bool {
     {
         return false;
     }
-    if body.contains("status=")
-        || body.contains(" said: ")
-        || body.contains("reject: ")
-        || body.contains("refused to talk to me")
-    {
+    if STATUS.is_in(body) || SAID.is_in(body) || REJECT.is_in(body) || REFUSED_TO_TALK.is_in(body) {
         return true;
     }
     super::reply::mentions_reply_code(body)

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use super::needle::find_byte;
 use crate::codes::{EnhancedCode, parse_reply_code_prefix};
 
 /// A reply split into its codes and its text.
@@ -109,7 +110,10 @@ fn strip_continuations(text: &str, code: u16, enhanced: Option<EnhancedCode>) ->
 /// Splits `TEXT (in reply to RCPT TO command)` into the text and the stage it names.
 pub fn split_in_reply_to(text: &str) -> (&str, Option<&'static str>) {
     const OPEN: &str = " (in reply to ";
-    if let Some(open) = text.rfind(OPEN) {
+    crate::needles! {
+        IN_REPLY_TO = " (in reply to ";
+    }
+    if let Some(open) = IN_REPLY_TO.rfind(text) {
         let inner = &text[open + OPEN.len()..];
         if let Some(command) = inner.strip_suffix(" command)") {
             return (&text[..open], stage_of_command(command));
@@ -198,12 +202,12 @@ pub struct HostAddr<'a> {
 /// Reads `name[addr]` or `name[addr]:port` at the start of `text`. The address is what lies
 /// between the first `[` and the `]` that follows it, so IPv6 colons never confuse it.
 pub fn read_host_addr(text: &str) -> Option<HostAddr<'_>> {
-    let open = text.find('[')?;
+    let open = find_byte(b'[', text)?;
     let name = &text[..open];
-    if name.contains([' ', ',', ';']) {
+    if name.bytes().any(|b| matches!(b, b' ' | b',' | b';')) {
         return None;
     }
-    let close = open + text[open..].find(']')?;
+    let close = open + find_byte(b']', &text[open..])?;
     let addr = &text[open + 1..close];
     let mut len = close + 1;
     let rest = &text.as_bytes()[len..];
@@ -221,15 +225,19 @@ pub fn read_host_addr(text: &str) -> Option<HostAddr<'_>> {
 /// shape reads it, so that it is reported as unmatched rather than skipped.
 pub fn mentions_reply_code(body: &str) -> bool {
     let bytes = body.as_bytes();
-    bytes.windows(7).enumerate().any(|(at, w)| {
+    // Anchored on the dot of the enhanced code: dots are rare in prose, so few places are
+    // looked at closely.
+    memchr::memchr_iter(b'.', bytes).any(|dot| {
+        let Some(at) = dot.checked_sub(5) else {
+            return false;
+        };
         (at == 0 || bytes[at - 1] == b' ')
-            && (b'2'..=b'5').contains(&w[0])
-            && w[1].is_ascii_digit()
-            && w[2].is_ascii_digit()
-            && (w[3] == b' ' || w[3] == b'-')
-            && w[4] == w[0]
-            && w[5] == b'.'
-            && w[6].is_ascii_digit()
+            && (b'2'..=b'5').contains(&bytes[at])
+            && bytes[at + 1].is_ascii_digit()
+            && bytes[at + 2].is_ascii_digit()
+            && (bytes[at + 3] == b' ' || bytes[at + 3] == b'-')
+            && bytes[at + 4] == bytes[at]
+            && bytes.get(dot + 1).is_some_and(u8::is_ascii_digit)
     })
 }
 

@@ -4,6 +4,7 @@
 //! TIME is any form [`crate::time::parse_leading`] reads. HOST may be missing (some container
 //! setups log without it). This module only splits the header; it knows nothing of any MTA.
 
+use super::needle::find_byte;
 use crate::time::{RawTime, parse_leading};
 
 /// The parts of a syslog line.
@@ -30,23 +31,23 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
     }
     pos += 1;
     let rest = &line[pos..];
-    let first_end = rest.find(' ')?;
+    let first_end = find_byte(b' ', rest)?;
     let first = &rest[..first_end];
     let (host, tag_part) = if looks_like_tag(first) {
         ("", rest)
     } else {
         (first, &rest[first_end + 1..])
     };
-    let colon = tag_part.find(": ").or_else(|| {
-        // A message can be empty: "tag[1]:" at the end of the line.
-        tag_part.ends_with(':').then(|| tag_part.len() - 1)
-    })?;
+    // The tag holds no space, so the first space ends it: a line whose first word is not
+    // `TAG[PID]:` is not a syslog line, and the search never runs over the whole message.
+    let tag_end = find_byte(b' ', tag_part).unwrap_or(tag_part.len());
+    let colon = tag_part[..tag_end].strip_suffix(':')?.len();
     let tag_and_pid = &tag_part[..colon];
-    if tag_and_pid.is_empty() || tag_and_pid.contains(' ') {
+    if tag_and_pid.is_empty() {
         return None;
     }
     let message = tag_part.get(colon + 2..).unwrap_or("");
-    let (tag, pid) = match tag_and_pid.find('[') {
+    let (tag, pid) = match find_byte(b'[', tag_and_pid) {
         Some(open) if tag_and_pid.ends_with(']') => {
             let pid = tag_and_pid[open + 1..tag_and_pid.len() - 1].parse().ok();
             (&tag_and_pid[..open], pid)
@@ -87,6 +88,18 @@ mod tests {
         assert_eq!(s.pid, Some(2202));
         assert_eq!(s.message, "NOQUEUE: reject: x");
         assert_eq!(service_of(s.tag), "smtpd");
+    }
+
+    #[test]
+    fn colon_inside_the_message_is_not_the_tag_end() {
+        let line = "Nov 21 08:00:04 mx1 postfix/smtpd[7]: connect from a[192.0.2.1]: x";
+        let s = split(line).unwrap();
+        assert_eq!(s.tag, "postfix/smtpd");
+        assert_eq!(s.message, "connect from a[192.0.2.1]: x");
+        let s = split("Nov 21 08:00:04 mx1 kernel:").unwrap();
+        assert_eq!(s.tag, "kernel");
+        assert_eq!(s.message, "");
+        assert!(split("Nov 21 08:00:04 mx1 last message repeated 3 times").is_none());
     }
 
     #[test]

@@ -1,0 +1,143 @@
+//! A per-thread memory of recent classifications.
+//!
+//! Classifying a reply runs the whole pattern set over its text, the dearest step per event.
+//! Mail logs repeat themselves (the same greylisting notice, the same provider refusal, the same
+//! local reject for thousands of recipients), so each worker thread remembers the reasons it
+//! gave lately. The answer is the same with or without the memory; only the time changes.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use crate::codes::{Direction, EnhancedCode};
+
+/// Entries kept per thread before the memory starts over: enough for the distinct replies of a
+/// busy day, small enough to stay in cache.
+const CAPACITY: usize = 4096;
+
+#[derive(PartialEq, Eq)]
+struct Key {
+    reply_code: Option<u16>,
+    enhanced: Option<EnhancedCode>,
+    direction: Direction,
+    stage: Option<&'static str>,
+    text: Box<str>,
+}
+
+thread_local! {
+    static MEMORY: RefCell<HashMap<u64, (Key, &'static str), foldhash::fast::FixedState>> =
+        RefCell::new(HashMap::default());
+}
+
+/// The reason [`super::classify_at`] gives, remembered per thread.
+pub fn reason_at(
+    reply_code: Option<u16>,
+    enhanced: Option<EnhancedCode>,
+    text: &str,
+    direction: Direction,
+    stage: Option<&'static str>,
+) -> &'static str {
+    let hash = foldhash::fast::FixedState::default()
+        .hash_one((reply_code, enhanced, direction, stage, text));
+    let classify = || super::classify_at(reply_code, enhanced, text, direction, stage).reason;
+    MEMORY.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        if let Some((key, reason)) = memory.get(&hash)
+            && key.reply_code == reply_code
+            && key.enhanced == enhanced
+            && key.direction == direction
+            && key.stage == stage
+            && *key.text == *text
+        {
+            return *reason;
+        }
+        let reason = classify();
+        if memory.len() >= CAPACITY {
+            memory.clear();
+        }
+        let key = Key {
+            reply_code,
+            enhanced,
+            direction,
+            stage,
+            text: text.into(),
+        };
+        memory.insert(hash, (key, reason));
+        reason
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembered_answers_equal_fresh_ones() {
+        let cases = [
+            (Some(550), "5.1.1", "User unknown", Some("RCPT")),
+            (
+                Some(451),
+                "4.7.1",
+                "Greylisted, please try again later",
+                None,
+            ),
+            (
+                Some(535),
+                "5.7.8",
+                "Authentication credentials invalid",
+                Some("AUTH"),
+            ),
+            (
+                Some(454),
+                "4.7.0",
+                "TLS not available due to local problem",
+                Some("STARTTLS"),
+            ),
+            (
+                Some(454),
+                "4.7.0",
+                "TLS not available due to local problem",
+                Some("AUTH"),
+            ),
+        ];
+        for round in 0..3 {
+            for (code, enhanced, text, stage) in cases {
+                let enhanced = enhanced.parse().ok();
+                for direction in [Direction::Inbound, Direction::Outbound] {
+                    let fresh = super::super::classify_at(code, enhanced, text, direction, stage);
+                    assert_eq!(
+                        reason_at(code, enhanced, text, direction, stage),
+                        fresh.reason,
+                        "round {round}: {code:?} {text}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn memory_starts_over_when_full() {
+        for i in 0..CAPACITY * 2 + 10 {
+            let text = format!("mailbox {i} is full");
+            reason_at(Some(552), None, &text, Direction::Outbound, None);
+        }
+        MEMORY.with(|memory| assert!(memory.borrow().len() <= CAPACITY));
+        assert_eq!(
+            reason_at(
+                Some(552),
+                None,
+                "mailbox 3 is full",
+                Direction::Outbound,
+                None
+            ),
+            super::super::classify_at(
+                Some(552),
+                None,
+                "mailbox 3 is full",
+                Direction::Outbound,
+                None
+            )
+            .reason
+        );
+    }
+}
