@@ -117,25 +117,17 @@ impl<R: Read> ChunkReader<R> {
     /// Reads about a chunk's worth of new bytes, or up to the end of the input. Every call
     /// reads something new, so a partial line left in the buffer always makes progress.
     fn fill(&mut self) -> io::Result<()> {
-        let target = self.buf.len() + self.chunk_size;
-        let mut filled = self.buf.len();
-        self.buf.resize(target, 0);
-        let result = loop {
-            if filled >= target {
-                break Ok(());
-            }
-            match self.reader.read(&mut self.buf[filled..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    break Ok(());
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => break Err(e),
-            }
-        };
-        self.buf.truncate(filled);
-        result
+        self.buf.reserve(self.chunk_size);
+        let wanted = self.chunk_size as u64;
+        // Through `take`, `read_to_end` reads straight into the spare capacity, without zeroing
+        // it first where the reader allows (files do); bytes read before an error are kept.
+        let read = (&mut self.reader)
+            .take(wanted)
+            .read_to_end(&mut self.buf)?;
+        if (read as u64) < wanted {
+            self.eof = true;
+        }
+        Ok(())
     }
 
     /// Turns the complete lines at the front of the buffer into pieces.
@@ -162,6 +154,40 @@ impl<R: Read> ChunkReader<R> {
             None if self.eof => self.buf.len(),
             None => 0,
         };
+        if complete > 0 && !may_hold_over_long_line(&self.buf[..complete]) {
+            self.hand_out_whole(complete);
+        } else {
+            self.hand_out_line_by_line(complete);
+        }
+        if self.buf.len() > MAX_LINE_LEN {
+            // The line under way is already too long: stop holding it.
+            self.skipping = Some((self.next_line, self.buf.len() as u64));
+            self.next_line += 1;
+            self.buf.clear();
+        }
+    }
+
+    /// Hands out the first `complete` bytes as one chunk, without copying them: the buffer
+    /// becomes the chunk and the partial line after it starts a new buffer.
+    fn hand_out_whole(&mut self, complete: usize) {
+        let mut next = Vec::with_capacity(self.buf.len() - complete + self.chunk_size);
+        next.extend_from_slice(&self.buf[complete..]);
+        let mut data = std::mem::replace(&mut self.buf, next);
+        data.truncate(complete);
+        let mut lines = bytecount::count(&data, b'\n') as u64;
+        if data.last() != Some(&b'\n') {
+            lines += 1;
+        }
+        self.ready.push_back(Ok(Piece::Lines(LineChunk {
+            first_line: self.next_line,
+            data,
+        })));
+        self.next_line += lines;
+    }
+
+    /// Hands out the first `complete` bytes line by line, so that lines too long to parse are
+    /// cut out of the chunks and reported on their own.
+    fn hand_out_line_by_line(&mut self, complete: usize) {
         let mut chunk_start = 0;
         let mut line_start = 0;
         let mut lines_in_chunk = 0u64;
@@ -203,13 +229,17 @@ impl<R: Read> ChunkReader<R> {
         }
         self.next_line = line_number;
         self.buf.drain(..complete);
-        if self.buf.len() > MAX_LINE_LEN {
-            // The line under way is already too long: stop holding it.
-            self.skipping = Some((self.next_line, self.buf.len() as u64));
-            self.next_line += 1;
-            self.buf.clear();
-        }
     }
+}
+
+/// Whether `data` may hold a line longer than [`MAX_LINE_LEN`]. Such a line covers a whole
+/// aligned block of half that size with no line ending in it, so one short search per block
+/// rules it out; a `true` only asks for the exact check.
+fn may_hold_over_long_line(data: &[u8]) -> bool {
+    data.len() > MAX_LINE_LEN
+        && data
+            .chunks(MAX_LINE_LEN / 2)
+            .any(|block| memchr::memchr(b'\n', block).is_none())
 }
 
 impl<R: Read> Iterator for ChunkReader<R> {

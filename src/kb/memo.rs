@@ -13,7 +13,7 @@ use crate::codes::{Direction, EnhancedCode};
 
 /// Entries kept per thread before the memory starts over: enough for the distinct replies of a
 /// busy day, small enough to stay in cache.
-const CAPACITY: usize = 4096;
+const CAPACITY: usize = 16_384;
 
 #[derive(PartialEq, Eq)]
 struct Key {

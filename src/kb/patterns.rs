@@ -10,7 +10,7 @@
 
 use std::sync::LazyLock;
 
-use regex::{RegexSet, RegexSetBuilder};
+use regex::bytes::{RegexSet, RegexSetBuilder};
 
 use crate::codes::{Direction, EnhancedCode};
 
@@ -137,14 +137,15 @@ pub(crate) fn find(text: &str) -> Option<&'static TextPattern> {
     if text.is_empty() {
         return None;
     }
-    SET.matches(text).iter().next().map(|i| &PATTERNS[i])
+    SET.matches(text.as_bytes()).iter().next().map(|i| &PATTERNS[i])
 }
 
 static SET: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSetBuilder::new(PATTERNS.iter().map(|p| p.regex))
         .case_insensitive(true)
-        // The tables are small; the default size limit is ample but a set of a hundred
-        // alternations with Unicode case folding needs room for its lazy DFA cache.
+        // Reply texts are ASCII in practice and every pattern is: without Unicode classes
+        // and case folding the automaton is several times smaller, and so faster.
+        .unicode(false)
         .dfa_size_limit(8 << 20)
         .build()
         .expect("the pattern table compiles")

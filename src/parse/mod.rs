@@ -69,7 +69,7 @@ pub fn parse_line<'a>(line: &'a str, ctx: &LineContext) -> Parsed<'a> {
 /// Which MTA a syslog tag belongs to: `postfix`, `postfix-out`, `postfix/submission/smtpd`
 /// and `postfix-in/postscreen` are Postfix; `exim`, `exim4` and `exim4/...` are Exim.
 pub fn program_of(tag: &str) -> Option<LogFormat> {
-    let first = tag.split('/').next().unwrap_or(tag);
+    let first = tag.split_once('/').map_or(tag, |(first, _)| first);
     if first.starts_with("postfix") || first.starts_with("postsuper") || first == "postqueue" {
         Some(LogFormat::Postfix)
     } else if first == "exim" || first == "exim4" || first.starts_with("exim-") {

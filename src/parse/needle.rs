@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use memchr::memmem::{Finder, FinderRev};
+use memchr::memmem::Finder;
 
 /// A fixed needle with its searchers, built on first use. Declared with [`needles!`].
 pub struct Needle {
@@ -17,15 +17,24 @@ pub struct Needle {
 /// The forward and backward searchers of one needle.
 pub struct Searchers {
     forward: Finder<'static>,
-    backward: FinderRev<'static>,
+    text: &'static [u8],
+    /// The first byte of the needle that is not a space, and its offset: backward searches run
+    /// from one of those bytes to the next, which are much rarer than spaces in log text.
+    anchor: (u8, usize),
 }
 
 impl Searchers {
     /// Both searchers for `text`.
     pub fn new(text: &'static str) -> Self {
+        let anchor = text
+            .bytes()
+            .enumerate()
+            .find(|(_, b)| *b != b' ')
+            .map_or((b' ', 0), |(at, b)| (b, at));
         Searchers {
             forward: Finder::new(text),
-            backward: FinderRev::new(text),
+            text: text.as_bytes(),
+            anchor,
         }
     }
 }
@@ -53,7 +62,7 @@ impl Needle {
     /// The needle's length in bytes.
     #[inline]
     pub fn len(&self) -> usize {
-        self.searchers.forward.needle().len()
+        self.searchers.text.len()
     }
 
     /// Whether the needle is empty (it never is for a declared needle).
@@ -65,7 +74,15 @@ impl Needle {
     /// The byte offset of the last occurrence in `haystack`.
     #[inline]
     pub fn rfind(&self, haystack: &str) -> Option<usize> {
-        self.searchers.backward.rfind(haystack.as_bytes())
+        let bytes = haystack.as_bytes();
+        let Searchers {
+            text,
+            anchor: (anchor, offset),
+            ..
+        } = &*self.searchers;
+        memchr::memrchr_iter(*anchor, bytes)
+            .filter_map(|at| at.checked_sub(*offset))
+            .find(|start| bytes[*start..].starts_with(text))
     }
 }
 
@@ -83,10 +100,31 @@ macro_rules! needles {
     };
 }
 
+/// Below this length a plain loop beats the set-up of a vectorised search.
+const SHORT: usize = 24;
+
 /// The byte offset of the first `byte`.
 #[inline]
 pub fn find_byte(byte: u8, haystack: &str) -> Option<usize> {
-    memchr::memchr(byte, haystack.as_bytes())
+    let bytes = haystack.as_bytes();
+    if bytes.len() < SHORT {
+        bytes.iter().position(|b| *b == byte)
+    } else {
+        memchr::memchr(byte, bytes)
+    }
+}
+
+/// The byte offset of the first `byte` within the first [`SHORT`] bytes, else of the first
+/// one after: for a separator that usually comes early, such as the space after a host name.
+#[inline]
+pub fn find_byte_early(byte: u8, haystack: &str) -> Option<usize> {
+    let bytes = haystack.as_bytes();
+    let head = &bytes[..bytes.len().min(SHORT)];
+    match head.iter().position(|b| *b == byte) {
+        Some(at) => Some(at),
+        None if bytes.len() > SHORT => memchr::memchr(byte, &bytes[SHORT..]).map(|at| at + SHORT),
+        None => None,
+    }
 }
 
 /// The byte offset of the last `byte`.
@@ -134,6 +172,11 @@ mod tests {
         let text = "host a said: 1 host b said: 2";
         assert_eq!(SAID.find(text), Some(6));
         assert_eq!(SAID.rfind(text), Some(21));
+        assert_eq!(SAID.rfind(" said: "), Some(0));
+        assert_eq!(SAID.rfind("said: "), None);
+        assert_eq!(find_byte_early(b'x', &"a".repeat(40)), None);
+        assert_eq!(find_byte_early(b'x', &format!("{}x", "a".repeat(40))), Some(40));
+        assert_eq!(find_byte_early(b'x', "aax"), Some(2));
         assert!(!SAID.is_in("host a refused to talk to me"));
     }
 

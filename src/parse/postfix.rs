@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use super::Parsed;
-use super::needle::{Needle, find_byte, find_colon_space, split_comma_space};
+use super::needle::{Needle, find_byte, split_comma_space};
 use super::reply::{
     HostAddr, read_host_addr, read_reply, split_in_reply_to, stage_of_command, stage_of_while,
 };
@@ -21,9 +21,6 @@ use crate::time::YearRule;
 crate::needles! {
     STATUS = "status=";
     COMMA_STATUS = ", status=";
-    SAID = " said: ";
-    REFUSED_TO_TALK = " refused to talk to me";
-    REJECT = "reject: ";
     FROM_ENVELOPE = "; from=<";
     TO_ENVELOPE = "; to=<";
     PROTO_ENVELOPE = "; proto=";
@@ -32,10 +29,49 @@ crate::needles! {
     TO_KEY = "to=<";
 }
 
+/// Which of the phrases that mark a possible outcome a message holds: `status=`, and a `: `
+/// after `said`, `reject` or `refused to talk to me`. Most lines hold none and need nothing
+/// more.
+#[derive(Clone, Copy, Debug, Default)]
+struct Marks {
+    status: bool,
+    said: bool,
+    refused: bool,
+    reject: bool,
+}
+
+impl Marks {
+    fn of(body: &str) -> Marks {
+        let mut marks = Marks {
+            status: STATUS.is_in(body),
+            ..Marks::default()
+        };
+        let bytes = body.as_bytes();
+        for colon in memchr::memchr_iter(b':', bytes) {
+            if bytes.get(colon + 1) != Some(&b' ') {
+                continue;
+            }
+            let before = &bytes[..colon];
+            marks.said |= before.ends_with(b" said");
+            marks.reject |= before.ends_with(b"reject");
+            marks.refused |= before.ends_with(b" refused to talk to me");
+        }
+        marks
+    }
+
+    fn any(self) -> bool {
+        self.status || self.said || self.refused || self.reject
+    }
+}
+
 /// Parses the message of a line whose tag names Postfix.
 pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
     let (queue_id, body) = split_queue_id(header.message);
-    let event = if STATUS.is_in(body) {
+    if is_quiet(body) {
+        return Parsed::NoOutcome;
+    }
+    let marks = Marks::of(body);
+    let event = if marks.status {
         delivery_status(body)
     } else if let Some((action, rest)) = reject_action(body) {
         match action {
@@ -43,7 +79,7 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
             None => return Parsed::NoOutcome,
         }
     } else {
-        per_host_failure(body)
+        per_host_failure(body, marks)
     };
     match event {
         Some(Some(mut event)) => {
@@ -55,14 +91,14 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
             Parsed::Event(event)
         }
         Some(None) => Parsed::NoOutcome,
-        None if looks_like_outcome(body) => Parsed::Unmatched,
+        None if looks_like_outcome(body, marks) => Parsed::Unmatched,
         None => Parsed::NoOutcome,
     }
 }
 
 /// Splits `2B3C4D5E6F: rest` or `NOQUEUE: rest`; lines without a queue id give an empty one.
 fn split_queue_id(message: &str) -> (&str, &str) {
-    let Some(colon) = find_colon_space(message) else {
+    let Some(colon) = first_word_colon(message) else {
         return ("", message);
     };
     let candidate = &message[..colon];
@@ -73,16 +109,53 @@ fn split_queue_id(message: &str) -> (&str, &str) {
     }
 }
 
+/// Where the first word ends in `:` followed by a space (`2B3C4D5E6F: `, `reject: `), the
+/// offset of that colon.
+fn first_word_colon(message: &str) -> Option<usize> {
+    let space = find_byte(b' ', message)?;
+    let colon = space.checked_sub(1)?;
+    (message.as_bytes()[colon] == b':').then_some(colon)
+}
+
 /// Short ids are upper-case hex; long ids (`enable_long_queue_ids`) are mixed-case letters and
 /// digits. Requiring a digit keeps words such as `warning` or `statistics` out.
 fn is_queue_id(text: &str) -> bool {
-    (5..=20).contains(&text.len())
-        && text.bytes().all(|b| b.is_ascii_alphanumeric())
-        && text.bytes().any(|b| b.is_ascii_digit())
-        && (text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
-            || text.bytes().any(|b| b.is_ascii_alphabetic()))
+    if !(5..=20).contains(&text.len()) {
+        return false;
+    }
+    let mut digit = false;
+    for b in text.bytes() {
+        if b.is_ascii_digit() {
+            digit = true;
+        } else if !b.is_ascii_alphabetic() {
+            return false;
+        }
+    }
+    digit
+}
+
+/// Messages of shapes that never carry an SMTP reply: connections, queue bookkeeping, TLS
+/// set-up, postscreen's tests. Recognised by their first words, so that the most common lines
+/// of a log are done with before any search runs over them.
+fn is_quiet(body: &str) -> bool {
+    let word_end = find_byte(b' ', &body[..body.len().min(24)]).unwrap_or(body.len());
+    let rest = &body[word_end..];
+    match &body[..word_end] {
+        "connect" | "disconnect" => rest.starts_with(" from "),
+        "lost" => rest.starts_with(" connection after "),
+        "timeout" => rest.starts_with(" after "),
+        "removed" => rest.is_empty(),
+        "Anonymous" | "Trusted" | "Untrusted" | "Verified" => {
+            rest.starts_with(" TLS connection established ")
+        }
+        "CONNECT" | "PASS" | "DISCONNECT" | "WHITELISTED" | "HANGUP" | "DNSBL" => true,
+        "sender" => rest.starts_with(" non-delivery notification: "),
+        word => {
+            word.starts_with("client=")
+                || word.starts_with("message-id=")
+                || word.starts_with("uid=")
+        }
+    }
 }
 
 /// `Some(Some(event))` for an outcome, `Some(None)` for a line of a known shape that carries
@@ -218,7 +291,7 @@ fn set_reply<'a>(event: &mut Event<'a>, reply: &'a str) {
 /// Recognises the action that starts a reject line. `Some(None)` for actions that only hold,
 /// discard, filter or annotate a message: they carry no SMTP reply.
 fn reject_action(body: &str) -> Option<(Option<Action>, &str)> {
-    let colon = find_colon_space(body)?;
+    let colon = first_word_colon(body)?;
     let action = match &body[..colon] {
         "reject" | "milter-reject" => Some(Action::Rejected),
         "reject_warning" => Some(Action::RejectWarning),
@@ -330,9 +403,8 @@ fn unbracket(value: &str) -> &str {
 /// `host X[ip] said: ...`, `connect to X[ip]:25: ...`, `lost connection with X[ip] while ...`,
 /// `conversation with X[ip] timed out while ...`. Each is a refusal by one host, not the fate of
 /// a recipient, which the status line that follows gives.
-fn per_host_failure(body: &str) -> RuleResult<'_> {
-    let is_per_host = (body.starts_with("host ")
-        && (REFUSED_TO_TALK.is_in(body) || SAID.is_in(body)))
+fn per_host_failure(body: &str, marks: Marks) -> RuleResult<'_> {
+    let is_per_host = (body.starts_with("host ") && (marks.refused || marks.said))
         || body.starts_with("connect to ")
         || body.starts_with("lost connection with ")
         || body.starts_with("conversation with ");
@@ -350,7 +422,7 @@ fn per_host_failure(body: &str) -> RuleResult<'_> {
 
 /// Whether a line nobody read still looks as if it reports an outcome: a status, a reply
 /// quoted from a server, a reject, or a reply code followed by an enhanced code.
-fn looks_like_outcome(body: &str) -> bool {
+fn looks_like_outcome(body: &str, marks: Marks) -> bool {
     if body.starts_with("warning: ")
         || body.starts_with("statistics: ")
         || body.starts_with("fatal: ")
@@ -358,7 +430,7 @@ fn looks_like_outcome(body: &str) -> bool {
     {
         return false;
     }
-    if STATUS.is_in(body) || SAID.is_in(body) || REJECT.is_in(body) || REFUSED_TO_TALK.is_in(body) {
+    if marks.any() {
         return true;
     }
     super::reply::mentions_reply_code(body)

@@ -110,10 +110,13 @@ fn strip_continuations(text: &str, code: u16, enhanced: Option<EnhancedCode>) ->
 /// Splits `TEXT (in reply to RCPT TO command)` into the text and the stage it names.
 pub fn split_in_reply_to(text: &str) -> (&str, Option<&'static str>) {
     const OPEN: &str = " (in reply to ";
-    crate::needles! {
-        IN_REPLY_TO = " (in reply to ";
+    if !text.ends_with(" command)") {
+        return (text, None);
     }
-    if let Some(open) = IN_REPLY_TO.rfind(text) {
+    if let Some(open) = memchr::memrchr(b'(', text.as_bytes())
+        .and_then(|paren| paren.checked_sub(1))
+        .filter(|open| text[*open..].starts_with(OPEN))
+    {
         let inner = &text[open + OPEN.len()..];
         if let Some(command) = inner.strip_suffix(" command)") {
             return (&text[..open], stage_of_command(command));

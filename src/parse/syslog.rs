@@ -4,7 +4,7 @@
 //! TIME is any form [`crate::time::parse_leading`] reads. HOST may be missing (some container
 //! setups log without it). This module only splits the header; it knows nothing of any MTA.
 
-use super::needle::find_byte;
+use super::needle::{find_byte, find_byte_early};
 use crate::time::{RawTime, parse_leading};
 
 /// The parts of a syslog line.
@@ -31,7 +31,7 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
     }
     pos += 1;
     let rest = &line[pos..];
-    let first_end = find_byte(b' ', rest)?;
+    let first_end = find_byte_early(b' ', rest)?;
     let first = &rest[..first_end];
     let (host, tag_part) = if looks_like_tag(first) {
         ("", rest)
@@ -40,7 +40,7 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
     };
     // The tag holds no space, so the first space ends it: a line whose first word is not
     // `TAG[PID]:` is not a syslog line, and the search never runs over the whole message.
-    let tag_end = find_byte(b' ', tag_part).unwrap_or(tag_part.len());
+    let tag_end = find_byte_early(b' ', tag_part).unwrap_or(tag_part.len());
     let colon = tag_part[..tag_end].strip_suffix(':')?.len();
     let tag_and_pid = &tag_part[..colon];
     if tag_and_pid.is_empty() {
@@ -49,7 +49,7 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
     let message = tag_part.get(colon + 2..).unwrap_or("");
     let (tag, pid) = match find_byte(b'[', tag_and_pid) {
         Some(open) if tag_and_pid.ends_with(']') => {
-            let pid = tag_and_pid[open + 1..tag_and_pid.len() - 1].parse().ok();
+            let pid = parse_pid(&tag_and_pid.as_bytes()[open + 1..tag_and_pid.len() - 1]);
             (&tag_and_pid[..open], pid)
         }
         _ => (tag_and_pid, None),
@@ -61,6 +61,17 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
         pid,
         message,
     })
+}
+
+/// A pid of one to ten digits that fits in 32 bits.
+fn parse_pid(digits: &[u8]) -> Option<u32> {
+    if digits.is_empty() || digits.len() > 10 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let value = digits
+        .iter()
+        .fold(0u64, |value, d| value * 10 + u64::from(d - b'0'));
+    u32::try_from(value).ok()
 }
 
 fn looks_like_tag(word: &str) -> bool {
@@ -118,6 +129,16 @@ mod tests {
         assert_eq!(s.host, "");
         assert_eq!(s.tag, "postfix/qmgr");
         assert_eq!(s.message, "2B3C4D5E6F: removed");
+    }
+
+    #[test]
+    fn pids_must_be_numbers_that_fit() {
+        assert_eq!(parse_pid(b"2202"), Some(2202));
+        assert_eq!(parse_pid(b"4294967295"), Some(u32::MAX));
+        assert_eq!(parse_pid(b"4294967296"), None);
+        assert_eq!(parse_pid(b""), None);
+        assert_eq!(parse_pid(b"12a"), None);
+        assert_eq!(parse_pid(b"+12"), None);
     }
 
     #[test]
