@@ -523,7 +523,9 @@ impl Tally {
 
     /// Adds one event read at `file:line`.
     pub fn add(&mut self, event: &Event<'_>, file: &str, line: u64, options: &TallyOptions) {
-        self.formats.insert(event.log_format);
+        if !self.formats.contains(&event.log_format) {
+            self.formats.insert(event.log_format);
+        }
         let key = CodeKey::of(event);
         let destination = destination_of(event);
         let message = (!event.queue_id.is_empty() && event.queue_id != "NOQUEUE")
@@ -549,10 +551,12 @@ impl Tally {
         *self.by_reason.entry(event.reason).or_default() += 1;
         widen(&mut self.first_seen, &mut self.last_seen, event.timestamp);
         if let Some(time) = event.timestamp {
-            self.hours
-                .entry(time.hour_start().local)
-                .or_default()
-                .add(event.class);
+            let hour = time.hour_start().local;
+            // Lines come in time order, so the hour is nearly always the latest one.
+            match self.hours.last_entry() {
+                Some(mut latest) if *latest.key() == hour => latest.get_mut().add(event.class),
+                _ => self.hours.entry(hour).or_default().add(event.class),
+            }
         }
         if let Some(hash) = message {
             self.messages.insert_hash(hash);

@@ -55,6 +55,10 @@ impl Timestamp {
 
 impl Ord for Timestamp {
     fn cmp(&self, other: &Self) -> Ordering {
+        if self.offset == other.offset {
+            // The same offset on both sides (the usual case) orders as the local times do.
+            return self.local.cmp(&other.local);
+        }
         self.sort_key()
             .cmp(&other.sort_key())
             .then_with(|| self.local.cmp(&other.local))
@@ -155,9 +159,24 @@ impl YearRule {
     }
 }
 
-const MONTHS: [&[u8; 3]; 12] = [
-    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
-];
+/// The number of a month from its English abbreviation, as syslog writes it.
+fn month_number(name: [u8; 3]) -> Option<u32> {
+    Some(match &name {
+        b"Jan" => 1,
+        b"Feb" => 2,
+        b"Mar" => 3,
+        b"Apr" => 4,
+        b"May" => 5,
+        b"Jun" => 6,
+        b"Jul" => 7,
+        b"Aug" => 8,
+        b"Sep" => 9,
+        b"Oct" => 10,
+        b"Nov" => 11,
+        b"Dec" => 12,
+        _ => return None,
+    })
+}
 
 /// Reads a timestamp at the start of `line`, returning it and the number of bytes used
 /// (not counting the separator that follows). Handles all three forms described in the module
@@ -175,7 +194,7 @@ fn parse_syslog(line: &[u8]) -> Option<(RawTime, usize)> {
     if line.len() < 15 {
         return None;
     }
-    let month = MONTHS.iter().position(|m| line[..3] == m[..])? as u32 + 1;
+    let month = month_number([line[0], line[1], line[2]])?;
     if line[3] != b' ' {
         return None;
     }

@@ -121,9 +121,7 @@ impl<R: Read> ChunkReader<R> {
         let wanted = self.chunk_size as u64;
         // Through `take`, `read_to_end` reads straight into the spare capacity, without zeroing
         // it first where the reader allows (files do); bytes read before an error are kept.
-        let read = (&mut self.reader)
-            .take(wanted)
-            .read_to_end(&mut self.buf)?;
+        let read = (&mut self.reader).take(wanted).read_to_end(&mut self.buf)?;
         if (read as u64) < wanted {
             self.eof = true;
         }

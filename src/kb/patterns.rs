@@ -137,7 +137,10 @@ pub(crate) fn find(text: &str) -> Option<&'static TextPattern> {
     if text.is_empty() {
         return None;
     }
-    SET.matches(text.as_bytes()).iter().next().map(|i| &PATTERNS[i])
+    SET.matches(text.as_bytes())
+        .iter()
+        .next()
+        .map(|i| &PATTERNS[i])
 }
 
 static SET: LazyLock<RegexSet> = LazyLock::new(|| {

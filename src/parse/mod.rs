@@ -69,10 +69,18 @@ pub fn parse_line<'a>(line: &'a str, ctx: &LineContext) -> Parsed<'a> {
 /// Which MTA a syslog tag belongs to: `postfix`, `postfix-out`, `postfix/submission/smtpd`
 /// and `postfix-in/postscreen` are Postfix; `exim`, `exim4` and `exim4/...` are Exim.
 pub fn program_of(tag: &str) -> Option<LogFormat> {
-    let first = tag.split_once('/').map_or(tag, |(first, _)| first);
-    if first.starts_with("postfix") || first.starts_with("postsuper") || first == "postqueue" {
+    let bytes = tag.as_bytes();
+    // Most tags of other programs are told apart by their first letters alone.
+    if !(bytes.starts_with(b"post") || bytes.starts_with(b"exim")) {
+        return None;
+    }
+    let first = match bytes.iter().position(|b| *b == b'/') {
+        Some(slash) => &bytes[..slash],
+        None => bytes,
+    };
+    if first.starts_with(b"postfix") || first.starts_with(b"postsuper") || first == b"postqueue" {
         Some(LogFormat::Postfix)
-    } else if first == "exim" || first == "exim4" || first.starts_with("exim-") {
+    } else if first == b"exim" || first == b"exim4" || first.starts_with(b"exim-") {
         Some(LogFormat::Exim)
     } else {
         None

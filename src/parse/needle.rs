@@ -175,7 +175,10 @@ mod tests {
         assert_eq!(SAID.rfind(" said: "), Some(0));
         assert_eq!(SAID.rfind("said: "), None);
         assert_eq!(find_byte_early(b'x', &"a".repeat(40)), None);
-        assert_eq!(find_byte_early(b'x', &format!("{}x", "a".repeat(40))), Some(40));
+        assert_eq!(
+            find_byte_early(b'x', &format!("{}x", "a".repeat(40))),
+            Some(40)
+        );
         assert_eq!(find_byte_early(b'x', "aax"), Some(2));
         assert!(!SAID.is_in("host a refused to talk to me"));
     }

@@ -150,6 +150,9 @@ fn is_quiet(body: &str) -> bool {
         }
         "CONNECT" | "PASS" | "DISCONNECT" | "WHITELISTED" | "HANGUP" | "DNSBL" => true,
         "sender" => rest.starts_with(" non-delivery notification: "),
+        // qmgr's `from=<...>, size=..., nrcpt=... (queue active)`; its expiry line ends
+        // otherwise.
+        word if word.starts_with("from=<") => body.ends_with(" (queue active)"),
         word => {
             word.starts_with("client=")
                 || word.starts_with("message-id=")

@@ -65,12 +65,17 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
 
 /// A pid of one to ten digits that fits in 32 bits.
 fn parse_pid(digits: &[u8]) -> Option<u32> {
-    if digits.is_empty() || digits.len() > 10 || !digits.iter().all(u8::is_ascii_digit) {
+    if digits.is_empty() || digits.len() > 10 {
         return None;
     }
-    let value = digits
-        .iter()
-        .fold(0u64, |value, d| value * 10 + u64::from(d - b'0'));
+    let mut value = 0u64;
+    for d in digits {
+        let digit = d.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        value = value * 10 + u64::from(digit);
+    }
     u32::try_from(value).ok()
 }
 
