@@ -137,17 +137,22 @@ pub(crate) fn find(text: &str) -> Option<&'static TextPattern> {
     if text.is_empty() {
         return None;
     }
-    SET.matches(text.as_bytes())
-        .iter()
-        .next()
-        .map(|i| &PATTERNS[i])
+    thread_local! {
+        static LOWERED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    LOWERED.with(|lowered| {
+        let mut lowered = lowered.borrow_mut();
+        lowered.clear();
+        lowered.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+        SET.matches(&lowered).iter().next().map(|i| &PATTERNS[i])
+    })
 }
 
 static SET: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSetBuilder::new(PATTERNS.iter().map(|p| p.regex))
-        .case_insensitive(true)
-        // Reply texts are ASCII in practice and every pattern is: without Unicode classes
-        // and case folding the automaton is several times smaller, and so faster.
+        // Patterns are written in lower case and run over a lower-cased copy of the text:
+        // without case folding, and without Unicode classes (reply texts are ASCII in
+        // practice), the automaton is several times smaller, and so faster.
         .unicode(false)
         .dfa_size_limit(8 << 20)
         .build()

@@ -173,6 +173,21 @@ fn every_pattern_matches_its_example_and_not_its_near_miss() {
         }
         assert!(is_reason(p.reason), "{}: unknown reason {}", p.id, p.reason);
         assert!(!p.regex.contains('\n'), "{}: regex holds a newline", p.id);
+        // The set runs over lower-cased text without case folding, so a capital letter in a
+        // pattern (outside an escape such as `\S` or `\B`) would never match.
+        let mut chars = p.regex.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                chars.next();
+            } else {
+                assert!(
+                    !c.is_ascii_uppercase(),
+                    "{}: capital letter in {}",
+                    p.id,
+                    p.regex
+                );
+            }
+        }
         let own = RegexBuilder::new(p.regex)
             .case_insensitive(true)
             .build()

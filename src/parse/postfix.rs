@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use super::Parsed;
-use super::needle::{Needle, find_byte, split_comma_space};
+use super::needle::{Needle, find_byte, find_byte_early, split_comma_space};
 use super::reply::{
     HostAddr, read_host_addr, read_reply, split_in_reply_to, stage_of_command, stage_of_while,
 };
@@ -70,8 +70,9 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
     if is_quiet(body) {
         return Parsed::NoOutcome;
     }
-    let marks = Marks::of(body);
-    let event = if marks.status {
+    // Delivery status lines are the most common outcome and are known by one search; the
+    // other marks are looked for only when that fails.
+    let event = if STATUS.is_in(body) {
         delivery_status(body)
     } else if let Some((action, rest)) = reject_action(body) {
         match action {
@@ -79,7 +80,7 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
             None => return Parsed::NoOutcome,
         }
     } else {
-        per_host_failure(body, marks)
+        per_host_failure(body, Marks::of(body))
     };
     match event {
         Some(Some(mut event)) => {
@@ -91,7 +92,7 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
             Parsed::Event(event)
         }
         Some(None) => Parsed::NoOutcome,
-        None if looks_like_outcome(body, marks) => Parsed::Unmatched,
+        None if looks_like_outcome(body, Marks::of(body)) => Parsed::Unmatched,
         None => Parsed::NoOutcome,
     }
 }
@@ -112,7 +113,7 @@ fn split_queue_id(message: &str) -> (&str, &str) {
 /// Where the first word ends in `:` followed by a space (`2B3C4D5E6F: `, `reject: `), the
 /// offset of that colon.
 fn first_word_colon(message: &str) -> Option<usize> {
-    let space = find_byte(b' ', message)?;
+    let space = find_byte_early(b' ', message)?;
     let colon = space.checked_sub(1)?;
     (message.as_bytes()[colon] == b':').then_some(colon)
 }
