@@ -10,7 +10,7 @@
 //! are exact up to a cap and then estimated. This module knows nothing of formats or advice.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasher, Hash};
 
 use chrono::NaiveDateTime;
@@ -146,17 +146,22 @@ impl KeyCounter {
 /// (about 1.6 % standard error). Merging is order-free.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Distinct {
-    /// Every hash seen.
-    Exact(HashSet<u64, foldhash::fast::FixedState>),
+    /// The hashes seen, gathered as they come and made unique in batches: appending is far
+    /// cheaper per event than a set insert, and a chunk's hashes are merged into the run's
+    /// anyway.
+    Exact(Vec<u64>),
     /// 4096 HyperLogLog registers.
     Estimated(Box<[u8; 4096]>),
 }
 
 impl Default for Distinct {
     fn default() -> Self {
-        Distinct::Exact(HashSet::default())
+        Distinct::Exact(Vec::new())
     }
 }
+
+/// Gathered hashes kept before they are made unique; bounds the memory of an exact count.
+const DISTINCT_BATCH: usize = DISTINCT_EXACT_CAP + DISTINCT_EXACT_CAP / 4;
 
 impl Distinct {
     /// The hash a value is counted by. It is the same in every run and on every thread, so
@@ -173,17 +178,28 @@ impl Distinct {
     /// Counts a value by its [`Distinct::hash_of`].
     pub fn insert_hash(&mut self, hash: u64) {
         match self {
-            Distinct::Exact(set) => {
-                set.insert(hash);
-                if set.len() > DISTINCT_EXACT_CAP {
-                    let mut registers = Box::new([0u8; 4096]);
-                    for h in set.iter() {
-                        Self::register(&mut registers, *h);
-                    }
-                    *self = Distinct::Estimated(registers);
+            Distinct::Exact(hashes) => {
+                hashes.push(hash);
+                if hashes.len() >= DISTINCT_BATCH {
+                    self.settle();
                 }
             }
             Distinct::Estimated(registers) => Self::register(registers, hash),
+        }
+    }
+
+    /// Makes the gathered hashes unique, and switches to an estimate past the cap.
+    fn settle(&mut self) {
+        if let Distinct::Exact(hashes) = self {
+            hashes.sort_unstable();
+            hashes.dedup();
+            if hashes.len() > DISTINCT_EXACT_CAP {
+                let mut registers = Box::new([0u8; 4096]);
+                for h in hashes.iter() {
+                    Self::register(&mut registers, *h);
+                }
+                *self = Distinct::Estimated(registers);
+            }
         }
     }
 
@@ -196,15 +212,15 @@ impl Distinct {
     /// Adds everything `other` saw.
     pub fn merge(&mut self, other: Distinct) {
         match other {
-            Distinct::Exact(set) => {
-                for hash in set {
+            Distinct::Exact(theirs) => {
+                for hash in theirs {
                     self.insert_hash(hash);
                 }
             }
             Distinct::Estimated(theirs) => {
-                if let Distinct::Exact(set) = self {
+                if let Distinct::Exact(hashes) = self {
                     let mut registers = Box::new([0u8; 4096]);
-                    for h in set.iter() {
+                    for h in hashes.iter() {
                         Self::register(&mut registers, *h);
                     }
                     *self = Distinct::Estimated(registers);
@@ -221,7 +237,12 @@ impl Distinct {
     /// How many distinct values.
     pub fn count(&self) -> u64 {
         match self {
-            Distinct::Exact(set) => set.len() as u64,
+            Distinct::Exact(hashes) => {
+                let mut unique = hashes.clone();
+                unique.sort_unstable();
+                unique.dedup();
+                unique.len() as u64
+            }
             Distinct::Estimated(registers) => {
                 let m = registers.len() as f64;
                 let sum: f64 = registers.iter().map(|r| 2f64.powi(-i32::from(*r))).sum();
