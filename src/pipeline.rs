@@ -11,9 +11,8 @@
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::ops::AddAssign;
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
@@ -157,6 +156,11 @@ pub enum News<P> {
 /// Scans every input, calling `collector` on the pool and `deliver` on the calling thread in
 /// input order. An error from `deliver` (such as a closed output pipe) stops the scan and is
 /// returned.
+///
+/// Several sources are read at once, each by its own reader thread, so that a rotated set of
+/// compressed files is decompressed on every core; each source has its own window of pieces in
+/// flight, so a source read ahead of its turn waits within bounded memory and never holds up
+/// the one being delivered.
 pub fn scan<C, D>(settings: &ScanSettings, collector: &C, mut deliver: D) -> io::Result<()>
 where
     C: Collector,
@@ -168,42 +172,125 @@ where
         .thread_name(|i| format!("mailsift-parse-{i}"))
         .build()
         .map_err(io::Error::other)?;
-    // Enough pieces in flight to keep every worker busy while the reader and the caller work,
-    // few enough that memory stays a small multiple of the chunk size.
-    let in_flight = threads * 4 + 2;
+    let readers = threads.min(settings.inputs.len()).max(1);
+    // Enough pieces in flight to keep every worker busy while the readers and the caller
+    // work, few enough that memory stays a small multiple of the chunk size.
+    let window = (threads * 4 + 2).div_ceil(readers).max(3);
+    let windows: Vec<Window> = settings
+        .inputs
+        .iter()
+        .map(|_| Window::new(window))
+        .collect();
+    let next_source = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        let (news_tx, news_rx) = mpsc::channel::<(u64, News<C::Part>)>();
-        let (token_tx, token_rx) = mpsc::sync_channel::<()>(in_flight);
-        for _ in 0..in_flight {
-            let _ = token_tx.send(());
+        let (news_tx, news_rx) = mpsc::channel::<Numbered<C::Part>>();
+        for _ in 0..readers {
+            let news = news_tx.clone();
+            let (pool, windows, next_source) = (&pool, &windows, &next_source);
+            scope
+                .spawn(move || read_sources(settings, collector, pool, windows, next_source, news));
         }
-        let pool = &pool;
-        scope.spawn(move || read_all(settings, collector, pool, &token_rx, news_tx));
-        let mut next = 0u64;
-        let mut waiting = BTreeMap::new();
-        for (seq, news) in news_rx {
-            waiting.insert(seq, news);
-            while let Some(news) = waiting.remove(&next) {
-                deliver(news)?;
-                next += 1;
-                let _ = token_tx.send(());
-            }
+        drop(news_tx);
+        let result = deliver_in_order(news_rx, &windows, &mut deliver);
+        // Readers waiting for room see the scan is over and stop.
+        for window in &windows {
+            window.close();
         }
-        Ok(())
+        result
     })
 }
 
-/// Numbers news in the order it is read; each number waits for a free slot.
+/// Piece `seq` of source `source`, or the end of that source after `seq` pieces.
+struct Numbered<P> {
+    source: usize,
+    seq: u64,
+    news: Option<News<P>>,
+}
+
+/// Hands news to `deliver` source by source, each in the order it was read.
+fn deliver_in_order<P>(
+    news_rx: mpsc::Receiver<Numbered<P>>,
+    windows: &[Window],
+    deliver: &mut impl FnMut(News<P>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut current = 0usize;
+    let mut next = 0u64;
+    let mut waiting = BTreeMap::new();
+    for numbered in news_rx {
+        waiting.insert((numbered.source, numbered.seq), numbered.news);
+        while let Some(news) = waiting.remove(&(current, next)) {
+            match news {
+                Some(news) => {
+                    deliver(news)?;
+                    windows[current].release();
+                    next += 1;
+                }
+                None => {
+                    current += 1;
+                    next = 0;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The room one source has for pieces read but not yet delivered.
+struct Window {
+    free: Mutex<Option<usize>>,
+    changed: Condvar,
+}
+
+impl Window {
+    fn new(size: usize) -> Self {
+        Window {
+            free: Mutex::new(Some(size)),
+            changed: Condvar::new(),
+        }
+    }
+
+    /// Takes a place, waiting for one; `None` once the scan is over.
+    fn acquire(&self) -> Option<()> {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            match *free {
+                None => return None,
+                Some(0) => free = self.changed.wait(free).unwrap_or_else(|e| e.into_inner()),
+                Some(ref mut n) => {
+                    *n -= 1;
+                    return Some(());
+                }
+            }
+        }
+    }
+
+    fn release(&self) {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = free.as_mut() {
+            *n += 1;
+        }
+        self.changed.notify_one();
+    }
+
+    fn close(&self) {
+        *self.free.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.changed.notify_all();
+    }
+}
+
+/// Numbers the news of one source in the order it is read; each number waits for room in the
+/// source's window.
 struct Sequencer<'a, P> {
+    source: usize,
     next: u64,
-    tokens: &'a mpsc::Receiver<()>,
-    news: mpsc::Sender<(u64, News<P>)>,
+    window: &'a Window,
+    news: mpsc::Sender<Numbered<P>>,
 }
 
 impl<P> Sequencer<'_, P> {
-    /// Takes a slot and a number, or `None` once the caller has stopped listening.
+    /// Takes a place and a number, or `None` once the caller has stopped listening.
     fn reserve(&mut self) -> Option<u64> {
-        self.tokens.recv().ok()?;
+        self.window.acquire()?;
         let seq = self.next;
         self.next += 1;
         Some(seq)
@@ -212,27 +299,54 @@ impl<P> Sequencer<'_, P> {
     /// Sends news that needs no parsing.
     fn send(&mut self, news: News<P>) -> Option<()> {
         let seq = self.reserve()?;
-        self.news.send((seq, news)).ok()
+        self.send_numbered(seq, news)
+    }
+
+    fn send_numbered(&self, seq: u64, news: News<P>) -> Option<()> {
+        self.news
+            .send(Numbered {
+                source: self.source,
+                seq,
+                news: Some(news),
+            })
+            .ok()
+    }
+
+    /// Says the source has no more news.
+    fn finish(self) {
+        let _ = self.news.send(Numbered {
+            source: self.source,
+            seq: self.next,
+            news: None,
+        });
     }
 }
 
-fn read_all<C: Collector>(
+/// One reader thread: takes the next source not yet taken and reads it, until none is left.
+fn read_sources<C: Collector>(
     settings: &ScanSettings,
     collector: &C,
     pool: &rayon::ThreadPool,
-    tokens: &mpsc::Receiver<()>,
-    news: mpsc::Sender<(u64, News<C::Part>)>,
+    windows: &[Window],
+    next_source: &AtomicUsize,
+    news: mpsc::Sender<Numbered<C::Part>>,
 ) {
-    let mut sequencer = Sequencer {
-        next: 0,
-        tokens,
-        news,
-    };
     pool.in_place_scope(|workers| {
-        for (index, spec) in settings.inputs.iter().enumerate() {
+        loop {
+            let index = next_source.fetch_add(1, Ordering::SeqCst);
+            let Some(spec) = settings.inputs.get(index) else {
+                return;
+            };
+            let mut sequencer = Sequencer {
+                source: index,
+                next: 0,
+                window: &windows[index],
+                news: news.clone(),
+            };
             if read_source(settings, collector, workers, &mut sequencer, index, spec).is_none() {
                 return;
             }
+            sequencer.finish();
         }
     });
 }
@@ -276,18 +390,20 @@ fn read_source<'scope, C: Collector>(
             Ok(Piece::Lines(chunk)) => {
                 let seq = sequencer.reserve()?;
                 let news = sequencer.news.clone();
+                let source_index = sequencer.source;
                 let source = Arc::clone(&source);
                 let filter = &settings.filter;
                 workers.spawn(move |_| {
                     let (counts, part) = parse_chunk(collector, filter, &source, &chunk);
-                    let _ = news.send((
+                    let _ = news.send(Numbered {
+                        source: source_index,
                         seq,
-                        News::Chunk {
+                        news: Some(News::Chunk {
                             source,
                             counts,
                             part,
-                        },
-                    ));
+                        }),
+                    });
                 });
             }
             Ok(Piece::OverLong { line, bytes }) => {
