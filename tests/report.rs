@@ -829,3 +829,49 @@ fn output_does_not_depend_on_threads() {
         assert_eq!(a, b, "{format:?}");
     }
 }
+
+#[test]
+fn a_rotated_set_read_in_parallel_reports_as_one_file_does() {
+    // Twelve pieces of the samples, plain and compressed, are read several at a time; the
+    // report must equal the report of the same lines in one file, whatever the threads.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(ONE_SAMPLE).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut names = Vec::new();
+    for (i, piece) in lines.chunks(lines.len().div_ceil(12)).enumerate() {
+        let body = piece.join("\n") + "\n";
+        let (name, bytes) = if i % 2 == 0 {
+            (format!("mail.log.{i:02}.gz"), common::gzip(body.as_bytes()))
+        } else {
+            (format!("mail.log.{i:02}"), body.into_bytes())
+        };
+        names.push(
+            temp_file(dir.path(), &name, &bytes)
+                .to_string_lossy()
+                .into_owned(),
+        );
+    }
+    let (_, whole, _) = run(&[
+        "report", "--year", "2026", "--format", "csv", "--by", "hour", ONE_SAMPLE,
+    ]);
+    for threads in ["1", "2", "5"] {
+        let mut args = vec![
+            "report",
+            "--year",
+            "2026",
+            "--format",
+            "csv",
+            "--by",
+            "hour",
+            "--threads",
+            threads,
+            "--chunk-size",
+            "300",
+        ];
+        args.extend(names.iter().map(String::as_str));
+        let (code, parts, _) = run(&args);
+        assert_eq!(code, 0);
+        assert!(whole.lines().count() > 20);
+        assert_eq!(parts, whole, "threads {threads}");
+    }
+}
