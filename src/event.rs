@@ -118,7 +118,7 @@ impl<'a> Event<'a> {
 
 /// The domain of an address (`bob@Example.ORG` gives `example.org`); empty when there is none.
 pub fn domain_of(address: &str) -> Cow<'_, str> {
-    let domain = match address.rfind('@') {
+    let domain = match memchr::memrchr(b'@', address.as_bytes()) {
         Some(at) => &address[at + 1..],
         None => return Cow::Borrowed(""),
     };

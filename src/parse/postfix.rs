@@ -11,7 +11,8 @@ use std::borrow::Cow;
 use super::Parsed;
 use super::needle::{Needle, find_byte, find_byte_early, split_comma_space};
 use super::reply::{
-    HostAddr, read_host_addr, read_reply, split_in_reply_to, stage_of_command, stage_of_while,
+    HostAddr, Reply, read_host_addr, read_reply, split_in_reply_to, stage_of_command,
+    stage_of_while,
 };
 use super::syslog::SyslogLine;
 use crate::codes::{Action, Class, Direction, EnhancedCode};
@@ -72,8 +73,8 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
     }
     // Delivery status lines are the most common outcome and are known by one search; the
     // other marks are looked for only when that fails.
-    let event = if STATUS.is_in(body) {
-        delivery_status(body)
+    let event = if let Some(status_at) = STATUS.find(body) {
+        delivery_status(body, status_at)
     } else if let Some((action, rest)) = reject_action(body) {
         match action {
             Some(action) => reject(action, rest),
@@ -168,9 +169,10 @@ type RuleResult<'a> = Option<Option<Event<'a>>>;
 
 /// `to=<bob@example.org>, relay=..., dsn=4.2.0, status=deferred (...)` from smtp, lmtp,
 /// local, virtual, pipe and error, and qmgr's `from=<...>, status=expired, returned to sender`.
-fn delivery_status(body: &str) -> RuleResult<'_> {
-    let status_at = if body.starts_with("status=") {
-        0
+fn delivery_status(body: &str, first_status: usize) -> RuleResult<'_> {
+    // The field is the first `status=` that starts the message or follows `, `.
+    let status_at = if first_status == 0 || body[..first_status].ends_with(", ") {
+        first_status
     } else {
         COMMA_STATUS.find(body)? + 2
     };
@@ -260,7 +262,7 @@ fn read_detail<'a>(event: &mut Event<'a>, detail: &'a str) {
         let parsed = read_reply(reply);
         if parsed.code.is_some() {
             event.stage = stage;
-            set_reply(event, reply);
+            take_reply(event, parsed);
             return;
         }
     }
@@ -286,7 +288,10 @@ fn set_remote<'a>(event: &mut Event<'a>, host: HostAddr<'a>) {
 }
 
 fn set_reply<'a>(event: &mut Event<'a>, reply: &'a str) {
-    let reply = read_reply(reply);
+    take_reply(event, read_reply(reply));
+}
+
+fn take_reply<'a>(event: &mut Event<'a>, reply: Reply<'a>) {
     event.reply_code = reply.code;
     event.enhanced_code = reply.enhanced;
     event.text = reply.text;
