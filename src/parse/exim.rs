@@ -20,6 +20,7 @@
 use std::borrow::Cow;
 
 use super::Parsed;
+use super::needle::find_byte;
 use super::reply::{read_reply, stage_of_command};
 use super::syslog::SyslogLine;
 use crate::codes::{Action, Class, Direction, EnhancedCode};
@@ -331,7 +332,7 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
     let (recipient, after) = read_addresses(&rest[..defer_at])?;
     let (fields, _) = scan_fields(after);
     let errno_text = &rest[defer_at + " defer (".len()..];
-    let close = errno_text.find(')')?;
+    let close = find_byte(b')', errno_text)?;
     let errno: Option<i32> = errno_text[..close].parse().ok();
     let mut tail = &errno_text[close + 1..];
 
@@ -407,13 +408,13 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
     {
         return Parsed::Event(event);
     }
-    let rule = if body.contains(" authenticator failed for ") {
+    let rule = if AUTHENTICATOR_FAILED.is_in(body) {
         authentication(body)
     } else if body.starts_with("SMTP protocol synchronization error") {
         synchronization(body)
-    } else if body.starts_with("SMTP call ") && body.contains(" dropped: ") {
+    } else if body.starts_with("SMTP call ") && DROPPED.is_in(body) {
         dropped(body)
-    } else if body.contains("onnection from ") && body.contains("refused") {
+    } else if CONNECTION_FROM.is_in(body) && REFUSED.is_in(body) {
         refused_connection(body)
     } else {
         None
@@ -423,6 +424,16 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
         None if looks_like_outcome(body) => Parsed::Unmatched,
         None => Parsed::NoOutcome,
     }
+}
+
+crate::needles! {
+    AUTHENTICATOR_FAILED = " authenticator failed for ";
+    DROPPED = " dropped: ";
+    CONNECTION_FROM = "onnection from ";
+    REFUSED = "refused";
+    SMTP_ERROR = "SMTP error from remote";
+    LMTP_ERROR = "LMTP error after";
+    REJECTED = "rejected";
 }
 
 /// Lines that never report an outcome even when their text quotes one.
@@ -455,10 +466,7 @@ fn is_bookkeeping(body: &str) -> bool {
 
 /// Whether a line no rule read still looks as if it reports an outcome.
 fn looks_like_outcome(body: &str) -> bool {
-    if body.contains("SMTP error from remote")
-        || body.contains("LMTP error after")
-        || body.contains("rejected")
-    {
+    if SMTP_ERROR.is_in(body) || LMTP_ERROR.is_in(body) || REJECTED.is_in(body) {
         return true;
     }
     super::reply::mentions_reply_code(body)
@@ -517,7 +525,7 @@ fn scan_fields(text: &str) -> (Fields<'_>, &str) {
             rest = &word[key_len + 1 + len..];
             continue;
         }
-        let word_len = word.find(' ').unwrap_or(word.len());
+        let word_len = find_byte(b' ', word).unwrap_or(word.len());
         if matches!(
             &word[..word_len],
             "K" | "L" | "L*" | "DS" | "PRDR" | "TFO" | "*"
@@ -544,12 +552,12 @@ fn read_value(text: &str) -> (&str, usize) {
             Some(end) => (&text[1..end], end + 1),
             None => (&text[1..], text.len()),
         },
-        Some(b'<') => match text.find('>') {
+        Some(b'<') => match find_byte(b'>', text) {
             Some(end) => (&text[1..end], end + 1),
             None => (&text[1..], text.len()),
         },
         _ => {
-            let mut end = text.find(' ').unwrap_or(text.len());
+            let mut end = find_byte(b' ', text).unwrap_or(text.len());
             // `I=[192.0.2.1]:587: 535 ...`: a colon that ends the word ends the fields.
             if text[..end].ends_with(':') {
                 end -= 1;
@@ -627,20 +635,20 @@ fn read_addresses(text: &str) -> Option<(&str, &str)> {
             .unwrap_or(text.len())
     } else if text.starts_with('"') {
         let close = closing_quote(text, 0).unwrap_or(text.len() - 1);
-        close + text[close..].find(' ').unwrap_or(text.len() - close)
+        close + find_byte(b' ', &text[close..]).unwrap_or(text.len() - close)
     } else {
-        text.find(' ').unwrap_or(text.len())
+        find_byte(b' ', text).unwrap_or(text.len())
     };
     let address = &text[..end];
     let mut rest = &text[end..];
     if rest.starts_with(" (")
-        && let Some(close) = rest.find(')')
+        && let Some(close) = find_byte(b')', rest)
     {
         rest = &rest[close + 1..];
     }
     let mut recipient = address;
     if let Some(after) = rest.strip_prefix(" <")
-        && let Some(close) = after.find('>')
+        && let Some(close) = find_byte(b'>', after)
     {
         recipient = &after[..close];
         rest = &after[close + 1..];
@@ -674,7 +682,7 @@ fn read_host_spec(text: &str) -> Option<(HostSpec<'_>, usize)> {
         b'[' => {}
         b' ' => return None,
         _ => {
-            let end = text.find(' ').unwrap_or(text.len());
+            let end = find_byte(b' ', text).unwrap_or(text.len());
             name = &text[..end];
             pos = end;
             if text[pos..].starts_with(" (") {
@@ -692,7 +700,7 @@ fn read_host_spec(text: &str) -> Option<(HostSpec<'_>, usize)> {
     };
     let mut ip = "";
     if let Some(at) = ip_at {
-        let close = at + text[at..].find(']')?;
+        let close = at + find_byte(b']', &text[at..])?;
         ip = &text[at + 1..close];
         pos = close + 1;
         if bytes.get(pos) == Some(&b':') {
@@ -796,7 +804,7 @@ fn remote_error(message: &str) -> Option<RemoteError<'_>> {
     let after = after.strip_prefix("pipelined ").unwrap_or(after);
     // `RCPT TO:<x>` and `MAIL FROM:<x> SIZE=n` hold a colon of their own.
     let search_from = if after.starts_with("RCPT TO:<") || after.starts_with("MAIL FROM:<") {
-        after.find('>')?
+        find_byte(b'>', after)?
     } else {
         0
     };
@@ -966,8 +974,8 @@ fn read_what(what: &str) -> Option<What<'_>> {
         rest: "",
     };
     let angle = |text: &'_ str| -> Option<(usize, usize)> {
-        let open = text.find('<')?;
-        let close = open + text[open..].find('>')?;
+        let open = find_byte(b'<', text)?;
+        let close = open + find_byte(b'>', &text[open..])?;
         (text[..open].trim().is_empty() || text[..open].ends_with(':')).then_some((open, close))
     };
     if let Some(after) = what.strip_prefix("RCPT") {
@@ -1014,7 +1022,7 @@ fn read_what(what: &str) -> Option<What<'_>> {
         result.stage = Some("DATA");
         result.rest = after;
     } else if let Some(inner) = what.strip_prefix('"') {
-        let close = inner.find('"')?;
+        let close = find_byte(b'"', inner)?;
         result.stage = stage_of_command(&inner[..close]);
         result.rest = &inner[close + 1..];
     } else {
@@ -1086,7 +1094,7 @@ fn without_set_id(text: Cow<'_, str>) -> Cow<'_, str> {
     let Some(open) = text.find(OPEN) else {
         return text;
     };
-    let Some(close) = text[open..].find(')').map(|c| open + c) else {
+    let Some(close) = find_byte(b')', &text[open..]).map(|c| open + c) else {
         return text;
     };
     if close + 1 == text.len() {
@@ -1133,7 +1141,7 @@ fn dropped(body: &str) -> Option<Event<'_>> {
     event.text = Cow::Borrowed(text);
     if let Some(open) = last.find("was \"") {
         let command = &last[open + 5..];
-        let end = command.find('"').unwrap_or(command.len());
+        let end = find_byte(b'"', command).unwrap_or(command.len());
         event.stage = stage_of_command(&command[..end]);
     }
     event.settle_class();
@@ -1185,7 +1193,7 @@ fn per_host(body: &str) -> Option<Event<'_>> {
     let host_text = match body.strip_prefix("H=") {
         Some(host_text) => host_text,
         None => {
-            let first = body.find(' ')?;
+            let first = find_byte(b' ', body)?;
             if !body[first..].starts_with(" [") {
                 return None;
             }
