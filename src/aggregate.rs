@@ -116,6 +116,13 @@ impl KeyCounter {
     /// Adds every count of `other`.
     pub fn merge(&mut self, other: KeyCounter) {
         self.dropped_max = self.dropped_max.max(other.dropped_max);
+        if self.counts.len() + other.counts.len() < self.cap * 2 {
+            // No pruning can happen, so the order of adding does not matter.
+            for (key, count) in other.counts {
+                *self.counts.entry(key).or_default() += count;
+            }
+            return;
+        }
         let mut entries: Vec<_> = other.counts.into_iter().collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         for (key, count) in entries {
