@@ -11,7 +11,7 @@ use std::hash::BuildHasher;
 
 use crate::codes::{Direction, EnhancedCode};
 
-/// Entries kept per thread before the memory starts over: enough for the distinct replies of a
+/// Entries kept per thread, both generations together: enough for the distinct replies of a
 /// busy day, small enough to stay in cache.
 const CAPACITY: usize = 16_384;
 
@@ -24,9 +24,19 @@ struct Key {
     text: Box<str>,
 }
 
+type Memory = HashMap<u64, (Key, &'static str), foldhash::fast::FixedState>;
+
+/// The reasons given lately, in two generations: when the young one is full it becomes the
+/// old one, and an entry found in the old one moves back to the young one. Replies that keep
+/// coming back stay remembered; one-off replies age out.
+#[derive(Default)]
+struct Generations {
+    young: Memory,
+    old: Memory,
+}
+
 thread_local! {
-    static MEMORY: RefCell<HashMap<u64, (Key, &'static str), foldhash::fast::FixedState>> =
-        RefCell::new(HashMap::default());
+    static MEMORY: RefCell<Generations> = RefCell::new(Generations::default());
 }
 
 /// The reason [`super::classify_at`] gives, remembered per thread.
@@ -39,30 +49,41 @@ pub fn reason_at(
 ) -> &'static str {
     let hash = foldhash::fast::FixedState::default()
         .hash_one((reply_code, enhanced, direction, stage, text));
-    let classify = || super::classify_at(reply_code, enhanced, text, direction, stage).reason;
-    MEMORY.with(|memory| {
-        let mut memory = memory.borrow_mut();
-        if let Some((key, reason)) = memory.get(&hash)
-            && key.reply_code == reply_code
+    let same = |key: &Key| {
+        key.reply_code == reply_code
             && key.enhanced == enhanced
             && key.direction == direction
             && key.stage == stage
             && *key.text == *text
+    };
+    MEMORY.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        if let Some((key, reason)) = memory.young.get(&hash)
+            && same(key)
         {
             return *reason;
         }
-        let reason = classify();
-        if memory.len() >= CAPACITY {
-            memory.clear();
-        }
-        let key = Key {
-            reply_code,
-            enhanced,
-            direction,
-            stage,
-            text: text.into(),
+        let entry = match memory.old.remove(&hash) {
+            Some((key, reason)) if same(&key) => (key, reason),
+            _ => {
+                let reason =
+                    super::classify_at(reply_code, enhanced, text, direction, stage).reason;
+                let key = Key {
+                    reply_code,
+                    enhanced,
+                    direction,
+                    stage,
+                    text: text.into(),
+                };
+                (key, reason)
+            }
         };
-        memory.insert(hash, (key, reason));
+        let reason = entry.1;
+        if memory.young.len() >= CAPACITY / 2 {
+            let young = std::mem::take(&mut memory.young);
+            memory.old = young;
+        }
+        memory.young.insert(hash, entry);
         reason
     })
 }
@@ -121,7 +142,10 @@ mod tests {
             let text = format!("mailbox {i} is full");
             reason_at(Some(552), None, &text, Direction::Outbound, None);
         }
-        MEMORY.with(|memory| assert!(memory.borrow().len() <= CAPACITY));
+        MEMORY.with(|memory| {
+            let memory = memory.borrow();
+            assert!(memory.young.len() + memory.old.len() <= CAPACITY);
+        });
         assert_eq!(
             reason_at(
                 Some(552),
