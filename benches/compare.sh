@@ -107,12 +107,14 @@ python3 - "$RESULTS" "$RSS_FILE" "$RSS_STDIN" "$RSS_100" "$SIZE" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 by = {r["label"]: r for r in rows}
+def cell(text):
+    return text.replace("|", "\\|")
 def mbs(r):
     return int(r["bytes"]) / float(r["seconds"]) / 1e6
 print("| command | time | MB/s |")
 print("|---|---:|---:|")
 for r in rows:
-    print(f"| {r['label']} | {float(r['seconds']):.2f} s | {mbs(r):,.0f} |")
+    print(f"| {cell(r['label'])} | {float(r['seconds']):.2f} s | {mbs(r):,.0f} |")
 def ratio(a, b):
     return float(by[b]["seconds"]) / float(by[a]["seconds"])
 print()
@@ -127,7 +129,7 @@ pairs = [
     ("postfix gzip: mailsift report, 2 threads", "postfix gzip: gzip -dc | wc -l", "gzip -dc | wc -l time / mailsift time"),
 ]
 for a, b, name in pairs:
-    print(f"| {name} | {ratio(a, b):.2f}× |")
+    print(f"| {cell(name)} | {ratio(a, b):.2f}× |")
 print()
 print(f"Peak RSS, mailsift report --threads 2: {int(sys.argv[2]) / 1024:.1f} MiB on the {sys.argv[5]} file, "
       f"{int(sys.argv[3]) / 1024:.1f} MiB on standard input, {int(sys.argv[4]) / 1024:.1f} MiB on 100 MiB.")
