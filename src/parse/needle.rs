@@ -114,16 +114,33 @@ pub fn find_byte(byte: u8, haystack: &str) -> Option<usize> {
     }
 }
 
-/// The byte offset of the first `byte` within the first [`SHORT`] bytes, else of the first
-/// one after: for a separator that usually comes early, such as the space after a host name.
+/// The byte offset of the first `byte`, for a separator that usually comes within the first
+/// few words, such as the space after a host name: the head is searched eight bytes at a time
+/// without a branch per byte, the rest (rarely reached) by memchr.
 #[inline]
 pub fn find_byte_early(byte: u8, haystack: &str) -> Option<usize> {
     let bytes = haystack.as_bytes();
-    let head = &bytes[..bytes.len().min(SHORT)];
-    match head.iter().position(|b| *b == byte) {
-        Some(at) => Some(at),
-        None if bytes.len() > SHORT => memchr::memchr(byte, &bytes[SHORT..]).map(|at| at + SHORT),
-        None => None,
+    let head_len = bytes.len().min(SHORT);
+    let ones = u64::from_ne_bytes([0x01; 8]);
+    let highs = u64::from_ne_bytes([0x80; 8]);
+    let pattern = u64::from_ne_bytes([byte; 8]);
+    let mut at = 0;
+    while at + 8 <= head_len {
+        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0; 8])) ^ pattern;
+        // A zero byte in `word` is a match; the lowest flagged byte is always a true one.
+        let found = word.wrapping_sub(ones) & !word & highs;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    if let Some(found) = bytes[at..head_len].iter().position(|b| *b == byte) {
+        return Some(at + found);
+    }
+    if bytes.len() > head_len {
+        memchr::memchr(byte, &bytes[head_len..]).map(|found| found + head_len)
+    } else {
+        None
     }
 }
 
@@ -184,6 +201,19 @@ mod tests {
             Some(40)
         );
         assert_eq!(find_byte_early(b'x', "aax"), Some(2));
+        // Every position, every length, against a plain search.
+        for len in 0..80 {
+            for at in 0..=len {
+                let mut text = "a".repeat(len);
+                if at < len {
+                    text.replace_range(at..at + 1, " ");
+                    text.push_str(" b");
+                }
+                assert_eq!(find_byte_early(b' ', &text), text.find(' '), "{len} {at}");
+            }
+        }
+        assert_eq!(find_byte_early(0x80 - 1, "\u{7f}"), Some(0));
+        assert_eq!(find_byte_early(b'!', "  !  !"), Some(2));
         assert!(!SAID.is_in("host a refused to talk to me"));
     }
 
