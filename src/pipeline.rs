@@ -490,7 +490,7 @@ fn parse_chunk<C: Collector>(
     // Valid UTF-8 is the common case: checking the whole chunk at once is cheaper than line by
     // line and copies nothing. A chunk with a stray byte is read line by line, with
     // replacement characters, so that one bad byte never hides the rest of its line.
-    match std::str::from_utf8(&chunk.data) {
+    match simdutf8::basic::from_utf8(&chunk.data) {
         Ok(text) => {
             for (line_number, line) in chunk.text_lines(text) {
                 take(line_number, line);
