@@ -7,11 +7,12 @@
 #
 # Needs hyperfine, ripgrep, pflogsumm, eximstats (exim4-base) and GNU time; they are installed
 # from Debian's packages when missing. Every figure comes from the same run on the same files,
-# read from the page cache (each command is warmed up once first).
+# read from the page cache (each command is warmed up once first). The median of the runs is
+# reported, since a shared machine has outliers.
 set -euo pipefail
 
 SIZE=${SIZE:-1G}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 WORK=${WORK:-/tmp/mailsift-bench}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -58,15 +59,15 @@ cat "$WORK/postfix-$SIZE.log" "$WORK/exim-$SIZE.log" "$WORK"/postfix-100M.log >/
 RESULTS=$WORK/results.tsv
 printf "label\tbytes\tseconds\n" >"$RESULTS"
 
-# time_it LABEL BYTES COMMAND: the mean of RUNS runs after one warm-up.
+# time_it LABEL BYTES COMMAND: the median of RUNS runs after one warm-up.
 time_it() {
     local label=$1 bytes=$2 cmd=$3 json
     json=$(mktemp)
     hyperfine --style none --warmup 1 --runs "$RUNS" --export-json "$json" --shell bash "$cmd" >/dev/null
-    local mean
-    mean=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["mean"])' "$json")
+    local median
+    median=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$json")
     rm -f "$json"
-    printf "%s\t%s\t%s\n" "$label" "$bytes" "$mean" >>"$RESULTS"
+    printf "%s\t%s\t%s\n" "$label" "$bytes" "$median" >>"$RESULTS"
 }
 
 size_of() { stat -L -c %s "$1"; }
