@@ -10,7 +10,7 @@
 //! are exact up to a cap and then estimated. This module knows nothing of formats or advice.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 
 use chrono::NaiveDateTime;
@@ -153,22 +153,23 @@ impl KeyCounter {
 /// (about 1.6 % standard error). Merging is order-free.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Distinct {
-    /// The hashes seen, gathered as they come and made unique in batches: appending is far
-    /// cheaper per event than a set insert, and a chunk's hashes are merged into the run's
-    /// anyway.
-    Exact(Vec<u64>),
+    /// The first hashes seen, as they came, duplicates included: appending is far cheaper per
+    /// event than a set insert, and most chunks see only a few thousand events.
+    Gathered(Vec<u64>),
+    /// Every hash seen, once.
+    Exact(HashSet<u64, foldhash::fast::FixedState>),
     /// 4096 HyperLogLog registers.
     Estimated(Box<[u8; 4096]>),
 }
 
 impl Default for Distinct {
     fn default() -> Self {
-        Distinct::Exact(Vec::new())
+        Distinct::Gathered(Vec::new())
     }
 }
 
-/// Gathered hashes kept before they are made unique; bounds the memory of an exact count.
-const DISTINCT_BATCH: usize = DISTINCT_EXACT_CAP + DISTINCT_EXACT_CAP / 4;
+/// Hashes gathered before they are put in a set.
+const GATHERED_CAP: usize = 4096;
 
 impl Distinct {
     /// The hash a value is counted by. It is the same in every run and on every thread, so
@@ -185,29 +186,29 @@ impl Distinct {
     /// Counts a value by its [`Distinct::hash_of`].
     pub fn insert_hash(&mut self, hash: u64) {
         match self {
-            Distinct::Exact(hashes) => {
+            Distinct::Gathered(hashes) => {
                 hashes.push(hash);
-                if hashes.len() >= DISTINCT_BATCH {
-                    self.settle();
+                if hashes.len() >= GATHERED_CAP {
+                    let set = hashes.drain(..).collect();
+                    *self = Distinct::Exact(set);
+                }
+            }
+            Distinct::Exact(set) => {
+                set.insert(hash);
+                if set.len() > DISTINCT_EXACT_CAP {
+                    *self = Distinct::Estimated(Self::registers_of(set.iter().copied()));
                 }
             }
             Distinct::Estimated(registers) => Self::register(registers, hash),
         }
     }
 
-    /// Makes the gathered hashes unique, and switches to an estimate past the cap.
-    fn settle(&mut self) {
-        if let Distinct::Exact(hashes) = self {
-            hashes.sort_unstable();
-            hashes.dedup();
-            if hashes.len() > DISTINCT_EXACT_CAP {
-                let mut registers = Box::new([0u8; 4096]);
-                for h in hashes.iter() {
-                    Self::register(&mut registers, *h);
-                }
-                *self = Distinct::Estimated(registers);
-            }
+    fn registers_of(hashes: impl Iterator<Item = u64>) -> Box<[u8; 4096]> {
+        let mut registers = Box::new([0u8; 4096]);
+        for hash in hashes {
+            Self::register(&mut registers, hash);
         }
+        registers
     }
 
     fn register(registers: &mut [u8; 4096], hash: u64) {
@@ -219,24 +220,19 @@ impl Distinct {
     /// Adds everything `other` saw.
     pub fn merge(&mut self, other: Distinct) {
         match other {
-            Distinct::Exact(theirs) => {
-                for hash in theirs {
-                    self.insert_hash(hash);
-                }
-            }
+            Distinct::Gathered(theirs) => theirs.into_iter().for_each(|h| self.insert_hash(h)),
+            Distinct::Exact(theirs) => theirs.into_iter().for_each(|h| self.insert_hash(h)),
             Distinct::Estimated(theirs) => {
-                if let Distinct::Exact(hashes) = self {
-                    let mut registers = Box::new([0u8; 4096]);
-                    for h in hashes.iter() {
-                        Self::register(&mut registers, *h);
-                    }
-                    *self = Distinct::Estimated(registers);
+                let ours = match self {
+                    Distinct::Gathered(hashes) => Self::registers_of(hashes.iter().copied()),
+                    Distinct::Exact(set) => Self::registers_of(set.iter().copied()),
+                    Distinct::Estimated(ours) => std::mem::replace(ours, Box::new([0; 4096])),
+                };
+                let mut ours = ours;
+                for (o, t) in ours.iter_mut().zip(theirs.iter()) {
+                    *o = (*o).max(*t);
                 }
-                if let Distinct::Estimated(ours) = self {
-                    for (o, t) in ours.iter_mut().zip(theirs.iter()) {
-                        *o = (*o).max(*t);
-                    }
-                }
+                *self = Distinct::Estimated(ours);
             }
         }
     }
@@ -244,12 +240,12 @@ impl Distinct {
     /// How many distinct values.
     pub fn count(&self) -> u64 {
         match self {
-            Distinct::Exact(hashes) => {
-                let mut unique = hashes.clone();
-                unique.sort_unstable();
-                unique.dedup();
+            Distinct::Gathered(hashes) => {
+                let unique: HashSet<u64, foldhash::fast::FixedState> =
+                    hashes.iter().copied().collect();
                 unique.len() as u64
             }
+            Distinct::Exact(set) => set.len() as u64,
             Distinct::Estimated(registers) => {
                 let m = registers.len() as f64;
                 let sum: f64 = registers.iter().map(|r| 2f64.powi(-i32::from(*r))).sum();
