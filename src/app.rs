@@ -15,7 +15,7 @@ use crate::detect;
 use crate::pipeline::{self, Collector, News, ScanSettings, Source};
 use crate::progress::Progress;
 use crate::render::events::{self, EventRows, EventsFormat};
-use crate::render::{explain, summary, text};
+use crate::render::{explain, html, summary, text};
 use crate::report::{InputSummary, Report};
 
 /// How a run ended, as the process exit status.
@@ -307,6 +307,7 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
         ReportFormat::Csv => summary::write_csv(&mut out, &report)?,
         ReportFormat::Json => summary::write_json(&mut out, &report)?,
         ReportFormat::Markdown => summary::write_markdown(&mut out, &report, task.lang)?,
+        ReportFormat::Html => html::write_html(&mut out, &report, task.lang)?,
     }
     out.finish()?;
     // An unreadable input is the more urgent news for a cron job.

@@ -115,7 +115,7 @@ pub struct ReportArgs {
     pub scan: ScanArgs,
 
     /// Output format: text for reading, csv for cron jobs and spreadsheets, json for scripts,
-    /// markdown for incident documents.
+    /// markdown for incident documents, html for a page to open in a browser.
     #[arg(long, value_enum, default_value_t = ReportFormatArg::Text, value_name = "FORMAT")]
     pub format: ReportFormatArg,
 
@@ -164,6 +164,8 @@ pub enum ReportFormatArg {
     Json,
     /// Headings and tables for incident documents.
     Markdown,
+    /// One self-contained page (no script, no network) with a timeline chart.
+    Html,
 }
 
 /// `report --by`.

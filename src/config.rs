@@ -90,6 +90,8 @@ pub enum ReportFormat {
     Json,
     /// Markdown.
     Markdown,
+    /// One self-contained HTML page.
+    Html,
 }
 
 /// `events`, decided.
@@ -191,6 +193,7 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
         ReportFormatArg::Csv => ReportFormat::Csv,
         ReportFormatArg::Json => ReportFormat::Json,
         ReportFormatArg::Markdown => ReportFormat::Markdown,
+        ReportFormatArg::Html => ReportFormat::Html,
     };
     if by.is_some() && format != ReportFormat::Csv {
         return Err(UsageError(

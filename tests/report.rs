@@ -875,3 +875,58 @@ fn a_rotated_set_read_in_parallel_reports_as_one_file_does() {
         assert_eq!(parts, whole, "threads {threads}");
     }
 }
+
+#[test]
+fn html_report_is_one_inert_page_with_a_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = temp_file(dir.path(), "<b>name.log", HOSTILE.as_bytes());
+    // The hostile file first, so that its line is among the examples of its code.
+    let mut args = vec!["report", "--format", "html", "--year", "2026"];
+    args.push(hostile.to_str().unwrap());
+    args.extend(SAMPLES);
+    let (code, page, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.trim_end().ends_with("</html>"));
+    // Self-contained: nothing is fetched and nothing runs.
+    for forbidden in [
+        "<script", "<link", "<img", "<iframe", "src=", "@import", "url(",
+    ] {
+        assert!(!page.contains(forbidden), "{forbidden}");
+    }
+    // The timeline: one bar per hour of the samples' span, in the class colours.
+    assert!(page.contains("<svg id=\"timeline\""));
+    assert!(page.matches("class=\"c2xx\"").count() > 20);
+    assert!(page.contains("class=\"c4xx\""));
+    assert!(page.contains("class=\"c5xx\""));
+    // The code table and the advice for a failure the samples hold.
+    assert!(page.contains("<td>550</td><td>5.1.1</td>"));
+    assert!(page.contains("user_unknown"));
+    // Log text is shown, never obeyed.
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(page.contains(r"\x1b[31mred"));
+    assert!(!page.contains('\x1b'));
+    assert!(page.contains("&lt;b&gt;name.log"));
+    assert!(!page.contains("<b>"));
+    // The same counts as the JSON summary of the same inputs.
+    args[2] = "json";
+    let (_, summary, _) = run(&args);
+    let summary = json(&summary);
+    for class in ["2xx", "4xx", "5xx"] {
+        let count = summary["by_class"][class].as_u64().unwrap();
+        assert!(count > 0);
+        let cell = format!("<td>{class}</td><td>");
+        let row = page
+            .lines()
+            .find(|l| l.starts_with(&format!("<tr>{cell}")))
+            .unwrap();
+        let shown = row
+            .split("<td class=\"n\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap();
+        assert_eq!(shown.replace(',', ""), count.to_string(), "{class}");
+    }
+}

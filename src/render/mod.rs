@@ -4,6 +4,7 @@
 
 pub mod events;
 pub mod explain;
+pub mod html;
 pub mod report_labels;
 pub mod safe;
 pub mod summary;

@@ -60,6 +60,10 @@ pub struct ReportLabels {
     pub per_hour: &'static str,
     /// Heading of the daily timeline.
     pub per_day: &'static str,
+    /// Heading of the chart of every outcome per hour.
+    pub outcomes_per_hour: &'static str,
+    /// Heading of the chart of every outcome per day.
+    pub outcomes_per_day: &'static str,
     /// Heading of the `--fail-on` results.
     pub thresholds: &'static str,
     /// Heading of the unmatched lines.
@@ -109,6 +113,8 @@ const EN: ReportLabels = ReportLabels {
     refusals: "Per-host refusals",
     per_hour: "Failures per hour",
     per_day: "Failures per day",
+    outcomes_per_hour: "Outcomes per hour",
+    outcomes_per_day: "Outcomes per day",
     thresholds: "Thresholds (--fail-on)",
     unmatched: "Unmatched lines",
     footer: "Lines",
@@ -143,6 +149,8 @@ const FR: ReportLabels = ReportLabels {
     refusals: "Refus par hôte",
     per_hour: "Échecs par heure",
     per_day: "Échecs par jour",
+    outcomes_per_hour: "Résultats par heure",
+    outcomes_per_day: "Résultats par jour",
     thresholds: "Seuils (--fail-on)",
     unmatched: "Lignes non reconnues",
     footer: "Lignes",
@@ -177,6 +185,8 @@ const VI: ReportLabels = ReportLabels {
     refusals: "Từ chối theo máy chủ",
     per_hour: "Lỗi theo giờ",
     per_day: "Lỗi theo ngày",
+    outcomes_per_hour: "Kết quả theo giờ",
+    outcomes_per_day: "Kết quả theo ngày",
     thresholds: "Ngưỡng (--fail-on)",
     unmatched: "Dòng không nhận dạng được",
     footer: "Dòng",
@@ -211,6 +221,8 @@ const ZH: ReportLabels = ReportLabels {
     refusals: "按主机的拒绝",
     per_hour: "每小时失败数",
     per_day: "每天失败数",
+    outcomes_per_hour: "每小时的结果",
+    outcomes_per_day: "每天的结果",
     thresholds: "阈值 (--fail-on)",
     unmatched: "未识别的行",
     footer: "行",
@@ -245,6 +257,8 @@ const RU: ReportLabels = ReportLabels {
     refusals: "Отказы по хостам",
     per_hour: "Ошибки по часам",
     per_day: "Ошибки по дням",
+    outcomes_per_hour: "Результаты по часам",
+    outcomes_per_day: "Результаты по дням",
     thresholds: "Пороги (--fail-on)",
     unmatched: "Нераспознанные строки",
     footer: "Строки",

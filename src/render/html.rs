@@ -1,0 +1,423 @@
+//! The report as one self-contained HTML page: no script, no font, no request to anywhere, so
+//! that it can be attached to an incident review and opened offline. The timeline is drawn as
+//! inline SVG. Every piece of text, from the log or not, goes through [`html`] on its way out.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use chrono::{Datelike, Duration, NaiveDateTime, Timelike};
+
+use super::explain::Lang;
+use super::report_labels::report_labels;
+use super::safe::html;
+use crate::aggregate::ClassCounts;
+use crate::codes::Class;
+use crate::report::{CodeRow, Report};
+
+/// The classes in the order they are stacked and listed, with their colours.
+const CLASSES: [(Class, &str); 4] = [
+    (Class::Success, "#2e7d32"),
+    (Class::Intermediate, "#757575"),
+    (Class::Transient, "#e0a000"),
+    (Class::Permanent, "#c62828"),
+];
+
+/// Hours are drawn one bar each up to a week; a longer log is drawn by day.
+const MAX_HOUR_BARS: i64 = 24 * 7;
+
+const STYLE: &str = "\
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem auto;\
+max-width:72rem;padding:0 1rem;color:#1b1b1b;line-height:1.45}\
+h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ddd}\
+h3{font-size:1.05rem;margin-bottom:.3rem}\
+table{border-collapse:collapse;margin:.5rem 0;max-width:100%}\
+th,td{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:left;vertical-align:top;white-space:nowrap}\
+td.w{white-space:normal;overflow-wrap:anywhere;min-width:10rem}\
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\
+code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;word-break:break-all}\
+.bar{display:inline-block;height:.8rem;vertical-align:middle}\
+.muted{color:#666}.met{color:#c62828;font-weight:bold}\
+.code{border-left:4px solid #c62828;padding-left:1rem;margin:1rem 0}\
+.code.transient{border-left-color:#e0a000}\
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}\
+svg text{font-size:11px;fill:#444}\
+";
+
+/// Writes the report as one HTML page.
+pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Result<()> {
+    let words = report_labels(lang);
+    let tally = &report.tally;
+    let events = tally.events();
+    let mut page = String::with_capacity(64 * 1024);
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        lang.code(),
+        html(words.title),
+        html(words.title)
+    );
+    page.push_str("<ul>\n");
+    for input in &report.inputs {
+        let _ = writeln!(
+            page,
+            "<li><code>{}</code> <span class=\"muted\">({}, {})</span>{}</li>",
+            html(&input.name),
+            html(input.format),
+            html(input.compression),
+            if input.complete {
+                ""
+            } else {
+                " <strong class=\"met\">not read to the end</strong>"
+            }
+        );
+    }
+    if let (Some(first), Some(last)) = (tally.first_seen, tally.last_seen) {
+        let _ = writeln!(
+            page,
+            "<li>{} .. {}</li>",
+            html(&first.to_string()),
+            html(&last.to_string())
+        );
+    }
+    let _ = writeln!(
+        page,
+        "<li>{} lines read, {} SMTP outcomes, {}{} messages</li>\n</ul>",
+        thousands(tally.lines.read),
+        thousands(events),
+        if tally.messages.approximate() {
+            "~"
+        } else {
+            ""
+        },
+        thousands(tally.messages.count())
+    );
+
+    let _ = writeln!(page, "<h2>{}</h2>", html(words.by_class));
+    page.push_str("<table>\n<tr><th>class</th><th>permanence</th><th class=\"n\">count</th><th class=\"n\">share</th><th></th></tr>\n");
+    for (class, colour) in CLASSES {
+        let count = tally.by_class.get(class);
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td><span class=\"bar\" style=\"width:{:.1}rem;background:{colour}\"></span></td></tr>",
+            class.label(),
+            class.permanence().label(),
+            thousands(count),
+            percent(count, events),
+            share(count, events) * 20.0
+        );
+    }
+    page.push_str("</table>\n");
+
+    write_timeline(
+        &mut page,
+        report,
+        words.outcomes_per_hour,
+        words.outcomes_per_day,
+    );
+
+    if !report.rows.is_empty() {
+        let _ = writeln!(page, "<h2>{}</h2>", html(words.codes));
+        write_code_table(&mut page, &report.rows, events);
+    }
+    let failing: Vec<&CodeRow> = report
+        .rows
+        .iter()
+        .filter(|r| r.class() != Class::Success)
+        .collect();
+    if !failing.is_empty() {
+        let _ = writeln!(page, "<h2>{}</h2>", html(words.advice));
+        for row in failing {
+            write_advice(&mut page, row, words);
+        }
+    }
+    if !report.refusals.is_empty() {
+        let _ = writeln!(page, "<h2>{}</h2>", html(words.refusals));
+        write_code_table(&mut page, &report.refusals, 0);
+    }
+    if !report.thresholds.is_empty() {
+        let _ = writeln!(page, "<h2>{}</h2>", html(words.thresholds));
+        page.push_str(
+            "<table>\n<tr><th>condition</th><th class=\"n\">matching</th><th>met</th></tr>\n",
+        );
+        for result in &report.thresholds {
+            let _ = writeln!(
+                page,
+                "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td>{}</td></tr>",
+                html(&result.threshold.text),
+                thousands(result.count),
+                if result.met {
+                    "<span class=\"met\">yes</span>"
+                } else {
+                    "no"
+                }
+            );
+        }
+        page.push_str("</table>\n");
+    }
+    let lines = &tally.lines;
+    let _ = writeln!(page, "<h2>{}</h2>", html(words.footer));
+    page.push_str("<table>\n");
+    for (label, count) in [
+        ("read", lines.read),
+        ("SMTP outcomes and refusals", lines.events),
+        ("without an outcome", lines.no_outcome),
+        ("of other programs", lines.other_programs),
+        ("unmatched", lines.unmatched),
+        ("left out by filters", lines.filtered_out),
+        ("over-long", lines.over_long),
+    ] {
+        let _ = writeln!(
+            page,
+            "<tr><td>{label}</td><td class=\"n\">{}</td></tr>",
+            thousands(count)
+        );
+    }
+    page.push_str("</table>\n</body>\n</html>\n");
+    out.write_all(page.as_bytes())
+}
+
+fn write_code_table(page: &mut String, rows: &[CodeRow], events: u64) {
+    page.push_str(
+        "<table>\n<tr><th>reply</th><th>enhanced</th><th>direction</th><th class=\"n\">count</th>\
+         <th class=\"n\">share</th><th>name</th><th>reason</th><th>top destinations</th></tr>\n",
+    );
+    for row in rows {
+        let top = row
+            .top
+            .iter()
+            .map(|(name, count)| format!("{} {}", html(name), thousands(*count)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"w\">{}</td><td>{}</td><td class=\"w\">{}{}</td></tr>",
+            row.key.reply.map_or("-".into(), |c| c.to_string()),
+            row.key.enhanced.map_or("-".into(), |c| c.to_string()),
+            row.key.direction.label(),
+            thousands(row.count),
+            if events > 0 {
+                percent(row.count, events)
+            } else {
+                String::new()
+            },
+            html(&row.advice.name),
+            html(row.reason),
+            if row.top_approximate { "~ " } else { "" },
+            top
+        );
+    }
+    page.push_str("</table>\n");
+}
+
+fn write_advice(page: &mut String, row: &CodeRow, words: &super::report_labels::ReportLabels) {
+    let codes = [
+        row.key.reply.map(|c| c.to_string()),
+        row.key.enhanced.map(|c| c.to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let kind = if row.class() == Class::Transient {
+        " transient"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        page,
+        "<section class=\"code{kind}\">\n<h3>{} <span class=\"muted\">({}, {})</span>: {}</h3>\n<dl>",
+        if codes.is_empty() {
+            "no code".to_string()
+        } else {
+            codes
+        },
+        row.key.direction.label(),
+        thousands(row.count),
+        html(&row.advice.name)
+    );
+    for (label, text) in [
+        (words.reason, row.reason),
+        (words.meaning, row.advice.what.as_str()),
+        (words.seen, row.advice.when.as_str()),
+        (words.fix, row.advice.fix.as_str()),
+    ] {
+        let _ = writeln!(page, "<dt>{}</dt><dd>{}</dd>", html(label), html(text));
+    }
+    if let Some(link) = row.advice.link {
+        let _ = writeln!(
+            page,
+            "<dt>{}</dt><dd><a href=\"{}\" rel=\"noreferrer\">{}</a></dd>",
+            html(words.link),
+            html(link),
+            html(link)
+        );
+    }
+    if let (Some(first), Some(last)) = (row.first_seen, row.last_seen) {
+        let _ = writeln!(
+            page,
+            "<dt>{}</dt><dd>{} .. {}</dd>",
+            html(words.in_this_log),
+            html(&first.to_string()),
+            html(&last.to_string())
+        );
+    }
+    for example in &row.examples {
+        let _ = writeln!(
+            page,
+            "<dt>{}</dt><dd><code>{}:{}</code> <code>{}</code></dd>",
+            html(words.example),
+            html(&example.file),
+            example.line,
+            html(&example.text)
+        );
+    }
+    page.push_str("</dl>\n</section>\n");
+}
+
+/// The outcomes per hour (or per day for a log longer than a week) as stacked bars, with the
+/// empty buckets between the first and the last drawn as gaps.
+fn write_timeline(page: &mut String, report: &Report, per_hour: &str, per_day: &str) {
+    let hours = &report.tally.hours;
+    let (Some(first), Some(last)) = (hours.keys().next(), hours.keys().next_back()) else {
+        return;
+    };
+    let by_day = (*last - *first).num_hours() >= MAX_HOUR_BARS;
+    let (heading, step, buckets): (&str, Duration, BTreeMap<NaiveDateTime, ClassCounts>) = if by_day
+    {
+        let days = report
+            .tally
+            .days()
+            .into_iter()
+            .filter_map(|(day, counts)| Some((day.and_hms_opt(0, 0, 0)?, counts)))
+            .collect();
+        (per_day, Duration::days(1), days)
+    } else {
+        (per_hour, Duration::hours(1), hours.clone())
+    };
+    let (Some(start), Some(end)) = (
+        buckets.keys().next().copied(),
+        buckets.keys().next_back().copied(),
+    ) else {
+        return;
+    };
+    let mut slots = Vec::new();
+    let mut at = start;
+    while at <= end {
+        slots.push((at, buckets.get(&at).copied().unwrap_or_default()));
+        at += step;
+    }
+    let peak = slots
+        .iter()
+        .map(|(_, counts)| counts.total())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let (width, height, left, bottom) = (960.0_f64, 220.0_f64, 48.0_f64, 28.0_f64);
+    let plot_width = width - left - 8.0;
+    let plot_height = height - bottom - 8.0;
+    let bar = plot_width / slots.len() as f64;
+    let _ = writeln!(page, "<h2>{}</h2>", html(heading));
+    let _ = writeln!(
+        page,
+        "<svg id=\"timeline\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {width} {height}\" \
+         width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">",
+        html(heading)
+    );
+    let _ = writeln!(
+        page,
+        "<line x1=\"{left}\" y1=\"8\" x2=\"{left}\" y2=\"{}\" stroke=\"#999\"/>\
+         <text x=\"{}\" y=\"14\" text-anchor=\"end\">{}</text>\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"end\">0</text>",
+        8.0 + plot_height,
+        left - 4.0,
+        thousands(peak),
+        left - 4.0,
+        8.0 + plot_height
+    );
+    for (index, (at, counts)) in slots.iter().enumerate() {
+        let x = left + index as f64 * bar;
+        let mut y = 8.0 + plot_height;
+        let label = if by_day {
+            at.format("%Y-%m-%d").to_string()
+        } else {
+            at.format("%Y-%m-%d %H:00").to_string()
+        };
+        let mut tip = label.clone();
+        for (class, colour) in CLASSES {
+            let count = counts.get(class);
+            if count == 0 {
+                continue;
+            }
+            let _ = write!(tip, ", {} {}", class.label(), count);
+            let h = count as f64 / peak as f64 * plot_height;
+            y -= h;
+            let _ = write!(
+                page,
+                "<rect class=\"c{}\" x=\"{x:.2}\" y=\"{y:.2}\" width=\"{:.2}\" height=\"{h:.2}\" fill=\"{colour}\"/>",
+                class.label(),
+                (bar - 1.0).max(0.5)
+            );
+        }
+        let _ = writeln!(
+            page,
+            "<rect x=\"{x:.2}\" y=\"8\" width=\"{bar:.2}\" height=\"{plot_height}\" fill=\"transparent\"><title>{}</title></rect>",
+            html(&tip)
+        );
+        // Labels at the first and last bucket, and at each midnight (or first of the month)
+        // far enough from both ends not to overlap their labels.
+        let midnight = if by_day {
+            at.day() == 1
+        } else {
+            at.hour() == 0
+        };
+        let centre = x + bar / 2.0;
+        let clear = centre - left > 170.0 && left + plot_width - centre > 170.0;
+        let anchor = if index == 0 {
+            Some(("start", x))
+        } else if index + 1 == slots.len() {
+            Some(("end", x + bar))
+        } else if midnight && clear {
+            Some(("middle", centre))
+        } else {
+            None
+        };
+        if let Some((anchor, at_x)) = anchor {
+            let _ = writeln!(
+                page,
+                "<text x=\"{at_x:.2}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+                height - 8.0,
+                html(&label)
+            );
+        }
+    }
+    page.push_str("</svg>\n<p class=\"muted\">");
+    for (class, colour) in CLASSES {
+        let _ = write!(
+            page,
+            "<span class=\"bar\" style=\"width:.8rem;background:{colour}\"></span> {} &nbsp; ",
+            class.label()
+        );
+    }
+    page.push_str("</p>\n");
+}
+
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+fn percent(part: u64, whole: u64) -> String {
+    crate::render::text::percent(part, whole)
+}
+
+fn thousands(n: u64) -> String {
+    crate::render::text::thousands(n)
+}
