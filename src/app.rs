@@ -10,13 +10,14 @@ use anyhow::Context;
 
 use crate::aggregate::{Tally, TallyCollector};
 use crate::cli::Cli;
-use crate::config::{self, Environment, EventsTask, ReportFormat, ReportTask, Task};
+use crate::config::{self, Environment, EventsTask, ReportFormat, ReportTask, Task, TraceTask};
 use crate::detect;
 use crate::pipeline::{self, Collector, News, ScanSettings, Source};
 use crate::progress::Progress;
 use crate::render::events::{self, EventRows, EventsFormat};
-use crate::render::{explain, html, summary, text};
+use crate::render::{explain, html, summary, text, trace as render_trace};
 use crate::report::{InputSummary, Report};
+use crate::trace;
 
 /// How a run ended, as the process exit status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +58,7 @@ pub fn run(cli: Cli, env: &Environment) -> anyhow::Result<Outcome> {
     match config::resolve(cli, env)? {
         Task::Report(task) => run_report(&task),
         Task::Events(task) => run_events(&task),
+        Task::Trace(task) => run_trace(&task),
         Task::Explain(task) => {
             let mut out = open_output(None)?;
             explain::write_explain(&mut out, &task.queries, task.format, task.lang)?;
@@ -244,6 +246,44 @@ fn run_events(task: &EventsTask) -> anyhow::Result<Outcome> {
         }
         Ok(())
     })?;
+    out.finish()?;
+    Ok(outcome)
+}
+
+fn run_trace(task: &TraceTask) -> anyhow::Result<Outcome> {
+    let mut out = open_output(task.output.as_deref())?;
+    let mut outcome = Outcome::Done;
+    let finder = trace::FindMessages {
+        target: &task.target,
+    };
+    let mut found = Vec::new();
+    scan_with_progress(&task.scan, task.progress, &finder, |news, progress| {
+        match news {
+            News::Chunk { part, .. } => found.push(part),
+            News::Failed(error) => {
+                warn(progress, &error);
+                outcome = Outcome::InputProblem;
+            }
+            News::Opened(_) | News::OverLong { .. } => {}
+        }
+        Ok(())
+    })?;
+    let messages = trace::messages_to_trace(&task.target, found);
+    let collector = trace::CollectLines {
+        target: &task.target,
+        messages: &messages,
+    };
+    let mut lines = Vec::new();
+    // A damaged input was reported by the first pass.
+    scan_with_progress(&task.scan, task.progress, &collector, |news, _| {
+        if let News::Chunk { part, .. } = news {
+            let room = trace::LINE_CAP.saturating_sub(lines.len());
+            lines.extend(part.into_iter().take(room));
+        }
+        Ok(())
+    })?;
+    let lines = trace::in_time_order(lines);
+    render_trace::write_trace(&mut out, &task.target, &messages, &lines)?;
     out.finish()?;
     Ok(outcome)
 }

@@ -48,6 +48,21 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List every code and reply-text pattern mailsift knows.
     Codes(CodesArgs),
+    /// Every line of one message's life in time order, each reply explained: by Postfix queue
+    /// id, Exim message id, or envelope address. Bounce notices made from it are followed.
+    Trace(TraceArgs),
+}
+
+/// `mailsift trace`.
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// A Postfix queue id (2B3C4D5E6F), an Exim message id (1vWxYz-000AbC-12) or an address.
+    #[arg(value_name = "ID|ADDRESS")]
+    pub target: String,
+
+    /// Inputs (read twice, so files only, not standard input).
+    #[command(flatten)]
+    pub scan: ScanArgs,
 }
 
 /// Which inputs to read and which events to keep: shared by `report` and `events`.

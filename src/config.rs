@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use crate::aggregate::{Dimension, TallyOptions};
 use crate::cli::{
     ByArg, Cli, CodesFormatArg, Command, DirectionArg, EventsFormatArg, ExplainFormatArg, LangArg,
-    LogFormatArg, ReportArgs, ReportFormatArg, ScanArgs, WhenArg,
+    LogFormatArg, ReportArgs, ReportFormatArg, ScanArgs, TraceArgs, WhenArg,
 };
 use crate::codes::Direction;
 use crate::detect::FormatChoice;
@@ -21,6 +21,7 @@ use crate::render::events::EventsFormat;
 use crate::render::explain::{CodeQuery, CodesFormat, ExplainFormat, Lang};
 use crate::report::ReportSettings;
 use crate::threshold::Threshold;
+use crate::trace::Target;
 
 /// A mistake in how the program was called; the exit status is 2.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +57,21 @@ pub enum Task {
     Explain(ExplainTask),
     /// List the knowledge base.
     Codes(CodesTask),
+    /// Follow one message.
+    Trace(TraceTask),
+}
+
+/// `trace`, decided.
+#[derive(Debug)]
+pub struct TraceTask {
+    /// What to scan.
+    pub scan: ScanSettings,
+    /// Whether to draw a progress bar.
+    pub progress: bool,
+    /// Where to write; standard output when `None`.
+    pub output: Option<PathBuf>,
+    /// What to follow.
+    pub target: Target,
 }
 
 /// `report`, decided.
@@ -156,6 +172,7 @@ pub fn resolve(cli: Cli, env: &Environment) -> Result<Task, UsageError> {
             },
             lang: lang(args.lang),
         })),
+        Some(Command::Trace(args)) => resolve_trace(args, env),
         Some(Command::Codes(args)) => Ok(Task::Codes(CodesTask {
             format: match args.format {
                 CodesFormatArg::Text => CodesFormat::Text,
@@ -167,6 +184,42 @@ pub fn resolve(cli: Cli, env: &Environment) -> Result<Task, UsageError> {
             output: args.output,
         })),
     }
+}
+
+fn resolve_trace(args: TraceArgs, env: &Environment) -> Result<Task, UsageError> {
+    let target = Target::new(&args.target);
+    if matches!(&target, Target::Id(id) if id.is_empty() || id.contains(char::is_whitespace)) {
+        return Err(UsageError(format!(
+            "trace: {:?} is neither a queue or message id nor an address",
+            args.target
+        )));
+    }
+    let scan = &args.scan;
+    for (set, flag) in [
+        (!scan.only.is_empty(), "--only"),
+        (scan.direction != DirectionArg::All, "--direction"),
+        (scan.since.is_some(), "--since"),
+        (scan.until.is_some(), "--until"),
+    ] {
+        if set {
+            return Err(UsageError(format!(
+                "trace shows every line of a message; {flag} does not apply"
+            )));
+        }
+    }
+    if scan.files.is_empty() || scan.files.iter().any(|f| f.to_str() == Some("-")) {
+        return Err(UsageError(
+            "trace reads its inputs twice, so it needs files, not standard input \
+             (mailsift trace 2B3C4D5E6F /var/log/mail.log*)"
+                .to_string(),
+        ));
+    }
+    Ok(Task::Trace(TraceTask {
+        output: args.scan.output.clone(),
+        progress: show_progress(&args.scan, env),
+        scan: resolve_scan(args.scan, env)?,
+        target,
+    }))
 }
 
 fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageError> {

@@ -22,3 +22,4 @@ pub mod render;
 pub mod report;
 pub mod threshold;
 pub mod time;
+pub mod trace;

@@ -123,6 +123,17 @@ pub trait Collector: Sync {
     fn unmatched(&self, part: &mut Self::Part, source: &Source, line: u64, raw: &str) {
         let _ = (part, source, line, raw);
     }
+
+    /// Whether [`Collector::line`] is to be called for every line read.
+    fn every_line(&self) -> bool {
+        false
+    }
+
+    /// Takes every line, of whatever kind, with what it was read as, before any filter; only
+    /// called when [`Collector::every_line`] says so.
+    fn line(&self, part: &mut Self::Part, source: &Source, line: u64, raw: &str, parsed: &Parsed) {
+        let _ = (part, source, line, raw, parsed);
+    }
 }
 
 /// News from the scan, in input order.
@@ -469,7 +480,11 @@ fn parse_chunk<C: Collector>(
     let mut counts = LineCounts::default();
     let mut take = |line_number: u64, line: &str| {
         counts.read += 1;
-        match parse::parse_line(line, &source.context) {
+        let parsed = parse::parse_line(line, &source.context);
+        if collector.every_line() {
+            collector.line(&mut part, source, line_number, line, &parsed);
+        }
+        match parsed {
             Parsed::Event(mut event) => {
                 if filter.keeps(&event) {
                     event.reason = reason_of(&event);

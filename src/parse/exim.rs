@@ -91,6 +91,28 @@ pub fn parse_syslog<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a>
     }
 }
 
+/// The message id of a mainlog line, or of the message of an Exim line logged through syslog;
+/// empty when the line names none.
+pub fn message_id_of(text: &str) -> &str {
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    let text = match split_part(text) {
+        Some((_, rest)) => rest,
+        None => text,
+    };
+    match read_head(text) {
+        Some(head) => head.id,
+        None => split_id(split_pid(text).1).0,
+    }
+}
+
+/// The parent of a bounce or other message Exim generated itself: `<= <> R=PARENT ...`.
+pub fn parent_of(text: &str) -> Option<&str> {
+    let at = PARENT_FIELD.find(text)?;
+    let after = &text[at + PARENT_FIELD.len()..];
+    let id = &after[..find_byte(b' ', after).unwrap_or(after.len())];
+    (!id.is_empty() && text[..at].contains(" <= ")).then_some(id)
+}
+
 /// The start of an Exim line: its time, the optional ` [pid]` of `+pid`, the optional message
 /// id, and the rest.
 struct Head<'a> {
@@ -434,6 +456,7 @@ crate::needles! {
     SMTP_ERROR = "SMTP error from remote";
     LMTP_ERROR = "LMTP error after";
     REJECTED = "rejected";
+    PARENT_FIELD = " R=";
 }
 
 /// Lines that never report an outcome even when their text quotes one.

@@ -11,7 +11,7 @@ pub mod reply;
 pub mod syslog;
 
 use crate::event::{Event, LogFormat};
-use crate::time::YearRule;
+use crate::time::{Timestamp, YearRule};
 
 /// What one line turned out to be. Every line read lands in exactly one of these, which is
 /// what lets the report's footer account for every line.
@@ -64,6 +64,45 @@ pub fn parse_line<'a>(line: &'a str, ctx: &LineContext) -> Parsed<'a> {
             None => Parsed::Unmatched,
         },
     }
+}
+
+/// The message a line belongs to (a Postfix queue id or an Exim message id), and the pair
+/// (parent, child) when the line says one message was made from another: Postfix's `sender
+/// non-delivery notification: CHILD`, or the arrival of an Exim bounce, `<= <> R=PARENT`.
+/// `None` for a line of no known MTA or one that names no message.
+pub type MessageOf<'a> = (&'a str, Option<(&'a str, &'a str)>);
+
+/// See [`MessageOf`].
+pub fn message_of<'a>(line: &'a str, ctx: &LineContext) -> Option<MessageOf<'a>> {
+    let (id, made) = match ctx.format {
+        SourceFormat::EximMainlog => exim_message(line),
+        SourceFormat::Syslog => {
+            let header = syslog::split(line)?;
+            match program_of(header.tag)? {
+                LogFormat::Postfix => {
+                    let id = postfix::queue_id_of(header.message);
+                    let made = postfix::notification_of(header.message).map(|child| (id, child));
+                    (id, made)
+                }
+                LogFormat::Exim => exim_message(header.message),
+            }
+        }
+    };
+    (!id.is_empty()).then_some((id, made))
+}
+
+/// The time a line was written, for lines of any kind; `None` when it has no readable time.
+pub fn time_of(line: &str, ctx: &LineContext) -> Option<Timestamp> {
+    let raw = match ctx.format {
+        SourceFormat::EximMainlog => crate::time::parse_leading(line.as_bytes())?.0,
+        SourceFormat::Syslog => syslog::split(line)?.time,
+    };
+    ctx.years.complete(raw)
+}
+
+fn exim_message(text: &str) -> (&str, Option<(&str, &str)>) {
+    let id = exim::message_id_of(text);
+    (id, exim::parent_of(text).map(|parent| (parent, id)))
 }
 
 /// Which MTA a syslog tag belongs to: `postfix`, `postfix-out`, `postfix/submission/smtpd`

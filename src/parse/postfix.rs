@@ -27,6 +27,7 @@ crate::needles! {
     PROTO_ENVELOPE = "; proto=";
     SPACE_FROM = " from ";
     FROM_KEY = "from=<";
+    NOTIFICATION = " notification: ";
     TO_KEY = "to=<";
 }
 
@@ -96,6 +97,23 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
         None if looks_like_outcome(body, Marks::of(body)) => Parsed::Unmatched,
         None => Parsed::NoOutcome,
     }
+}
+
+/// The queue id a Postfix message names (not `NOQUEUE`); empty when it names none.
+pub fn queue_id_of(message: &str) -> &str {
+    match split_queue_id(message).0 {
+        "NOQUEUE" => "",
+        id => id,
+    }
+}
+
+/// The queue id of the notification a bounce line announces: `sender non-delivery
+/// notification: 3C4D5E6F70` (and the delay and success notices written the same way).
+pub fn notification_of(message: &str) -> Option<&str> {
+    let body = split_queue_id(message).1;
+    let at = NOTIFICATION.find(body)?;
+    let id = body[at + NOTIFICATION.len()..].trim();
+    is_queue_id(id).then_some(id)
 }
 
 /// Splits `2B3C4D5E6F: rest` or `NOQUEUE: rest`; lines without a queue id give an empty one.

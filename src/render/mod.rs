@@ -9,3 +9,4 @@ pub mod report_labels;
 pub mod safe;
 pub mod summary;
 pub mod text;
+pub mod trace;
