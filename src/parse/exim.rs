@@ -20,7 +20,7 @@
 use std::borrow::Cow;
 
 use super::Parsed;
-use super::needle::find_byte;
+use super::needle::{find_byte, find_colon_space};
 use super::reply::{read_reply, stage_of_command};
 use super::syslog::SyslogLine;
 use crate::codes::{Action, Class, Direction, EnhancedCode};
@@ -110,7 +110,7 @@ pub fn parent_of(text: &str) -> Option<&str> {
     let at = PARENT_FIELD.find(text)?;
     let after = &text[at + PARENT_FIELD.len()..];
     let id = &after[..find_byte(b' ', after).unwrap_or(after.len())];
-    (!id.is_empty() && text[..at].contains(" <= ")).then_some(id)
+    (!id.is_empty() && ARRIVAL_MARK.is_in(&text[..at])).then_some(id)
 }
 
 /// The start of an Exim line: its time, the optional ` [pid]` of `+pid`, the optional message
@@ -291,7 +291,7 @@ fn failed(rest: &str) -> Option<Parsed<'_>> {
         (fields, Some(message)) => (fields, message),
         // A quote or bracket Exim did not close: fall back to the first separator.
         (_, None) => {
-            let at = rest.find(": ")?;
+            let at = find_colon_space(rest)?;
             (rest[..at].trim_end(), &rest[at + 2..])
         }
     };
@@ -316,23 +316,28 @@ fn failed(rest: &str) -> Option<Parsed<'_>> {
 
 /// Exim's words for giving up after retrying for too long.
 fn is_expiry(message: &str) -> bool {
-    message.contains("retry timeout exceeded")
+    RETRY_TIMEOUT_EXCEEDED.is_in(message)
         || is_retry_wait(message)
-        || message.contains("have been failing for a long time")
+        || FAILING_FOR_A_LONG_TIME.is_in(message)
 }
 
 /// `retry time not reached` (also `Retry time not yet reached`, as releases before 4.80 wrote
 /// it): Exim's words for an address it did not try because its retry time has not come.
 fn is_retry_wait(text: &str) -> bool {
-    contains_ignore_ascii_case(text, "retry time not reached")
-        || contains_ignore_ascii_case(text, "retry time not yet reached")
-}
-
-fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+    // Only the case of the first letter varies between releases.
+    let mut from = 0;
+    while let Some(found) = RETRY_TIME_NOT.find(&text[from..]) {
+        let at = from + found;
+        let after = &text[at + RETRY_TIME_NOT.len()..];
+        if at > 0
+            && matches!(text.as_bytes()[at - 1], b'r' | b'R')
+            && (after.starts_with("reached") || after.starts_with("yet reached"))
+        {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 /// `== bob@example.org R=dnslookup T=remote_smtp defer (-44) H=mx.example.org [192.0.2.1]: SMTP
@@ -350,7 +355,7 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
     if is_retry_wait(rest) {
         return Some(Parsed::NoOutcome);
     }
-    let defer_at = rest.find(" defer (")?;
+    let defer_at = DEFER_ERRNO.find(rest)?;
     let (recipient, after) = read_addresses(&rest[..defer_at])?;
     let (fields, _) = scan_fields(after);
     let errno_text = &rest[defer_at + " defer (".len()..];
@@ -367,11 +372,15 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
         && let Some(text) = tail.strip_prefix(": ")
     {
         // A system error's text (`Connection timed out`) holds no colon and no field.
-        let end = [text.find(" H="), text.find(" DT="), text.find(": ")]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(text.len());
+        let end = [
+            HOST_FIELD.find(text),
+            DELIVERY_TIME_FIELD.find(text),
+            find_colon_space(text),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(text.len());
         system_error = Some(&text[..end]);
         tail = &text[end..];
     }
@@ -457,6 +466,26 @@ crate::needles! {
     LMTP_ERROR = "LMTP error after";
     REJECTED = "rejected";
     PARENT_FIELD = " R=";
+    RETRY_TIME_NOT = "etry time not ";
+    // Every quoted remote error says so; most failure texts do not.
+    ERROR_WORD = " error ";
+    ARRIVAL_MARK = " <= ";
+    RETRY_TIMEOUT_EXCEEDED = "retry timeout exceeded";
+    FAILING_FOR_A_LONG_TIME = "have been failing for a long time";
+    DEFER_ERRNO = " defer (";
+    HOST_FIELD = " H=";
+    DELIVERY_TIME_FIELD = " DT=";
+    SMTP_TIMEOUT = "SMTP timeout";
+    IN_RESPONSE_TO = "in response to ";
+    TLS_WORD = "TLS";
+    SSL_WORD = "SSL";
+    GNUTLS_WORD = "gnutls";
+    LAST_FAILURE = " (last ";
+    WORD_REFUSED = " refused";
+    REFUSED_CONNECTION_FROM = "refused connection from ";
+    TEMPORARILY = "temporarily";
+    TOO_MANY_CONNECTIONS = "too many connections";
+    LOAD_AVERAGE = "load average";
 }
 
 /// Lines that never report an outcome even when their text quotes one.
@@ -604,6 +633,18 @@ fn closing_quote(text: &str, open: usize) -> Option<usize> {
     None
 }
 
+/// The bytes [`split_message`] acts on; the others are skipped with one table look-up.
+static SPLIT_MESSAGE_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    let special = *b"\"<>[]:";
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Splits `fields: message` (or Exim 4.99's `fields : message`) at the first `: ` that is not
 /// inside quotes, angle brackets or square brackets, so that `X=TLS1.3:...`, `C="250 OK: id"`
 /// and `[2001:db8::1]:25` are not taken for the separator.
@@ -612,6 +653,10 @@ fn split_message(text: &str) -> (&str, Option<&str>) {
     let (mut angle, mut square) = (0u32, 0u32);
     let mut i = 0;
     while i < bytes.len() {
+        if !SPLIT_MESSAGE_BYTES[usize::from(bytes[i])] {
+            i += 1;
+            continue;
+        }
         match bytes[i] {
             b'"' => match closing_quote(text, i) {
                 Some(end) => {
@@ -813,17 +858,20 @@ struct RemoteError<'a> {
 }
 
 fn remote_error(message: &str) -> Option<RemoteError<'_>> {
-    const LEADS: [&str; 3] = [
-        "SMTP error from remote mail server after ",
+    crate::needles! {
+        SMTP_ERROR = "SMTP error from remote mail server after ";
         // Exim before 4.80 said "mailer".
-        "SMTP error from remote mailer after ",
-        "LMTP error after ",
-    ];
-    let (at, lead) = LEADS
+        SMTP_ERROR_OLD = "SMTP error from remote mailer after ";
+        LMTP_ERROR_AFTER = "LMTP error after ";
+    }
+    if !ERROR_WORD.is_in(message) {
+        return None;
+    }
+    let (at, lead_len) = [&SMTP_ERROR, &SMTP_ERROR_OLD, &LMTP_ERROR_AFTER]
         .iter()
-        .filter_map(|lead| message.find(lead).map(|at| (at, lead)))
+        .filter_map(|lead| lead.find(message).map(|at| (at, lead.len())))
         .min()?;
-    let after = &message[at + lead.len()..];
+    let after = &message[at + lead_len..];
     let after = after.strip_prefix("pipelined ").unwrap_or(after);
     // `RCPT TO:<x>` and `MAIL FROM:<x> SIZE=n` hold a colon of their own.
     let search_from = if after.starts_with("RCPT TO:<") || after.starts_with("MAIL FROM:<") {
@@ -831,7 +879,7 @@ fn remote_error(message: &str) -> Option<RemoteError<'_>> {
     } else {
         0
     };
-    let command_end = search_from + after[search_from..].find(": ")?;
+    let command_end = search_from + find_colon_space(&after[search_from..])?;
     let command = &after[..command_end];
     let mut reply = &after[command_end + 2..];
     let mut host = None;
@@ -855,21 +903,21 @@ fn stage_of_text(text: &str) -> Option<&'static str> {
     let command_after = |from: usize, lead: &str| {
         let at = from + text[from..].find(lead)?;
         let command = &text[at + lead.len()..];
-        let end = [command.find(" ("), command.find(": ")]
+        let end = [command.find(" ("), find_colon_space(command)]
             .into_iter()
             .flatten()
             .min()
             .unwrap_or(command.len());
         stage_of_command(&command[..end])
     };
-    if let Some(at) = text.find("SMTP timeout") {
+    if let Some(at) = SMTP_TIMEOUT.find(text) {
         // `SMTP timeout after RCPT TO:<x>`, `SMTP timeout while connected to H after EHLO x`.
         return command_after(at, " after ");
     }
-    if text.contains("in response to ") {
+    if IN_RESPONSE_TO.is_in(text) {
         return command_after(0, "in response to ");
     }
-    if text.contains("TLS") || text.contains("SSL") || text.contains("gnutls") {
+    if TLS_WORD.is_in(text) || SSL_WORD.is_in(text) || GNUTLS_WORD.is_in(text) {
         return Some("STARTTLS");
     }
     const CONNECT_ERRORS: [&str; 4] = [
@@ -1157,7 +1205,7 @@ fn dropped(body: &str) -> Option<Event<'_>> {
     let mut event = Event::new(LogFormat::Exim, Direction::Inbound, Action::Rejected);
     event.remote_host = host.name;
     event.remote_ip = host.ip;
-    let (text, last) = match reason.find(" (last ") {
+    let (text, last) = match LAST_FAILURE.find(reason) {
         Some(at) => (&reason[..at], &reason[at..]),
         None => (reason, ""),
     };
@@ -1177,11 +1225,11 @@ fn dropped(body: &str) -> Option<Event<'_>> {
 /// postscreen `too many connections` refusals are.
 fn refused_connection(body: &str) -> Option<Event<'_>> {
     let (host_text, text) = if let Some(after) = body.strip_prefix("Connection from ") {
-        let refused = after.find(" refused")?;
+        let refused = WORD_REFUSED.find(after)?;
         let text = after[refused + " refused".len()..].trim_start_matches([':', ' ']);
         (after, text)
     } else {
-        let at = body.find("refused connection from ")?;
+        let at = REFUSED_CONNECTION_FROM.find(body)?;
         let after = &body[at + "refused connection from ".len()..];
         (after, body)
     };
@@ -1193,10 +1241,7 @@ fn refused_connection(body: &str) -> Option<Event<'_>> {
     event.stage = Some("CONNECT");
     event.text = Cow::Borrowed(text);
     event.settle_class();
-    if body.contains("temporarily")
-        || text.contains("too many connections")
-        || text.contains("load average")
-    {
+    if TEMPORARILY.is_in(body) || TOO_MANY_CONNECTIONS.is_in(text) || LOAD_AVERAGE.is_in(text) {
         event.class = Class::Transient;
         event.permanence = event.class.permanence();
     }
