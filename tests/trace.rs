@@ -203,3 +203,35 @@ fn nothing_found_and_usage_errors() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(err.matches("/nonexistent/mail.log").count(), 1, "{err}");
 }
+
+#[test]
+fn a_queue_id_used_again_a_day_later_is_marked() {
+    let later = DEFERRED_THEN_SENT
+        .replace("Nov 21 ", "Nov 22 ")
+        .replace("bob@example.org", "carol@example.org");
+    let dir = tempfile::tempdir().unwrap();
+    let log = temp_file(
+        dir.path(),
+        "mail.log",
+        format!("{DEFERRED_THEN_SENT}{later}").as_bytes(),
+    );
+    let (code, out, err) = trace(&["1A2B3C4D5E", log.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let marks: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("--- 1A2B3C4D5E is used again"))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(marks.len(), 1, "{out}");
+    // The mark sits between the first message's removal and the second one's first line.
+    assert!(
+        lines[marks[0] - 1].ends_with("1A2B3C4D5E: removed"),
+        "{out}"
+    );
+    assert!(
+        lines[marks[0] + 1].starts_with("2026-11-22T08:00:00"),
+        "{out}"
+    );
+}

@@ -44,7 +44,22 @@ pub fn write_trace(
     if lines.len() >= LINE_CAP {
         writeln!(out, "(only the first {LINE_CAP} lines are kept)")?;
     }
+    // A queue id is free again once its message is removed (Postfix) or completed (Exim);
+    // a later line with the same id is another message, and says so.
+    let mut ended: HashSet<&str> = HashSet::new();
     for line in lines {
+        if let Some(id) = line.message.as_deref() {
+            if ended.remove(id) {
+                writeln!(
+                    out,
+                    "--- {} is used again by another message from here on",
+                    visible(id)
+                )?;
+            }
+            if line.text.ends_with(&format!("{id}: removed")) || line.text.ends_with(" Completed") {
+                ended.insert(id);
+            }
+        }
         let time = line.time.map_or_else(|| "-".to_string(), |t| t.to_string());
         writeln!(
             out,
