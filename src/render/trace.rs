@@ -56,7 +56,9 @@ pub fn write_trace(
                     visible(id)
                 )?;
             }
-            if line.text.ends_with(&format!("{id}: removed")) || line.text.ends_with(" Completed") {
+            let removed = line.text.ends_with(&format!("{id}: removed"));
+            let completed = line.text.contains(&format!("{id} Completed"));
+            if removed || completed {
                 ended.insert(id);
             }
         }
