@@ -319,6 +319,16 @@ impl fmt::Display for Action {
     }
 }
 
+/// The codes of a reply as a heading shows them: `550 5.1.1`, `421`, `5.7.1`, or `no code`.
+pub fn codes_text(reply: Option<u16>, enhanced: Option<EnhancedCode>) -> String {
+    match (reply, enhanced) {
+        (Some(reply), Some(enhanced)) => format!("{reply} {enhanced}"),
+        (Some(reply), None) => reply.to_string(),
+        (None, Some(enhanced)) => enhanced.to_string(),
+        (None, None) => "no code".to_string(),
+    }
+}
+
 /// Decides the class of an outcome: the reply code first, then the enhanced code, then the
 /// `dsn=` field, then what the action implies.
 pub fn decide_class(

@@ -152,6 +152,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// The rows of codes that are not a success: the ones that get advice.
+    pub fn failure_rows(&self) -> Vec<&CodeRow> {
+        self.rows
+            .iter()
+            .filter(|row| row.class() != Class::Success)
+            .collect()
+    }
+
     /// Builds the report.
     pub fn new(inputs: Vec<InputSummary>, tally: Tally, settings: &ReportSettings) -> Report {
         let total = tally.events();

@@ -222,19 +222,7 @@ pub fn note_of(event: &Event) -> String {
         })
         .or_else(|| enhanced.map(|code| kb::enhanced_entry(code).entry.name.to_string()))
         .unwrap_or_default();
-    let codes = [
-        event.reply_code.map(|c| c.to_string()),
-        enhanced.map(|c| c.to_string()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    let codes = if codes.is_empty() {
-        "no code".to_string()
-    } else {
-        codes
-    };
+    let codes = crate::codes::codes_text(event.reply_code, enhanced);
     let stage = event.stage.map(|s| format!(" at {s}")).unwrap_or_default();
     format!(
         "{codes} {} {}{stage}, {}: {reason}: {name}",

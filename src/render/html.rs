@@ -9,10 +9,10 @@ use std::io::{self, Write};
 use chrono::{Datelike, Duration, NaiveDateTime, Timelike};
 
 use super::explain::Lang;
-use super::report_labels::report_labels;
+use super::report_labels::{line_buckets, report_labels};
 use super::safe::html;
 use crate::aggregate::ClassCounts;
-use crate::codes::Class;
+use crate::codes::{Class, codes_text};
 use crate::report::{CodeRow, Report};
 
 /// The classes in the order they are stacked and listed, with their colours.
@@ -123,11 +123,7 @@ pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Resul
         let _ = writeln!(page, "<h2>{}</h2>", html(words.codes));
         write_code_table(&mut page, &report.rows, events);
     }
-    let failing: Vec<&CodeRow> = report
-        .rows
-        .iter()
-        .filter(|r| r.class() != Class::Success)
-        .collect();
+    let failing = report.failure_rows();
     if !failing.is_empty() {
         let _ = writeln!(page, "<h2>{}</h2>", html(words.advice));
         for row in failing {
@@ -161,15 +157,7 @@ pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Resul
     let lines = &tally.lines;
     let _ = writeln!(page, "<h2>{}</h2>", html(words.footer));
     page.push_str("<table>\n");
-    for (label, count) in [
-        ("read", lines.read),
-        ("SMTP outcomes and refusals", lines.events),
-        ("without an outcome", lines.no_outcome),
-        ("of other programs", lines.other_programs),
-        ("unmatched", lines.unmatched),
-        ("left out by filters", lines.filtered_out),
-        ("over-long", lines.over_long),
-    ] {
+    for (label, count) in line_buckets(lines) {
         let _ = writeln!(
             page,
             "<tr><td>{label}</td><td class=\"n\">{}</td></tr>",
@@ -215,14 +203,6 @@ fn write_code_table(page: &mut String, rows: &[CodeRow], events: u64) {
 }
 
 fn write_advice(page: &mut String, row: &CodeRow, words: &super::report_labels::ReportLabels) {
-    let codes = [
-        row.key.reply.map(|c| c.to_string()),
-        row.key.enhanced.map(|c| c.to_string()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
     let kind = if row.class() == Class::Transient {
         " transient"
     } else {
@@ -231,11 +211,7 @@ fn write_advice(page: &mut String, row: &CodeRow, words: &super::report_labels::
     let _ = writeln!(
         page,
         "<section class=\"code{kind}\">\n<h3>{} <span class=\"muted\">({}, {})</span>: {}</h3>\n<dl>",
-        if codes.is_empty() {
-            "no code".to_string()
-        } else {
-            codes
-        },
+        codes_text(row.key.reply, row.key.enhanced),
         row.key.direction.label(),
         thousands(row.count),
         html(&row.advice.name)

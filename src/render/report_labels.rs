@@ -1,6 +1,7 @@
 //! The headings and labels of the text and Markdown reports, in each `--lang` language. The
 //! advice itself stays in English; column names of CSV and keys of JSON never change.
 
+use crate::pipeline::LineCounts;
 use crate::render::explain::Lang;
 
 /// Every word the text and Markdown reports print around the data.
@@ -72,6 +73,20 @@ pub struct ReportLabels {
     pub footer: &'static str,
     /// When there is no outcome at all.
     pub nothing_found: &'static str,
+}
+
+/// The footer's buckets with their names, in the order the Markdown and HTML reports list
+/// them; every line read is in exactly one bucket after the first.
+pub fn line_buckets(lines: &LineCounts) -> [(&'static str, u64); 7] {
+    [
+        ("read", lines.read),
+        ("SMTP outcomes and refusals", lines.events),
+        ("without an outcome", lines.no_outcome),
+        ("of other programs", lines.other_programs),
+        ("unmatched", lines.unmatched),
+        ("left out by filters", lines.filtered_out),
+        ("over-long", lines.over_long),
+    ]
 }
 
 /// The labels for a language.

@@ -7,9 +7,9 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use crate::aggregate::ClassCounts;
-use crate::codes::Class;
+use crate::codes::{Class, codes_text};
 use crate::render::explain::Lang;
-use crate::render::report_labels::report_labels;
+use crate::render::report_labels::{line_buckets, report_labels};
 use crate::render::safe::{csv_cell, visible};
 use crate::report::{CodeRow, Report, SCHEMA_VERSION};
 
@@ -255,23 +255,11 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
         }
         writeln!(out)?;
     }
-    for row in report.rows.iter().filter(|r| r.class() != Class::Success) {
-        let codes = [
-            row.key.reply.map(|c| c.to_string()),
-            row.key.enhanced.map(|c| c.to_string()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+    for row in report.failure_rows() {
         writeln!(
             out,
             "## {} ({}, {}): {}",
-            if codes.is_empty() {
-                "no code".to_string()
-            } else {
-                codes
-            },
+            codes_text(row.key.reply, row.key.enhanced),
             row.key.direction.label(),
             row.count,
             md(&row.advice.name)
@@ -338,15 +326,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
     writeln!(out)?;
     writeln!(out, "| bucket | lines |")?;
     writeln!(out, "|---|---:|")?;
-    for (label, count) in [
-        ("read", lines.read),
-        ("SMTP outcomes and refusals", lines.events),
-        ("without an outcome", lines.no_outcome),
-        ("of other programs", lines.other_programs),
-        ("unmatched", lines.unmatched),
-        ("left out by filters", lines.filtered_out),
-        ("over-long", lines.over_long),
-    ] {
+    for (label, count) in line_buckets(lines) {
         writeln!(out, "| {label} | {count} |")?;
     }
     Ok(())

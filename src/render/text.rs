@@ -78,11 +78,7 @@ pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) 
     write_header(out, &paint, report)?;
     write_split(out, &paint, report)?;
     write_table(out, &paint, report)?;
-    let problems: Vec<&CodeRow> = report
-        .rows
-        .iter()
-        .filter(|row| row.class() != Class::Success)
-        .collect();
+    let problems = report.failure_rows();
     if !problems.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", paint.heading(paint.words.advice))?;
