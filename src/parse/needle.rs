@@ -14,7 +14,8 @@ pub struct Needle {
     searchers: LazyLock<Searchers>,
 }
 
-/// The forward and backward searchers of one needle.
+/// What searching for one needle needs: a vectorised forward searcher, and an anchor byte for
+/// backward searches.
 pub struct Searchers {
     forward: Finder<'static>,
     text: &'static [u8],
@@ -24,7 +25,7 @@ pub struct Searchers {
 }
 
 impl Searchers {
-    /// Both searchers for `text`.
+    /// The searchers for `text`.
     pub fn new(text: &'static str) -> Self {
         let anchor = text
             .bytes()
