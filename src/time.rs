@@ -208,6 +208,20 @@ fn parse_syslog(line: &[u8]) -> Option<(RawTime, usize)> {
     if line[6] != b' ' {
         return None;
     }
+    // The usual `HH:MM:SS` without a fraction is read at fixed places; anything else goes the
+    // general way.
+    if line.get(15) != Some(&b'.') && line[9] == b':' && line[12] == b':' {
+        let pair = |at: usize| {
+            let (tens, ones) = (line[at].wrapping_sub(b'0'), line[at + 1].wrapping_sub(b'0'));
+            (tens < 10 && ones < 10).then(|| u32::from(tens) * 10 + u32::from(ones))
+        };
+        if let (Some(hour), Some(minute), Some(second)) = (pair(7), pair(10), pair(13))
+            && second < 60
+        {
+            let time = NaiveTime::from_hms_opt(hour, minute, second)?;
+            return Some((RawTime::YearLess { month, day, time }, 15));
+        }
+    }
     let (time, end) = parse_clock(line, 7)?;
     Some((RawTime::YearLess { month, day, time }, end))
 }
@@ -372,6 +386,20 @@ mod tests {
         assert!(parse_leading(b"Foo 21 08:00:04 x").is_none());
         assert!(parse_leading(b"Nov 21 8:00:04 x").is_none());
         assert!(parse_leading(b"Nov 21 25:00:04 x").is_none());
+        assert!(parse_leading(b"Nov 21 08:0a:04 x").is_none());
+        // A fraction and a leap second take the general way and keep their meaning.
+        let (raw, end) = parse_leading(b"Nov 21 08:00:04.250 x").unwrap();
+        assert_eq!(end, 19);
+        assert_eq!(
+            raw,
+            RawTime::YearLess {
+                month: 11,
+                day: 21,
+                time: NaiveTime::from_hms_milli_opt(8, 0, 4, 250).unwrap()
+            }
+        );
+        let (raw, _) = parse_leading(b"Dec 31 23:59:60 x").unwrap();
+        assert!(matches!(raw, RawTime::YearLess { time, .. } if time.second() == 59));
         assert!(parse_leading(b"").is_none());
         assert!(parse_leading(b"2026-13-01T00:00:00Z").is_none());
     }
