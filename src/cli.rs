@@ -159,7 +159,7 @@ pub struct ReportArgs {
     #[arg(long)]
     pub unmatched: bool,
 
-    /// Language of the headings and labels of the text and Markdown reports.
+    /// Language of the headings and labels of the text, Markdown and HTML reports.
     #[arg(long, value_enum, default_value_t = LangArg::En, value_name = "LANG")]
     pub lang: LangArg,
 
