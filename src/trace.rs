@@ -86,7 +86,8 @@ impl Collector for FindMessages<'_> {
     }
 
     fn line(&self, part: &mut Found, source: &Source, _: u64, raw: &str, _: &Parsed) {
-        let Some((id, made)) = parse::message_of(raw, &source.context) else {
+        let Some(parse::MessageLine { id, made, .. }) = parse::message_of(raw, &source.context)
+        else {
             return;
         };
         let named = match self.target {
@@ -141,6 +142,8 @@ pub struct TracedLine {
     pub text: String,
     /// The message it belongs to, if it names one.
     pub message: Option<String>,
+    /// Whether it ends that message's life, so that its id may name another message after.
+    pub ends_message: bool,
     /// For a line with an SMTP outcome, what it means in one line.
     pub note: Option<String>,
 }
@@ -174,9 +177,9 @@ impl Collector for CollectLines<'_> {
         raw: &str,
         parsed: &Parsed,
     ) {
-        let message = parse::message_of(raw, &source.context).map(|(id, _)| id);
+        let message = parse::message_of(raw, &source.context);
         let kept =
-            message.is_some_and(|id| self.messages.contains(id)) || self.target.matches_text(raw);
+            message.is_some_and(|m| self.messages.contains(m.id)) || self.target.matches_text(raw);
         if !kept || part.len() >= LINE_CAP {
             return;
         }
@@ -189,7 +192,8 @@ impl Collector for CollectLines<'_> {
             source: (source.index, Arc::from(source.name.as_str())),
             line,
             text: raw.to_string(),
-            message: message.map(str::to_string),
+            message: message.map(|m| m.id.to_string()),
+            ends_message: message.is_some_and(|m| m.ends),
             note,
         });
     }

@@ -91,18 +91,24 @@ pub fn parse_syslog<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a>
     }
 }
 
-/// The message id of a mainlog line, or of the message of an Exim line logged through syslog;
-/// empty when the line names none.
-pub fn message_id_of(text: &str) -> &str {
+/// The message id of a mainlog line, or of the message of an Exim line logged through syslog
+/// (empty when the line names none), and the rest of the line after it.
+pub fn message_id_of(text: &str) -> (&str, &str) {
     let text = text.strip_suffix('\r').unwrap_or(text);
     let text = match split_part(text) {
         Some((_, rest)) => rest,
         None => text,
     };
     match read_head(text) {
-        Some(head) => head.id,
-        None => split_id(split_pid(text).1).0,
+        Some(head) => (head.id, head.body),
+        None => split_id(split_pid(text).1),
     }
+}
+
+/// Whether the rest of a line after its message id says the message is done with (`Completed`,
+/// whatever fields follow).
+pub fn is_completion(body: &str) -> bool {
+    body == "Completed" || body.starts_with("Completed ")
 }
 
 /// The parent of a bounce or other message Exim generated itself: `<= <> R=PARENT ...`.

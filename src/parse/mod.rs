@@ -66,29 +66,41 @@ pub fn parse_line<'a>(line: &'a str, ctx: &LineContext) -> Parsed<'a> {
     }
 }
 
-/// The message a line belongs to (a Postfix queue id or an Exim message id), and the pair
-/// (parent, child) when the line says one message was made from another: Postfix's `sender
-/// non-delivery notification: CHILD`, or the arrival of an Exim bounce, `<= <> R=PARENT`.
-/// `None` for a line of no known MTA or one that names no message.
-pub type MessageOf<'a> = (&'a str, Option<(&'a str, &'a str)>);
+/// What a line says of the message it belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MessageLine<'a> {
+    /// The Postfix queue id or Exim message id.
+    pub id: &'a str,
+    /// (parent, child) when the line says one message was made from another: Postfix's
+    /// `sender non-delivery notification: CHILD`, or the arrival of an Exim bounce,
+    /// `<= <> R=PARENT`.
+    pub made: Option<(&'a str, &'a str)>,
+    /// Whether the line ends the message's life (Postfix's `removed`, Exim's `Completed`): a
+    /// later line with the same id belongs to another message.
+    pub ends: bool,
+}
 
-/// See [`MessageOf`].
-pub fn message_of<'a>(line: &'a str, ctx: &LineContext) -> Option<MessageOf<'a>> {
-    let (id, made) = match ctx.format {
+/// The message a line belongs to; `None` for a line of no known MTA or one that names no
+/// message.
+pub fn message_of<'a>(line: &'a str, ctx: &LineContext) -> Option<MessageLine<'a>> {
+    let message = match ctx.format {
         SourceFormat::EximMainlog => exim_message(line),
         SourceFormat::Syslog => {
             let header = syslog::split(line)?;
             match program_of(header.tag)? {
                 LogFormat::Postfix => {
-                    let id = postfix::queue_id_of(header.message);
-                    let made = postfix::notification_of(header.message).map(|child| (id, child));
-                    (id, made)
+                    let (id, body) = postfix::queue_id_of(header.message);
+                    MessageLine {
+                        id,
+                        made: postfix::notification_of(body).map(|child| (id, child)),
+                        ends: postfix::is_removal(body),
+                    }
                 }
                 LogFormat::Exim => exim_message(header.message),
             }
         }
     };
-    (!id.is_empty()).then_some((id, made))
+    (!message.id.is_empty()).then_some(message)
 }
 
 /// The time a line was written, for lines of any kind; `None` when it has no readable time.
@@ -100,9 +112,13 @@ pub fn time_of(line: &str, ctx: &LineContext) -> Option<Timestamp> {
     ctx.years.complete(raw)
 }
 
-fn exim_message(text: &str) -> (&str, Option<(&str, &str)>) {
-    let id = exim::message_id_of(text);
-    (id, exim::parent_of(text).map(|parent| (parent, id)))
+fn exim_message(text: &str) -> MessageLine<'_> {
+    let (id, body) = exim::message_id_of(text);
+    MessageLine {
+        id,
+        made: exim::parent_of(text).map(|parent| (parent, id)),
+        ends: exim::is_completion(body),
+    }
 }
 
 /// Which MTA a syslog tag belongs to: `postfix`, `postfix-out`, `postfix/submission/smtpd`

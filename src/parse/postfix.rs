@@ -43,9 +43,10 @@ struct Marks {
 }
 
 impl Marks {
-    fn of(body: &str) -> Marks {
+    /// The marks of `body`, given whether it holds `status=`.
+    fn of(body: &str, status: bool) -> Marks {
         let mut marks = Marks {
-            status: STATUS.is_in(body),
+            status,
             ..Marks::default()
         };
         let bytes = body.as_bytes();
@@ -73,8 +74,10 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
         return Parsed::NoOutcome;
     }
     // Delivery status lines are the most common outcome and are known by one search; the
-    // other marks are looked for only when that fails.
-    let event = if let Some(status_at) = STATUS.find(body) {
+    // other marks are looked for only when that fails, and at most once.
+    let status_at = STATUS.find(body);
+    let mut marks = None;
+    let event = if let Some(status_at) = status_at {
         delivery_status(body, status_at)
     } else if let Some((action, rest)) = reject_action(body) {
         match action {
@@ -82,7 +85,9 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
             None => return Parsed::NoOutcome,
         }
     } else {
-        per_host_failure(body, Marks::of(body))
+        let found = Marks::of(body, false);
+        marks = Some(found);
+        per_host_failure(body, found)
     };
     match event {
         Some(Some(mut event)) => {
@@ -94,23 +99,35 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
             Parsed::Event(event)
         }
         Some(None) => Parsed::NoOutcome,
-        None if looks_like_outcome(body, Marks::of(body)) => Parsed::Unmatched,
+        None if looks_like_outcome(
+            body,
+            marks.unwrap_or_else(|| Marks::of(body, status_at.is_some())),
+        ) =>
+        {
+            Parsed::Unmatched
+        }
         None => Parsed::NoOutcome,
     }
 }
 
-/// The queue id a Postfix message names (not `NOQUEUE`); empty when it names none.
-pub fn queue_id_of(message: &str) -> &str {
-    match split_queue_id(message).0 {
-        "NOQUEUE" => "",
-        id => id,
+/// The queue id a Postfix message names (empty for none and for `NOQUEUE`), and the rest.
+pub fn queue_id_of(message: &str) -> (&str, &str) {
+    match split_queue_id(message) {
+        ("NOQUEUE", body) => ("", body),
+        parts => parts,
     }
 }
 
-/// The queue id of the notification a bounce line announces: `sender non-delivery
-/// notification: 3C4D5E6F70` (and the delay and success notices written the same way).
-pub fn notification_of(message: &str) -> Option<&str> {
-    let body = split_queue_id(message).1;
+/// Whether the rest of a message after its queue id says qmgr let the message go: the queue
+/// id may be given to another message from then on.
+pub fn is_removal(body: &str) -> bool {
+    body == "removed"
+}
+
+/// The queue id of the notification a bounce line announces, from the rest of the message
+/// after its queue id: `sender non-delivery notification: 3C4D5E6F70` (and the delay and
+/// success notices written the same way).
+pub fn notification_of(body: &str) -> Option<&str> {
     let at = NOTIFICATION.find(body)?;
     let id = body[at + NOTIFICATION.len()..].trim();
     is_queue_id(id).then_some(id)

@@ -56,9 +56,7 @@ pub fn write_trace(
                     visible(id)
                 )?;
             }
-            let removed = line.text.ends_with(&format!("{id}: removed"));
-            let completed = line.text.contains(&format!("{id} Completed"));
-            if removed || completed {
+            if line.ends_message {
                 ended.insert(id);
             }
         }
