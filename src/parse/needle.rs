@@ -145,12 +145,6 @@ pub fn find_byte_early(byte: u8, haystack: &str) -> Option<usize> {
     }
 }
 
-/// The byte offset of the last `byte`.
-#[inline]
-pub fn rfind_byte(byte: u8, haystack: &str) -> Option<usize> {
-    memchr::memrchr(byte, haystack.as_bytes())
-}
-
 /// The byte offset of the first `: `, the separator of nearly every field in a mail log.
 #[inline]
 pub fn find_colon_space(haystack: &str) -> Option<usize> {
@@ -240,6 +234,5 @@ mod tests {
         assert_eq!(find_colon_space("a:b:c"), None);
         assert_eq!(find_colon_space("tag:"), None);
         assert_eq!(find_byte(b'[', "mx[1]"), Some(2));
-        assert_eq!(rfind_byte(b']', "a]b]"), Some(3));
     }
 }
