@@ -17,6 +17,9 @@ use chrono::NaiveDateTime;
 
 use crate::codes::{Action, Class, Direction, EnhancedCode, Permanence};
 use crate::event::{Event, LogFormat};
+use crate::incident::{ChunkSpikes, Spikes};
+use crate::outcome::{Follower, Sightings};
+use crate::parse::Lifecycle;
 use crate::pipeline::{Collector, LineCounts, Source};
 use crate::time::Timestamp;
 
@@ -474,6 +477,8 @@ pub struct TallyOptions {
     pub by: Option<Dimension>,
     /// Whether to keep unmatched lines for `--unmatched`.
     pub keep_unmatched: bool,
+    /// Whether to follow messages to their outcomes.
+    pub follow_messages: bool,
 }
 
 /// A line no parser could read, kept for `--unmatched`.
@@ -518,6 +523,14 @@ pub struct Tally {
     pub last_seen: Option<Timestamp>,
     /// The first unmatched lines, when asked for.
     pub unmatched: Vec<UnmatchedLine>,
+    /// What this part saw of messages' lives, not yet followed.
+    pub sightings: Sightings,
+    /// The messages followed so far.
+    pub follower: Follower,
+    /// This part's counts for spike detection, not yet merged.
+    pub chunk_spikes: ChunkSpikes,
+    /// The counts for spike detection merged so far.
+    pub spikes: Spikes,
 }
 
 impl Tally {
@@ -585,6 +598,8 @@ impl Tally {
         if let Some(hash) = message {
             self.messages.insert_hash(hash);
         }
+        self.chunk_spikes.add(event, &destination, key);
+        self.chunk_spikes.add(event, &destination, key);
         let group = self
             .codes
             .entry(key)
@@ -629,6 +644,12 @@ impl Tally {
 
     /// Adds a later tally into this one.
     pub fn merge(&mut self, later: Tally, options: &TallyOptions) {
+        if !self.sightings.is_empty() {
+            self.follower.follow(&std::mem::take(&mut self.sightings));
+        }
+        self.follower.follow(&later.sightings);
+        self.spikes.merge(std::mem::take(&mut self.chunk_spikes));
+        self.spikes.merge(later.chunk_spikes);
         self.lines += later.lines;
         self.by_class.merge(later.by_class);
         add_maps(&mut self.by_action, later.by_action);
@@ -750,6 +771,18 @@ impl Collector for TallyCollector {
             part.add_unmatched(&source.name, line, raw);
         }
     }
+
+    fn follows_messages(&self) -> bool {
+        self.options.follow_messages
+    }
+
+    fn delivery(&self, part: &mut Tally, source: &Source, line: u64, event: &Event) {
+        part.sightings.attempt(event, &source.name, line);
+    }
+
+    fn lifecycle(&self, part: &mut Tally, source: &Source, line: u64, said: &Lifecycle) {
+        part.sightings.lifecycle(said, &source.name, line);
+    }
 }
 
 #[cfg(test)]
@@ -772,6 +805,7 @@ mod tests {
             examples: 2,
             by: Some(Dimension::Domain),
             keep_unmatched: false,
+            follow_messages: false,
         };
         let events = [
             bounce("a@x.example", 550, "5.1.1"),

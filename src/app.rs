@@ -211,6 +211,7 @@ where
 {
     let progress = Progress::start(&settings.inputs, show);
     let mut settings = settings.clone();
+    settings.inputs = pipeline::oldest_first(&settings);
     settings.progress = progress.counter();
     let result = pipeline::scan(&settings, collector, |news| {
         progress.tick();

@@ -288,6 +288,14 @@ impl Action {
         Action::Refused,
     ];
 
+    /// Whether the action is our server's attempt to deliver a message to one recipient.
+    pub fn is_delivery_attempt(self) -> bool {
+        matches!(
+            self,
+            Action::Sent | Action::Deferred | Action::Bounced | Action::Expired
+        )
+    }
+
     /// The lower-case name used in every output.
     pub fn label(self) -> &'static str {
         match self {

@@ -253,10 +253,17 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
             "--by groups the rows of --format csv; add --format csv".to_string(),
         ));
     }
+    let output = args.scan.output.clone();
+    let progress = show_progress(&args.scan, env);
+    let scan = resolve_scan(args.scan, env)?;
+    // Message outcomes are shown by every format but CSV, whose columns are fixed, and are
+    // about our deliveries, which an inbound-only report leaves out.
+    let follow_messages =
+        format != ReportFormat::Csv && scan.filter.direction != Some(Direction::Inbound);
     Ok(Task::Report(ReportTask {
-        output: args.scan.output.clone(),
-        progress: show_progress(&args.scan, env),
-        scan: resolve_scan(args.scan, env)?,
+        output,
+        progress,
+        scan,
         color: color && format == ReportFormat::Text,
         lang: lang(args.lang),
         format,
@@ -264,6 +271,7 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
             examples: args.examples,
             by,
             keep_unmatched: args.unmatched,
+            follow_messages,
         },
         settings: ReportSettings {
             top: args.top,

@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::codes::{Class, Direction, EnhancedCode, Permanence};
 use crate::event::Event;
+use crate::time::Timestamp;
 
 /// The conditions an event must meet to be kept.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,17 +34,20 @@ impl EventFilter {
         {
             return false;
         }
-        if self.since.is_some() || self.until.is_some() {
-            let Some(time) = event.timestamp.map(|t| t.as_machine_local()) else {
-                return false;
-            };
-            if self.since.is_some_and(|since| time < since)
-                || self.until.is_some_and(|until| time >= until)
-            {
-                return false;
-            }
+        self.in_window(event.timestamp)
+            && (self.only.is_empty() || self.only.iter().any(|item| item.matches(event)))
+    }
+
+    /// Whether a line written at `time` lies inside `--since` and `--until`.
+    pub fn in_window(&self, time: Option<Timestamp>) -> bool {
+        if self.since.is_none() && self.until.is_none() {
+            return true;
         }
-        self.only.is_empty() || self.only.iter().any(|item| item.matches(event))
+        let Some(time) = time.map(|t| t.as_machine_local()) else {
+            return false;
+        };
+        !(self.since.is_some_and(|since| time < since)
+            || self.until.is_some_and(|until| time >= until))
     }
 }
 

@@ -24,7 +24,7 @@ use crate::filter::EventFilter;
 use crate::input::chunk::{ChunkReader, LineChunk, Piece};
 use crate::input::{self, Compression, InputError, InputSpec};
 use crate::kb;
-use crate::parse::{self, LineContext, Parsed};
+use crate::parse::{self, Lifecycle, LineContext, Parsed};
 
 /// Bytes read from the start of each source to decide its format and year. A fixed amount, so
 /// that detection does not depend on the chunk size.
@@ -122,6 +122,23 @@ pub trait Collector: Sync {
     /// Takes one unmatched line. Most commands only count them.
     fn unmatched(&self, part: &mut Self::Part, source: &Source, line: u64, raw: &str) {
         let _ = (part, source, line, raw);
+    }
+
+    /// Whether [`Collector::delivery`] and [`Collector::lifecycle`] are to be called.
+    fn follows_messages(&self) -> bool {
+        false
+    }
+
+    /// Takes every outbound delivery attempt inside the time window, whether `--only` and
+    /// `--direction` keep it or not, and before its reason is known: a message's outcome needs
+    /// every attempt of it.
+    fn delivery(&self, part: &mut Self::Part, source: &Source, line: u64, event: &Event) {
+        let _ = (part, source, line, event);
+    }
+
+    /// Takes every line inside the time window that tells of a message's life.
+    fn lifecycle(&self, part: &mut Self::Part, source: &Source, line: u64, said: &Lifecycle) {
+        let _ = (part, source, line, said);
     }
 
     /// Whether [`Collector::line`] is to be called for every line read.
@@ -437,6 +454,56 @@ fn read_source<'scope, C: Collector>(
     }
 }
 
+/// The inputs with the regular files among them put oldest first, by the time of their first
+/// line, so that a rotated set is read in the order it was written whatever order the shell
+/// gave it in (`mail.log*` lists the newest first). Standard input, pipes, files that cannot
+/// be read and files without a readable time keep their places; files that start at the same
+/// time keep their order.
+pub fn oldest_first(settings: &ScanSettings) -> Vec<InputSpec> {
+    let starts: Vec<Option<NaiveDateTime>> = settings
+        .inputs
+        .iter()
+        .map(|spec| first_time(settings, spec))
+        .collect();
+    let mut movable: Vec<(NaiveDateTime, usize)> = starts
+        .iter()
+        .enumerate()
+        .filter_map(|(index, start)| start.map(|start| (start, index)))
+        .collect();
+    let slots: Vec<usize> = movable.iter().map(|(_, index)| *index).collect();
+    movable.sort();
+    let mut ordered = settings.inputs.clone();
+    for (slot, (_, index)) in slots.into_iter().zip(movable) {
+        ordered[slot] = settings.inputs[index].clone();
+    }
+    ordered
+}
+
+/// The time of the first dated line of a regular file, read as the scan will read it.
+fn first_time(settings: &ScanSettings, spec: &InputSpec) -> Option<NaiveDateTime> {
+    let InputSpec::Path(path) = spec else {
+        return None;
+    };
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let opened = input::open(spec).ok()?;
+    let (sample, _) = take_sample(opened.reader);
+    let format = detect::detect_format(settings.format, &sample);
+    let years = detect::year_rule(
+        settings.year,
+        &sample,
+        opened.modified.map(detect::local_time),
+        settings.now,
+    );
+    let context = LineContext { years, format };
+    sample
+        .split(|b| *b == b'\n')
+        .filter_map(|line| std::str::from_utf8(line).ok())
+        .find_map(|line| parse::time_of(line, &context))
+        .map(|time| time.sort_key())
+}
+
 /// Reads the first [`SAMPLE_BYTES`] of a source. A read error there is not lost: it is replayed
 /// after the sample, so the whole lines before it are still parsed and the error reported once.
 fn take_sample(mut reader: Box<dyn Read + Send>) -> (Vec<u8>, Box<dyn Read + Send>) {
@@ -486,6 +553,12 @@ fn parse_chunk<C: Collector>(
         }
         match parsed {
             Parsed::Event(mut event) => {
+                if collector.follows_messages()
+                    && event.action.is_delivery_attempt()
+                    && filter.in_window(event.timestamp)
+                {
+                    collector.delivery(&mut part, source, line_number, &event);
+                }
                 if filter.keeps(&event) {
                     event.reason = reason_of(&event);
                     counts.events += 1;
@@ -495,6 +568,12 @@ fn parse_chunk<C: Collector>(
                 }
             }
             Parsed::NoOutcome => counts.no_outcome += 1,
+            Parsed::Lifecycle(said) => {
+                counts.no_outcome += 1;
+                if collector.follows_messages() && filter.in_window(said.timestamp) {
+                    collector.lifecycle(&mut part, source, line_number, &said);
+                }
+            }
             Parsed::Foreign => counts.other_programs += 1,
             Parsed::Unmatched => {
                 counts.unmatched += 1;

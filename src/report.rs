@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::incident::Incident;
+use crate::outcome::OutcomeSummary;
 use crate::aggregate::{CodeKey, Dimension, Example, Group, Tally, UnmatchedLine, widen};
 use crate::codes::{Class, EnhancedCode, Permanence};
 use crate::kb::{self, Advice};
@@ -131,7 +133,7 @@ pub struct ThresholdResult {
 /// Everything a renderer needs.
 #[derive(Clone, Debug)]
 pub struct Report {
-    /// The inputs in the order given.
+    /// The inputs in the order read: files oldest first.
     pub inputs: Vec<InputSummary>,
     /// The tally behind it.
     pub tally: Tally,
@@ -149,7 +151,27 @@ pub struct Report {
     pub thresholds: Vec<ThresholdResult>,
     /// The unmatched lines kept for `--unmatched`, redacted as asked.
     pub unmatched: Vec<UnmatchedLine>,
+    /// What the followed messages came to; empty when none were followed.
+    pub outcomes: OutcomeSummary,
+    /// Failure spikes, largest first, with the advice for their code.
+    pub incidents: Vec<IncidentRow>,
 }
+
+/// An incident with what the knowledge base says of its code.
+#[derive(Clone, Debug)]
+pub struct IncidentRow {
+    /// The window, destination, code and counts.
+    pub incident: Incident,
+    /// The names of the codes.
+    pub name: String,
+    /// The most frequent reason of the code.
+    pub reason: &'static str,
+    /// How to fix it.
+    pub fix: String,
+}
+
+/// Incidents listed at most.
+pub const INCIDENT_CAP: usize = 20;
 
 impl Report {
     /// The rows of codes that are not a success: the ones that get advice.
@@ -161,7 +183,8 @@ impl Report {
     }
 
     /// Builds the report.
-    pub fn new(inputs: Vec<InputSummary>, tally: Tally, settings: &ReportSettings) -> Report {
+    pub fn new(inputs: Vec<InputSummary>, mut tally: Tally, settings: &ReportSettings) -> Report {
+        let outcomes = outcome_summary(&mut tally, settings.redact);
         let total = tally.events();
         let rows = code_rows(&tally.codes_by_count(), total, settings);
         let refusals = code_rows(&tally.refusals_by_count(), tally.refusal_count(), settings);
@@ -169,6 +192,7 @@ impl Report {
             None => csv_rows_by_code(&rows, total),
             Some(_) => csv_rows_by_group(&tally, &rows, total),
         };
+        let incidents = incident_rows(&mut tally, &rows);
         let thresholds = settings
             .thresholds
             .iter()
@@ -201,6 +225,8 @@ impl Report {
             .collect();
         Report {
             inputs,
+            outcomes,
+            incidents,
             groups_approximate: tally.groups_dropped_max > 0,
             by: settings.by,
             tally,
@@ -216,6 +242,38 @@ impl Report {
     pub fn threshold_met(&self) -> bool {
         self.thresholds.iter().any(|t| t.met)
     }
+}
+
+fn incident_rows(tally: &mut Tally, rows: &[CodeRow]) -> Vec<IncidentRow> {
+    tally.spikes.merge(std::mem::take(&mut tally.chunk_spikes));
+    tally
+        .spikes
+        .incidents()
+        .into_iter()
+        .take(INCIDENT_CAP)
+        .map(|incident| {
+            let row = rows.iter().find(|row| row.key == incident.code);
+            IncidentRow {
+                name: row.map(|r| r.advice.name.clone()).unwrap_or_default(),
+                reason: row.map_or("other", |r| r.reason),
+                fix: row.map(|r| r.advice.fix.clone()).unwrap_or_default(),
+                incident,
+            }
+        })
+        .collect()
+}
+
+/// Follows the messages still open to the end of the log.
+fn outcome_summary(tally: &mut Tally, redact: bool) -> OutcomeSummary {
+    let mut follower = std::mem::take(&mut tally.follower);
+    follower.follow(&std::mem::take(&mut tally.sightings));
+    let mut summary = follower.finish();
+    if redact {
+        for lost in &mut summary.lost_examples {
+            lost.recipient = redact_addresses(&lost.recipient).into_owned();
+        }
+    }
+    summary
 }
 
 fn code_rows(groups: &[(&CodeKey, &Group)], total: u64, settings: &ReportSettings) -> Vec<CodeRow> {
@@ -452,6 +510,7 @@ mod tests {
             examples: 2,
             by,
             keep_unmatched: false,
+            follow_messages: false,
         };
         let mut tally = Tally::default();
         for (i, e) in events.iter().enumerate() {

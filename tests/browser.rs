@@ -57,7 +57,7 @@ fn html_report_renders_in_chromium() {
     let hostile = temp_file(
         dir.path(),
         "hostile.log",
-        b"Nov 21 09:00:00 mx1 postfix/smtp[77]: 5E6F7A8B9C: to=<user@example.org>, \
+        b"Nov 19 09:00:00 mx1 postfix/smtp[77]: 5E6F7A8B9C: to=<user@example.org>, \
           relay=mx.example.org[192.0.2.9]:25, delay=1, delays=0/0/0.5/0.5, dsn=5.7.1, \
           status=bounced (host mx.example.org[192.0.2.9] said: 550 5.7.1 \
           <script>document.title='owned'</script><img src=x onerror=alert(1)> \

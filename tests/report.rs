@@ -592,13 +592,13 @@ fn redact_hides_every_local_part_and_keeps_domains() {
         let lower = out.to_ascii_lowercase();
         let leaked: Vec<&str> = leak.find_iter(&lower).map(|m| m.as_str()).collect();
         assert!(leaked.is_empty(), "{format}: {leaked:?}");
-        // The unredacted report shows <kenji.dubois@example.com> as the second example of
-        // 550 5.1.1 (see the text snapshot); redacted, it is the same hash in every format.
+        // The unredacted report shows <kenji@example.com> as an example of 550 5.1.1 (see the
+        // text snapshot); redacted, it is the same hash in every format.
         assert!(!lower.contains("kenji"), "{format}");
         let example = match format {
-            "text" => r"postfix-mail\.log:3 <(u-[0-9a-f]{8}@example\.com)>",
-            "json" => r#""line": 3,\s+"text": "<(u-[0-9a-f]{8}@example\.com)>"#,
-            _ => r"postfix-mail\.log:3` &lt;(u-[0-9a-f]{8}@example\.com)&gt;",
+            "text" => r"postfix-mail\.log\.1\.gz:247 <(u-[0-9a-f]{8}@example\.com)>",
+            "json" => r#""line": 247,\s+"text": "<(u-[0-9a-f]{8}@example\.com)>"#,
+            _ => r"postfix-mail\.log\.1\.gz:247` &lt;(u-[0-9a-f]{8}@example\.com)&gt;",
         };
         let hashed = regex::Regex::new(example)
             .unwrap()
@@ -610,7 +610,7 @@ fn redact_hides_every_local_part_and_keeps_domains() {
             Some(text) => assert_eq!(&hashed, text, "{format}: the same hash in every format"),
         }
         // Domains stay.
-        for domain in ["gmail.com", "example.com", "yahoo.com", "example.org"] {
+        for domain in ["outlook.com", "example.com", "yahoo.com", "example.org"] {
             assert!(lower.contains(&format!("@{domain}")), "{format}: {domain}");
         }
     }
@@ -772,7 +772,7 @@ fn csv_by_puts_its_key_first() {
     }
 }
 
-const HOSTILE: &str = "Nov 21 09:00:00 mx1 postfix/smtp[77]: 5E6F7A8B9C: to=<user@example.org>, relay=mx.example.org[192.0.2.9]:25, delay=1, delays=0/0/0.5/0.5, dsn=5.7.1, status=bounced (host mx.example.org[192.0.2.9] said: 550 5.7.1 <script>alert(1)</script> a|b \x1b[31mred\x1b[0m (in reply to RCPT TO command))\n";
+const HOSTILE: &str = "Nov 19 09:00:00 mx1 postfix/smtp[77]: 5E6F7A8B9C: to=<user@example.org>, relay=mx.example.org[192.0.2.9]:25, delay=1, delays=0/0/0.5/0.5, dsn=5.7.1, status=bounced (host mx.example.org[192.0.2.9] said: 550 5.7.1 <script>alert(1)</script> a|b \x1b[31mred\x1b[0m (in reply to RCPT TO command))\n";
 
 #[test]
 fn markdown_is_inert() {
@@ -880,7 +880,8 @@ fn a_rotated_set_read_in_parallel_reports_as_one_file_does() {
 fn html_report_is_one_inert_page_with_a_timeline() {
     let dir = tempfile::tempdir().unwrap();
     let hostile = temp_file(dir.path(), "<b>name.log", HOSTILE.as_bytes());
-    // The hostile file first, so that its line is among the examples of its code.
+    // The hostile file is older than the samples, so it is read first and its line is among
+    // the examples of its code.
     let mut args = vec!["report", "--format", "html", "--year", "2026"];
     args.push(hostile.to_str().unwrap());
     args.extend(SAMPLES);

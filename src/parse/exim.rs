@@ -19,7 +19,7 @@
 
 use std::borrow::Cow;
 
-use super::Parsed;
+use super::{Lifecycle, Parsed};
 use super::needle::{find_byte, find_colon_space};
 use super::reply::{read_reply, stage_of_command};
 use super::syslog::SyslogLine;
@@ -51,6 +51,10 @@ pub fn parse_mainlog<'a>(line: &'a str, years: &YearRule) -> Parsed<'a> {
             event.pid = head.pid;
             event.queue_id = head.id;
             Parsed::Event(event)
+        }
+        Parsed::Lifecycle(mut line) => {
+            line.timestamp = years.complete(head.time);
+            Parsed::Lifecycle(line)
         }
         other => other,
     }
@@ -87,6 +91,11 @@ pub fn parse_syslog<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a>
             event.queue_id = id;
             Parsed::Event(event)
         }
+        Parsed::Lifecycle(mut line) => {
+            line.timestamp = years.complete(time);
+            line.host = header.host;
+            Parsed::Lifecycle(line)
+        }
         other => other,
     }
 }
@@ -113,10 +122,22 @@ pub fn is_completion(body: &str) -> bool {
 
 /// The parent of a bounce or other message Exim generated itself: `<= <> R=PARENT ...`.
 pub fn parent_of(text: &str) -> Option<&str> {
+    let (at, id) = parent_field(text)?;
+    ARRIVAL_MARK.is_in(&text[..at]).then_some(id)
+}
+
+/// Where the first `R=` field is, and its non-empty value.
+fn parent_field(text: &str) -> Option<(usize, &str)> {
     let at = PARENT_FIELD.find(text)?;
     let after = &text[at + PARENT_FIELD.len()..];
     let id = &after[..find_byte(b' ', after).unwrap_or(after.len())];
-    (!id.is_empty() && ARRIVAL_MARK.is_in(&text[..at])).then_some(id)
+    (!id.is_empty()).then_some((at, id))
+}
+
+/// The `R=` field of a bounce's arrival (`<> R=PARENT U=... P=local ...`), from the text after
+/// `<= `.
+fn bounce_parent(arrival: &str) -> Option<&str> {
+    parent_field(arrival).map(|(_, id)| id)
 }
 
 /// The start of an Exim line: its time, the optional ` [pid]` of `+pid`, the optional message
@@ -239,7 +260,16 @@ fn parse_body<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
     if bytes.len() >= 2 && matches!(bytes.get(2), None | Some(b' ')) {
         let rest = body[2..].trim_start_matches(' ');
         let result = match (bytes[0], bytes[1]) {
-            // Arrivals (and `(=` for arrivals accepted under fakereject) are not outcomes.
+            // Arrivals (and `(=` for arrivals accepted under fakereject) are not outcomes;
+            // the arrival of a bounce names the message it reports on.
+            (b'<', b'=') if rest.starts_with("<> ") => {
+                return match bounce_parent(rest) {
+                    Some(parent) if !id.is_empty() => {
+                        Parsed::Lifecycle(Lifecycle::made(id, parent, id))
+                    }
+                    _ => Parsed::NoOutcome,
+                };
+            }
             (b'<' | b'(', b'=') => return Parsed::NoOutcome,
             (b'=' | b'-' | b'*' | b'>', b'>') => delivered(rest),
             (b'*', b'*') => failed(rest),
@@ -259,6 +289,9 @@ fn parse_body<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
     }
     if body.is_empty() {
         return Parsed::Unmatched;
+    }
+    if !id.is_empty() && is_completion(body) {
+        return Parsed::Lifecycle(Lifecycle::ended(id));
     }
     other(id, body)
 }

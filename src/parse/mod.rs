@@ -23,6 +23,9 @@ pub enum Parsed<'a> {
     Event(Event<'a>),
     /// A line of the MTA that reports no outcome (connections, queue bookkeeping, TLS, ...).
     NoOutcome,
+    /// A line without an outcome that tells of a message's life: that it is over, or that a
+    /// notification was made from it. Counted with [`Parsed::NoOutcome`] lines.
+    Lifecycle(Lifecycle<'a>),
     /// A line written by another program (dovecot, opendkim, amavis, ...).
     Foreign,
     /// A line of a known MTA, or a line of no known shape, that looks like it may carry an
@@ -47,6 +50,45 @@ pub struct LineContext {
     pub years: YearRule,
     /// The parser the source was given.
     pub format: SourceFormat,
+}
+
+/// A line that tells of a message's life, with when and where it was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lifecycle<'a> {
+    /// When the line was written.
+    pub timestamp: Option<Timestamp>,
+    /// The syslog host name, empty for Exim's own log files.
+    pub host: &'a str,
+    /// What it says.
+    pub message: MessageLine<'a>,
+}
+
+impl<'a> Lifecycle<'a> {
+    /// The end of message `id`.
+    pub fn ended(id: &'a str) -> Self {
+        Lifecycle {
+            timestamp: None,
+            host: "",
+            message: MessageLine {
+                id,
+                made: None,
+                ends: true,
+            },
+        }
+    }
+
+    /// Message `child` made from message `parent`; `id` is the one the line is about.
+    pub fn made(id: &'a str, parent: &'a str, child: &'a str) -> Self {
+        Lifecycle {
+            timestamp: None,
+            host: "",
+            message: MessageLine {
+                id,
+                made: Some((parent, child)),
+                ends: false,
+            },
+        }
+    }
 }
 
 /// Parses one line (without its line ending).

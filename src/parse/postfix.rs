@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use super::Parsed;
+use super::{Lifecycle, Parsed};
 use super::needle::{Needle, find_byte, find_byte_early, split_comma_space};
 use super::reply::{
     HostAddr, Reply, read_host_addr, read_reply, split_in_reply_to, stage_of_command,
@@ -70,8 +70,19 @@ impl Marks {
 /// Parses the message of a line whose tag names Postfix.
 pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
     let (queue_id, body) = split_queue_id(header.message);
-    if is_quiet(body) {
-        return Parsed::NoOutcome;
+    match first_words(body) {
+        FirstWords::MayCarryOutcome => {}
+        FirstWords::Quiet => return Parsed::NoOutcome,
+        FirstWords::Removed if is_queue_id(queue_id) => {
+            return lifecycle(header, years, Lifecycle::ended(queue_id));
+        }
+        FirstWords::Notification => match notification_of(body) {
+            Some(child) if is_queue_id(queue_id) => {
+                return lifecycle(header, years, Lifecycle::made(queue_id, queue_id, child));
+            }
+            _ => return Parsed::NoOutcome,
+        },
+        FirstWords::Removed => return Parsed::NoOutcome,
     }
     // Delivery status lines are the most common outcome and are known by one search; the
     // other marks are looked for only when that fails, and at most once.
@@ -108,6 +119,12 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
         }
         None => Parsed::NoOutcome,
     }
+}
+
+fn lifecycle<'a>(header: &SyslogLine<'a>, years: &YearRule, mut line: Lifecycle<'a>) -> Parsed<'a> {
+    line.timestamp = years.complete(header.time);
+    line.host = header.host;
+    Parsed::Lifecycle(line)
 }
 
 /// The queue id a Postfix message names (empty for none and for `NOQUEUE`), and the rest.
@@ -171,22 +188,35 @@ fn is_queue_id(text: &str) -> bool {
     all_alphanumeric && digit
 }
 
-/// Messages of shapes that never carry an SMTP reply: connections, queue bookkeeping, TLS
-/// set-up, postscreen's tests. Recognised by their first words, so that the most common lines
-/// of a log are done with before any search runs over them.
-fn is_quiet(body: &str) -> bool {
+/// What the first words of a message tell before any search runs over it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FirstWords {
+    /// Nothing yet: the message is read further.
+    MayCarryOutcome,
+    /// A shape that never carries an SMTP reply: connections, queue bookkeeping, TLS set-up,
+    /// postscreen's tests.
+    Quiet,
+    /// qmgr's `removed`: the message's life is over.
+    Removed,
+    /// bounce's `sender non-delivery notification: ID` (and the delay and success notices).
+    Notification,
+}
+
+/// Sorts a message by its first words, so that the most common lines of a log are done with
+/// before any search runs over them.
+fn first_words(body: &str) -> FirstWords {
     let word_end = find_byte_early(b' ', body).unwrap_or(body.len());
     let rest = &body[word_end..];
-    match &body[..word_end] {
+    let quiet = match &body[..word_end] {
         "connect" | "disconnect" => rest.starts_with(" from "),
         "lost" => rest.starts_with(" connection after "),
         "timeout" => rest.starts_with(" after "),
-        "removed" => rest.is_empty(),
+        "removed" if rest.is_empty() => return FirstWords::Removed,
         "Anonymous" | "Trusted" | "Untrusted" | "Verified" => {
             rest.starts_with(" TLS connection established ")
         }
         "CONNECT" | "PASS" | "DISCONNECT" | "WHITELISTED" | "HANGUP" | "DNSBL" => true,
-        "sender" => rest.starts_with(" non-delivery notification: "),
+        "sender" if NOTIFICATION.is_in(rest) => return FirstWords::Notification,
         // qmgr's `from=<...>, size=..., nrcpt=... (queue active)`; its expiry line ends
         // otherwise.
         word if word.starts_with("from=<") => body.ends_with(" (queue active)"),
@@ -195,6 +225,11 @@ fn is_quiet(body: &str) -> bool {
                 || word.starts_with("message-id=")
                 || word.starts_with("uid=")
         }
+    };
+    if quiet {
+        FirstWords::Quiet
+    } else {
+        FirstWords::MayCarryOutcome
     }
 }
 

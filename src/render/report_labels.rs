@@ -69,6 +69,36 @@ pub struct ReportLabels {
     pub thresholds: &'static str,
     /// Heading of the unmatched lines.
     pub unmatched: &'static str,
+    /// Heading of the incidents.
+    pub incidents: &'static str,
+    /// When there is no incident.
+    pub no_incidents: &'static str,
+    /// `attempts`, after a count of failures in an incident.
+    pub attempts: &'static str,
+    /// `usually`, before the usual share of failures.
+    pub usually: &'static str,
+    /// Heading of the message outcomes.
+    pub message_outcomes: &'static str,
+    /// Label of the number of recipients and messages followed.
+    pub followed: &'static str,
+    /// `recipients`.
+    pub recipients: &'static str,
+    /// `messages`.
+    pub messages_word: &'static str,
+    /// Label of recipients delivered at the first attempt.
+    pub delivered_at_once: &'static str,
+    /// Label of recipients delivered after transient failures.
+    pub delivered_after: &'static str,
+    /// Label of recipients never delivered.
+    pub lost: &'static str,
+    /// Label of recipients still waiting when the log ends.
+    pub pending: &'static str,
+    /// Label of the delay transient failures added.
+    pub delay_added: &'static str,
+    /// Heading of the list of lost recipients.
+    pub lost_examples: &'static str,
+    /// `notification`, before the queue id of a bounce notification.
+    pub notification: &'static str,
     /// Heading of the footer.
     pub footer: &'static str,
     /// When there is no outcome at all.
@@ -132,6 +162,21 @@ const EN: ReportLabels = ReportLabels {
     outcomes_per_day: "Outcomes per day",
     thresholds: "Thresholds (--fail-on)",
     unmatched: "Unmatched lines",
+    incidents: "Incidents: failures far above their usual level",
+    no_incidents: "no failure rose far above its usual level",
+    attempts: "attempts",
+    usually: "usually",
+    message_outcomes: "Message outcomes (per recipient)",
+    followed: "followed",
+    recipients: "recipients",
+    messages_word: "messages",
+    delivered_at_once: "delivered at once",
+    delivered_after: "delivered after retries",
+    lost: "lost",
+    pending: "pending at the end",
+    delay_added: "delay added by retries",
+    lost_examples: "Lost recipients",
+    notification: "notification",
     footer: "Lines",
     nothing_found: "no SMTP outcome found",
 };
@@ -168,6 +213,21 @@ const FR: ReportLabels = ReportLabels {
     outcomes_per_day: "Résultats par jour",
     thresholds: "Seuils (--fail-on)",
     unmatched: "Lignes non reconnues",
+    incidents: "Incidents : échecs bien au-dessus de leur niveau habituel",
+    no_incidents: "aucun échec n'a dépassé nettement son niveau habituel",
+    attempts: "tentatives",
+    usually: "d'habitude",
+    message_outcomes: "Sort des messages (par destinataire)",
+    followed: "suivis",
+    recipients: "destinataires",
+    messages_word: "messages",
+    delivered_at_once: "livrés du premier coup",
+    delivered_after: "livrés après réessais",
+    lost: "perdus",
+    pending: "en attente à la fin",
+    delay_added: "retard dû aux réessais",
+    lost_examples: "Destinataires perdus",
+    notification: "notification",
     footer: "Lignes",
     nothing_found: "aucun résultat SMTP trouvé",
 };
@@ -204,6 +264,21 @@ const VI: ReportLabels = ReportLabels {
     outcomes_per_day: "Kết quả theo ngày",
     thresholds: "Ngưỡng (--fail-on)",
     unmatched: "Dòng không nhận dạng được",
+    incidents: "Sự cố: lỗi tăng vượt xa mức thường lệ",
+    no_incidents: "không có lỗi nào tăng vượt xa mức thường lệ",
+    attempts: "lần thử",
+    usually: "thường lệ",
+    message_outcomes: "Kết cục của thư (theo người nhận)",
+    followed: "đã theo dõi",
+    recipients: "người nhận",
+    messages_word: "thư",
+    delivered_at_once: "gửi được ngay",
+    delivered_after: "gửi được sau khi thử lại",
+    lost: "bị mất",
+    pending: "còn chờ khi hết nhật ký",
+    delay_added: "độ trễ do thử lại",
+    lost_examples: "Người nhận bị mất thư",
+    notification: "thông báo",
     footer: "Dòng",
     nothing_found: "không tìm thấy kết quả SMTP nào",
 };
@@ -240,6 +315,21 @@ const ZH: ReportLabels = ReportLabels {
     outcomes_per_day: "每天的结果",
     thresholds: "阈值 (--fail-on)",
     unmatched: "未识别的行",
+    incidents: "事件：失败数远高于平常水平",
+    no_incidents: "没有失败数远高于平常水平",
+    attempts: "次尝试",
+    usually: "平常",
+    message_outcomes: "邮件结局（按收件人）",
+    followed: "已跟踪",
+    recipients: "个收件人",
+    messages_word: "封邮件",
+    delivered_at_once: "首次即投递",
+    delivered_after: "重试后投递",
+    lost: "丢失",
+    pending: "日志结束时仍在等待",
+    delay_added: "重试造成的延迟",
+    lost_examples: "丢失的收件人",
+    notification: "退信通知",
     footer: "行",
     nothing_found: "未找到 SMTP 结果",
 };
@@ -276,6 +366,21 @@ const RU: ReportLabels = ReportLabels {
     outcomes_per_day: "Результаты по дням",
     thresholds: "Пороги (--fail-on)",
     unmatched: "Нераспознанные строки",
+    incidents: "Инциденты: ошибки намного выше обычного уровня",
+    no_incidents: "ни одна ошибка не поднялась намного выше обычного уровня",
+    attempts: "попыток",
+    usually: "обычно",
+    message_outcomes: "Судьба писем (по получателям)",
+    followed: "отслежено",
+    recipients: "получателей",
+    messages_word: "писем",
+    delivered_at_once: "доставлено сразу",
+    delivered_after: "доставлено после повторов",
+    lost: "потеряно",
+    pending: "ожидают на конец журнала",
+    delay_added: "задержка из-за повторов",
+    lost_examples: "Потерянные получатели",
+    notification: "уведомление",
     footer: "Строки",
     nothing_found: "SMTP-результаты не найдены",
 };

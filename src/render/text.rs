@@ -8,7 +8,8 @@
 
 use std::io::{self, Write};
 
-use crate::codes::{Class, Direction, Permanence};
+use crate::aggregate::CodeKey;
+use crate::codes::{Class, Direction, Permanence, codes_text};
 use crate::render::explain::Lang;
 use crate::render::report_labels::{ReportLabels, report_labels};
 use crate::render::safe::visible;
@@ -77,6 +78,8 @@ pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) 
     };
     write_header(out, &paint, report)?;
     write_split(out, &paint, report)?;
+    write_incidents(out, &paint, report)?;
+    write_outcomes(out, &paint, report)?;
     write_table(out, &paint, report)?;
     let problems = report.failure_rows();
     if !problems.is_empty() {
@@ -395,6 +398,190 @@ fn write_advice(out: &mut dyn Write, paint: &Paint, row: &CodeRow, events: u64) 
         )?;
     }
     Ok(())
+}
+
+fn write_incidents(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    if report.tally.events() == 0 {
+        return Ok(());
+    }
+    let words = paint.words;
+    writeln!(out, "{}", paint.heading(words.incidents))?;
+    if report.incidents.is_empty() {
+        writeln!(out, "  {}", words.no_incidents)?;
+        return writeln!(out);
+    }
+    for row in &report.incidents {
+        let incident = &row.incident;
+        writeln!(
+            out,
+            "  {} .. {}  {}  {}  {}",
+            incident.start.format("%Y-%m-%d %H:%M"),
+            incident.end.format(if incident.end.date() == incident.start.date() {
+                "%H:%M"
+            } else {
+                "%Y-%m-%d %H:%M"
+            }),
+            visible(&incident.destination.label()),
+            paint.class(incident.code.class, &key_codes(&incident.code)),
+            row.reason
+        )?;
+        writeln!(
+            out,
+            "      {} / {} {} ({}); {} {:.1}%{}",
+            thousands(incident.failures),
+            thousands(incident.attempts),
+            words.attempts,
+            percent(incident.failures, incident.attempts),
+            words.usually,
+            incident.usual_share * 100.0,
+            if row.name.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", row.name)
+            }
+        )?;
+        if !row.fix.is_empty() {
+            paragraph(out, &format!("    {}", words.fix), &row.fix)?;
+        }
+    }
+    writeln!(out)
+}
+
+/// The codes of a key, or its class when the line had none.
+pub fn key_codes(key: &CodeKey) -> String {
+    if key.reply.is_none() && key.enhanced.is_none() {
+        key.class.label().to_string()
+    } else {
+        codes_text(key.reply, key.enhanced)
+    }
+}
+
+/// A duration for people: `45s`, `14m`, `2h05m`, `3d04h`.
+pub fn duration_text(seconds: u64) -> String {
+    match seconds {
+        0..60 => format!("{seconds}s"),
+        60..3600 => format!("{}m{:02}s", seconds / 60, seconds % 60),
+        3600..86400 => format!("{}h{:02}m", seconds / 3600, seconds % 3600 / 60),
+        _ => format!("{}d{:02}h", seconds / 86400, seconds % 86400 / 3600),
+    }
+}
+
+fn write_outcomes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    let outcomes = &report.outcomes;
+    if outcomes.recipients == 0 {
+        return Ok(());
+    }
+    let words = paint.words;
+    let all = outcomes.recipients;
+    writeln!(out, "{}", paint.heading(words.message_outcomes))?;
+    writeln!(
+        out,
+        "  {:<26} {} {}, {} {}",
+        words.followed,
+        thousands(all),
+        words.recipients,
+        thousands(outcomes.messages),
+        words.messages_word
+    )?;
+    let after = outcomes.delivered_after;
+    let retries = format!(
+        "1: {}, 2: {}, 3: {}, 4: {}, 5+: {}",
+        after[0], after[1], after[2], after[3], after[4]
+    );
+    let lost = format!(
+        "bounced {} ({} after retries), expired {}",
+        thousands(outcomes.bounced_at_once + outcomes.bounced_after_deferral),
+        thousands(outcomes.bounced_after_deferral),
+        thousands(outcomes.expired)
+    );
+    let rows = [
+        (
+            words.delivered_at_once,
+            outcomes.delivered_at_once,
+            Class::Success,
+            String::new(),
+        ),
+        (
+            words.delivered_after,
+            outcomes.delivered_after_deferral(),
+            Class::Transient,
+            retries,
+        ),
+        (words.lost, outcomes.lost(), Class::Permanent, lost),
+        (
+            words.pending,
+            outcomes.pending,
+            Class::Transient,
+            String::new(),
+        ),
+    ];
+    for (label, count, class, detail) in rows {
+        let line = format!(
+            "  {} {:>9} {:>6}  {}",
+            paint.class(class, &format!("{label:<26}")),
+            thousands(count),
+            percent(count, all),
+            detail
+        );
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    let delay = &outcomes.delay;
+    if let (Some(median), Some(p90)) = (delay.quantile(0.5), delay.quantile(0.9)) {
+        let about = if delay.approximate() { "~" } else { "" };
+        writeln!(
+            out,
+            "  {:<26} median {about}{}, p90 {about}{}, max {}",
+            words.delay_added,
+            duration_text(median),
+            duration_text(p90),
+            duration_text(delay.max())
+        )?;
+    }
+    if outcomes.let_go > 0 {
+        writeln!(
+            out,
+            "  {}",
+            paint.dim(&format!(
+                "{} pending recipients were let go early: too many messages open at once",
+                thousands(outcomes.let_go)
+            ))
+        )?;
+    }
+    if outcomes.lost_examples.is_empty() {
+        return writeln!(out);
+    }
+    writeln!(out, "  {}", words.lost_examples)?;
+    for lost in &outcomes.lost_examples {
+        let mut line = format!(
+            "    {} {} {}",
+            visible(&lost.id),
+            visible(&lost.recipient),
+            lost.ending.label()
+        );
+        if lost.reply_code.is_some() || lost.enhanced_code.is_some() {
+            line.push_str(&format!(
+                " {}",
+                codes_text(lost.reply_code, lost.enhanced_code)
+            ));
+        }
+        line.push_str(&format!(
+            " after {} attempt{}",
+            lost.attempts,
+            if lost.attempts == 1 { "" } else { "s" }
+        ));
+        if let (Some(first), Some(last)) = (lost.first_attempt, lost.last_attempt)
+            && first != last
+        {
+            let seconds = (last.sort_key() - first.sort_key()).num_seconds().max(0) as u64;
+            line.push_str(&format!(" over {}", duration_text(seconds)));
+        }
+        if let Some(notification) = &lost.notification {
+            line.push_str(&format!(", {} {}", words.notification, visible(notification)));
+        }
+        writeln!(out, "{line}")?;
+        writeln!(out, "      {}:{}", visible(&lost.file), lost.line)?;
+    }
+    writeln!(out)
 }
 
 fn write_refusals(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {

@@ -1078,6 +1078,38 @@ fn lines_without_outcome() {
         "  Subject: You have WON!!! 550 5.7.1",
         "",
     ] {
+        assert!(
+            matches!(parse_text(line), Parsed::NoOutcome | Parsed::Lifecycle(_)),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn completion_and_bounce_arrival_tell_of_the_message() {
+    let line = "2026-11-21 08:00:09 1tE3xA-000Ab1-Qz Completed QT=5s";
+    let Parsed::Lifecycle(said) = parse_text(line) else {
+        panic!("not a lifecycle line: {line}")
+    };
+    assert_eq!(said.message.id, "1tE3xA-000Ab1-Qz");
+    assert!(said.message.ends && said.message.made.is_none());
+    assert_eq!(said.timestamp.unwrap().local.to_string(), "2026-11-21 08:00:09");
+
+    let line = "2026-11-21 08:00:10 1tE3xB-000Ab2-Rz <= <> R=1tE3xA-000Ab1-Qz U=Debian-exim P=local S=2345";
+    let Parsed::Lifecycle(said) = parse_text(line) else {
+        panic!("not a lifecycle line: {line}")
+    };
+    assert_eq!(
+        said.message.made,
+        Some(("1tE3xA-000Ab1-Qz", "1tE3xB-000Ab2-Rz"))
+    );
+    assert!(!said.message.ends);
+
+    // An ordinary arrival, and a bounce arrival without R=, say nothing of another message.
+    for line in [
+        "2026-11-21 08:00:10 1tE3xC-000Ab3-Sz <= alice@example.com H=(x) [192.0.2.1] P=esmtp S=100",
+        "2026-11-21 08:00:10 1tE3xC-000Ab3-Sz <= <> H=(x) [192.0.2.1] P=esmtp S=100",
+    ] {
         assert_eq!(parse_text(line), Parsed::NoOutcome, "{line}");
     }
 }
@@ -1174,9 +1206,11 @@ fn exim_through_syslog() {
     );
 
     let line = "Nov 21 08:00:08 mx1 exim[4246]: 1tE3xA-000Ab1-Qz Completed";
-    assert_eq!(parse_line(line, &syslog_ctx()), Parsed::NoOutcome);
-    let header = syslog::split(line).unwrap();
-    assert_eq!(parse_syslog(&header, &years()), Parsed::NoOutcome);
+    let Parsed::Lifecycle(said) = parse_line(line, &syslog_ctx()) else {
+        panic!("not a lifecycle line")
+    };
+    assert_eq!((said.host, said.message.id), ("mx1", "1tE3xA-000Ab1-Qz"));
+    assert!(said.message.ends && said.timestamp.is_some());
 }
 
 #[test]
@@ -1260,7 +1294,7 @@ fn generated_exim_logs_parse_as_intended() {
                     seen.insert((event.action.label(), event.direction.label()));
                 }
                 Parsed::Unmatched | Parsed::Foreign => panic!("seed {seed}: not read: {line}"),
-                Parsed::NoOutcome => {}
+                Parsed::NoOutcome | Parsed::Lifecycle(_) => {}
             }
         }
         // The generator counts the lines it means as outcomes; the parser must agree.
@@ -1285,7 +1319,7 @@ fn buckets(text: &str, ctx: &LineContext) -> std::collections::BTreeMap<String, 
     for line in text.lines() {
         let key = match parse_line(line, ctx) {
             Parsed::Event(event) => format!("{}:{}", event.log_format.label(), event.action),
-            Parsed::NoOutcome => "no_outcome".to_string(),
+            Parsed::NoOutcome | Parsed::Lifecycle(_) => "no_outcome".to_string(),
             Parsed::Foreign => "foreign".to_string(),
             Parsed::Unmatched => "unmatched".to_string(),
         };

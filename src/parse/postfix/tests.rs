@@ -802,6 +802,35 @@ fn lines_without_outcome() {
         "Nov 21 08:00:12 mx1 postfix/anvil[1300]: statistics: max connection rate 12/60s for (smtp:198.51.100.24) at Nov 21 07:58:00",
         "Nov 21 08:00:13 mx1 postfix/pickup[1400]: 4D5E6F7081: uid=33 from=<www-data>",
     ] {
+        assert!(
+            matches!(parse_text(line), Parsed::NoOutcome | Parsed::Lifecycle(_)),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn removal_and_notification_tell_of_the_message() {
+    let line = "Nov 21 08:00:05 mx1 postfix/qmgr[1200]: 2B3C4D5E6F: removed";
+    let Parsed::Lifecycle(said) = parse_text(line) else {
+        panic!("not a lifecycle line: {line}")
+    };
+    assert_eq!((said.host, said.message.id), ("mx1", "2B3C4D5E6F"));
+    assert!(said.message.ends && said.message.made.is_none());
+    assert_eq!(said.timestamp.unwrap().local.to_string(), "2026-11-21 08:00:05");
+
+    let line = "Nov 21 08:00:06 mx1 postfix/bounce[2400]: 2B3C4D5E6F: sender non-delivery notification: 3C4D5E6F70";
+    let Parsed::Lifecycle(said) = parse_text(line) else {
+        panic!("not a lifecycle line: {line}")
+    };
+    assert_eq!(said.message.made, Some(("2B3C4D5E6F", "3C4D5E6F70")));
+    assert!(!said.message.ends);
+
+    // Without a queue id, neither shape says anything of a message.
+    for line in [
+        "Nov 21 08:00:05 mx1 postfix/qmgr[1200]: removed",
+        "Nov 21 08:00:06 mx1 postfix/bounce[2400]: sender non-delivery notification: 3C4D5E6F70",
+    ] {
         assert_eq!(parse_text(line), Parsed::NoOutcome, "{line}");
     }
 }

@@ -1,0 +1,435 @@
+//! Incidents: windows in which failures of one code towards one destination rose well above
+//! that destination's own usual level.
+//!
+//! Outbound outcomes are counted per (recipient domain, code) in ten-minute buckets of the
+//! log's wall-clock time. Each domain also counts towards its mail provider, recognised from
+//! the relay host (one provider such as Google or Microsoft serves many domains, and a block
+//! there shows across all of them), and towards all destinations together.
+//!
+//! A bucket is a spike when the code's failures there are many, and far more than the
+//! destination's usual share of failures of that code predicts for the attempts of that bucket.
+//! Comparing shares rather than counts keeps busy daytime hours and sending bursts from looking
+//! like incidents. The usual share is read from the buckets that are not spikes, so a long
+//! incident does not hide itself. Adjacent spike buckets make one incident.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::aggregate::CodeKey;
+use crate::codes::{Class, Direction};
+use crate::event::Event;
+
+/// The width of a bucket.
+pub const BUCKET_MINUTES: i64 = 10;
+/// Fewer failures than this in a bucket are never a spike.
+const MIN_SPIKE_FAILURES: u64 = 10;
+/// A spike holds at least this many times the failures the usual share predicts.
+const SPIKE_RATIO: f64 = 3.0;
+/// Series points kept before the series with the fewest failures are dropped.
+const POINT_CAP: usize = 400_000;
+
+/// A bucket: minutes since the epoch of the log's wall-clock time, divided by the width.
+type Bucket = i64;
+
+fn bucket_of(time: NaiveDateTime) -> Bucket {
+    time.and_utc().timestamp().div_euclid(BUCKET_MINUTES * 60)
+}
+
+fn bucket_start(bucket: Bucket) -> NaiveDateTime {
+    chrono::DateTime::from_timestamp(bucket * BUCKET_MINUTES * 60, 0)
+        .map(|t| t.naive_utc())
+        .unwrap_or_default()
+}
+
+/// What one chunk counted, per recipient domain and code.
+#[derive(Clone, Debug, Default)]
+pub struct ChunkSpikes {
+    domains: HashMap<Box<str>, DomainCells, foldhash::fast::RandomState>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct DomainCells {
+    /// The first relay host seen, which names the provider.
+    relay: Box<str>,
+    /// Counts per code and bucket; a domain sees few codes, and a chunk covers few buckets.
+    counts: Vec<(CodeKey, Bucket, u32)>,
+}
+
+impl ChunkSpikes {
+    /// Counts an outbound delivery outcome towards `domain`.
+    pub fn add(&mut self, event: &Event<'_>, domain: &str, key: CodeKey) {
+        if event.direction != Direction::Outbound || domain.is_empty() {
+            return;
+        }
+        let Some(time) = event.timestamp else { return };
+        let bucket = bucket_of(time.local);
+        let cells = match self.domains.get_mut(domain) {
+            Some(cells) => cells,
+            None => self
+                .domains
+                .entry(domain.into())
+                .or_insert_with(|| DomainCells {
+                    relay: event.remote_host.to_ascii_lowercase().into(),
+                    counts: Vec::new(),
+                }),
+        };
+        match cells
+            .counts
+            .iter_mut()
+            .find(|(k, b, _)| *b == bucket && *k == key)
+        {
+            Some((_, _, count)) => *count += 1,
+            None => cells.counts.push((key, bucket, 1)),
+        }
+    }
+}
+
+/// Whom a series is about.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Destination {
+    /// One recipient domain.
+    Domain(Box<str>),
+    /// The domains one provider serves, recognised from the relay host.
+    Provider(&'static str),
+    /// Every destination together.
+    All,
+}
+
+impl Destination {
+    /// How wide the group is: a domain is the narrowest.
+    fn breadth(&self) -> u8 {
+        match self {
+            Destination::Domain(_) => 0,
+            Destination::Provider(_) => 1,
+            Destination::All => 2,
+        }
+    }
+
+    /// The name shown in reports.
+    pub fn label(&self) -> String {
+        match self {
+            Destination::Domain(domain) => domain.to_string(),
+            Destination::Provider(name) => format!("{name} (provider)"),
+            Destination::All => "all destinations".to_string(),
+        }
+    }
+}
+
+/// Counts per bucket, in bucket order.
+#[derive(Clone, Debug, Default)]
+struct Series {
+    points: Vec<(Bucket, u64)>,
+    total: u64,
+}
+
+impl Series {
+    /// Adds `count` at `bucket`; gives the number of points added, 0 or 1.
+    fn add(&mut self, bucket: Bucket, count: u64) -> usize {
+        self.total += count;
+        // Buckets nearly always come in order.
+        if let Some(last) = self.points.last_mut()
+            && last.0 == bucket
+        {
+            last.1 += count;
+            return 0;
+        }
+        match self.points.binary_search_by_key(&bucket, |(b, _)| *b) {
+            Ok(at) => {
+                self.points[at].1 += count;
+                0
+            }
+            Err(at) => {
+                self.points.insert(at, (bucket, count));
+                1
+            }
+        }
+    }
+
+    fn get(&self, bucket: Bucket) -> u64 {
+        self.points
+            .binary_search_by_key(&bucket, |(b, _)| *b)
+            .map_or(0, |at| self.points[at].1)
+    }
+}
+
+/// Counts of the whole run, merged in input order.
+#[derive(Clone, Debug, Default)]
+pub struct Spikes {
+    attempts: HashMap<Destination, Series>,
+    failures: HashMap<(Destination, CodeKey), Series>,
+    points: usize,
+    /// The largest failure total dropped by the cap.
+    pub dropped_max: u64,
+}
+
+impl Spikes {
+    /// Adds a chunk's counts.
+    pub fn merge(&mut self, chunk: ChunkSpikes) {
+        let mut domains: Vec<_> = chunk.domains.into_iter().collect();
+        domains.sort_by(|a, b| a.0.cmp(&b.0));
+        for (domain, cells) in domains {
+            let mut destinations = vec![Destination::All, Destination::Domain(domain)];
+            if let Some(provider) = provider_of(&cells.relay) {
+                destinations.push(Destination::Provider(provider));
+            }
+            for destination in destinations {
+                for &(key, bucket, count) in &cells.counts {
+                    let count = u64::from(count);
+                    self.points += self
+                        .attempts
+                        .entry(destination.clone())
+                        .or_default()
+                        .add(bucket, count);
+                    if matches!(key.class, Class::Transient | Class::Permanent) {
+                        self.points += self
+                            .failures
+                            .entry((destination.clone(), key))
+                            .or_default()
+                            .add(bucket, count);
+                    }
+                }
+            }
+        }
+        if self.points > POINT_CAP {
+            self.prune();
+        }
+    }
+
+    /// Drops the failure series with the fewest failures, and the attempt series of domains
+    /// left without any, until half the cap is used.
+    fn prune(&mut self) {
+        let mut by_total: Vec<_> = self
+            .failures
+            .iter()
+            .map(|(key, series)| (series.total, key.clone()))
+            .collect();
+        by_total.sort();
+        for (total, key) in by_total {
+            if self.points <= POINT_CAP / 2 {
+                break;
+            }
+            if let Some(series) = self.failures.remove(&key) {
+                self.points -= series.points.len();
+                self.dropped_max = self.dropped_max.max(total);
+            }
+        }
+        let still_failing: HashSet<&Destination> =
+            self.failures.keys().map(|(d, _)| d).collect();
+        let orphans: Vec<Destination> = self
+            .attempts
+            .keys()
+            .filter(|d| matches!(d, Destination::Domain(_)) && !still_failing.contains(d))
+            .cloned()
+            .collect();
+        for destination in orphans {
+            if let Some(series) = self.attempts.remove(&destination) {
+                self.points -= series.points.len();
+            }
+        }
+    }
+
+    /// Finds the incidents, largest first.
+    pub fn incidents(&self) -> Vec<Incident> {
+        let mut found = Vec::new();
+        for ((destination, key), failures) in &self.failures {
+            if failures.total < MIN_SPIKE_FAILURES {
+                continue;
+            }
+            let Some(attempts) = self.attempts.get(destination) else {
+                continue;
+            };
+            found.extend(spikes_in(destination, *key, failures, attempts));
+        }
+        found.sort_by(|a, b| {
+            b.failures
+                .cmp(&a.failures)
+                .then_with(|| a.start.cmp(&b.start))
+                .then_with(|| a.destination.breadth().cmp(&b.destination.breadth()))
+                .then_with(|| a.destination.cmp(&b.destination))
+                .then_with(|| a.code.cmp(&b.code))
+        });
+        drop_repeats(found)
+    }
+}
+
+/// A window in which failures of one code towards one destination rose well above its usual
+/// level.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Incident {
+    /// Whom it hit.
+    pub destination: Destination,
+    /// The code.
+    pub code: CodeKey,
+    /// The start of its first bucket, in the log's wall-clock time.
+    pub start: NaiveDateTime,
+    /// The end of its last bucket.
+    pub end: NaiveDateTime,
+    /// Failures of the code in the window.
+    pub failures: u64,
+    /// Every outcome towards the destination in the window.
+    pub attempts: u64,
+    /// The share of attempts that failed with the code outside incidents, 0 to 1.
+    pub usual_share: f64,
+    /// The failures that share predicts for the window's attempts.
+    pub expected: f64,
+}
+
+fn is_spike(failures: u64, attempts: u64, share: f64) -> bool {
+    let expected = share * attempts as f64;
+    failures >= MIN_SPIKE_FAILURES
+        && failures as f64 >= SPIKE_RATIO * expected
+        && failures as f64 >= expected + 4.0 * expected.sqrt() + 3.0
+}
+
+fn spikes_in(
+    destination: &Destination,
+    code: CodeKey,
+    failures: &Series,
+    attempts: &Series,
+) -> Vec<Incident> {
+    // The usual share, read again without the buckets that stood out the first time.
+    let mut share = failures.total as f64 / attempts.total.max(1) as f64;
+    let mut spike_buckets: Vec<Bucket> = Vec::new();
+    for _ in 0..2 {
+        spike_buckets = failures
+            .points
+            .iter()
+            .filter(|(bucket, count)| is_spike(*count, attempts.get(*bucket), share))
+            .map(|(bucket, _)| *bucket)
+            .collect();
+        let spike_failures: u64 = spike_buckets.iter().map(|b| failures.get(*b)).sum();
+        let spike_attempts: u64 = spike_buckets.iter().map(|b| attempts.get(*b)).sum();
+        let rest_attempts = attempts.total - spike_attempts;
+        if rest_attempts == 0 {
+            // Nothing but the spike: no usual level to rise above.
+            return Vec::new();
+        }
+        share = (failures.total - spike_failures) as f64 / rest_attempts as f64;
+    }
+    let mut incidents: Vec<Incident> = Vec::new();
+    let mut current: Option<(Bucket, Bucket)> = None;
+    let close = |range: (Bucket, Bucket), incidents: &mut Vec<Incident>| {
+        let (first, last) = range;
+        let in_window = |series: &Series| -> u64 {
+            series
+                .points
+                .iter()
+                .filter(|(b, _)| (first..=last).contains(b))
+                .map(|(_, c)| c)
+                .sum()
+        };
+        let window_attempts = in_window(attempts);
+        incidents.push(Incident {
+            destination: destination.clone(),
+            code,
+            start: bucket_start(first),
+            end: bucket_start(last) + Duration::minutes(BUCKET_MINUTES),
+            failures: in_window(failures),
+            attempts: window_attempts,
+            usual_share: share,
+            expected: share * window_attempts as f64,
+        });
+    };
+    for bucket in spike_buckets {
+        current = match current {
+            // One quiet bucket between two spikes does not split the incident.
+            Some((first, last)) if bucket - last <= 2 => Some((first, bucket)),
+            Some(range) => {
+                close(range, &mut incidents);
+                Some((bucket, bucket))
+            }
+            None => Some((bucket, bucket)),
+        };
+    }
+    if let Some(range) = current {
+        close(range, &mut incidents);
+    }
+    incidents
+}
+
+/// Keeps a wider group's incident only when it says more than a narrower one of the same code
+/// and time: a spike at one domain shows at its provider and at all destinations too.
+fn drop_repeats(found: Vec<Incident>) -> Vec<Incident> {
+    let mut narrow_first: Vec<usize> = (0..found.len()).collect();
+    narrow_first.sort_by_key(|&i| found[i].destination.breadth());
+    let mut keep = vec![false; found.len()];
+    for &i in &narrow_first {
+        let incident = &found[i];
+        let covered = narrow_first.iter().filter(|&&j| keep[j]).any(|&j| {
+            let narrower = &found[j];
+            narrower.code == incident.code
+                && narrower.destination.breadth() < incident.destination.breadth()
+                && narrower.start < incident.end
+                && incident.start < narrower.end
+                && narrower.failures as f64 >= 0.8 * incident.failures as f64
+        });
+        keep[i] = !covered;
+    }
+    found
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(incident, keep)| keep.then_some(incident))
+        .collect()
+}
+
+/// The mail provider a relay host belongs to, for the providers that serve many domains.
+pub fn provider_of(relay: &str) -> Option<&'static str> {
+    const PROVIDERS: &[(&str, &str)] = &[
+        ("google.com", "Google"),
+        ("googlemail.com", "Google"),
+        ("outlook.com", "Microsoft"),
+        ("hotmail.com", "Microsoft"),
+        ("protection.outlook.com", "Microsoft"),
+        ("yahoodns.net", "Yahoo"),
+        ("yahoo.com", "Yahoo"),
+        ("icloud.com", "Apple"),
+        ("me.com", "Apple"),
+        ("mimecast.com", "Mimecast"),
+        ("pphosted.com", "Proofpoint"),
+        ("ppe-hosted.com", "Proofpoint"),
+        ("barracudanetworks.com", "Barracuda"),
+        ("messagelabs.com", "Broadcom MessageLabs"),
+        ("iphmx.com", "Cisco Secure Email"),
+        ("protonmail.ch", "Proton"),
+        ("messagingengine.com", "Fastmail"),
+        ("zoho.com", "Zoho"),
+        ("zoho.eu", "Zoho"),
+        ("yandex.net", "Yandex"),
+        ("yandex.ru", "Yandex"),
+        ("mail.ru", "Mail.ru"),
+        ("gmx.net", "GMX / web.de"),
+        ("web.de", "GMX / web.de"),
+        ("aol.com", "Yahoo"),
+        ("ovh.net", "OVHcloud"),
+        ("secureserver.net", "GoDaddy"),
+        ("amazonaws.com", "Amazon"),
+        ("qq.com", "Tencent"),
+        ("163.com", "NetEase"),
+    ];
+    let relay = relay.trim_end_matches('.');
+    PROVIDERS.iter().find_map(|(suffix, name)| {
+        let matches = relay == *suffix
+            || relay
+                .strip_suffix(suffix)
+                .is_some_and(|head| head.ends_with('.'));
+        matches.then_some(*name)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn providers_are_told_by_the_relay_host() {
+        assert_eq!(provider_of("gmail-smtp-in.l.google.com"), Some("Google"));
+        assert_eq!(
+            provider_of("example-org.mail.protection.outlook.com"),
+            Some("Microsoft")
+        );
+        assert_eq!(provider_of("mta7.am0.yahoodns.net."), Some("Yahoo"));
+        assert_eq!(provider_of("notgoogle.com"), None);
+        assert_eq!(provider_of("mx.example.org"), None);
+    }
+}

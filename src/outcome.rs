@@ -1,0 +1,648 @@
+//! Message outcomes: every delivery attempt of a (message, recipient) followed through the log
+//! to how it ended: delivered at once, delivered after transient failures, bounced, expired, or
+//! still pending when the log ends.
+//!
+//! Workers note what each chunk saw in a [`Sightings`]; the caller's thread feeds them to one
+//! [`Follower`] in input order, which keeps only the messages still in the queue. A message is
+//! closed when the MTA says it is done with it (Postfix `removed`, Exim `Completed`), when one
+//! of its recipients is tried again after a final outcome (its id was given to a new message
+//! and the `removed` line is missing), when it has been silent longer than any queue keeps a
+//! message, or when too many messages are open at once. Closed messages leave only counts, so
+//! memory stays bounded by the queue size and a cap, whatever the log size.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::BuildHasher;
+
+use chrono::Duration;
+
+use crate::codes::{Action, EnhancedCode};
+use crate::event::Event;
+use crate::parse::Lifecycle;
+use crate::time::Timestamp;
+
+/// A message silent for longer than this is no longer in the queue: Postfix keeps a message at
+/// most five days by default and Exim's default retry rule gives up after four.
+const QUEUE_LIFETIME_DAYS: i64 = 6;
+/// Recipients of open messages kept before the longest-silent messages are let go.
+const OPEN_RECIPIENT_CAP: usize = 250_000;
+/// Delays kept one by one; past this they are kept as a histogram.
+const EXACT_DELAYS_CAP: usize = 100_000;
+/// Lost recipients listed as examples.
+pub const LOST_EXAMPLES: usize = 10;
+
+/// What happened to one delivery attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Seen {
+    Attempt {
+        action: Action,
+        reply: Option<u16>,
+        enhanced: Option<EnhancedCode>,
+    },
+    Ended,
+    Made,
+}
+
+/// One noted line; its strings are ranges into [`Sightings::text`].
+#[derive(Clone, Debug)]
+struct Sighting {
+    seen: Seen,
+    time: Option<Timestamp>,
+    line: u64,
+    host: (u32, u32),
+    id: (u32, u32),
+    /// The recipient of an attempt, or the child of a `Made`.
+    other: (u32, u32),
+    parent: (u32, u32),
+}
+
+/// What one chunk saw of messages' lives, in the order read.
+#[derive(Clone, Debug, Default)]
+pub struct Sightings {
+    file: String,
+    text: String,
+    seen: Vec<Sighting>,
+}
+
+impl Sightings {
+    fn keep(&mut self, value: &str) -> (u32, u32) {
+        let start = self.text.len() as u32;
+        self.text.push_str(value);
+        (start, self.text.len() as u32)
+    }
+
+    fn get(&self, range: (u32, u32)) -> &str {
+        &self.text[range.0 as usize..range.1 as usize]
+    }
+
+    fn name_file(&mut self, file: &str) {
+        if self.file.is_empty() {
+            self.file = file.to_string();
+        }
+    }
+
+    /// Notes a delivery attempt read at `file:line`.
+    pub fn attempt(&mut self, event: &Event<'_>, file: &str, line: u64) {
+        if event.queue_id.is_empty() {
+            return;
+        }
+        self.name_file(file);
+        let seen = Seen::Attempt {
+            action: event.action,
+            reply: event.reply_code,
+            enhanced: event.enhanced_code.or(event.dsn),
+        };
+        let sighting = Sighting {
+            seen,
+            time: event.timestamp,
+            line,
+            host: self.keep(event.host),
+            id: self.keep(event.queue_id),
+            other: self.keep(event.recipient),
+            parent: (0, 0),
+        };
+        self.seen.push(sighting);
+    }
+
+    /// Notes a line that ends a message or makes one from another.
+    pub fn lifecycle(&mut self, said: &Lifecycle<'_>, file: &str, line: u64) {
+        self.name_file(file);
+        let (seen, parent, child) = match said.message.made {
+            Some((parent, child)) => (Seen::Made, parent, child),
+            None if said.message.ends => (Seen::Ended, "", ""),
+            None => return,
+        };
+        let sighting = Sighting {
+            seen,
+            time: said.timestamp,
+            line,
+            host: self.keep(said.host),
+            id: self.keep(said.message.id),
+            other: self.keep(child),
+            parent: self.keep(parent),
+        };
+        self.seen.push(sighting);
+    }
+
+    /// Whether nothing was noted.
+    pub fn is_empty(&self) -> bool {
+        self.seen.is_empty()
+    }
+}
+
+/// How a recipient's deliveries ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// Delivered.
+    Delivered,
+    /// Refused for good; the sender is told.
+    Bounced,
+    /// Retried until the queue lifetime ran out.
+    Expired,
+}
+
+#[derive(Clone, Debug)]
+struct Recipient {
+    address: Box<str>,
+    attempts: u32,
+    deferrals: u32,
+    first_attempt: Option<Timestamp>,
+    first_deferral: Option<Timestamp>,
+    last_attempt: Option<Timestamp>,
+    ending: Option<Ending>,
+    reply: Option<u16>,
+    enhanced: Option<EnhancedCode>,
+    file: Box<str>,
+    line: u64,
+}
+
+#[derive(Clone, Debug)]
+struct Message {
+    /// The order messages were first seen in, which fixes the order they are closed in at the
+    /// end of the log.
+    order: u64,
+    id: Box<str>,
+    last: Option<Timestamp>,
+    recipients: Vec<Recipient>,
+    notification: Option<Box<str>>,
+}
+
+/// A recipient that was never delivered, for the report's examples.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LostRecipient {
+    /// The queue id or message id.
+    pub id: String,
+    /// The recipient.
+    pub recipient: String,
+    /// Bounced or expired.
+    pub ending: Ending,
+    /// Delivery attempts.
+    pub attempts: u32,
+    /// Transient failures before the end.
+    pub deferrals: u32,
+    /// The first attempt.
+    pub first_attempt: Option<Timestamp>,
+    /// The last attempt.
+    pub last_attempt: Option<Timestamp>,
+    /// The reply code of the last attempt.
+    pub reply_code: Option<u16>,
+    /// The enhanced code of the last attempt.
+    pub enhanced_code: Option<EnhancedCode>,
+    /// The queue id of the notification sent to the sender, where logged.
+    pub notification: Option<String>,
+    /// Where the last attempt was logged.
+    pub file: String,
+    /// Its line.
+    pub line: u64,
+}
+
+/// Delays in seconds: exact while few, then a histogram with 32 buckets per power of two
+/// (quantiles within about 3 %).
+#[derive(Clone, Debug, Default)]
+pub struct Delays {
+    exact: Vec<u32>,
+    buckets: Vec<u64>,
+    count: u64,
+    max: u64,
+}
+
+impl Delays {
+    fn bucket_of(seconds: u64) -> usize {
+        if seconds < 64 {
+            return seconds as usize;
+        }
+        let power = 63 - seconds.leading_zeros() as usize;
+        let fraction = ((seconds >> (power - 5)) & 31) as usize;
+        64 + (power - 6) * 32 + fraction
+    }
+
+    fn lower_bound(bucket: usize) -> u64 {
+        if bucket < 64 {
+            return bucket as u64;
+        }
+        let power = (bucket - 64) / 32 + 6;
+        let fraction = ((bucket - 64) % 32) as u64;
+        (32 + fraction) << (power - 5)
+    }
+
+    fn add(&mut self, seconds: u64) {
+        self.count += 1;
+        self.max = self.max.max(seconds);
+        if self.buckets.is_empty() && self.exact.len() < EXACT_DELAYS_CAP {
+            self.exact.push(seconds.min(u64::from(u32::MAX)) as u32);
+            return;
+        }
+        if self.buckets.is_empty() {
+            for value in std::mem::take(&mut self.exact) {
+                self.put(u64::from(value));
+            }
+        }
+        self.put(seconds);
+    }
+
+    fn put(&mut self, seconds: u64) {
+        let bucket = Self::bucket_of(seconds);
+        if self.buckets.len() <= bucket {
+            self.buckets.resize(bucket + 1, 0);
+        }
+        self.buckets[bucket] += 1;
+    }
+
+    /// How many delays.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The longest delay.
+    pub fn max(&self) -> u64 {
+        self.max
+    }
+
+    /// Whether quantiles are read from the histogram.
+    pub fn approximate(&self) -> bool {
+        !self.buckets.is_empty()
+    }
+
+    /// The delay at quantile `q` (0 to 1), by nearest rank; `None` when there are none.
+    pub fn quantile(&self, q: f64) -> Option<u64> {
+        if self.count == 0 {
+            return None;
+        }
+        let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
+        if self.buckets.is_empty() {
+            let mut sorted = self.exact.clone();
+            sorted.sort_unstable();
+            return Some(u64::from(sorted[rank as usize - 1]));
+        }
+        let mut seen = 0;
+        for (bucket, count) in self.buckets.iter().enumerate() {
+            seen += count;
+            if seen >= rank {
+                return Some(Self::lower_bound(bucket).min(self.max));
+            }
+        }
+        Some(self.max)
+    }
+}
+
+/// What the followed messages came to. Counts are per (message, recipient).
+#[derive(Clone, Debug, Default)]
+pub struct OutcomeSummary {
+    /// Messages followed.
+    pub messages: u64,
+    /// (message, recipient) pairs followed.
+    pub recipients: u64,
+    /// Delivered at the first attempt.
+    pub delivered_at_once: u64,
+    /// Delivered after 1, 2, 3, 4 and 5 or more transient failures.
+    pub delivered_after: [u64; 5],
+    /// Bounced without a transient failure before.
+    pub bounced_at_once: u64,
+    /// Bounced after at least one transient failure.
+    pub bounced_after_deferral: u64,
+    /// Expired after retries.
+    pub expired: u64,
+    /// Last tried with a transient failure and not ended when the log (or the time window)
+    /// ends, or silent for longer than a queue keeps a message.
+    pub pending: u64,
+    /// Pending recipients let go early because too many messages were open at once.
+    pub let_go: u64,
+    /// For recipients delivered after transient failures: from the first failure to the
+    /// delivery.
+    pub delay: Delays,
+    /// Lost recipients whose notification to the sender was logged.
+    pub notified: u64,
+    /// The first lost recipients, in the order their messages closed.
+    pub lost_examples: Vec<LostRecipient>,
+}
+
+impl Ending {
+    /// The lower-case name used in every output.
+    pub fn label(self) -> &'static str {
+        match self {
+            Ending::Delivered => "delivered",
+            Ending::Bounced => "bounced",
+            Ending::Expired => "expired",
+        }
+    }
+}
+
+impl OutcomeSummary {
+    /// Recipients delivered after at least one transient failure.
+    pub fn delivered_after_deferral(&self) -> u64 {
+        self.delivered_after.iter().sum()
+    }
+
+    /// Recipients never delivered: bounced or expired.
+    pub fn lost(&self) -> u64 {
+        self.bounced_at_once + self.bounced_after_deferral + self.expired
+    }
+
+    /// Recipients delivered.
+    pub fn delivered(&self) -> u64 {
+        self.delivered_at_once + self.delivered_after_deferral()
+    }
+}
+
+/// Open messages by a hash of (host, id). The ids come from the MTA, the hasher is seeded per
+/// run, and 64 bits make a collision between the messages of a queue unlikely beyond concern.
+type OpenMessages = HashMap<u64, Message, foldhash::fast::FixedState>;
+
+/// Follows messages through sightings fed in input order.
+#[derive(Clone, Debug, Default)]
+pub struct Follower {
+    open: OpenMessages,
+    keys: foldhash::fast::RandomState,
+    open_recipients: usize,
+    seen_messages: u64,
+    latest: Option<Timestamp>,
+    fed_since_sweep: u32,
+    summary: OutcomeSummary,
+}
+
+impl Follower {
+    /// Follows the sightings of the next chunk.
+    pub fn follow(&mut self, sightings: &Sightings) {
+        for sighting in &sightings.seen {
+            self.take(sightings, sighting);
+        }
+        self.fed_since_sweep += sightings.seen.len() as u32;
+        if self.fed_since_sweep >= 4096 {
+            self.fed_since_sweep = 0;
+            self.sweep();
+        }
+    }
+
+    fn take(&mut self, sightings: &Sightings, sighting: &Sighting) {
+        if let Some(time) = sighting.time
+            && self.latest.is_none_or(|latest| time.sort_key() > latest.sort_key())
+        {
+            self.latest = Some(time);
+        }
+        let host = sightings.get(sighting.host);
+        let id = sightings.get(sighting.id);
+        match sighting.seen {
+            Seen::Ended => {
+                if let Some(message) = self.open.remove(&self.key_of(host, id)) {
+                    self.close(message);
+                }
+            }
+            Seen::Made => {
+                let parent = sightings.get(sighting.parent);
+                let child = sightings.get(sighting.other);
+                if let Some(message) = self.open.get_mut(&self.key_of(host, parent)) {
+                    message.notification = Some(child.into());
+                }
+            }
+            Seen::Attempt {
+                action,
+                reply,
+                enhanced,
+            } => {
+                let recipient = sightings.get(sighting.other);
+                let key = self.key_of(host, id);
+                if let Some(message) = self.open.get(&key)
+                    && starts_another(message, recipient, action, sighting.time)
+                {
+                    let message = self.open.remove(&key).expect("just seen");
+                    self.close(message);
+                }
+                let message = match self.open.entry(key) {
+                    Entry::Occupied(open) => open.into_mut(),
+                    Entry::Vacant(room) => {
+                        self.seen_messages += 1;
+                        room.insert(Message {
+                            order: self.seen_messages,
+                            id: id.into(),
+                            last: None,
+                            recipients: Vec::new(),
+                            notification: None,
+                        })
+                    }
+                };
+                if sighting.time.is_some() {
+                    message.last = sighting.time;
+                }
+                let attempt = Attempt {
+                    action,
+                    reply,
+                    enhanced,
+                    time: sighting.time,
+                    file: &sightings.file,
+                    line: sighting.line,
+                };
+                if recipient.is_empty() {
+                    // qmgr's expiry names no recipient: it ends every one still waiting.
+                    if action == Action::Expired {
+                        for waiting in message.recipients.iter_mut() {
+                            if waiting.ending.is_none() {
+                                record(waiting, &attempt);
+                            }
+                        }
+                    }
+                    return;
+                }
+                match message
+                    .recipients
+                    .iter_mut()
+                    .find(|r| &*r.address == recipient)
+                {
+                    Some(known) => record(known, &attempt),
+                    None => {
+                        let mut new = Recipient {
+                            address: recipient.into(),
+                            attempts: 0,
+                            deferrals: 0,
+                            first_attempt: None,
+                            first_deferral: None,
+                            last_attempt: None,
+                            ending: None,
+                            reply: None,
+                            enhanced: None,
+                            file: "".into(),
+                            line: 0,
+                        };
+                        record(&mut new, &attempt);
+                        message.recipients.push(new);
+                        self.open_recipients += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn key_of(&self, host: &str, id: &str) -> u64 {
+        self.keys.hash_one((host, id))
+    }
+
+    /// Closes messages silent for longer than a queue keeps one, and, past the cap, the
+    /// longest-silent half of the rest.
+    fn sweep(&mut self) {
+        if let Some(latest) = self.latest {
+            let horizon = latest.sort_key() - Duration::days(QUEUE_LIFETIME_DAYS);
+            let stale: Vec<_> = self
+                .open
+                .iter()
+                .filter(|(_, m)| m.last.is_some_and(|t| t.sort_key() < horizon))
+                .map(|(key, m)| (m.order, *key))
+                .collect();
+            self.close_keys(stale, false);
+        }
+        if self.open_recipients > OPEN_RECIPIENT_CAP {
+            let mut by_silence: Vec<_> = self
+                .open
+                .iter()
+                .map(|(key, m)| (m.last.map(|t| t.sort_key()), m.order, *key))
+                .collect();
+            by_silence.sort();
+            let half = by_silence.len() / 2;
+            let oldest = by_silence
+                .into_iter()
+                .take(half)
+                .map(|(_, order, key)| (order, key))
+                .collect();
+            self.close_keys(oldest, true);
+        }
+    }
+
+    fn close_keys(&mut self, mut keys: Vec<(u64, u64)>, let_go: bool) {
+        keys.sort();
+        for (_, key) in keys {
+            if let Some(message) = self.open.remove(&key) {
+                if let_go {
+                    self.summary.let_go += message
+                        .recipients
+                        .iter()
+                        .filter(|r| r.ending.is_none())
+                        .count() as u64;
+                }
+                self.close(message);
+            }
+        }
+    }
+
+    fn close(&mut self, message: Message) {
+        self.open_recipients -= message.recipients.len();
+        if message.recipients.is_empty() {
+            return;
+        }
+        let summary = &mut self.summary;
+        summary.messages += 1;
+        for recipient in message.recipients {
+            summary.recipients += 1;
+            match recipient.ending {
+                Some(Ending::Delivered) if recipient.deferrals == 0 => {
+                    summary.delivered_at_once += 1
+                }
+                Some(Ending::Delivered) => {
+                    let slot = (recipient.deferrals as usize).clamp(1, 5) - 1;
+                    summary.delivered_after[slot] += 1;
+                    if let (Some(first), Some(done)) =
+                        (recipient.first_deferral, recipient.last_attempt)
+                    {
+                        let seconds = (done.sort_key() - first.sort_key()).num_seconds();
+                        summary.delay.add(seconds.max(0) as u64);
+                    }
+                }
+                Some(ending) => {
+                    match ending {
+                        Ending::Expired => summary.expired += 1,
+                        _ if recipient.deferrals == 0 => summary.bounced_at_once += 1,
+                        _ => summary.bounced_after_deferral += 1,
+                    }
+                    if message.notification.is_some() {
+                        summary.notified += 1;
+                    }
+                    if summary.lost_examples.len() < LOST_EXAMPLES {
+                        summary.lost_examples.push(LostRecipient {
+                            id: message.id.to_string(),
+                            recipient: recipient.address.into(),
+                            ending,
+                            attempts: recipient.attempts,
+                            deferrals: recipient.deferrals,
+                            first_attempt: recipient.first_attempt,
+                            last_attempt: recipient.last_attempt,
+                            reply_code: recipient.reply,
+                            enhanced_code: recipient.enhanced,
+                            notification: message.notification.as_deref().map(str::to_string),
+                            file: recipient.file.into(),
+                            line: recipient.line,
+                        });
+                    }
+                }
+                None => summary.pending += 1,
+            }
+        }
+    }
+
+    /// Closes every message still open, as the log ends, and gives what they came to.
+    pub fn finish(mut self) -> OutcomeSummary {
+        let mut rest: Vec<_> = self.open.drain().map(|(_, m)| m).collect();
+        rest.sort_by_key(|m| m.order);
+        for message in rest {
+            self.close(message);
+        }
+        self.summary
+    }
+}
+
+/// One attempt, as recorded on its recipient.
+struct Attempt<'a> {
+    action: Action,
+    reply: Option<u16>,
+    enhanced: Option<EnhancedCode>,
+    time: Option<Timestamp>,
+    file: &'a str,
+    line: u64,
+}
+
+fn record(recipient: &mut Recipient, attempt: &Attempt<'_>) {
+    recipient.attempts += 1;
+    if recipient.first_attempt.is_none() {
+        recipient.first_attempt = attempt.time;
+    }
+    if attempt.time.is_some() {
+        recipient.last_attempt = attempt.time;
+    }
+    recipient.reply = attempt.reply;
+    recipient.enhanced = attempt.enhanced;
+    if *recipient.file != *attempt.file {
+        recipient.file = attempt.file.into();
+    }
+    recipient.line = attempt.line;
+    match attempt.action {
+        Action::Deferred => {
+            recipient.deferrals += 1;
+            if recipient.first_deferral.is_none() {
+                recipient.first_deferral = attempt.time;
+            }
+        }
+        Action::Sent => recipient.ending = Some(Ending::Delivered),
+        Action::Bounced => recipient.ending = Some(Ending::Bounced),
+        Action::Expired => recipient.ending = Some(Ending::Expired),
+        _ => {}
+    }
+}
+
+/// Whether an attempt on an open message's id belongs to a new message that was given the same
+/// id: its recipient already had its final outcome, or the message has been silent for longer
+/// than a queue keeps one.
+fn starts_another(
+    message: &Message,
+    recipient: &str,
+    action: Action,
+    time: Option<Timestamp>,
+) -> bool {
+    if let (Some(last), Some(now)) = (message.last, time)
+        && now.sort_key() - last.sort_key() > Duration::days(QUEUE_LIFETIME_DAYS)
+    {
+        return true;
+    }
+    // A second expiry line for a message names no recipient and ends nothing new.
+    !recipient.is_empty()
+        && action != Action::Expired
+        && message
+            .recipients
+            .iter()
+            .any(|r| &*r.address == recipient && r.ending.is_some())
+}
