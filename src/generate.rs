@@ -52,6 +52,21 @@ pub struct GenOptions {
     pub year_less: bool,
     /// The UTC offset written in RFC 3339 times and in Exim's ` +0100`, in minutes.
     pub utc_offset_minutes: i32,
+    /// Postfix only: a window in which every first attempt towards one domain is deferred, as
+    /// when a provider starts rate-limiting the server.
+    pub spike: Option<GenSpike>,
+}
+
+/// An injected failure spike.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GenSpike {
+    /// The recipient domain hit; one of the generator's destinations (`gmail.com`,
+    /// `outlook.com`, `yahoo.com`, `example.org`, ...).
+    pub domain: String,
+    /// When the spike starts, in seconds after the start of the log.
+    pub start_secs: u64,
+    /// How long it lasts, in minutes.
+    pub minutes: u64,
 }
 
 impl GenOptions {
@@ -68,6 +83,7 @@ impl GenOptions {
             host: "mx1".to_string(),
             year_less: true,
             utc_offset_minutes: 60,
+            spike: None,
         }
     }
 }

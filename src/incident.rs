@@ -24,6 +24,8 @@ use crate::event::Event;
 pub const BUCKET_MINUTES: i64 = 10;
 /// Fewer failures than this in a bucket are never a spike.
 const MIN_SPIKE_FAILURES: u64 = 10;
+/// Fewer failures than this in all its buckets are never an incident.
+const MIN_INCIDENT_FAILURES: u64 = 25;
 /// A spike holds at least this many times the failures the usual share predicts.
 const SPIKE_RATIO: f64 = 3.0;
 /// Series points kept before the series with the fewest failures are dropped.
@@ -214,8 +216,7 @@ impl Spikes {
                 self.dropped_max = self.dropped_max.max(total);
             }
         }
-        let still_failing: HashSet<&Destination> =
-            self.failures.keys().map(|(d, _)| d).collect();
+        let still_failing: HashSet<&Destination> = self.failures.keys().map(|(d, _)| d).collect();
         let orphans: Vec<Destination> = self
             .attempts
             .keys()
@@ -279,7 +280,7 @@ fn is_spike(failures: u64, attempts: u64, share: f64) -> bool {
     let expected = share * attempts as f64;
     failures >= MIN_SPIKE_FAILURES
         && failures as f64 >= SPIKE_RATIO * expected
-        && failures as f64 >= expected + 4.0 * expected.sqrt() + 3.0
+        && failures as f64 >= expected + 5.0 * expected.sqrt() + 3.0
 }
 
 fn spikes_in(
@@ -320,12 +321,16 @@ fn spikes_in(
                 .sum()
         };
         let window_attempts = in_window(attempts);
+        let window_failures = in_window(failures);
+        if window_failures < MIN_INCIDENT_FAILURES {
+            return;
+        }
         incidents.push(Incident {
             destination: destination.clone(),
             code,
             start: bucket_start(first),
             end: bucket_start(last) + Duration::minutes(BUCKET_MINUTES),
-            failures: in_window(failures),
+            failures: window_failures,
             attempts: window_attempts,
             usual_share: share,
             expected: share * window_attempts as f64,

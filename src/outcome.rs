@@ -375,7 +375,9 @@ impl Follower {
 
     fn take(&mut self, sightings: &Sightings, sighting: &Sighting) {
         if let Some(time) = sighting.time
-            && self.latest.is_none_or(|latest| time.sort_key() > latest.sort_key())
+            && self
+                .latest
+                .is_none_or(|latest| time.sort_key() > latest.sort_key())
         {
             self.latest = Some(time);
         }

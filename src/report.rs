@@ -10,11 +10,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::incident::Incident;
-use crate::outcome::OutcomeSummary;
 use crate::aggregate::{CodeKey, Dimension, Example, Group, Tally, UnmatchedLine, widen};
 use crate::codes::{Class, EnhancedCode, Permanence};
+use crate::incident::Incident;
 use crate::kb::{self, Advice};
+use crate::outcome::OutcomeSummary;
 use crate::threshold::Threshold;
 use crate::time::Timestamp;
 

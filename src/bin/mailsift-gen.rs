@@ -13,7 +13,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Parser, ValueEnum};
-use mailsift::generate::{GenFormat, GenOptions, generate};
+use mailsift::generate::{GenFormat, GenOptions, GenSpike, generate};
 
 /// Writes a deterministic, realistic mail log: the same flags always give the same bytes.
 #[derive(Parser, Debug)]
@@ -63,6 +63,28 @@ struct Args {
     /// Print lines, bytes and throughput to standard error when done.
     #[arg(long)]
     stats: bool,
+
+    /// Postfix only: defer every first attempt towards DOMAIN from START (hours after the
+    /// start of the log) for MINUTES, as a provider rate-limiting the server would:
+    /// `gmail.com@6:90`.
+    #[arg(long, value_name = "DOMAIN@START:MINUTES", value_parser = parse_spike)]
+    spike: Option<GenSpike>,
+}
+
+fn parse_spike(text: &str) -> std::result::Result<GenSpike, String> {
+    let usage = || format!("'{text}' is not DOMAIN@START_HOURS:MINUTES, such as gmail.com@6:90");
+    let (domain, when) = text.rsplit_once('@').ok_or_else(usage)?;
+    let (start, minutes) = when.split_once(':').ok_or_else(usage)?;
+    let start: f64 = start.parse().map_err(|_| usage())?;
+    let minutes: u64 = minutes.parse().map_err(|_| usage())?;
+    if domain.is_empty() || !(0.0..1e6).contains(&start) || minutes == 0 {
+        return Err(usage());
+    }
+    Ok(GenSpike {
+        domain: domain.to_string(),
+        start_secs: (start * 3600.0) as u64,
+        minutes,
+    })
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -116,6 +138,7 @@ fn run(args: Args) -> Result<()> {
     opts.host = args.host;
     opts.year_less = !args.rfc3339;
     opts.utc_offset_minutes = args.utc_offset;
+    opts.spike = args.spike;
 
     let began = Instant::now();
     let stats = match &args.output {

@@ -366,6 +366,8 @@ struct Msg {
 
 pub(super) struct Postfix {
     start: NaiveDateTime,
+    /// The injected spike: its domain, and its start and end in microseconds.
+    spike: Option<(String, i64, i64)>,
     next_pid: u32,
     pools: Vec<Pool>,
     main: Instance,
@@ -392,6 +394,14 @@ impl Postfix {
     pub(super) fn new(opts: &super::GenOptions, rng: &mut Rng) -> Self {
         let mut p = Postfix {
             start: opts.start,
+            spike: opts.spike.as_ref().map(|spike| {
+                let start = spike.start_secs as i64 * 1_000_000;
+                (
+                    spike.domain.clone(),
+                    start,
+                    start + spike.minutes as i64 * 60_000_000,
+                )
+            }),
             next_pid: rng.range(1000, 30_000) as u32,
             pools: Vec::new(),
             main: Instance {
@@ -948,11 +958,16 @@ impl Postfix {
         let mut rcpts = [(address(rng, "gmail.com"), &DESTS[0], Outcome::Sent); 12];
         for r in rcpts.iter_mut().take(nrcpt) {
             let dest = Self::dest(rng);
-            *r = (
-                address(rng, dest.domain),
-                dest,
-                Self::first_outcome(rng, dest),
-            );
+            let to = address(rng, dest.domain);
+            let outcome = match &self.spike {
+                Some((domain, start, end))
+                    if domain == dest.domain && (*start..*end).contains(&at) =>
+                {
+                    Outcome::DeferSaid(0)
+                }
+                _ => Self::first_outcome(rng, dest),
+            };
+            *r = (to, dest, outcome);
         }
         let from;
         let size = rng.range(900, 40_000) + if rng.chance(80) { 3_000_000 } else { 0 };

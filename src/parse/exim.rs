@@ -19,10 +19,10 @@
 
 use std::borrow::Cow;
 
-use super::{Lifecycle, Parsed};
 use super::needle::{find_byte, find_colon_space};
 use super::reply::{read_reply, stage_of_command};
 use super::syslog::SyslogLine;
+use super::{Lifecycle, Parsed};
 use crate::codes::{Action, Class, Direction, EnhancedCode};
 use crate::event::{Event, LogFormat};
 use crate::time::{RawTime, YearRule, parse_leading};

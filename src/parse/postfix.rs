@@ -8,13 +8,13 @@
 
 use std::borrow::Cow;
 
-use super::{Lifecycle, Parsed};
 use super::needle::{Needle, find_byte, find_byte_early, split_comma_space};
 use super::reply::{
     HostAddr, Reply, read_host_addr, read_reply, split_in_reply_to, stage_of_command,
     stage_of_while,
 };
 use super::syslog::SyslogLine;
+use super::{Lifecycle, Parsed};
 use crate::codes::{Action, Class, Direction, EnhancedCode};
 use crate::event::{Event, LogFormat};
 use crate::time::YearRule;

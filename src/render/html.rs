@@ -9,10 +9,12 @@ use std::io::{self, Write};
 use chrono::{Datelike, Duration, NaiveDateTime, Timelike};
 
 use super::explain::Lang;
-use super::report_labels::{line_buckets, report_labels};
+use super::report_labels::{ReportLabels, line_buckets, report_labels};
 use super::safe::html;
+use super::text::{duration_text, key_codes};
 use crate::aggregate::ClassCounts;
 use crate::codes::{Class, codes_text};
+use crate::outcome::OutcomeSummary;
 use crate::report::{CodeRow, Report};
 
 /// The classes in the order they are stacked and listed, with their colours.
@@ -42,6 +44,8 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;word-brea
 .code.transient{border-left-color:#e0a000}\
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}\
 svg text{font-size:11px;fill:#444}\
+.t2xx{color:#2e7d32}.t3xx{color:#00838f}.t4xx{color:#a86f00}.t5xx{color:#c62828}\
+svg .incident{fill:#c62828;fill-opacity:.12}\
 ";
 
 /// Writes the report as one HTML page.
@@ -119,6 +123,13 @@ pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Resul
         words.outcomes_per_day,
     );
 
+    if events > 0 {
+        write_incidents(&mut page, report, words);
+    }
+    if report.outcomes.recipients > 0 {
+        write_outcomes(&mut page, &report.outcomes, words);
+    }
+
     if !report.rows.is_empty() {
         let _ = writeln!(page, "<h2>{}</h2>", html(words.codes));
         write_code_table(&mut page, &report.rows, events);
@@ -166,6 +177,145 @@ pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Resul
     }
     page.push_str("</table>\n</body>\n</html>\n");
     out.write_all(page.as_bytes())
+}
+
+fn write_incidents(page: &mut String, report: &Report, words: &ReportLabels) {
+    let _ = writeln!(page, "<h2 id=\"incidents\">{}</h2>", html(words.incidents));
+    if report.incidents.is_empty() {
+        let _ = writeln!(page, "<p class=\"muted\">{}</p>", html(words.no_incidents));
+        return;
+    }
+    page.push_str(
+        "<table>\n<tr><th>start</th><th>end</th><th>destination</th><th>codes</th>\
+         <th>reason</th><th class=\"n\">failures</th><th class=\"n\">attempts</th>\
+         <th class=\"n\">usual</th><th>fix</th></tr>\n",
+    );
+    for row in &report.incidents {
+        let incident = &row.incident;
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}%</td>\
+             <td class=\"w\">{}</td></tr>",
+            incident.start.format("%Y-%m-%d %H:%M"),
+            incident.end.format("%Y-%m-%d %H:%M"),
+            html(&incident.destination.label()),
+            class_name(incident.code.class),
+            html(&key_codes(&incident.code)),
+            html(row.reason),
+            thousands(incident.failures),
+            thousands(incident.attempts),
+            incident.usual_share * 100.0,
+            html(&row.fix)
+        );
+    }
+    page.push_str("</table>\n");
+}
+
+fn write_outcomes(page: &mut String, outcomes: &OutcomeSummary, words: &ReportLabels) {
+    let all = outcomes.recipients;
+    let _ = writeln!(
+        page,
+        "<h2 id=\"outcomes\">{}</h2>\n<p>{} {} {}, {} {}</p>\n<table>",
+        html(words.message_outcomes),
+        html(words.followed),
+        thousands(all),
+        html(words.recipients),
+        thousands(outcomes.messages),
+        html(words.messages_word)
+    );
+    let after = outcomes.delivered_after;
+    let rows = [
+        (
+            words.delivered_at_once,
+            outcomes.delivered_at_once,
+            String::new(),
+        ),
+        (
+            words.delivered_after,
+            outcomes.delivered_after_deferral(),
+            format!(
+                "1: {}, 2: {}, 3: {}, 4: {}, 5+: {}",
+                after[0], after[1], after[2], after[3], after[4]
+            ),
+        ),
+        (
+            words.lost,
+            outcomes.lost(),
+            format!(
+                "bounced {} ({} after retries), expired {}",
+                outcomes.bounced_at_once + outcomes.bounced_after_deferral,
+                outcomes.bounced_after_deferral,
+                outcomes.expired
+            ),
+        ),
+        (words.pending, outcomes.pending, String::new()),
+    ];
+    for (label, count, detail) in rows {
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            html(label),
+            thousands(count),
+            percent(count, all),
+            html(&detail)
+        );
+    }
+    let delay = &outcomes.delay;
+    if let (Some(median), Some(p90)) = (delay.quantile(0.5), delay.quantile(0.9)) {
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td colspan=\"3\">median {}, p90 {}, max {}</td></tr>",
+            html(words.delay_added),
+            duration_text(median),
+            duration_text(p90),
+            duration_text(delay.max())
+        );
+    }
+    page.push_str("</table>\n");
+    if outcomes.lost_examples.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        page,
+        "<h3>{}</h3>\n<table>\n<tr><th>id</th><th>recipient</th><th>ending</th><th>codes</th>\
+         <th class=\"n\">attempts</th><th>first</th><th>last</th><th>{}</th><th>line</th></tr>",
+        html(words.lost_examples),
+        html(words.notification)
+    );
+    for lost in &outcomes.lost_examples {
+        let time = |t: Option<crate::time::Timestamp>| t.map(|t| t.to_string()).unwrap_or_default();
+        let codes = if lost.reply_code.is_none() && lost.enhanced_code.is_none() {
+            String::new()
+        } else {
+            codes_text(lost.reply_code, lost.enhanced_code)
+        };
+        let _ = writeln!(
+            page,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>\
+             <td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}:{}</code></td></tr>",
+            html(&lost.id),
+            html(&lost.recipient),
+            lost.ending.label(),
+            html(&codes),
+            lost.attempts,
+            html(&time(lost.first_attempt)),
+            html(&time(lost.last_attempt)),
+            html(lost.notification.as_deref().unwrap_or("")),
+            html(&lost.file),
+            lost.line
+        );
+    }
+    page.push_str("</table>\n");
+}
+
+fn class_name(class: Class) -> &'static str {
+    match class {
+        Class::Success => "t2xx",
+        Class::Intermediate => "t3xx",
+        Class::Transient => "t4xx",
+        Class::Permanent => "t5xx",
+    }
 }
 
 fn write_code_table(page: &mut String, rows: &[CodeRow], events: u64) {
@@ -315,6 +465,27 @@ fn write_timeline(page: &mut String, report: &Report, per_hour: &str, per_day: &
         left - 4.0,
         8.0 + plot_height
     );
+    // Incident windows as shaded bands behind the bars.
+    let span_seconds = ((end + step) - start).num_seconds().max(1) as f64;
+    for row in &report.incidents {
+        let from = (row.incident.start - start).num_seconds() as f64 / span_seconds;
+        let to = (row.incident.end - start).num_seconds() as f64 / span_seconds;
+        let (from, to) = (from.clamp(0.0, 1.0), to.clamp(0.0, 1.0));
+        if to > from {
+            let _ = write!(
+                page,
+                "<rect class=\"incident\" x=\"{:.2}\" y=\"8\" width=\"{:.2}\" height=\"{plot_height}\"><title>{}</title></rect>",
+                left + from * plot_width,
+                ((to - from) * plot_width).max(1.0),
+                html(&format!(
+                    "{} {}: {} failures",
+                    row.incident.destination.label(),
+                    key_codes(&row.incident.code),
+                    row.incident.failures
+                ))
+            );
+        }
+    }
     for (index, (at, counts)) in slots.iter().enumerate() {
         let x = left + index as f64 * bar;
         let mut y = 8.0 + plot_height;

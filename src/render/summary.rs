@@ -8,10 +8,12 @@ use serde_json::{Value, json};
 
 use crate::aggregate::ClassCounts;
 use crate::codes::{Class, codes_text};
+use crate::outcome::OutcomeSummary;
 use crate::render::explain::Lang;
-use crate::render::report_labels::{line_buckets, report_labels};
+use crate::render::report_labels::{ReportLabels, line_buckets, report_labels};
 use crate::render::safe::{csv_cell, visible};
-use crate::report::{CodeRow, Report, SCHEMA_VERSION};
+use crate::render::text::{duration_text, key_codes};
+use crate::report::{CodeRow, IncidentRow, Report, SCHEMA_VERSION};
 
 /// The CSV columns without `--by`.
 pub const CSV_COLUMNS: [&str; 13] = [
@@ -107,6 +109,71 @@ fn code_json(row: &CodeRow) -> Value {
     })
 }
 
+fn outcomes_json(outcomes: &OutcomeSummary) -> Value {
+    let delay = &outcomes.delay;
+    json!({
+        "messages": outcomes.messages,
+        "recipients": outcomes.recipients,
+        "delivered_at_once": outcomes.delivered_at_once,
+        "delivered_after_deferral": outcomes.delivered_after_deferral(),
+        "delivered_after_deferrals": {
+            "1": outcomes.delivered_after[0],
+            "2": outcomes.delivered_after[1],
+            "3": outcomes.delivered_after[2],
+            "4": outcomes.delivered_after[3],
+            "5_or_more": outcomes.delivered_after[4],
+        },
+        "lost": outcomes.lost(),
+        "bounced_at_once": outcomes.bounced_at_once,
+        "bounced_after_deferral": outcomes.bounced_after_deferral,
+        "expired": outcomes.expired,
+        "pending": outcomes.pending,
+        "let_go": outcomes.let_go,
+        "notified": outcomes.notified,
+        "delay_seconds": {
+            "count": delay.count(),
+            "median": delay.quantile(0.5),
+            "p90": delay.quantile(0.9),
+            "max": (delay.count() > 0).then(|| delay.max()),
+            "approximate": delay.approximate(),
+        },
+        "lost_examples": outcomes.lost_examples.iter().map(|lost| json!({
+            "id": visible(&lost.id),
+            "recipient": visible(&lost.recipient),
+            "ending": lost.ending.label(),
+            "attempts": lost.attempts,
+            "deferrals": lost.deferrals,
+            "first_attempt": lost.first_attempt.map(|t| t.to_string()),
+            "last_attempt": lost.last_attempt.map(|t| t.to_string()),
+            "reply_code": lost.reply_code,
+            "enhanced_code": lost.enhanced_code.map(|c| c.to_string()),
+            "notification": lost.notification.as_deref().map(visible),
+            "file": visible(&lost.file),
+            "line": lost.line,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn incident_json(row: &IncidentRow) -> Value {
+    let incident = &row.incident;
+    json!({
+        "start": incident.start.format("%Y-%m-%dT%H:%M").to_string(),
+        "end": incident.end.format("%Y-%m-%dT%H:%M").to_string(),
+        "destination": visible(&incident.destination.label()),
+        "direction": incident.code.direction.label(),
+        "class": incident.code.class.label(),
+        "reply_code": incident.code.reply,
+        "enhanced_code": incident.code.enhanced.map(|c| c.to_string()),
+        "failures": incident.failures,
+        "attempts": incident.attempts,
+        "usual_share": incident.usual_share,
+        "expected": incident.expected,
+        "name": row.name,
+        "reason": row.reason,
+        "fix": row.fix,
+    })
+}
+
 /// The whole summary as one JSON document.
 pub fn summary_json(report: &Report) -> Value {
     let tally = &report.tally;
@@ -144,6 +211,8 @@ pub fn summary_json(report: &Report) -> Value {
             "hour": hour.format("%Y-%m-%dT%H:00").to_string(),
             "by_class": class_object(counts),
         })).collect::<Vec<_>>(),
+        "message_outcomes": outcomes_json(&report.outcomes),
+        "incidents": report.incidents.iter().map(incident_json).collect::<Vec<_>>(),
         "thresholds": report.thresholds.iter().map(|t| json!({
             "condition": t.threshold.text,
             "count": t.count,
@@ -155,6 +224,135 @@ pub fn summary_json(report: &Report) -> Value {
 /// Writes the JSON summary, pretty-printed, with a final newline.
 pub fn write_json(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &summary_json(report))?;
+    writeln!(out)
+}
+
+fn write_markdown_incidents(
+    out: &mut dyn Write,
+    report: &Report,
+    words: &ReportLabels,
+) -> io::Result<()> {
+    writeln!(out, "## {}", words.incidents)?;
+    writeln!(out)?;
+    if report.incidents.is_empty() {
+        writeln!(out, "{}", words.no_incidents)?;
+        return writeln!(out);
+    }
+    writeln!(
+        out,
+        "| start | end | destination | codes | reason | failures | attempts | usual | fix |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---:|---:|---:|---|")?;
+    for row in &report.incidents {
+        let incident = &row.incident;
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {:.1}% | {} |",
+            incident.start.format("%Y-%m-%d %H:%M"),
+            incident.end.format("%Y-%m-%d %H:%M"),
+            md(&incident.destination.label()),
+            key_codes(&incident.code),
+            row.reason,
+            incident.failures,
+            incident.attempts,
+            incident.usual_share * 100.0,
+            md(&row.fix)
+        )?;
+    }
+    writeln!(out)
+}
+
+fn write_markdown_outcomes(
+    out: &mut dyn Write,
+    outcomes: &OutcomeSummary,
+    words: &ReportLabels,
+) -> io::Result<()> {
+    let all = outcomes.recipients;
+    writeln!(out, "## {}", words.message_outcomes)?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} {} {}, {} {}.",
+        words.followed, all, words.recipients, outcomes.messages, words.messages_word
+    )?;
+    writeln!(out)?;
+    writeln!(out, "| | count | share | detail |")?;
+    writeln!(out, "|---|---:|---:|---|")?;
+    let after = outcomes.delivered_after;
+    let rows = [
+        (
+            words.delivered_at_once,
+            outcomes.delivered_at_once,
+            String::new(),
+        ),
+        (
+            words.delivered_after,
+            outcomes.delivered_after_deferral(),
+            format!(
+                "1: {}, 2: {}, 3: {}, 4: {}, 5+: {}",
+                after[0], after[1], after[2], after[3], after[4]
+            ),
+        ),
+        (
+            words.lost,
+            outcomes.lost(),
+            format!(
+                "bounced {} ({} after retries), expired {}",
+                outcomes.bounced_at_once + outcomes.bounced_after_deferral,
+                outcomes.bounced_after_deferral,
+                outcomes.expired
+            ),
+        ),
+        (words.pending, outcomes.pending, String::new()),
+    ];
+    for (label, count, detail) in rows {
+        writeln!(
+            out,
+            "| {label} | {count} | {} | {detail} |",
+            percent(count, all)
+        )?;
+    }
+    let delay = &outcomes.delay;
+    if let (Some(median), Some(p90)) = (delay.quantile(0.5), delay.quantile(0.9)) {
+        writeln!(
+            out,
+            "| {} | | | median {}, p90 {}, max {} |",
+            words.delay_added,
+            duration_text(median),
+            duration_text(p90),
+            duration_text(delay.max())
+        )?;
+    }
+    writeln!(out)?;
+    if outcomes.lost_examples.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "### {}", words.lost_examples)?;
+    writeln!(out)?;
+    for lost in &outcomes.lost_examples {
+        let codes = if lost.reply_code.is_none() && lost.enhanced_code.is_none() {
+            String::new()
+        } else {
+            format!(" {}", codes_text(lost.reply_code, lost.enhanced_code))
+        };
+        let notification = lost
+            .notification
+            .as_deref()
+            .map(|n| format!(", {} `{}`", words.notification, md(n)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "- `{}` {} {}{} after {} attempts{} (`{}:{}`)",
+            md(&lost.id),
+            md(&lost.recipient),
+            lost.ending.label(),
+            codes,
+            lost.attempts,
+            notification,
+            md(&lost.file),
+            lost.line
+        )?;
+    }
     writeln!(out)
 }
 
@@ -225,6 +423,12 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
         )?;
     }
     writeln!(out)?;
+    if events > 0 {
+        write_markdown_incidents(out, report, words)?;
+    }
+    if report.outcomes.recipients > 0 {
+        write_markdown_outcomes(out, &report.outcomes, words)?;
+    }
     if !report.rows.is_empty() {
         writeln!(out, "## {}", words.codes)?;
         writeln!(out)?;

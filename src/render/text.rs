@@ -416,11 +416,13 @@ fn write_incidents(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
             out,
             "  {} .. {}  {}  {}  {}",
             incident.start.format("%Y-%m-%d %H:%M"),
-            incident.end.format(if incident.end.date() == incident.start.date() {
-                "%H:%M"
-            } else {
-                "%Y-%m-%d %H:%M"
-            }),
+            incident
+                .end
+                .format(if incident.end.date() == incident.start.date() {
+                    "%H:%M"
+                } else {
+                    "%Y-%m-%d %H:%M"
+                }),
             visible(&incident.destination.label()),
             paint.class(incident.code.class, &key_codes(&incident.code)),
             row.reason
@@ -576,7 +578,11 @@ fn write_outcomes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
             line.push_str(&format!(" over {}", duration_text(seconds)));
         }
         if let Some(notification) = &lost.notification {
-            line.push_str(&format!(", {} {}", words.notification, visible(notification)));
+            line.push_str(&format!(
+                ", {} {}",
+                words.notification,
+                visible(notification)
+            ));
         }
         writeln!(out, "{line}")?;
         writeln!(out, "      {}:{}", visible(&lost.file), lost.line)?;

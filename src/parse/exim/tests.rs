@@ -3,7 +3,7 @@
 //! syslog delivery, the generator's output, and inputs that must never make the parser panic.
 
 use super::*;
-use crate::parse::{LineContext, SourceFormat, parse_line, syslog};
+use crate::parse::{LineContext, SourceFormat, parse_line};
 use chrono::NaiveDate;
 
 struct Case {
@@ -1093,7 +1093,10 @@ fn completion_and_bounce_arrival_tell_of_the_message() {
     };
     assert_eq!(said.message.id, "1tE3xA-000Ab1-Qz");
     assert!(said.message.ends && said.message.made.is_none());
-    assert_eq!(said.timestamp.unwrap().local.to_string(), "2026-11-21 08:00:09");
+    assert_eq!(
+        said.timestamp.unwrap().local.to_string(),
+        "2026-11-21 08:00:09"
+    );
 
     let line = "2026-11-21 08:00:10 1tE3xB-000Ab2-Rz <= <> R=1tE3xA-000Ab1-Qz U=Debian-exim P=local S=2345";
     let Parsed::Lifecycle(said) = parse_text(line) else {

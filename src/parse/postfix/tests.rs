@@ -817,7 +817,10 @@ fn removal_and_notification_tell_of_the_message() {
     };
     assert_eq!((said.host, said.message.id), ("mx1", "2B3C4D5E6F"));
     assert!(said.message.ends && said.message.made.is_none());
-    assert_eq!(said.timestamp.unwrap().local.to_string(), "2026-11-21 08:00:05");
+    assert_eq!(
+        said.timestamp.unwrap().local.to_string(),
+        "2026-11-21 08:00:05"
+    );
 
     let line = "Nov 21 08:00:06 mx1 postfix/bounce[2400]: 2B3C4D5E6F: sender non-delivery notification: 3C4D5E6F70";
     let Parsed::Lifecycle(said) = parse_text(line) else {

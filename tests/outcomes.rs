@@ -1,0 +1,303 @@
+//! Message outcomes and incidents in `mailsift report`, on crafted logs: a message deferred
+//! three times then delivered, a bounce with its notification, a queue id reused a day later
+//! (with and without the `removed` line), an expired message, a message still pending, Exim's
+//! `Completed` and bounce arrivals, rotated files given newest first, and a generated failure
+//! spike found where it was injected while steady traffic stays quiet.
+
+mod common;
+
+use std::path::Path;
+
+use common::{run, temp_file};
+use mailsift::generate::{GenFormat, GenOptions, GenSpike, generate};
+use serde_json::Value;
+
+const POSTFIX_LIVES: &str = "tests/fixtures/outcomes/postfix-lives.log";
+const EXIM_LIVES: &str = "tests/fixtures/outcomes/exim-lives.log";
+
+fn json_report(args: &[&str]) -> Value {
+    let mut all = vec!["report", "--format", "json", "--year", "2026"];
+    all.extend(args);
+    let (code, out, err) = run(&all);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("JSON report")
+}
+
+fn counts(outcomes: &Value) -> Vec<(&'static str, u64)> {
+    [
+        "messages",
+        "recipients",
+        "delivered_at_once",
+        "delivered_after_deferral",
+        "bounced_at_once",
+        "bounced_after_deferral",
+        "expired",
+        "pending",
+        "notified",
+    ]
+    .into_iter()
+    .map(|key| (key, outcomes[key].as_u64().unwrap()))
+    .collect()
+}
+
+#[test]
+fn postfix_messages_are_followed_to_their_end() {
+    let report = json_report(&[POSTFIX_LIVES]);
+    let outcomes = &report["message_outcomes"];
+    // 1A2B3C4D5E deferred three times then delivered; 2B3C4D5E6F bounced with notification
+    // 3C4D5E6F70, which was delivered; 4D5E6F7A8B delivered and removed, then the id given to a
+    // new message a day later, deferred once then delivered; 6F7A8B9C0D deferred twice then
+    // expired with notification 8B9C0D1E2F; 7A8B9C0D1E deferred and never seen again.
+    assert_eq!(
+        counts(outcomes),
+        [
+            ("messages", 8),
+            ("recipients", 8),
+            ("delivered_at_once", 3),
+            ("delivered_after_deferral", 2),
+            ("bounced_at_once", 1),
+            ("bounced_after_deferral", 0),
+            ("expired", 1),
+            ("pending", 1),
+            ("notified", 2),
+        ]
+    );
+    assert_eq!(outcomes["lost"], 2);
+    let after = &outcomes["delivered_after_deferrals"];
+    assert_eq!(
+        (after["1"].as_u64(), after["3"].as_u64()),
+        (Some(1), Some(1))
+    );
+    // From the first deferral to the delivery: 2 h for alice, 15 min for dave.
+    let delay = &outcomes["delay_seconds"];
+    assert_eq!(delay["count"], 2);
+    assert_eq!(delay["median"], 900);
+    assert_eq!(delay["max"], 7200);
+
+    let lost = outcomes["lost_examples"].as_array().unwrap();
+    assert_eq!(lost.len(), 2);
+    assert_eq!(lost[0]["id"], "2B3C4D5E6F");
+    assert_eq!(lost[0]["recipient"], "bob@example.net");
+    assert_eq!(lost[0]["ending"], "bounced");
+    assert_eq!(lost[0]["reply_code"], 550);
+    assert_eq!(lost[0]["enhanced_code"], "5.1.1");
+    assert_eq!(lost[0]["notification"], "3C4D5E6F70");
+    assert_eq!(lost[0]["line"], 4);
+    assert_eq!(lost[1]["id"], "6F7A8B9C0D");
+    assert_eq!(lost[1]["ending"], "expired");
+    assert_eq!(
+        (lost[1]["attempts"].as_u64(), lost[1]["deferrals"].as_u64()),
+        (Some(3), Some(2))
+    );
+    assert_eq!(lost[1]["first_attempt"], "2026-11-21T09:30:00");
+    assert_eq!(lost[1]["last_attempt"], "2026-11-26T09:30:00");
+    assert_eq!(lost[1]["notification"], "8B9C0D1E2F");
+}
+
+#[test]
+fn the_text_report_says_what_the_messages_came_to() {
+    let (code, out, err) = run(&["report", "--year", "2026", POSTFIX_LIVES]);
+    assert_eq!(code, 0, "{err}");
+    let section: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("Message outcomes"))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let text = section.join("\n");
+    assert!(text.contains("8 recipients, 8 messages"), "{text}");
+    assert!(
+        text.contains("delivered after retries") && text.contains("1: 1, 2: 0, 3: 1, 4: 0, 5+: 0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("bounced 1 (0 after retries), expired 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("median 15m00s, p90 2h00m, max 2h00m"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "2B3C4D5E6F bob@example.net bounced 550 5.1.1 after 1 attempt, notification 3C4D5E6F70"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("6F7A8B9C0D frank@slow.example expired after 3 attempts over 5d00h"),
+        "{text}"
+    );
+}
+
+#[test]
+fn exim_completion_and_bounce_arrival_are_followed() {
+    let report = json_report(&[EXIM_LIVES]);
+    let outcomes = &report["message_outcomes"];
+    assert_eq!(
+        counts(outcomes),
+        [
+            ("messages", 3),
+            ("recipients", 3),
+            ("delivered_at_once", 1),
+            ("delivered_after_deferral", 1),
+            ("bounced_at_once", 1),
+            ("bounced_after_deferral", 0),
+            ("expired", 0),
+            ("pending", 0),
+            ("notified", 1),
+        ]
+    );
+    assert_eq!(outcomes["delivered_after_deferrals"]["2"], 1);
+    assert_eq!(outcomes["delay_seconds"]["max"], 2700);
+    assert_eq!(
+        outcomes["lost_examples"][0]["notification"],
+        "1tE3xC-000Ab3-Sz"
+    );
+}
+
+#[test]
+fn a_reused_queue_id_without_removal_lines_is_a_new_message() {
+    // Only the status lines, as `grep status=` leaves them: the same id and recipient on two
+    // days are two messages, each delivered at once.
+    let log = "\
+Nov 21 09:00:00 mx1 postfix/smtp[1]: 5E6F7A8B9C: to=<erin@example.com>, relay=mx.example.com[192.0.2.30]:25, delay=1, delays=0/0/0.5/0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok)
+Nov 22 09:00:00 mx1 postfix/smtp[1]: 5E6F7A8B9C: to=<erin@example.com>, relay=mx.example.com[192.0.2.30]:25, delay=1, delays=0/0/0.5/0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok)
+Nov 22 09:00:05 mx1 postfix/smtp[1]: 6F7A8B9C0D: to=<erin@example.com>, relay=mx.example.com[192.0.2.30]:25, delay=1, delays=0/0/0.5/0.5, dsn=4.3.0, status=deferred (host mx.example.com[192.0.2.30] said: 451 4.3.0 Try later (in reply to RCPT TO command))
+Nov 29 09:00:05 mx1 postfix/smtp[1]: 6F7A8B9C0D: to=<erin@example.com>, relay=mx.example.com[192.0.2.30]:25, delay=1, delays=0/0/0.5/0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok)
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(dir.path(), "status.log", log.as_bytes());
+    let report = json_report(&[path.to_str().unwrap()]);
+    let outcomes = &report["message_outcomes"];
+    // The last id was silent for a week, longer than any queue keeps a message: the deferral
+    // stays pending and the delivery is another message.
+    assert_eq!(
+        counts(outcomes),
+        [
+            ("messages", 4),
+            ("recipients", 4),
+            ("delivered_at_once", 3),
+            ("delivered_after_deferral", 0),
+            ("bounced_at_once", 0),
+            ("bounced_after_deferral", 0),
+            ("expired", 0),
+            ("pending", 1),
+            ("notified", 0),
+        ]
+    );
+}
+
+#[test]
+fn rotated_files_given_newest_first_give_the_same_outcomes() {
+    let text = std::fs::read_to_string(POSTFIX_LIVES).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // Cut in the middle of 1A2B3C4D5E's deferrals and of 6F7A8B9C0D's life.
+    let (older, newer) = lines.split_at(12);
+    let dir = tempfile::tempdir().unwrap();
+    let older = temp_file(
+        dir.path(),
+        "mail.log.1",
+        (older.join("\n") + "\n").as_bytes(),
+    );
+    let newer = temp_file(dir.path(), "mail.log", (newer.join("\n") + "\n").as_bytes());
+    let whole = json_report(&[POSTFIX_LIVES]);
+    let newest_first = json_report(&[newer.to_str().unwrap(), older.to_str().unwrap()]);
+    assert_eq!(
+        counts(&newest_first["message_outcomes"]),
+        counts(&whole["message_outcomes"])
+    );
+    assert_eq!(
+        newest_first["message_outcomes"]["delay_seconds"],
+        whole["message_outcomes"]["delay_seconds"]
+    );
+    let names: Vec<&str> = newest_first["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert!(names[0].ends_with("mail.log.1"), "oldest first: {names:?}");
+}
+
+#[test]
+fn an_inbound_only_report_follows_no_message() {
+    let report = json_report(&["--direction", "inbound", POSTFIX_LIVES]);
+    assert_eq!(report["message_outcomes"]["recipients"], 0);
+}
+
+fn generated(dir: &Path, seed: u64, spike: Option<GenSpike>) -> String {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 21)
+        .unwrap()
+        .and_hms_opt(6, 0, 0)
+        .unwrap();
+    let mut options = GenOptions::new(GenFormat::Postfix, seed, start);
+    options.lines = 100_000;
+    options.spike = spike;
+    let kind = if options.spike.is_some() {
+        "spiked"
+    } else {
+        "steady"
+    };
+    let path = dir.join(format!("{kind}-{seed}.log"));
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    generate(&options, &mut file).unwrap();
+    drop(file);
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn an_injected_spike_is_found_and_steady_traffic_is_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    // Gmail rate-limits every first attempt for an hour from 09:00.
+    let spiked = generated(
+        dir.path(),
+        11,
+        Some(GenSpike {
+            domain: "gmail.com".to_string(),
+            start_secs: 3 * 3600,
+            minutes: 60,
+        }),
+    );
+    let report = json_report(&[&spiked]);
+    let incidents = report["incidents"].as_array().unwrap();
+    // The largest incident is the injected one, and it is listed once: not again for Google
+    // as a provider, nor for all destinations.
+    let at_gmail: Vec<&Value> = incidents
+        .iter()
+        .filter(|i| i["reply_code"] == 421 || i["destination"] != "all destinations")
+        .collect();
+    assert_eq!(at_gmail.len(), 1, "{incidents:#?}");
+    let incident = &incidents[0];
+    assert_eq!(incident["destination"], "gmail.com");
+    assert_eq!(incident["reply_code"], 421);
+    assert_eq!(incident["enhanced_code"], "4.7.28");
+    assert_eq!(incident["reason"], "rate_limited");
+    assert_eq!(incident["start"], "2026-11-21T09:00");
+    let end = incident["end"].as_str().unwrap();
+    assert!(
+        ("2026-11-21T10:00"..="2026-11-21T10:30").contains(&end),
+        "{end}"
+    );
+    assert!(incident["failures"].as_u64().unwrap() > 300);
+    assert!(
+        incident["fix"]
+            .as_str()
+            .unwrap()
+            .contains("Postmaster Tools")
+    );
+
+    // The same traffic without the spike, and another day of it: nothing stands out.
+    for seed in [11, 12] {
+        let steady = generated(dir.path(), seed, None);
+        let report = json_report(&[&steady]);
+        assert_eq!(report["incidents"], serde_json::json!([]), "seed {seed}");
+    }
+
+    let (code, out, _) = run(&["report", "--year", "2026", &spiked]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("2026-11-21 09:00 .. 10:")
+            && out.contains("gmail.com  421 4.7.28  rate_limited"),
+        "{out}"
+    );
+}
