@@ -72,7 +72,7 @@ impl ChunkSpikes {
                 .domains
                 .entry(domain.into())
                 .or_insert_with(|| DomainCells {
-                    relay: event.remote_host.to_ascii_lowercase().into(),
+                    relay: event.remote_host.into(),
                     counts: Vec::new(),
                 }),
         };
@@ -158,8 +158,8 @@ impl Series {
 /// Counts of the whole run, merged in input order.
 #[derive(Clone, Debug, Default)]
 pub struct Spikes {
-    attempts: HashMap<Destination, Series>,
-    failures: HashMap<(Destination, CodeKey), Series>,
+    attempts: HashMap<Destination, Series, foldhash::fast::RandomState>,
+    failures: HashMap<(Destination, CodeKey), Series, foldhash::fast::RandomState>,
     points: usize,
     /// The largest failure total dropped by the cap.
     pub dropped_max: u64,
@@ -172,24 +172,23 @@ impl Spikes {
         domains.sort_by(|a, b| a.0.cmp(&b.0));
         for (domain, cells) in domains {
             let mut destinations = vec![Destination::All, Destination::Domain(domain)];
-            if let Some(provider) = provider_of(&cells.relay) {
+            if let Some(provider) = provider_of(&cells.relay.to_ascii_lowercase()) {
                 destinations.push(Destination::Provider(provider));
             }
             for destination in destinations {
+                let attempts = self.attempts.entry(destination.clone()).or_default();
+                for &(_, bucket, count) in &cells.counts {
+                    self.points += attempts.add(bucket, u64::from(count));
+                }
                 for &(key, bucket, count) in &cells.counts {
-                    let count = u64::from(count);
-                    self.points += self
-                        .attempts
-                        .entry(destination.clone())
-                        .or_default()
-                        .add(bucket, count);
-                    if matches!(key.class, Class::Transient | Class::Permanent) {
-                        self.points += self
-                            .failures
-                            .entry((destination.clone(), key))
-                            .or_default()
-                            .add(bucket, count);
+                    if !matches!(key.class, Class::Transient | Class::Permanent) {
+                        continue;
                     }
+                    self.points += self
+                        .failures
+                        .entry((destination.clone(), key))
+                        .or_default()
+                        .add(bucket, u64::from(count));
                 }
             }
         }

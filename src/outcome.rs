@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use chrono::Duration;
 
@@ -59,7 +60,7 @@ struct Sighting {
 /// What one chunk saw of messages' lives, in the order read.
 #[derive(Clone, Debug, Default)]
 pub struct Sightings {
-    file: String,
+    file: Arc<str>,
     text: String,
     seen: Vec<Sighting>,
 }
@@ -77,7 +78,7 @@ impl Sightings {
 
     fn name_file(&mut self, file: &str) {
         if self.file.is_empty() {
-            self.file = file.to_string();
+            self.file = file.into();
         }
     }
 
@@ -152,7 +153,7 @@ struct Recipient {
     ending: Option<Ending>,
     reply: Option<u16>,
     enhanced: Option<EnhancedCode>,
-    file: Box<str>,
+    file: Arc<str>,
     line: u64,
 }
 
@@ -461,7 +462,7 @@ impl Follower {
                             ending: None,
                             reply: None,
                             enhanced: None,
-                            file: "".into(),
+                            file: Arc::clone(&sightings.file),
                             line: 0,
                         };
                         record(&mut new, &attempt);
@@ -567,7 +568,7 @@ impl Follower {
                             reply_code: recipient.reply,
                             enhanced_code: recipient.enhanced,
                             notification: message.notification.as_deref().map(str::to_string),
-                            file: recipient.file.into(),
+                            file: recipient.file.to_string(),
                             line: recipient.line,
                         });
                     }
@@ -594,7 +595,7 @@ struct Attempt<'a> {
     reply: Option<u16>,
     enhanced: Option<EnhancedCode>,
     time: Option<Timestamp>,
-    file: &'a str,
+    file: &'a Arc<str>,
     line: u64,
 }
 
@@ -608,8 +609,8 @@ fn record(recipient: &mut Recipient, attempt: &Attempt<'_>) {
     }
     recipient.reply = attempt.reply;
     recipient.enhanced = attempt.enhanced;
-    if *recipient.file != *attempt.file {
-        recipient.file = attempt.file.into();
+    if !Arc::ptr_eq(&recipient.file, attempt.file) {
+        recipient.file = Arc::clone(attempt.file);
     }
     recipient.line = attempt.line;
     match attempt.action {
