@@ -15,7 +15,7 @@ use std::collections::hash_map::Entry;
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 
 use crate::codes::{Action, EnhancedCode};
 use crate::event::Event;
@@ -357,7 +357,9 @@ pub struct Follower {
     open_recipients: usize,
     seen_messages: u64,
     latest: Option<Timestamp>,
-    fed_since_sweep: u32,
+    /// When silent messages were last looked for; a sweep walks every open message, so it
+    /// runs once per hour of log time, or when the cap is passed.
+    swept_at: Option<NaiveDateTime>,
     summary: OutcomeSummary,
 }
 
@@ -367,9 +369,14 @@ impl Follower {
         for sighting in &sightings.seen {
             self.take(sightings, sighting);
         }
-        self.fed_since_sweep += sightings.seen.len() as u32;
-        if self.fed_since_sweep >= 4096 {
-            self.fed_since_sweep = 0;
+        let now = self.latest.map(|t| t.sort_key());
+        let due = match (self.swept_at, now) {
+            (Some(swept), Some(now)) => now - swept >= Duration::hours(1),
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        if due || self.open_recipients > OPEN_RECIPIENT_CAP {
+            self.swept_at = now;
             self.sweep();
         }
     }
@@ -648,4 +655,73 @@ fn starts_another(
             .recipients
             .iter()
             .any(|r| &*r.address == recipient && r.ending.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::Direction;
+    use crate::event::LogFormat;
+
+    fn at(day: u32, hour: u32) -> Option<Timestamp> {
+        let local = chrono::NaiveDate::from_ymd_opt(2026, 11, day)?.and_hms_opt(hour, 0, 0)?;
+        Some(Timestamp {
+            local,
+            offset: None,
+        })
+    }
+
+    fn attempt<'a>(id: &'a str, to: &'a str, action: Action, time: Option<Timestamp>) -> Event<'a> {
+        let mut event = Event::new(LogFormat::Postfix, Direction::Outbound, action);
+        event.queue_id = id;
+        event.recipient = to;
+        event.timestamp = time;
+        event.settle_class();
+        event
+    }
+
+    #[test]
+    fn delays_are_exact_while_few_and_close_when_many() {
+        let mut few = Delays::default();
+        for seconds in [60, 7200, 900] {
+            few.add(seconds);
+        }
+        assert_eq!(few.quantile(0.5), Some(900));
+        assert_eq!(few.quantile(0.9), Some(7200));
+        assert!(!few.approximate());
+
+        let mut many = Delays::default();
+        for seconds in 1..=200_000u64 {
+            many.add(seconds);
+        }
+        assert!(many.approximate());
+        assert_eq!(many.max(), 200_000);
+        let median = many.quantile(0.5).unwrap() as f64;
+        assert!((median - 100_000.0).abs() / 100_000.0 < 0.04, "{median}");
+    }
+
+    #[test]
+    fn a_message_silent_past_any_queue_lifetime_is_closed_as_pending() {
+        let mut sightings = Sightings::default();
+        sightings.attempt(
+            &attempt("1A2B3C4D5E", "a@x.example", Action::Deferred, at(1, 8)),
+            "f",
+            1,
+        );
+        let mut follower = Follower::default();
+        follower.follow(&sightings);
+        assert_eq!(follower.open.len(), 1);
+        // Later traffic, a week on, lets the silent message go at the next sweep.
+        let mut later = Sightings::default();
+        later.attempt(
+            &attempt("2B3C4D5E6F", "b@x.example", Action::Sent, at(9, 8)),
+            "f",
+            2,
+        );
+        follower.follow(&later);
+        assert_eq!(follower.open.len(), 1);
+        let summary = follower.finish();
+        assert_eq!((summary.pending, summary.delivered_at_once), (1, 1));
+        assert_eq!(summary.messages, 2);
+    }
 }
