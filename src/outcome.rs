@@ -26,7 +26,7 @@ use crate::time::Timestamp;
 /// most five days by default and Exim's default retry rule gives up after four.
 const QUEUE_LIFETIME_DAYS: i64 = 6;
 /// Recipients of open messages kept before the longest-silent messages are let go.
-const OPEN_RECIPIENT_CAP: usize = 250_000;
+const OPEN_RECIPIENT_CAP: usize = 100_000;
 /// Delays kept one by one; past this they are kept as a histogram.
 const EXACT_DELAYS_CAP: usize = 100_000;
 /// Lost recipients listed as examples.
@@ -142,15 +142,27 @@ pub enum Ending {
     Expired,
 }
 
+/// One recipient of an open message, kept small: a long queue of deferred messages holds many.
+/// What a lost recipient's example needs is kept only while the list of examples has room.
 #[derive(Clone, Debug)]
 struct Recipient {
+    /// A hash of the address.
+    key: u64,
+    /// When its first attempt failed transiently, as a sort key.
+    first_deferral: Option<NaiveDateTime>,
+    deferrals: u32,
+    ending: Option<Ending>,
+    /// Whether it has been counted already (delivered recipients are counted on delivery).
+    counted: bool,
+    example: Option<Box<ExampleDetail>>,
+}
+
+#[derive(Clone, Debug)]
+struct ExampleDetail {
     address: Box<str>,
     attempts: u32,
-    deferrals: u32,
     first_attempt: Option<Timestamp>,
-    first_deferral: Option<Timestamp>,
     last_attempt: Option<Timestamp>,
-    ending: Option<Ending>,
     reply: Option<u16>,
     enhanced: Option<EnhancedCode>,
     file: Arc<str>,
@@ -411,8 +423,9 @@ impl Follower {
             } => {
                 let recipient = sightings.get(sighting.other);
                 let key = self.key_of(host, id);
+                let recipient_key = self.keys.hash_one(recipient);
                 if let Some(message) = self.open.get(&key)
-                    && starts_another(message, recipient, action, sighting.time)
+                    && starts_another(message, recipient_key, action, sighting.time)
                 {
                     let message = self.open.remove(&key).expect("just seen");
                     self.close(message);
@@ -441,38 +454,43 @@ impl Follower {
                     file: &sightings.file,
                     line: sighting.line,
                 };
+                let summary = &mut self.summary;
                 if recipient.is_empty() {
                     // qmgr's expiry names no recipient: it ends every one still waiting.
                     if action == Action::Expired {
                         for waiting in message.recipients.iter_mut() {
                             if waiting.ending.is_none() {
-                                record(waiting, &attempt);
+                                record(waiting, &attempt, summary);
                             }
                         }
                     }
                     return;
                 }
-                match message
-                    .recipients
-                    .iter_mut()
-                    .find(|r| &*r.address == recipient)
-                {
-                    Some(known) => record(known, &attempt),
+                let key = self.keys.hash_one(recipient);
+                match message.recipients.iter_mut().find(|r| r.key == key) {
+                    Some(known) => record(known, &attempt, summary),
                     None => {
+                        let example = (summary.lost_examples.len() < LOST_EXAMPLES).then(|| {
+                            Box::new(ExampleDetail {
+                                address: recipient.into(),
+                                attempts: 0,
+                                first_attempt: None,
+                                last_attempt: None,
+                                reply: None,
+                                enhanced: None,
+                                file: Arc::clone(&sightings.file),
+                                line: 0,
+                            })
+                        });
                         let mut new = Recipient {
-                            address: recipient.into(),
-                            attempts: 0,
-                            deferrals: 0,
-                            first_attempt: None,
+                            key,
                             first_deferral: None,
-                            last_attempt: None,
+                            deferrals: 0,
                             ending: None,
-                            reply: None,
-                            enhanced: None,
-                            file: Arc::clone(&sightings.file),
-                            line: 0,
+                            counted: false,
+                            example,
                         };
-                        record(&mut new, &attempt);
+                        record(&mut new, &attempt, summary);
                         message.recipients.push(new);
                         self.open_recipients += 1;
                     }
@@ -540,47 +558,39 @@ impl Follower {
         summary.messages += 1;
         for recipient in message.recipients {
             summary.recipients += 1;
-            match recipient.ending {
-                Some(Ending::Delivered) if recipient.deferrals == 0 => {
-                    summary.delivered_at_once += 1
+            let ending = match recipient.ending {
+                _ if recipient.counted => continue,
+                None => {
+                    summary.pending += 1;
+                    continue;
                 }
-                Some(Ending::Delivered) => {
-                    let slot = (recipient.deferrals as usize).clamp(1, 5) - 1;
-                    summary.delivered_after[slot] += 1;
-                    if let (Some(first), Some(done)) =
-                        (recipient.first_deferral, recipient.last_attempt)
-                    {
-                        let seconds = (done.sort_key() - first.sort_key()).num_seconds();
-                        summary.delay.add(seconds.max(0) as u64);
-                    }
-                }
-                Some(ending) => {
-                    match ending {
-                        Ending::Expired => summary.expired += 1,
-                        _ if recipient.deferrals == 0 => summary.bounced_at_once += 1,
-                        _ => summary.bounced_after_deferral += 1,
-                    }
-                    if message.notification.is_some() {
-                        summary.notified += 1;
-                    }
-                    if summary.lost_examples.len() < LOST_EXAMPLES {
-                        summary.lost_examples.push(LostRecipient {
-                            id: message.id.to_string(),
-                            recipient: recipient.address.into(),
-                            ending,
-                            attempts: recipient.attempts,
-                            deferrals: recipient.deferrals,
-                            first_attempt: recipient.first_attempt,
-                            last_attempt: recipient.last_attempt,
-                            reply_code: recipient.reply,
-                            enhanced_code: recipient.enhanced,
-                            notification: message.notification.as_deref().map(str::to_string),
-                            file: recipient.file.to_string(),
-                            line: recipient.line,
-                        });
-                    }
-                }
-                None => summary.pending += 1,
+                Some(ending) => ending,
+            };
+            match ending {
+                Ending::Expired => summary.expired += 1,
+                _ if recipient.deferrals > 0 => summary.bounced_after_deferral += 1,
+                _ => summary.bounced_at_once += 1,
+            }
+            if message.notification.is_some() {
+                summary.notified += 1;
+            }
+            if let Some(progress) = recipient.example
+                && summary.lost_examples.len() < LOST_EXAMPLES
+            {
+                summary.lost_examples.push(LostRecipient {
+                    id: message.id.to_string(),
+                    recipient: progress.address.into(),
+                    ending,
+                    attempts: progress.attempts,
+                    deferrals: recipient.deferrals,
+                    first_attempt: progress.first_attempt,
+                    last_attempt: progress.last_attempt,
+                    reply_code: progress.reply,
+                    enhanced_code: progress.enhanced,
+                    notification: message.notification.as_deref().map(str::to_string),
+                    file: progress.file.to_string(),
+                    line: progress.line,
+                });
             }
         }
     }
@@ -606,30 +616,57 @@ struct Attempt<'a> {
     line: u64,
 }
 
-fn record(recipient: &mut Recipient, attempt: &Attempt<'_>) {
-    recipient.attempts += 1;
-    if recipient.first_attempt.is_none() {
-        recipient.first_attempt = attempt.time;
+fn record(recipient: &mut Recipient, attempt: &Attempt<'_>, summary: &mut OutcomeSummary) {
+    if recipient.counted {
+        return;
     }
-    if attempt.time.is_some() {
-        recipient.last_attempt = attempt.time;
+    if let Some(example) = recipient.example.as_deref_mut() {
+        example.attempts += 1;
+        if example.first_attempt.is_none() {
+            example.first_attempt = attempt.time;
+        }
+        if attempt.time.is_some() {
+            example.last_attempt = attempt.time;
+        }
+        example.reply = attempt.reply;
+        example.enhanced = attempt.enhanced;
+        if !Arc::ptr_eq(&example.file, attempt.file) {
+            example.file = Arc::clone(attempt.file);
+        }
+        example.line = attempt.line;
     }
-    recipient.reply = attempt.reply;
-    recipient.enhanced = attempt.enhanced;
-    if !Arc::ptr_eq(&recipient.file, attempt.file) {
-        recipient.file = Arc::clone(attempt.file);
-    }
-    recipient.line = attempt.line;
     match attempt.action {
         Action::Deferred => {
             recipient.deferrals += 1;
             if recipient.first_deferral.is_none() {
-                recipient.first_deferral = attempt.time;
+                recipient.first_deferral = attempt.time.map(|t| t.sort_key());
             }
         }
-        Action::Sent => recipient.ending = Some(Ending::Delivered),
-        Action::Bounced => recipient.ending = Some(Ending::Bounced),
-        Action::Expired => recipient.ending = Some(Ending::Expired),
+        Action::Sent => {
+            recipient.ending = Some(Ending::Delivered);
+            if recipient.deferrals == 0 {
+                summary.delivered_at_once += 1;
+            } else {
+                let slot = (recipient.deferrals as usize).clamp(1, 5) - 1;
+                summary.delivered_after[slot] += 1;
+                if let (Some(first), Some(done)) = (recipient.first_deferral, attempt.time) {
+                    let seconds = (done.sort_key() - first).num_seconds();
+                    summary.delay.add(seconds.max(0) as u64);
+                }
+            }
+            recipient.counted = true;
+            recipient.example = None;
+        }
+        Action::Bounced | Action::Expired => {
+            recipient.ending = Some(if attempt.action == Action::Bounced {
+                Ending::Bounced
+            } else {
+                Ending::Expired
+            });
+            if summary.lost_examples.len() >= LOST_EXAMPLES {
+                recipient.example = None;
+            }
+        }
         _ => {}
     }
 }
@@ -639,7 +676,7 @@ fn record(recipient: &mut Recipient, attempt: &Attempt<'_>) {
 /// than a queue keeps one.
 fn starts_another(
     message: &Message,
-    recipient: &str,
+    recipient: u64,
     action: Action,
     time: Option<Timestamp>,
 ) -> bool {
@@ -648,13 +685,13 @@ fn starts_another(
     {
         return true;
     }
-    // A second expiry line for a message names no recipient and ends nothing new.
-    !recipient.is_empty()
-        && action != Action::Expired
+    // A second expiry line for a message names no recipient and ends nothing new; a recipient
+    // is never tried again after its final outcome within one message.
+    action != Action::Expired
         && message
             .recipients
             .iter()
-            .any(|r| &*r.address == recipient && r.ending.is_some())
+            .any(|r| r.key == recipient && r.ending.is_some())
 }
 
 #[cfg(test)]
