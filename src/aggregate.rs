@@ -477,8 +477,9 @@ pub struct TallyOptions {
     pub by: Option<Dimension>,
     /// Whether to keep unmatched lines for `--unmatched`.
     pub keep_unmatched: bool,
-    /// Whether to follow messages to their outcomes.
-    pub follow_messages: bool,
+    /// Whether to follow messages to their outcomes and count outcomes for spike detection:
+    /// what the review sections of every format but CSV show.
+    pub incident_review: bool,
 }
 
 /// A line no parser could read, kept for `--unmatched`.
@@ -598,8 +599,12 @@ impl Tally {
         if let Some(hash) = message {
             self.messages.insert_hash(hash);
         }
-        self.chunk_spikes.add(event, &destination, key);
-        self.chunk_spikes.add(event, &destination, key);
+        if options.incident_review {
+            self.chunk_spikes.add(event, &destination, key);
+        }
+        if options.incident_review {
+            self.chunk_spikes.add(event, &destination, key);
+        }
         let group = self
             .codes
             .entry(key)
@@ -773,7 +778,7 @@ impl Collector for TallyCollector {
     }
 
     fn follows_messages(&self) -> bool {
-        self.options.follow_messages
+        self.options.incident_review
     }
 
     fn delivery(&self, part: &mut Tally, source: &Source, line: u64, event: &Event) {
@@ -805,7 +810,7 @@ mod tests {
             examples: 2,
             by: Some(Dimension::Domain),
             keep_unmatched: false,
-            follow_messages: false,
+            incident_review: false,
         };
         let events = [
             bounce("a@x.example", 550, "5.1.1"),

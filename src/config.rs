@@ -256,9 +256,9 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
     let output = args.scan.output.clone();
     let progress = show_progress(&args.scan, env);
     let scan = resolve_scan(args.scan, env)?;
-    // Message outcomes are shown by every format but CSV, whose columns are fixed, and are
-    // about our deliveries, which an inbound-only report leaves out.
-    let follow_messages =
+    // Message outcomes and incidents are shown by every format but CSV, whose columns are
+    // fixed, and are about our deliveries, which an inbound-only report leaves out.
+    let incident_review =
         format != ReportFormat::Csv && scan.filter.direction != Some(Direction::Inbound);
     Ok(Task::Report(ReportTask {
         output,
@@ -271,7 +271,7 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
             examples: args.examples,
             by,
             keep_unmatched: args.unmatched,
-            follow_messages,
+            incident_review,
         },
         settings: ReportSettings {
             top: args.top,

@@ -510,7 +510,7 @@ mod tests {
             examples: 2,
             by,
             keep_unmatched: false,
-            follow_messages: false,
+            incident_review: false,
         };
         let mut tally = Tally::default();
         for (i, e) in events.iter().enumerate() {
