@@ -58,6 +58,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# man-db renders the pages below; lintian checks the package at the end.
+install_tools() {
+    say "installing $*"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+command -v man >/dev/null 2>&1 || install_tools man-db
+
 as_root dpkg -i "$deb" >"$work/dpkg.out" 2>&1 || { cat "$work/dpkg.out" >&2; fail "dpkg -i"; }
 dpkg-query -W -f='${Status}\n' mailsift | grep -q "install ok installed" ||
     fail "dpkg does not list mailsift as installed"
@@ -126,9 +134,7 @@ fi
 
 # lintian, from Debian, reads the package as Debian's archive would.
 if ! command -v lintian >/dev/null 2>&1; then
-    say "installing lintian"
-    as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq lintian >/dev/null
+    install_tools lintian
 fi
 report=${LINTIAN_REPORT:-${deb%.deb}.lintian.txt}
 status=0

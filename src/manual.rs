@@ -120,7 +120,7 @@ fn main_page(cmd: &clap::Command) -> io::Result<String> {
     page.roff(&main_description(cmd));
     page.clap(|w| man.render_options_section(w))?;
     page.clap(|w| man.render_subcommands_section(w))?;
-    page.roff(&exit_status());
+    page.roff(&exit_status(None));
     page.roff(&environment());
     page.roff(&files());
     page.roff(&examples(MAIN_EXAMPLES));
@@ -139,7 +139,7 @@ fn command_page(sub: &clap::Command) -> io::Result<String> {
     if sub.get_arguments().any(|arg| !arg.is_hide_set()) {
         page.clap(|w| man.render_options_section(w))?;
     }
-    page.roff(&exit_status());
+    page.roff(&exit_status(Some(sub.get_name())));
     let examples_of = COMMAND_EXAMPLES
         .iter()
         .find(|(name, _)| *name == sub.get_name())
@@ -226,31 +226,38 @@ fn main_description(cmd: &clap::Command) -> Roff {
     roff
 }
 
-/// The exit statuses of the contract, which every command shares.
-fn exit_status() -> Roff {
-    let mut roff = Roff::new();
-    roff.control("SH", ["EXIT STATUS"]);
-    let statuses = [
-        (
-            "0",
-            "Done. Also when no reply code was found, and when the reader of standard output \
-             went away early (mailsift ... | head).",
-        ),
+/// The exit statuses of the contract that `command` can give (`None`: the main page, which
+/// lists them all).
+fn exit_status(command: Option<&str>) -> Roff {
+    let reads_logs = matches!(command, None | Some("report" | "events" | "trace"));
+    let has_thresholds = matches!(command, None | Some("report"));
+    let mut statuses = vec![(
+        "0",
+        "Done. Also when no reply code was found, and when the reader of standard output went \
+         away early (mailsift ... | head).",
+    )];
+    statuses.push(if reads_logs {
         (
             "1",
             "At least one input could not be read, or not to its end. Everything else was \
              processed and the output was written; the failing input is named on standard \
              error.",
-        ),
-        (
-            "2",
-            "Usage error: an unknown option, a bad value, or a missing argument.",
-        ),
-        (
+        )
+    } else {
+        ("1", "The output could not be written.")
+    });
+    statuses.push((
+        "2",
+        "Usage error: an unknown option, a bad value, or a missing argument.",
+    ));
+    if has_thresholds {
+        statuses.push((
             "3",
             "A --fail-on condition of mailsift report held. The report was still written.",
-        ),
-    ];
+        ));
+    }
+    let mut roff = Roff::new();
+    roff.control("SH", ["EXIT STATUS"]);
     for (status, meaning) in statuses {
         roff.control("TP", []);
         roff.text([bold(status)]);

@@ -100,6 +100,12 @@ fn every_command_has_a_page_of_its_own() {
         assert!(page.contains(&source), "{command}: {page}");
         let synopsis = format!(".SH SYNOPSIS\n\\fBmailsift {command}\\fR");
         assert!(page.contains(&synopsis), "synopsis of {command}: {page}");
+        assert!(page.contains("\n.SH \"EXIT STATUS\"\n"), "{command}");
+        assert_eq!(
+            page.contains(".TP\n\\fB3\\fR\n"),
+            command == "report",
+            "only report has --fail-on and so exit status 3; {command}"
+        );
         assert!(
             page.contains("\\fBmailsift\\fR(1)"),
             "{command} points back to mailsift(1)"
