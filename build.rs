@@ -45,25 +45,34 @@ fn commit(dir: &Path) -> Option<Commit> {
 
 /// Asks cargo to run this script again when HEAD moves: when `HEAD` itself changes (a checkout)
 /// or the branch it names gets a new commit. `--git-path` finds these files in a linked work
-/// tree too, where `.git` is a file. Only existing files are named, since cargo reruns the
+/// tree too, where `.git` is a file. Only existing paths are named, since cargo reruns the
 /// script on every build for a path that does not exist.
 fn watch_head(dir: &Path) {
     let mut paths = Vec::new();
     if let Some(head) = git(dir, &["rev-parse", "--git-path", "HEAD"]) {
-        paths.push(head);
+        paths.push(dir.join(head));
     }
     if let Some(branch) = git(dir, &["symbolic-ref", "-q", "HEAD"]) {
-        if let Some(reference) = git(dir, &["rev-parse", "--git-path", &branch]) {
-            paths.push(reference);
-        }
-        // A branch whose loose ref was packed lives on in this file instead.
+        // A fresh clone keeps its branches in packed-refs, and git pack-refs moves them there.
         if let Some(packed) = git(dir, &["rev-parse", "--git-path", "packed-refs"]) {
-            paths.push(packed);
+            paths.push(dir.join(packed));
+        }
+        if let Some(reference) = git(dir, &["rev-parse", "--git-path", &branch]) {
+            let reference = dir.join(reference);
+            if reference.is_file() {
+                paths.push(reference);
+            } else {
+                // The next commit writes the loose ref file, which cannot be watched before it
+                // exists; its directory sees the file appear. Once it exists, the next run of
+                // this script watches the file alone.
+                if let Some(parent) = reference.ancestors().skip(1).find(|p| p.is_dir()) {
+                    paths.push(parent.to_path_buf());
+                }
+            }
         }
     }
     for path in paths {
-        let path = dir.join(path);
-        if path.is_file() {
+        if path.exists() {
             println!("cargo:rerun-if-changed={}", path.display());
         }
     }
