@@ -10,8 +10,11 @@ use anyhow::Context;
 
 use crate::aggregate::{Tally, TallyCollector};
 use crate::cli::Cli;
-use crate::config::{self, Environment, EventsTask, ReportFormat, ReportTask, Task, TraceTask};
+use crate::config::{
+    self, Environment, EventsTask, ManpageTask, ReportFormat, ReportTask, Task, TraceTask,
+};
 use crate::detect;
+use crate::manual;
 use crate::pipeline::{self, Collector, News, ScanSettings, Source};
 use crate::progress::Progress;
 use crate::render::events::{self, EventRows, EventsFormat};
@@ -68,6 +71,22 @@ pub fn run(cli: Cli, env: &Environment) -> anyhow::Result<Outcome> {
         Task::Codes(task) => {
             let mut out = open_output(task.output.as_deref())?;
             explain::write_codes(&mut out, task.format, task.lang)?;
+            out.finish()?;
+            Ok(Outcome::Done)
+        }
+        Task::Manpage(ManpageTask::One(command)) => {
+            let mut out = open_output(None)?;
+            manual::write_page(&mut out, command.as_deref())?;
+            out.finish()?;
+            Ok(Outcome::Done)
+        }
+        Task::Manpage(ManpageTask::All(dir)) => {
+            manual::write_pages(&dir)?;
+            Ok(Outcome::Done)
+        }
+        Task::Completions(shell) => {
+            let mut out = open_output(None)?;
+            manual::write_completions(&mut out, shell)?;
             out.finish()?;
             Ok(Outcome::Done)
         }

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -21,7 +22,7 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(
     name = "mailsift",
-    version,
+    version = env!("MAILSIFT_VERSION"),
     args_conflicts_with_subcommands = true,
     after_help = EXAMPLES,
     max_term_width = 100
@@ -51,6 +52,31 @@ pub enum Command {
     /// Every line of one message's life in time order, each reply explained: by Postfix queue
     /// id, Exim message id, or envelope address. Bounce notices made from it are followed.
     Trace(TraceArgs),
+    /// Write the manual page, as roff, to standard output (or every page into a directory).
+    Manpage(ManpageArgs),
+    /// Write the completion script for a shell to standard output.
+    Completions(CompletionsArgs),
+}
+
+/// `mailsift manpage`.
+#[derive(Debug, Args)]
+pub struct ManpageArgs {
+    /// Write the page of this command (mailsift-report(1), ...) instead of mailsift(1).
+    #[arg(value_name = "COMMAND", conflicts_with = "dir")]
+    pub command: Option<String>,
+
+    /// Write mailsift.1 and one page per command (mailsift-report.1, ...) into this
+    /// directory, which must exist.
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub dir: Option<PathBuf>,
+}
+
+/// `mailsift completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for.
+    #[arg(value_name = "SHELL", value_enum)]
+    pub shell: Shell,
 }
 
 /// `mailsift trace`.

@@ -59,6 +59,19 @@ pub enum Task {
     Codes(CodesTask),
     /// Follow one message.
     Trace(TraceTask),
+    /// Write manual pages.
+    Manpage(ManpageTask),
+    /// Write a shell's completion script.
+    Completions(clap_complete::Shell),
+}
+
+/// `manpage`, decided.
+#[derive(Debug)]
+pub enum ManpageTask {
+    /// One page to standard output: mailsift(1) for `None`, else that command's page.
+    One(Option<String>),
+    /// Every page into this directory.
+    All(PathBuf),
 }
 
 /// `trace`, decided.
@@ -183,6 +196,17 @@ pub fn resolve(cli: Cli, env: &Environment) -> Result<Task, UsageError> {
             lang: lang(args.lang),
             output: args.output,
         })),
+        Some(Command::Manpage(args)) => match (args.dir, args.command) {
+            (Some(dir), _) => Ok(Task::Manpage(ManpageTask::All(dir))),
+            (None, Some(name)) if !crate::manual::command_names().contains(&name) => {
+                Err(UsageError(format!(
+                    "no command {name:?} to write a page for; the commands are: {}",
+                    crate::manual::command_names().join(", ")
+                )))
+            }
+            (None, command) => Ok(Task::Manpage(ManpageTask::One(command))),
+        },
+        Some(Command::Completions(args)) => Ok(Task::Completions(args.shell)),
     }
 }
 

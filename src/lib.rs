@@ -16,6 +16,7 @@ pub mod generate;
 pub mod incident;
 pub mod input;
 pub mod kb;
+pub mod manual;
 pub mod outcome;
 pub mod parse;
 pub mod pipeline;
