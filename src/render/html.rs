@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use chrono::{Datelike, Duration, NaiveDateTime, Timelike};
 
 use super::explain::Lang;
-use super::report_labels::{ReportLabels, line_buckets, report_labels};
+use super::report_labels::{ReportLabels, line_buckets, outcome_lines, report_labels};
 use super::safe::html;
 use super::text::{duration_text, key_codes};
 use crate::aggregate::ClassCounts;
@@ -224,34 +224,7 @@ fn write_outcomes(page: &mut String, outcomes: &OutcomeSummary, words: &ReportLa
         thousands(outcomes.messages),
         html(words.messages_word)
     );
-    let after = outcomes.delivered_after;
-    let rows = [
-        (
-            words.delivered_at_once,
-            outcomes.delivered_at_once,
-            String::new(),
-        ),
-        (
-            words.delivered_after,
-            outcomes.delivered_after_deferral(),
-            format!(
-                "1: {}, 2: {}, 3: {}, 4: {}, 5+: {}",
-                after[0], after[1], after[2], after[3], after[4]
-            ),
-        ),
-        (
-            words.lost,
-            outcomes.lost(),
-            format!(
-                "bounced {} ({} after retries), expired {}",
-                outcomes.bounced_at_once + outcomes.bounced_after_deferral,
-                outcomes.bounced_after_deferral,
-                outcomes.expired
-            ),
-        ),
-        (words.pending, outcomes.pending, String::new()),
-    ];
-    for (label, count, detail) in rows {
+    for (label, count, _, detail) in outcome_lines(outcomes, words) {
         let _ = writeln!(
             page,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",

@@ -1,6 +1,8 @@
 //! The headings and labels of the text and Markdown reports, in each `--lang` language. The
 //! advice itself stays in English; column names of CSV and keys of JSON never change.
 
+use crate::codes::Class;
+use crate::outcome::OutcomeSummary;
 use crate::pipeline::LineCounts;
 use crate::render::explain::Lang;
 
@@ -116,6 +118,59 @@ pub fn line_buckets(lines: &LineCounts) -> [(&'static str, u64); 7] {
         ("unmatched", lines.unmatched),
         ("left out by filters", lines.filtered_out),
         ("over-long", lines.over_long),
+    ]
+}
+
+/// One line of the message outcomes: its label, count, the class whose colour it takes, and
+/// its breakdown (empty when the count is 0).
+pub type OutcomeLine = (&'static str, u64, Class, String);
+
+/// The lines of the message outcomes table, in the order every report shows them.
+pub fn outcome_lines(outcomes: &OutcomeSummary, words: &ReportLabels) -> [OutcomeLine; 4] {
+    let after = outcomes.delivered_after;
+    let retried = outcomes.delivered_after_deferral();
+    let lost = outcomes.lost();
+    [
+        (
+            words.delivered_at_once,
+            outcomes.delivered_at_once,
+            Class::Success,
+            String::new(),
+        ),
+        (
+            words.delivered_after,
+            retried,
+            Class::Transient,
+            if retried == 0 {
+                String::new()
+            } else {
+                format!(
+                    "1: {}, 2: {}, 3: {}, 4: {}, 5+: {}",
+                    after[0], after[1], after[2], after[3], after[4]
+                )
+            },
+        ),
+        (
+            words.lost,
+            lost,
+            Class::Permanent,
+            if lost == 0 {
+                String::new()
+            } else {
+                format!(
+                    "bounced {} ({} after retries), expired {}",
+                    outcomes.bounced_at_once + outcomes.bounced_after_deferral,
+                    outcomes.bounced_after_deferral,
+                    outcomes.expired
+                )
+            },
+        ),
+        (
+            words.pending,
+            outcomes.pending,
+            Class::Transient,
+            String::new(),
+        ),
     ]
 }
 

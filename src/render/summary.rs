@@ -10,7 +10,7 @@ use crate::aggregate::ClassCounts;
 use crate::codes::{Class, codes_text};
 use crate::outcome::OutcomeSummary;
 use crate::render::explain::Lang;
-use crate::render::report_labels::{ReportLabels, line_buckets, report_labels};
+use crate::render::report_labels::{ReportLabels, line_buckets, outcome_lines, report_labels};
 use crate::render::safe::{csv_cell, visible};
 use crate::render::text::{duration_text, key_codes};
 use crate::report::{CodeRow, IncidentRow, Report, SCHEMA_VERSION};
@@ -278,34 +278,7 @@ fn write_markdown_outcomes(
     writeln!(out)?;
     writeln!(out, "| | count | share | detail |")?;
     writeln!(out, "|---|---:|---:|---|")?;
-    let after = outcomes.delivered_after;
-    let rows = [
-        (
-            words.delivered_at_once,
-            outcomes.delivered_at_once,
-            String::new(),
-        ),
-        (
-            words.delivered_after,
-            outcomes.delivered_after_deferral(),
-            format!(
-                "1: {}, 2: {}, 3: {}, 4: {}, 5+: {}",
-                after[0], after[1], after[2], after[3], after[4]
-            ),
-        ),
-        (
-            words.lost,
-            outcomes.lost(),
-            format!(
-                "bounced {} ({} after retries), expired {}",
-                outcomes.bounced_at_once + outcomes.bounced_after_deferral,
-                outcomes.bounced_after_deferral,
-                outcomes.expired
-            ),
-        ),
-        (words.pending, outcomes.pending, String::new()),
-    ];
-    for (label, count, detail) in rows {
+    for (label, count, _, detail) in outcome_lines(outcomes, words) {
         writeln!(
             out,
             "| {label} | {count} | {} | {detail} |",

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use crate::aggregate::CodeKey;
 use crate::codes::{Class, Direction, Permanence, codes_text};
 use crate::render::explain::Lang;
-use crate::render::report_labels::{ReportLabels, report_labels};
+use crate::render::report_labels::{ReportLabels, outcome_lines, report_labels};
 use crate::render::safe::visible;
 use crate::report::{CodeRow, Report};
 
@@ -485,39 +485,7 @@ fn write_outcomes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
         thousands(outcomes.messages),
         words.messages_word
     )?;
-    let after = outcomes.delivered_after;
-    let retries = format!(
-        "1: {}, 2: {}, 3: {}, 4: {}, 5+: {}",
-        after[0], after[1], after[2], after[3], after[4]
-    );
-    let lost = format!(
-        "bounced {} ({} after retries), expired {}",
-        thousands(outcomes.bounced_at_once + outcomes.bounced_after_deferral),
-        thousands(outcomes.bounced_after_deferral),
-        thousands(outcomes.expired)
-    );
-    let rows = [
-        (
-            words.delivered_at_once,
-            outcomes.delivered_at_once,
-            Class::Success,
-            String::new(),
-        ),
-        (
-            words.delivered_after,
-            outcomes.delivered_after_deferral(),
-            Class::Transient,
-            retries,
-        ),
-        (words.lost, outcomes.lost(), Class::Permanent, lost),
-        (
-            words.pending,
-            outcomes.pending,
-            Class::Transient,
-            String::new(),
-        ),
-    ];
-    for (label, count, class, detail) in rows {
+    for (label, count, class, detail) in outcome_lines(outcomes, words) {
         let line = format!(
             "  {} {:>9} {:>6}  {}",
             paint.class(class, &format!("{label:<26}")),
