@@ -394,18 +394,11 @@ fn read_source<'scope, C: Collector>(
     };
     let name = opened.name;
     let (sample, rest) = take_sample(opened.reader);
-    let format = detect::detect_format(settings.format, &sample);
-    let years = detect::year_rule(
-        settings.year,
-        &sample,
-        opened.modified.map(detect::local_time),
-        settings.now,
-    );
     let source = Arc::new(Source {
         index,
         name: name.clone(),
         compression: opened.compression,
-        context: LineContext { years, format },
+        context: context_of(settings, &sample, opened.modified),
     });
     sequencer.send(News::Opened(Arc::clone(&source)))?;
     let mut chunks = ChunkReader::new(io::Cursor::new(sample).chain(rest), settings.chunk_size);
@@ -489,19 +482,29 @@ fn first_time(settings: &ScanSettings, spec: &InputSpec) -> Option<NaiveDateTime
     }
     let opened = input::open(spec).ok()?;
     let (sample, _) = take_sample(opened.reader);
-    let format = detect::detect_format(settings.format, &sample);
-    let years = detect::year_rule(
-        settings.year,
-        &sample,
-        opened.modified.map(detect::local_time),
-        settings.now,
-    );
-    let context = LineContext { years, format };
+    let context = context_of(settings, &sample, opened.modified);
     sample
         .split(|b| *b == b'\n')
         .filter_map(|line| std::str::from_utf8(line).ok())
         .find_map(|line| parse::time_of(line, &context))
         .map(|time| time.sort_key())
+}
+
+/// How a source's lines are read, decided from its first bytes and its modification time.
+fn context_of(
+    settings: &ScanSettings,
+    sample: &[u8],
+    modified: Option<std::time::SystemTime>,
+) -> LineContext {
+    LineContext {
+        format: detect::detect_format(settings.format, sample),
+        years: detect::year_rule(
+            settings.year,
+            sample,
+            modified.map(detect::local_time),
+            settings.now,
+        ),
+    }
 }
 
 /// Reads the first [`SAMPLE_BYTES`] of a source. A read error there is not lost: it is replayed
