@@ -50,11 +50,20 @@ struct Sighting {
     seen: Seen,
     time: Option<Timestamp>,
     line: u64,
-    host: (u32, u32),
     id: (u32, u32),
     /// The recipient of an attempt, or the child of a `Made`.
     other: (u32, u32),
-    parent: (u32, u32),
+    /// The message an attempt or an end is about, or the parent of a `Made`, as [`key_of`].
+    message: u64,
+    /// The recipient of an attempt, as [`key_of`].
+    recipient: u64,
+}
+
+/// Message and recipient keys, worked out on the workers so that the one thread following
+/// messages hashes nothing. The ids are the MTA's own and the hosts come from syslog, so a fixed
+/// seed is safe; two addresses of one message colliding would only merge their counts.
+fn key_of(parts: impl std::hash::Hash) -> u64 {
+    foldhash::fast::FixedState::with_seed(0x6f75_7463_6f6d_6573).hash_one(parts)
 }
 
 /// What one chunk saw of messages' lives, in the order read.
@@ -97,10 +106,10 @@ impl Sightings {
             seen,
             time: event.timestamp,
             line,
-            host: self.keep(event.host),
             id: self.keep(event.queue_id),
             other: self.keep(event.recipient),
-            parent: (0, 0),
+            message: key_of((event.host, event.queue_id)),
+            recipient: key_of(event.recipient),
         };
         self.seen.push(sighting);
     }
@@ -113,14 +122,19 @@ impl Sightings {
             None if said.message.ends => (Seen::Ended, "", ""),
             None => return,
         };
+        let about = if parent.is_empty() {
+            said.message.id
+        } else {
+            parent
+        };
         let sighting = Sighting {
             seen,
             time: said.timestamp,
             line,
-            host: self.keep(said.host),
             id: self.keep(said.message.id),
             other: self.keep(child),
-            parent: self.keep(parent),
+            message: key_of((said.host, about)),
+            recipient: 0,
         };
         self.seen.push(sighting);
     }
@@ -365,7 +379,6 @@ type OpenMessages = HashMap<u64, Message, foldhash::fast::FixedState>;
 #[derive(Clone, Debug, Default)]
 pub struct Follower {
     open: OpenMessages,
-    keys: foldhash::fast::RandomState,
     open_recipients: usize,
     seen_messages: u64,
     latest: Option<Timestamp>,
@@ -401,18 +414,16 @@ impl Follower {
         {
             self.latest = Some(time);
         }
-        let host = sightings.get(sighting.host);
         let id = sightings.get(sighting.id);
         match sighting.seen {
             Seen::Ended => {
-                if let Some(message) = self.open.remove(&self.key_of(host, id)) {
+                if let Some(message) = self.open.remove(&sighting.message) {
                     self.close(message);
                 }
             }
             Seen::Made => {
-                let parent = sightings.get(sighting.parent);
                 let child = sightings.get(sighting.other);
-                if let Some(message) = self.open.get_mut(&self.key_of(host, parent)) {
+                if let Some(message) = self.open.get_mut(&sighting.message) {
                     message.notification = Some(child.into());
                 }
             }
@@ -422,8 +433,8 @@ impl Follower {
                 enhanced,
             } => {
                 let recipient = sightings.get(sighting.other);
-                let key = self.key_of(host, id);
-                let recipient_key = self.keys.hash_one(recipient);
+                let key = sighting.message;
+                let recipient_key = sighting.recipient;
                 if let Some(message) = self.open.get(&key)
                     && starts_another(message, recipient_key, action, sighting.time)
                 {
@@ -466,8 +477,11 @@ impl Follower {
                     }
                     return;
                 }
-                let key = self.keys.hash_one(recipient);
-                match message.recipients.iter_mut().find(|r| r.key == key) {
+                match message
+                    .recipients
+                    .iter_mut()
+                    .find(|r| r.key == recipient_key)
+                {
                     Some(known) => record(known, &attempt, summary),
                     None => {
                         let example = (summary.lost_examples.len() < LOST_EXAMPLES).then(|| {
@@ -483,7 +497,7 @@ impl Follower {
                             })
                         });
                         let mut new = Recipient {
-                            key,
+                            key: recipient_key,
                             first_deferral: None,
                             deferrals: 0,
                             ending: None,
@@ -497,10 +511,6 @@ impl Follower {
                 }
             }
         }
-    }
-
-    fn key_of(&self, host: &str, id: &str) -> u64 {
-        self.keys.hash_one((host, id))
     }
 
     /// Closes messages silent for longer than a queue keeps one, and, past the cap, the
