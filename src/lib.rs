@@ -15,6 +15,7 @@ pub mod filter;
 pub mod generate;
 pub mod input;
 pub mod kb;
+pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod progress;
