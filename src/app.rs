@@ -12,6 +12,7 @@ use crate::output::Output;
 use crate::pipeline::{self, Collector, News, ScanSettings, Source};
 use crate::progress::Progress;
 use crate::render::events::{self, EventRows, EventsFormat};
+use crate::render::safe::visible;
 use crate::render::{explain, html, summary, text, trace as render_trace};
 use crate::report::{InputSummary, Report};
 use crate::trace;
@@ -73,7 +74,8 @@ pub fn run(cli: Cli, env: &Environment) -> anyhow::Result<Outcome> {
 
 /// Tells the user about an input that failed, at once, on standard error.
 fn warn(progress: &Progress, error: &impl std::fmt::Display) {
-    progress.println(&format!("mailsift: {error}"));
+    // A file name is text too: one named with terminal escapes must not drive the terminal.
+    progress.println(&format!("mailsift: {}", visible(&error.to_string())));
 }
 
 struct EventsCollector {

@@ -433,6 +433,15 @@ fn unreadable_inputs_are_named_and_the_rest_is_read() {
     assert!(err.contains("archive: is a directory"), "{err}");
     assert_eq!(rows(&out).len(), 1);
 
+    // A name is shown, not obeyed.
+    let (code, _, err) = run(&["events", "no-such-\x1b]0;owned\x07.log", good]);
+    assert_eq!(code, 1);
+    assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
+    assert!(
+        err.contains("no-such-\\x1b]0;owned\\x07.log: cannot open"),
+        "{err}"
+    );
+
     let (code, out, err) = run(&["events", "/dev/null"]);
     assert_eq!((code, err.as_str()), (0, ""));
     assert_eq!(out.lines().count(), 1, "the header alone");

@@ -149,9 +149,11 @@ fn rows_without_file(csv_text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// `cases` by default; `PROPTEST_CASES=N` asks for a deeper run.
 fn config(cases: u32) -> Config {
+    let asked = std::env::var("PROPTEST_CASES").ok();
     Config {
-        cases,
+        cases: asked.and_then(|n| n.parse().ok()).unwrap_or(cases),
         failure_persistence: None,
         ..Config::default()
     }
@@ -246,6 +248,35 @@ proptest! {
             prop_assert_eq!(&csv, &expected_csv);
         }
     }
+}
+
+/// A report CSV without the columns that name and advise on a code. Those are refined by one
+/// reply text of the group, the first one read, so they may follow the order the files are
+/// given in; the counts, times and destinations may not.
+fn counts_of(report_csv: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_reader(report_csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let keep: Vec<usize> = (0..header.len())
+        .filter(|&i| !matches!(&header[i], "name" | "advice"))
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            keep.iter().map(|&i| r[i].to_string()).collect()
+        })
+        .collect()
+}
+
+fn zstd_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = zstd::stream::write::Encoder::new(Vec::new(), 1).unwrap();
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+proptest! {
+    // Each case reads several files four to six times.
+    #![proptest_config(config(24))]
 
     #[test]
     fn the_order_of_a_rotated_set_does_not_matter(
@@ -288,30 +319,6 @@ proptest! {
             prop_assert_eq!(given(&names, &trace), expected_trace);
         }
     }
-}
-
-/// A report CSV without the columns that name and advise on a code. Those are refined by one
-/// reply text of the group, the first one read, so they may follow the order the files are
-/// given in; the counts, times and destinations may not.
-fn counts_of(report_csv: &str) -> Vec<Vec<String>> {
-    let mut reader = csv::Reader::from_reader(report_csv.as_bytes());
-    let header = reader.headers().unwrap().clone();
-    let keep: Vec<usize> = (0..header.len())
-        .filter(|&i| !matches!(&header[i], "name" | "advice"))
-        .collect();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            keep.iter().map(|&i| r[i].to_string()).collect()
-        })
-        .collect()
-}
-
-fn zstd_bytes(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = zstd::stream::write::Encoder::new(Vec::new(), 1).unwrap();
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
 }
 
 proptest! {
