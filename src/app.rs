@@ -2,11 +2,7 @@
 //! one input are reported on standard error as they happen and the run goes on; the exit
 //! status remembers them.
 
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
-
-use anyhow::Context;
+use std::io::{self, IsTerminal, Write};
 
 use crate::aggregate::{Tally, TallyCollector};
 use crate::cli::Cli;
@@ -15,9 +11,11 @@ use crate::config::{
 };
 use crate::detect;
 use crate::manual;
+use crate::output::Output;
 use crate::pipeline::{self, Collector, News, ScanSettings, Source};
 use crate::progress::Progress;
 use crate::render::events::{self, EventRows, EventsFormat};
+use crate::render::safe::visible;
 use crate::render::{explain, html, summary, text, trace as render_trace};
 use crate::report::{InputSummary, Report};
 use crate::trace;
@@ -63,19 +61,19 @@ pub fn run(cli: Cli, env: &Environment) -> anyhow::Result<Outcome> {
         Task::Events(task) => run_events(&task),
         Task::Trace(task) => run_trace(&task),
         Task::Explain(task) => {
-            let mut out = open_output(None)?;
+            let mut out = Output::open(None)?;
             explain::write_explain(&mut out, &task.queries, task.format, task.lang)?;
             out.finish()?;
             Ok(Outcome::Done)
         }
         Task::Codes(task) => {
-            let mut out = open_output(task.output.as_deref())?;
+            let mut out = Output::open(task.output.as_deref())?;
             explain::write_codes(&mut out, task.format, task.lang)?;
             out.finish()?;
             Ok(Outcome::Done)
         }
         Task::Manpage(ManpageTask::One(command)) => {
-            let mut out = open_output(None)?;
+            let mut out = Output::open(None)?;
             manual::write_page(&mut out, command.as_deref())?;
             out.finish()?;
             Ok(Outcome::Done)
@@ -85,7 +83,7 @@ pub fn run(cli: Cli, env: &Environment) -> anyhow::Result<Outcome> {
             Ok(Outcome::Done)
         }
         Task::Completions(shell) => {
-            let mut out = open_output(None)?;
+            let mut out = Output::open(None)?;
             manual::write_completions(&mut out, shell)?;
             out.finish()?;
             Ok(Outcome::Done)
@@ -93,100 +91,10 @@ pub fn run(cli: Cli, env: &Environment) -> anyhow::Result<Outcome> {
     }
 }
 
-/// Where output goes. A file is written under a temporary name beside it and renamed into
-/// place only once complete, so a full disk or an interrupted run never leaves a file that
-/// looks finished.
-enum Output {
-    Stdout(BufWriter<io::StdoutLock<'static>>),
-    File {
-        writer: BufWriter<File>,
-        temporary: PathBuf,
-        target: PathBuf,
-    },
-}
-
-impl Write for Output {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Output::Stdout(w) => w.write(buf),
-            Output::File { writer, .. } => writer.write(buf),
-        }
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match self {
-            Output::Stdout(w) => w.write_all(buf),
-            Output::File { writer, .. } => writer.write_all(buf),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Output::Stdout(w) => w.flush(),
-            Output::File { writer, .. } => writer.flush(),
-        }
-    }
-}
-
-impl Output {
-    /// Flushes, and puts a file in place.
-    fn finish(mut self) -> anyhow::Result<()> {
-        self.flush()?;
-        if let Output::File {
-            writer,
-            temporary,
-            target,
-        } = &self
-        {
-            let done = writer
-                .get_ref()
-                .sync_all()
-                .and_then(|()| std::fs::rename(temporary, target));
-            if let Err(error) = done {
-                return Err(anyhow::Error::new(error).context(format!(
-                    "{}: cannot write the output file",
-                    target.display()
-                )));
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Output {
-    fn drop(&mut self) {
-        // After `finish` the temporary name is gone; before it, this is an error path and
-        // nothing half-written may stay behind.
-        if let Output::File { temporary, .. } = self {
-            let _ = std::fs::remove_file(temporary);
-        }
-    }
-}
-
-fn open_output(path: Option<&Path>) -> anyhow::Result<Output> {
-    let Some(target) = path else {
-        return Ok(Output::Stdout(BufWriter::with_capacity(
-            256 * 1024,
-            io::stdout().lock(),
-        )));
-    };
-    let file_name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_string());
-    let temporary = target.with_file_name(format!(".{file_name}.mailsift-{}", std::process::id()));
-    let file = File::create(&temporary)
-        .with_context(|| format!("{}: cannot create the output file", target.display()))?;
-    Ok(Output::File {
-        writer: BufWriter::with_capacity(256 * 1024, file),
-        temporary,
-        target: target.to_path_buf(),
-    })
-}
-
 /// Tells the user about an input that failed, at once, on standard error.
 fn warn(progress: &Progress, error: &impl std::fmt::Display) {
-    progress.println(&format!("mailsift: {error}"));
+    // A file name is text too: one named with terminal escapes must not drive the terminal.
+    progress.println(&format!("mailsift: {}", visible(&error.to_string())));
 }
 
 struct EventsCollector {
@@ -241,7 +149,14 @@ where
 }
 
 fn run_events(task: &EventsTask) -> anyhow::Result<Outcome> {
-    let mut out = open_output(task.output.as_deref())?;
+    let mut out = Output::open(task.output.as_deref())?;
+    let outcome = write_events(task, &mut out)?;
+    out.finish()?;
+    Ok(outcome)
+}
+
+/// Scans and writes the rows of `events` to `out`, which the caller finishes.
+pub fn write_events(task: &EventsTask, mut out: &mut dyn Write) -> anyhow::Result<Outcome> {
     events::write_header(&mut out, task.format)?;
     let mut outcome = Outcome::Done;
     let collector = EventsCollector {
@@ -266,12 +181,18 @@ fn run_events(task: &EventsTask) -> anyhow::Result<Outcome> {
         }
         Ok(())
     })?;
-    out.finish()?;
     Ok(outcome)
 }
 
 fn run_trace(task: &TraceTask) -> anyhow::Result<Outcome> {
-    let mut out = open_output(task.output.as_deref())?;
+    let mut out = Output::open(task.output.as_deref())?;
+    let outcome = write_trace(task, &mut out)?;
+    out.finish()?;
+    Ok(outcome)
+}
+
+/// Scans and writes the trace to `out`, which the caller finishes.
+pub fn write_trace(task: &TraceTask, mut out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let mut outcome = Outcome::Done;
     let finder = trace::FindMessages {
         target: &task.target,
@@ -304,13 +225,19 @@ fn run_trace(task: &TraceTask) -> anyhow::Result<Outcome> {
     })?;
     let lines = trace::in_time_order(lines);
     render_trace::write_trace(&mut out, &task.target, &messages, &lines)?;
-    out.finish()?;
     Ok(outcome)
 }
 
 fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
     // Open the output first, so that a bad -o path fails before a long scan.
-    let mut out = open_output(task.output.as_deref())?;
+    let mut out = Output::open(task.output.as_deref())?;
+    let outcome = write_report(task, &mut out)?;
+    out.finish()?;
+    Ok(outcome)
+}
+
+/// Scans and writes the report to `out`, which the caller finishes.
+pub fn write_report(task: &ReportTask, mut out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let mut outcome = Outcome::Done;
     let mut tally = Tally::default();
     let mut inputs: Vec<InputSummary> = Vec::new();
@@ -369,7 +296,6 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
         ReportFormat::Markdown => summary::write_markdown(&mut out, &report, task.lang)?,
         ReportFormat::Html => html::write_html(&mut out, &report, task.lang)?,
     }
-    out.finish()?;
     // An unreadable input is the more urgent news for a cron job.
     if outcome == Outcome::Done && report.threshold_met() {
         outcome = Outcome::ThresholdMet;

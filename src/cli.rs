@@ -107,7 +107,8 @@ pub struct ScanArgs {
     /// The year of timestamps written without one (traditional syslog). Default: from each
     /// file's modification time (standard input: this year), stepping back a year for lines
     /// that would otherwise lie after the file was written.
-    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1970..=9999))]
+    #[arg(long, value_name = "YEAR", allow_negative_numbers = true,
+          value_parser = clap::value_parser!(i32).range(1970..=9999))]
     pub year: Option<i32>,
 
     /// Keep events at or after this time: 2026-11-21, 2026-11-21T08:00, RFC 3339, today,
@@ -131,7 +132,8 @@ pub struct ScanArgs {
     pub direction: DirectionArg,
 
     /// Worker threads for parsing (default: one per core).
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, short = 'j', value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
 
     /// Write to this file instead of standard output.
@@ -144,8 +146,10 @@ pub struct ScanArgs {
     pub progress: WhenArg,
 
     /// Bytes per parsing chunk; for testing that results do not depend on it.
-    #[arg(long, hide = true, value_name = "BYTES")]
-    pub chunk_size: Option<usize>,
+    // Each reader holds a few chunks at once, so the size is capped to keep memory bounded.
+    #[arg(long, hide = true, value_name = "BYTES",
+          value_parser = clap::value_parser!(u64).range(1..=64 << 20))]
+    pub chunk_size: Option<u64>,
 }
 
 /// `mailsift report`.
@@ -164,13 +168,16 @@ pub struct ReportArgs {
     #[arg(long, value_enum, value_name = "KEY")]
     pub by: Option<ByArg>,
 
-    /// How many destinations or clients to list for each code.
-    #[arg(long, default_value_t = 10, value_name = "N")]
-    pub top: usize,
+    /// How many destinations or clients to list for each code (1 to 1000).
+    #[arg(long, default_value_t = 10, value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub top: u16,
 
-    /// How many example lines (file:line) to show for each code.
-    #[arg(long, default_value_t = 2, value_name = "N")]
-    pub examples: usize,
+    /// How many example lines (file:line) to show for each code (0 to 100).
+    // Examples are held in memory for every code and --by group, so the count is capped.
+    #[arg(long, default_value_t = 2, value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u16).range(0..=100))]
+    pub examples: u16,
 
     /// Exit with status 3 when a condition holds (the report is still written):
     /// permanent>100, 5xx>2%, 421>=1, 4.7.*>50, transient>=10%. Repeatable.

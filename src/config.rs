@@ -292,13 +292,13 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
         lang: lang(args.lang),
         format,
         tally: TallyOptions {
-            examples: args.examples,
+            examples: usize::from(args.examples),
             by,
             keep_unmatched: args.unmatched,
             incident_review,
         },
         settings: ReportSettings {
-            top: args.top,
+            top: usize::from(args.top),
             by,
             thresholds,
             redact: args.redact,
@@ -379,7 +379,10 @@ fn resolve_scan(args: ScanArgs, env: &Environment) -> Result<ScanSettings, Usage
             },
         },
         threads: args.threads.map_or(env.cores, usize::from).max(1),
-        chunk_size: args.chunk_size.unwrap_or(DEFAULT_CHUNK_SIZE).max(1),
+        chunk_size: args
+            .chunk_size
+            .map_or(DEFAULT_CHUNK_SIZE, |size| size as usize)
+            .max(1),
         progress: None,
     })
 }

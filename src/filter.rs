@@ -214,8 +214,10 @@ pub fn parse_time_bound(value: &str, now: NaiveDateTime) -> Result<NaiveDateTime
         _ => {}
     }
     if let Some(relative) = value.strip_prefix('-') {
+        // A duration can reach further back than a date can go: that is a bad value, not a
+        // crash.
         return parse_relative(relative)
-            .map(|ago| now - ago)
+            .and_then(|ago| now.checked_sub_signed(ago))
             .ok_or_else(|| time_error(value));
     }
     if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
@@ -305,7 +307,17 @@ mod tests {
             at("2026-11-21 08:00:05")
         );
         assert!(parse_time_bound("2026-11-21T08:00:00+01:00", now).is_ok());
-        for bad in ["", "tomorrowish", "-5y", "-m", "2026-13-01", "21/11/2026"] {
+        // The last two reach back further than any date: once a crash, now a bad value.
+        for bad in [
+            "",
+            "tomorrowish",
+            "-5y",
+            "-m",
+            "2026-13-01",
+            "21/11/2026",
+            "-99999999d",
+            "-15250284452w",
+        ] {
             assert!(parse_time_bound(bad, now).is_err(), "{bad}");
         }
     }

@@ -18,6 +18,7 @@ pub mod input;
 pub mod kb;
 pub mod manual;
 pub mod outcome;
+pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod progress;

@@ -22,7 +22,11 @@ fn main() -> ExitCode {
             if closed_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("mailsift: {error:#}");
+            // The message may hold a path the user named; it is shown, never obeyed.
+            eprintln!(
+                "mailsift: {}",
+                mailsift::render::safe::visible(&format!("{error:#}"))
+            );
             if error.chain().any(|cause| cause.is::<UsageError>()) {
                 ExitCode::from(2)
             } else {

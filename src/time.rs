@@ -205,7 +205,8 @@ fn parse_syslog(line: &[u8]) -> Option<(RawTime, usize)> {
         }
         _ => return None,
     };
-    if line[6] != b' ' {
+    // No month has a day 0 or a day past 31: such a header is not a syslog time at all.
+    if !(1..=31).contains(&day) || line[6] != b' ' {
         return None;
     }
     // The usual `HH:MM:SS` without a fraction is read at fixed places; anything else goes the
@@ -387,6 +388,10 @@ mod tests {
         assert!(parse_leading(b"Nov 21 8:00:04 x").is_none());
         assert!(parse_leading(b"Nov 21 25:00:04 x").is_none());
         assert!(parse_leading(b"Nov 21 08:0a:04 x").is_none());
+        // Found by fuzzing: days out of every month's range were read as days.
+        assert!(parse_leading(b"Nov 42 10:19:42 mx1 opendkim[7473]: 5BLf").is_none());
+        assert!(parse_leading(b"Nov 00 10:19:42 mx1 x").is_none());
+        assert!(parse_leading(b"Nov 31 10:19:42 mx1 x").is_some());
         // A fraction and a leap second take the general way and keep their meaning.
         let (raw, end) = parse_leading(b"Nov 21 08:00:04.250 x").unwrap();
         assert_eq!(end, 19);

@@ -236,13 +236,14 @@ pub fn note_of(event: &Event) -> String {
     )
 }
 
-/// Puts the lines in time order; lines with the same time, or none, keep the order they were
-/// read in.
+/// Puts the lines in time order; lines with the same time, or none, are ordered by file name
+/// and line, so that the files of a rotated set may be given in any order.
 pub fn in_time_order(mut lines: Vec<TracedLine>) -> Vec<TracedLine> {
     lines.sort_by(|a, b| {
         let key = |l: &TracedLine| l.time.map(|t| t.sort_key());
         key(a)
             .cmp(&key(b))
+            .then_with(|| a.source.1.cmp(&b.source.1))
             .then(a.source.0.cmp(&b.source.0))
             .then(a.line.cmp(&b.line))
     });

@@ -259,15 +259,17 @@ impl<R: Read> Iterator for ChunkReader<R> {
                 continue;
             }
             if let Err(error) = self.fill() {
-                // Keep the whole lines read before the damage, drop the broken one.
+                // Keep the whole lines read before the damage, drop the broken one. An
+                // over-long line under way still swallows its own tail, which must not come
+                // out as a line of its own; if it never ended, it is dropped with the damage.
                 self.eof = true;
                 if let Some(last) = memchr::memrchr(b'\n', &self.buf) {
                     self.buf.truncate(last + 1);
                 } else {
                     self.buf.clear();
                 }
-                self.skipping = None;
                 self.cut();
+                self.skipping = None;
                 self.ready.push_back(Err(error));
                 continue;
             }
@@ -387,5 +389,34 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(pieces[1].is_err());
+    }
+
+    #[test]
+    fn a_read_error_after_an_over_long_line_does_not_cut_its_tail_into_a_line() {
+        let mut data = b"a\n".to_vec();
+        data.extend(std::iter::repeat_n(b'x', MAX_LINE_LEN + 100));
+        data.extend(b"\ntail\nb\npartial");
+        let pieces: Vec<_> = ChunkReader::new(FailAfter { data: &data }, 64).collect();
+        let shown: Vec<String> = pieces
+            .iter()
+            .map(|piece| match piece {
+                Ok(Piece::Lines(chunk)) => chunk
+                    .lines()
+                    .map(|(n, l)| format!("{n}:{}", String::from_utf8_lossy(l)))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                Ok(Piece::OverLong { line, bytes }) => format!("{line}:over-long {bytes}"),
+                Err(_) => "error".to_string(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "1:a".to_string(),
+                format!("2:over-long {}", MAX_LINE_LEN + 101),
+                "3:tail 4:b".to_string(),
+                "error".to_string()
+            ]
+        );
     }
 }

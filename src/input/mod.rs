@@ -8,7 +8,7 @@ pub mod chunk;
 
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -182,25 +182,54 @@ pub fn open_counted(
         }),
         None => raw,
     };
-    let mut buffered = BufReader::with_capacity(256 * 1024, raw);
-    let head = buffered.fill_buf().map_err(|e| fail("cannot read", e))?;
-    let compression = Compression::sniff(head);
-    let reader: Box<dyn Read + Send> = match compression {
-        Compression::None => Box::new(buffered),
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
-        Compression::Zstd => Box::new(
-            zstd::stream::read::Decoder::with_buffer(buffered)
-                .map_err(|e| fail("cannot start zstd decoding", e))?,
-        ),
-        Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(buffered)),
-        Compression::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(buffered)),
-    };
+    let (compression, reader) = decompress(raw).map_err(|(what, e)| fail(what, e))?;
     Ok(OpenedInput {
         name,
         modified,
         compression,
         reader,
     })
+}
+
+/// A reader of any source, movable to a reader thread.
+pub type BoxedReader = Box<dyn Read + Send>;
+
+/// The longest magic number [`Compression::sniff`] looks at.
+const MAGIC_LEN: usize = 6;
+
+/// Recognises how `raw` is compressed from its first bytes and returns a reader of its
+/// decompressed bytes. On failure, says in a few words what could not be done.
+///
+/// A pipe may hand out its first bytes one at a time, so the magic number is read to its full
+/// length (or to the end of a shorter input) before it is judged: otherwise a gzip stream
+/// written slowly into a pipe would be taken for text.
+pub fn decompress(
+    mut raw: BoxedReader,
+) -> Result<(Compression, BoxedReader), (&'static str, io::Error)> {
+    let mut head = [0u8; MAGIC_LEN];
+    let mut filled = 0;
+    while filled < MAGIC_LEN {
+        match raw.read(&mut head[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(("cannot read", e)),
+        }
+    }
+    let compression = Compression::sniff(&head[..filled]);
+    let whole = io::Cursor::new(head[..filled].to_vec()).chain(raw);
+    let buffered = BufReader::with_capacity(256 * 1024, whole);
+    let reader: BoxedReader = match compression {
+        Compression::None => Box::new(buffered),
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        Compression::Zstd => Box::new(
+            zstd::stream::read::Decoder::with_buffer(buffered)
+                .map_err(|e| ("cannot start zstd decoding", e))?,
+        ),
+        Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(buffered)),
+        Compression::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(buffered)),
+    };
+    Ok((compression, reader))
 }
 
 #[cfg(test)]

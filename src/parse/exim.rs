@@ -742,7 +742,9 @@ fn read_addresses(text: &str) -> Option<(&str, &str)> {
             .min()
             .unwrap_or(text.len())
     } else if text.starts_with('"') {
-        let close = closing_quote(text, 0).unwrap_or(text.len() - 1);
+        // An unclosed quote runs to the end; `len - 1` could fall inside a multi-byte
+        // character.
+        let close = closing_quote(text, 0).unwrap_or(text.len());
         close + find_byte(b' ', &text[close..]).unwrap_or(text.len() - close)
     } else {
         find_byte(b' ', text).unwrap_or(text.len())

@@ -329,13 +329,17 @@ fn write_markdown_outcomes(
     writeln!(out)
 }
 
-/// Text for a Markdown table cell: visible, pipes escaped, no line breaks.
+/// Text for a Markdown table cell: visible, pipes escaped, no line breaks. Markup a remote
+/// server put in its reply stays text: HTML is escaped, and `](` is broken up so that no link
+/// in an incident document leads where the log text chose.
 fn md(text: &str) -> String {
     visible(text)
         .replace('\\', "\\\\")
         .replace('|', "\\|")
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        .replace("](", "]\\(")
 }
 
 fn percent(part: u64, whole: u64) -> String {

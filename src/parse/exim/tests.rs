@@ -1402,6 +1402,23 @@ fn truncated_and_garbled_lines_never_panic() {
     }
 }
 
+/// Found by fuzzing: a quoted address with no closing quote, ending in a character of more
+/// than one byte, was cut inside that character.
+#[test]
+fn an_unclosed_quoted_address_ending_in_a_wide_character() {
+    let replaced = "\u{fffd}".repeat(70);
+    for flag in [">>", "=>", "**", "==", "->"] {
+        let tail = format!("{flag} \"{replaced}");
+        let _ = parse_text(&format!("2026-11-21 08:00:04 1tE3xA-000Ab1-Qz {tail}"));
+        let _ = parse_text(&format!("2026-11-21 08:00:04 {tail}"));
+        let _ = parse_line(
+            &format!("Nov 21 08:00:04 mx1 exim[42]: {tail}"),
+            &syslog_ctx(),
+        );
+        let _ = parse_text(&format!("2026-11-21 08:00:04 1tE3xA-000Ab1-Qz {flag} \"é"));
+    }
+}
+
 mod never_panics {
     use super::*;
     use proptest::prelude::*;
