@@ -120,4 +120,4 @@ for target in "$@"; do
 done
 echo
 printf '%s' "$summary"
-ls artifacts/*/ 2>/dev/null | grep -q . && echo "crashing inputs: fuzz/artifacts/" || true
+find artifacts -type f 2>/dev/null | grep -q . && echo "crashing inputs: fuzz/artifacts/" || true

@@ -442,12 +442,20 @@ fn unreadable_inputs_are_named_and_the_rest_is_read() {
         "{err}"
     );
 
-    let (code, out, err) = run(&["events", "/dev/null"]);
-    assert_eq!((code, err.as_str()), (0, ""));
-    assert_eq!(out.lines().count(), 1, "the header alone");
-    let (code, out, _) = run(&["report", "/dev/null"]);
-    assert_eq!(code, 0);
-    assert!(out.contains("no SMTP outcome found"), "{out}");
+    use std::os::unix::fs::FileTypeExt;
+    let null_is_a_device =
+        std::fs::metadata("/dev/null").is_ok_and(|m| m.file_type().is_char_device());
+    if null_is_a_device {
+        let (code, out, err) = run(&["events", "/dev/null"]);
+        assert_eq!((code, err.as_str()), (0, ""));
+        assert_eq!(out.lines().count(), 1, "the header alone");
+        let (code, out, _) = run(&["report", "/dev/null"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("no SMTP outcome found"), "{out}");
+    } else {
+        // Something replaced it with a plain file (as `-o /dev/null` once did).
+        eprintln!("skipped the /dev/null case: it is not a device node here");
+    }
 
     if is_root() {
         eprintln!("skipped the permission-denied case: root may read any file");
