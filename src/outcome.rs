@@ -188,7 +188,8 @@ struct Message {
     /// The order messages were first seen in, which fixes the order they are closed in at the
     /// end of the log.
     order: u64,
-    id: Box<str>,
+    /// The id, kept only while the list of lost examples has room: most messages never need it.
+    id: Option<Box<str>>,
     last: Option<Timestamp>,
     recipients: Vec<Recipient>,
     notification: Option<Box<str>>,
@@ -447,9 +448,11 @@ impl Follower {
                         self.seen_messages += 1;
                         room.insert(Message {
                             order: self.seen_messages,
-                            id: id.into(),
+                            id: (self.summary.lost_examples.len() < LOST_EXAMPLES)
+                                .then(|| id.into()),
                             last: None,
-                            recipients: Vec::new(),
+                            // Most messages have one recipient.
+                            recipients: Vec::with_capacity(1),
                             notification: None,
                         })
                     }
@@ -584,11 +587,11 @@ impl Follower {
             if message.notification.is_some() {
                 summary.notified += 1;
             }
-            if let Some(progress) = recipient.example
+            if let (Some(progress), Some(id)) = (recipient.example, message.id.as_deref())
                 && summary.lost_examples.len() < LOST_EXAMPLES
             {
                 summary.lost_examples.push(LostRecipient {
-                    id: message.id.to_string(),
+                    id: id.to_string(),
                     recipient: progress.address.into(),
                     ending,
                     attempts: progress.attempts,
