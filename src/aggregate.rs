@@ -600,10 +600,7 @@ impl Tally {
             self.messages.insert_hash(hash);
         }
         if options.incident_review {
-            self.chunk_spikes.add(event, &destination, key);
-        }
-        if options.incident_review {
-            self.chunk_spikes.add(event, &destination, key);
+            self.chunk_spikes.failure(event, &destination, key);
         }
         let group = self
             .codes
@@ -783,6 +780,7 @@ impl Collector for TallyCollector {
 
     fn delivery(&self, part: &mut Tally, source: &Source, line: u64, event: &Event) {
         part.sightings.attempt(event, &source.name, line);
+        part.chunk_spikes.attempt(event);
     }
 
     fn lifecycle(&self, part: &mut Tally, source: &Source, line: u64, said: &Lifecycle) {

@@ -124,6 +124,15 @@ impl Collector for EventsCollector {
     }
 }
 
+/// The scan settings with the files put oldest first; worked out once per run, since it opens
+/// every file.
+fn in_reading_order(scan: &ScanSettings) -> ScanSettings {
+    ScanSettings {
+        inputs: pipeline::oldest_first(scan),
+        ..scan.clone()
+    }
+}
+
 /// Scans with a progress bar on standard error when `show` is set; `deliver` gets the bar so
 /// that messages can be printed above it.
 fn scan_with_progress<C, D>(
@@ -138,7 +147,6 @@ where
 {
     let progress = Progress::start(&settings.inputs, show);
     let mut settings = settings.clone();
-    settings.inputs = pipeline::oldest_first(&settings);
     settings.progress = progress.counter();
     let result = pipeline::scan(&settings, collector, |news| {
         progress.tick();
@@ -157,12 +165,13 @@ fn run_events(task: &EventsTask) -> anyhow::Result<Outcome> {
 
 /// Scans and writes the rows of `events` to `out`, which the caller finishes.
 pub fn write_events(task: &EventsTask, mut out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let scan = in_reading_order(&task.scan);
     events::write_header(&mut out, task.format)?;
     let mut outcome = Outcome::Done;
     let collector = EventsCollector {
         format: task.format,
     };
-    scan_with_progress(&task.scan, task.progress, &collector, |news, progress| {
+    scan_with_progress(&scan, task.progress, &collector, |news, progress| {
         match news {
             News::Chunk {
                 part: (rows, error),
@@ -193,12 +202,13 @@ fn run_trace(task: &TraceTask) -> anyhow::Result<Outcome> {
 
 /// Scans and writes the trace to `out`, which the caller finishes.
 pub fn write_trace(task: &TraceTask, mut out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let scan = in_reading_order(&task.scan);
     let mut outcome = Outcome::Done;
     let finder = trace::FindMessages {
         target: &task.target,
     };
     let mut found = Vec::new();
-    scan_with_progress(&task.scan, task.progress, &finder, |news, progress| {
+    scan_with_progress(&scan, task.progress, &finder, |news, progress| {
         match news {
             News::Chunk { part, .. } => found.push(part),
             News::Failed(error) => {
@@ -216,7 +226,7 @@ pub fn write_trace(task: &TraceTask, mut out: &mut dyn Write) -> anyhow::Result<
     };
     let mut lines = Vec::new();
     // A damaged input was reported by the first pass.
-    scan_with_progress(&task.scan, task.progress, &collector, |news, _| {
+    scan_with_progress(&scan, task.progress, &collector, |news, _| {
         if let News::Chunk { part, .. } = news {
             let room = trace::LINE_CAP.saturating_sub(lines.len());
             lines.extend(part.into_iter().take(room));
@@ -238,13 +248,14 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
 
 /// Scans and writes the report to `out`, which the caller finishes.
 pub fn write_report(task: &ReportTask, mut out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let scan = in_reading_order(&task.scan);
     let mut outcome = Outcome::Done;
     let mut tally = Tally::default();
     let mut inputs: Vec<InputSummary> = Vec::new();
     let collector = TallyCollector {
         options: task.tally,
     };
-    scan_with_progress(&task.scan, task.progress, &collector, |news, progress| {
+    scan_with_progress(&scan, task.progress, &collector, |news, progress| {
         match news {
             News::Opened(source) => inputs.push(InputSummary {
                 name: source.name.clone(),

@@ -44,7 +44,7 @@ fn bucket_start(bucket: Bucket) -> NaiveDateTime {
         .unwrap_or_default()
 }
 
-/// What one chunk counted, per recipient domain and code.
+/// What one chunk counted, per recipient domain.
 #[derive(Clone, Debug, Default)]
 pub struct ChunkSpikes {
     domains: HashMap<Box<str>, DomainCells, foldhash::fast::RandomState>,
@@ -54,36 +54,67 @@ pub struct ChunkSpikes {
 struct DomainCells {
     /// The first relay host seen, which names the provider.
     relay: Box<str>,
-    /// Counts per code and bucket; a domain sees few codes, and a chunk covers few buckets.
-    counts: Vec<(CodeKey, Bucket, u32)>,
+    /// Delivery attempts per bucket; a chunk covers few buckets.
+    attempts: Vec<(Bucket, u32)>,
+    /// Failures per code and bucket; a domain sees few codes.
+    failures: Vec<(CodeKey, Bucket, u32)>,
 }
 
 impl ChunkSpikes {
-    /// Counts an outbound delivery outcome towards `domain`.
-    pub fn add(&mut self, event: &Event<'_>, domain: &str, key: CodeKey) {
+    /// Runs `count` on the cells of an outbound event's domain and the event's bucket.
+    fn count(
+        &mut self,
+        event: &Event<'_>,
+        domain: &str,
+        count: impl FnOnce(&mut DomainCells, Bucket),
+    ) {
         if event.direction != Direction::Outbound || domain.is_empty() {
             return;
         }
         let Some(time) = event.timestamp else { return };
         let bucket = bucket_of(time.local);
-        let cells = match self.domains.get_mut(domain) {
-            Some(cells) => cells,
-            None => self
-                .domains
-                .entry(domain.into())
-                .or_insert_with(|| DomainCells {
-                    relay: event.remote_host.into(),
-                    counts: Vec::new(),
-                }),
-        };
-        match cells
-            .counts
-            .iter_mut()
-            .find(|(k, b, _)| *b == bucket && *k == key)
-        {
-            Some((_, _, count)) => *count += 1,
-            None => cells.counts.push((key, bucket, 1)),
+        match self.domains.get_mut(domain) {
+            Some(cells) => count(cells, bucket),
+            None => count(
+                self.domains
+                    .entry(domain.into())
+                    .or_insert_with(|| DomainCells {
+                        relay: event.remote_host.into(),
+                        ..DomainCells::default()
+                    }),
+                bucket,
+            ),
         }
+    }
+
+    /// Counts a delivery attempt, whatever `--only` keeps: the attempts are what a usual share
+    /// of failures is measured against.
+    pub fn attempt(&mut self, event: &Event<'_>) {
+        self.count(
+            event,
+            &event.recipient_domain(),
+            |cells, bucket| match cells.attempts.iter_mut().find(|(b, _)| *b == bucket) {
+                Some((_, count)) => *count += 1,
+                None => cells.attempts.push((bucket, 1)),
+            },
+        );
+    }
+
+    /// Counts a kept outbound failure towards `domain`, the recipient's domain.
+    pub fn failure(&mut self, event: &Event<'_>, domain: &str, key: CodeKey) {
+        if !matches!(key.class, Class::Transient | Class::Permanent) {
+            return;
+        }
+        self.count(event, domain, |cells, bucket| {
+            match cells
+                .failures
+                .iter_mut()
+                .find(|(k, b, _)| *b == bucket && *k == key)
+            {
+                Some((_, _, count)) => *count += 1,
+                None => cells.failures.push((key, bucket, 1)),
+            }
+        });
     }
 }
 
@@ -172,18 +203,15 @@ impl Spikes {
         domains.sort_by(|a, b| a.0.cmp(&b.0));
         for (domain, cells) in domains {
             let mut destinations = vec![Destination::All, Destination::Domain(domain)];
-            if let Some(provider) = provider_of(&cells.relay.to_ascii_lowercase()) {
+            if let Some(provider) = provider_of(&cells.relay) {
                 destinations.push(Destination::Provider(provider));
             }
             for destination in destinations {
                 let attempts = self.attempts.entry(destination.clone()).or_default();
-                for &(_, bucket, count) in &cells.counts {
+                for &(bucket, count) in &cells.attempts {
                     self.points += attempts.add(bucket, u64::from(count));
                 }
-                for &(key, bucket, count) in &cells.counts {
-                    if !matches!(key.class, Class::Transient | Class::Permanent) {
-                        continue;
-                    }
+                for &(key, bucket, count) in &cells.failures {
                     self.points += self
                         .failures
                         .entry((destination.clone(), key))
@@ -411,12 +439,12 @@ pub fn provider_of(relay: &str) -> Option<&'static str> {
         ("qq.com", "Tencent"),
         ("163.com", "NetEase"),
     ];
-    let relay = relay.trim_end_matches('.');
+    let relay = relay.trim_end_matches('.').as_bytes();
     PROVIDERS.iter().find_map(|(suffix, name)| {
-        let matches = relay == *suffix
-            || relay
-                .strip_suffix(suffix)
-                .is_some_and(|head| head.ends_with('.'));
+        let suffix = suffix.as_bytes();
+        let matches = relay.len() >= suffix.len()
+            && relay[relay.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+            && (relay.len() == suffix.len() || relay[relay.len() - suffix.len() - 1] == b'.');
         matches.then_some(*name)
     })
 }
@@ -435,5 +463,6 @@ mod tests {
         assert_eq!(provider_of("mta7.am0.yahoodns.net."), Some("Yahoo"));
         assert_eq!(provider_of("notgoogle.com"), None);
         assert_eq!(provider_of("mx.example.org"), None);
+        assert_eq!(provider_of("ASPMX.L.Google.COM"), Some("Google"));
     }
 }

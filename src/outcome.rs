@@ -50,6 +50,7 @@ struct Sighting {
     seen: Seen,
     time: Option<Timestamp>,
     line: u64,
+    /// The id of an attempt's message, kept for the report's examples.
     id: (u32, u32),
     /// The recipient of an attempt, or the child of a `Made`.
     other: (u32, u32),
@@ -131,7 +132,7 @@ impl Sightings {
             seen,
             time: said.timestamp,
             line,
-            id: self.keep(said.message.id),
+            id: (0, 0),
             other: self.keep(child),
             message: key_of((said.host, about)),
             recipient: 0,
@@ -365,15 +366,10 @@ impl OutcomeSummary {
     pub fn lost(&self) -> u64 {
         self.bounced_at_once + self.bounced_after_deferral + self.expired
     }
-
-    /// Recipients delivered.
-    pub fn delivered(&self) -> u64 {
-        self.delivered_at_once + self.delivered_after_deferral()
-    }
 }
 
-/// Open messages by a hash of (host, id). The ids come from the MTA, the hasher is seeded per
-/// run, and 64 bits make a collision between the messages of a queue unlikely beyond concern.
+/// Open messages by their key (see [`key_of`]); 64 bits make a collision between the messages of
+/// a queue unlikely beyond concern.
 type OpenMessages = HashMap<u64, Message, foldhash::fast::FixedState>;
 
 /// Follows messages through sightings fed in input order.

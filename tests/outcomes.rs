@@ -285,6 +285,20 @@ fn an_injected_spike_is_found_and_steady_traffic_is_quiet() {
             .unwrap()
             .contains("Postmaster Tools")
     );
+    let (failures, attempts) = (incident["failures"].clone(), incident["attempts"].clone());
+
+    // Keeping only the code still measures it against every delivery attempt, so the same
+    // incident is found with the same counts.
+    let only = json_report(&["--only", "421", &spiked]);
+    let at_gmail: Vec<&Value> = only["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["destination"] == "gmail.com")
+        .collect();
+    assert_eq!(at_gmail.len(), 1, "{:#?}", only["incidents"]);
+    assert_eq!(at_gmail[0]["failures"], failures);
+    assert_eq!(at_gmail[0]["attempts"], attempts);
 
     // The same traffic without the spike, and another day of it: nothing stands out.
     for seed in [11, 12] {
