@@ -194,13 +194,13 @@ fn write_incidents(page: &mut String, report: &Report, words: &ReportLabels) {
         let incident = &row.incident;
         let _ = writeln!(
             page,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td>\
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"t{}\">{}</td><td>{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}%</td>\
              <td class=\"w\">{}</td></tr>",
             incident.start.format("%Y-%m-%d %H:%M"),
             incident.end.format("%Y-%m-%d %H:%M"),
             html(&incident.destination.label()),
-            class_name(incident.code.class),
+            incident.code.class.label(),
             html(&key_codes(&incident.code)),
             html(row.reason),
             thousands(incident.failures),
@@ -280,15 +280,6 @@ fn write_outcomes(page: &mut String, outcomes: &OutcomeSummary, words: &ReportLa
         );
     }
     page.push_str("</table>\n");
-}
-
-fn class_name(class: Class) -> &'static str {
-    match class {
-        Class::Success => "t2xx",
-        Class::Intermediate => "t3xx",
-        Class::Transient => "t4xx",
-        Class::Permanent => "t5xx",
-    }
 }
 
 fn write_code_table(page: &mut String, rows: &[CodeRow], events: u64) {
