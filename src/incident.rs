@@ -23,9 +23,9 @@ use crate::event::Event;
 /// The width of a bucket.
 pub const BUCKET_MINUTES: i64 = 10;
 /// Fewer failures than this in a bucket are never a spike.
-const MIN_SPIKE_FAILURES: u64 = 10;
+const MIN_SPIKE_FAILURES: u64 = 5;
 /// Fewer failures than this in all its buckets are never an incident.
-const MIN_INCIDENT_FAILURES: u64 = 25;
+const MIN_INCIDENT_FAILURES: u64 = 15;
 /// A spike holds at least this many times the failures the usual share predicts.
 const SPIKE_RATIO: f64 = 3.0;
 /// Series points kept before the series with the fewest failures are dropped.
