@@ -11,9 +11,9 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{BuildHasher, Hash};
 
 use chrono::NaiveDateTime;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::codes::{Action, Class, Direction, EnhancedCode, Permanence};
 use crate::event::{Event, LogFormat};
@@ -75,13 +75,15 @@ impl ClassCounts {
 }
 
 /// Counts per string key: exact until `cap` keys, then the smallest half is dropped whenever
-/// the map reaches twice the cap. Kept counts are then lower bounds, off by at most the
-/// largest count dropped, and [`KeyCounter::approximate`] says so.
+/// the map reaches twice the cap. Kept counts are then lower bounds, and
+/// [`KeyCounter::max_undercount`] bounds how far below the true count any of them can be.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyCounter {
     counts: Map<Box<str>, u64>,
     cap: usize,
-    dropped_max: u64,
+    /// Each prune can take from a key at most the largest count it drops, and a key dropped in
+    /// two merged parts loses in both, so the bound adds up over prunes and merges.
+    max_undercount: u64,
 }
 
 impl KeyCounter {
@@ -90,8 +92,23 @@ impl KeyCounter {
         KeyCounter {
             counts: Map::default(),
             cap: cap.max(1),
-            dropped_max: 0,
+            max_undercount: 0,
         }
+    }
+
+    /// A counter holding `entries`, which were counted elsewhere with the given bound.
+    pub fn from_entries(
+        cap: usize,
+        entries: impl IntoIterator<Item = (Box<str>, u64)>,
+        max_undercount: u64,
+    ) -> Self {
+        let mut counter = KeyCounter::new(cap);
+        counter.counts.extend(entries);
+        counter.max_undercount = max_undercount;
+        if counter.counts.len() >= counter.cap * 2 {
+            counter.prune();
+        }
+        counter
     }
 
     /// Adds `n` to `key`.
@@ -110,15 +127,15 @@ impl KeyCounter {
         let mut entries: Vec<(Box<str>, u64)> = self.counts.drain().collect();
         // Largest first, ties by key, so what is dropped does not depend on hash order.
         entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        for (_, count) in entries.drain(self.cap..) {
-            self.dropped_max = self.dropped_max.max(count);
-        }
+        let largest_dropped = entries.get(self.cap).map_or(0, |(_, count)| *count);
+        entries.truncate(self.cap);
+        self.max_undercount += largest_dropped;
         self.counts.extend(entries);
     }
 
     /// Adds every count of `other`.
     pub fn merge(&mut self, other: KeyCounter) {
-        self.dropped_max = self.dropped_max.max(other.dropped_max);
+        self.max_undercount += other.max_undercount;
         if self.counts.len() + other.counts.len() < self.cap * 2 {
             // No pruning can happen, so the order of adding does not matter.
             for (key, count) in other.counts {
@@ -135,7 +152,17 @@ impl KeyCounter {
 
     /// Whether keys have been dropped, making counts lower bounds.
     pub fn approximate(&self) -> bool {
-        self.dropped_max > 0
+        self.max_undercount > 0
+    }
+
+    /// How far below its true count any kept count can be; 0 while counts are exact.
+    pub fn max_undercount(&self) -> u64 {
+        self.max_undercount
+    }
+
+    /// Every key held with its count, largest first, ties broken by key.
+    pub fn entries(&self) -> Vec<(&str, u64)> {
+        self.top(usize::MAX)
     }
 
     /// The number of keys held.
@@ -175,18 +202,55 @@ impl Default for Distinct {
 const GATHERED_CAP: usize = 4096;
 
 impl Distinct {
-    /// The hash a value is counted by. It is the same in every run and on every thread, so
-    /// that estimates do not change from one run to the next.
-    pub fn hash_of(value: impl Hash) -> u64 {
-        foldhash::quality::FixedState::with_seed(0x6d61_696c_7369_6674).hash_one(value)
+    /// The hash a message is counted by: XXH3 of its queue id, seeded with XXH3 of its syslog
+    /// host. XXH3 is specified byte for byte, so the hash is the same in every run, on every
+    /// thread and on every machine; summaries written on different hosts merge exactly.
+    pub fn message_hash(host: &str, queue_id: &str) -> u64 {
+        xxh3_64_with_seed(queue_id.as_bytes(), xxh3_64(host.as_bytes()))
     }
 
     /// Counts a value.
-    pub fn insert(&mut self, value: impl Hash) {
-        self.insert_hash(Self::hash_of(value));
+    #[cfg(test)]
+    fn insert(&mut self, value: impl std::hash::Hash) {
+        use std::hash::BuildHasher;
+        self.insert_hash(foldhash::quality::FixedState::with_seed(1).hash_one(value));
     }
 
-    /// Counts a value by its [`Distinct::hash_of`].
+    /// A count of the values behind `hashes`, as [`Distinct::hashes`] gave them.
+    pub fn from_hashes(hashes: impl IntoIterator<Item = u64>) -> Self {
+        let mut distinct = Distinct::default();
+        hashes.into_iter().for_each(|h| distinct.insert_hash(h));
+        distinct
+    }
+
+    /// A count from HyperLogLog registers, as [`Distinct::registers`] gave them; `None` when
+    /// there are not exactly 4096 of them.
+    pub fn from_registers(registers: &[u8]) -> Option<Self> {
+        let registers: Box<[u8; 4096]> = registers.to_vec().into_boxed_slice().try_into().ok()?;
+        Some(Distinct::Estimated(registers))
+    }
+
+    /// The distinct hashes seen, in increasing order, while the count is exact.
+    pub fn hashes(&self) -> Option<Vec<u64>> {
+        let mut hashes: Vec<u64> = match self {
+            Distinct::Gathered(hashes) => hashes.clone(),
+            Distinct::Exact(set) => set.iter().copied().collect(),
+            Distinct::Estimated(_) => return None,
+        };
+        hashes.sort_unstable();
+        hashes.dedup();
+        Some(hashes)
+    }
+
+    /// The HyperLogLog registers, once the count is an estimate.
+    pub fn registers(&self) -> Option<&[u8]> {
+        match self {
+            Distinct::Estimated(registers) => Some(&registers[..]),
+            _ => None,
+        }
+    }
+
+    /// Counts a value by its hash, such as [`Distinct::message_hash`].
     pub fn insert_hash(&mut self, hash: u64) {
         match self {
             Distinct::Gathered(hashes) => {
@@ -327,8 +391,9 @@ pub struct Group {
     /// Events per knowledge-base reason.
     pub reasons: BTreeMap<&'static str, u64>,
     /// The first reply text seen for each reason, so that advice can be given for the text
-    /// behind the most frequent reason.
-    pub reason_texts: BTreeMap<&'static str, String>,
+    /// behind the most frequent reason. It is kept as an [`Example`], since summaries merged
+    /// later need to know which came first.
+    pub reason_texts: BTreeMap<&'static str, Example>,
     /// Distinct messages.
     pub messages: Distinct,
     /// The first example lines, in input order.
@@ -336,7 +401,8 @@ pub struct Group {
 }
 
 impl Group {
-    fn new(destination_cap: usize) -> Self {
+    /// An empty group keeping about `destination_cap` destinations.
+    pub fn new(destination_cap: usize) -> Self {
         Group {
             count: 0,
             first_seen: None,
@@ -349,8 +415,14 @@ impl Group {
         }
     }
 
-    /// Adds an event; `message` is the [`Distinct::hash_of`] of its message, if it has one.
-    fn add(&mut self, event: &Event<'_>, destination: &str, message: Option<u64>) {
+    /// Adds an event; `message` is the [`Distinct::message_hash`] of its message, if it has one.
+    fn add(
+        &mut self,
+        event: &Event<'_>,
+        (file, line): (&str, u64),
+        destination: &str,
+        message: Option<u64>,
+    ) {
         self.count += 1;
         widen(&mut self.first_seen, &mut self.last_seen, event.timestamp);
         if !destination.is_empty() {
@@ -360,8 +432,12 @@ impl Group {
             Some(count) => *count += 1,
             None => {
                 self.reasons.insert(event.reason, 1);
-                self.reason_texts
-                    .insert(event.reason, event.text.to_string());
+                let first = Example {
+                    file: file.to_string(),
+                    line,
+                    text: event.text.to_string(),
+                };
+                self.reason_texts.insert(event.reason, first);
             }
         }
         if let Some(hash) = message {
@@ -567,7 +643,7 @@ impl Tally {
         let key = CodeKey::of(event);
         let destination = destination_of(event);
         let message = (!event.queue_id.is_empty() && event.queue_id != "NOQUEUE")
-            .then(|| Distinct::hash_of((event.host, event.queue_id)));
+            .then(|| Distinct::message_hash(event.host, event.queue_id));
         let example = || Example {
             file: file.to_string(),
             line,
@@ -578,7 +654,7 @@ impl Tally {
                 .refusals
                 .entry(key)
                 .or_insert_with(|| Group::new(CODE_DESTINATION_CAP));
-            group.add(event, &remote_name(event), None);
+            group.add(event, (file, line), &remote_name(event), None);
             if group.examples.len() < options.examples {
                 group.examples.push(example());
             }
@@ -606,7 +682,7 @@ impl Tally {
             .codes
             .entry(key)
             .or_insert_with(|| Group::new(CODE_DESTINATION_CAP));
-        group.add(event, &destination, message);
+        group.add(event, (file, line), &destination, message);
         if group.examples.len() < options.examples {
             group.examples.push(example());
         }
@@ -617,7 +693,7 @@ impl Tally {
                 .groups
                 .entry((value.into_boxed_str(), key))
                 .or_insert_with(|| Group::new(GROUP_DESTINATION_CAP));
-            group.add(event, &destination, None);
+            group.add(event, (file, line), &destination, None);
             if self.groups.len() >= GROUP_CAP * 2 {
                 self.prune_groups();
             }

@@ -4,13 +4,17 @@
 
 use std::io::{self, IsTerminal, Write};
 
+use chrono::NaiveDateTime;
+
 use crate::aggregate::{Tally, TallyCollector};
 use crate::cli::Cli;
 use crate::config::{
-    self, Environment, EventsTask, ManpageTask, ReportFormat, ReportTask, Task, TraceTask,
+    self, Environment, EventsTask, ManpageTask, MergeTask, ReportFormat, ReportTask, Task,
+    TraceTask,
 };
 use crate::detect;
 use crate::manual;
+use crate::merge;
 use crate::output::Output;
 use crate::pipeline::{self, Collector, News, ScanSettings, Source};
 use crate::progress::Progress;
@@ -60,6 +64,7 @@ pub fn run(cli: Cli, env: &Environment) -> anyhow::Result<Outcome> {
         Task::Report(task) => run_report(&task),
         Task::Events(task) => run_events(&task),
         Task::Trace(task) => run_trace(&task),
+        Task::Merge(task) => run_merge(&task),
         Task::Explain(task) => {
             let mut out = Output::open(None)?;
             explain::write_explain(&mut out, &task.queries, task.format, task.lang)?;
@@ -124,13 +129,17 @@ impl Collector for EventsCollector {
     }
 }
 
-/// The scan settings with the files put oldest first; worked out once per run, since it opens
-/// every file.
-fn in_reading_order(scan: &ScanSettings) -> ScanSettings {
-    ScanSettings {
-        inputs: pipeline::oldest_first(scan),
-        ..scan.clone()
-    }
+/// The scan settings with the files put oldest first, and the time each input was ordered by;
+/// worked out once per run, since it opens every file.
+fn in_reading_order(scan: &ScanSettings) -> (ScanSettings, Vec<Option<NaiveDateTime>>) {
+    let (inputs, starts) = pipeline::oldest_first(scan).into_iter().unzip();
+    (
+        ScanSettings {
+            inputs,
+            ..scan.clone()
+        },
+        starts,
+    )
 }
 
 /// Scans with a progress bar on standard error when `show` is set; `deliver` gets the bar so
@@ -165,7 +174,7 @@ fn run_events(task: &EventsTask) -> anyhow::Result<Outcome> {
 
 /// Scans and writes the rows of `events` to `out`, which the caller finishes.
 pub fn write_events(task: &EventsTask, mut out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    let scan = in_reading_order(&task.scan);
+    let (scan, _) = in_reading_order(&task.scan);
     events::write_header(&mut out, task.format)?;
     let mut outcome = Outcome::Done;
     let collector = EventsCollector {
@@ -202,7 +211,7 @@ fn run_trace(task: &TraceTask) -> anyhow::Result<Outcome> {
 
 /// Scans and writes the trace to `out`, which the caller finishes.
 pub fn write_trace(task: &TraceTask, mut out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    let scan = in_reading_order(&task.scan);
+    let (scan, _) = in_reading_order(&task.scan);
     let mut outcome = Outcome::Done;
     let finder = trace::FindMessages {
         target: &task.target,
@@ -247,8 +256,8 @@ fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
 }
 
 /// Scans and writes the report to `out`, which the caller finishes.
-pub fn write_report(task: &ReportTask, mut out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    let scan = in_reading_order(&task.scan);
+pub fn write_report(task: &ReportTask, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let (scan, starts) = in_reading_order(&task.scan);
     let mut outcome = Outcome::Done;
     let mut tally = Tally::default();
     let mut inputs: Vec<InputSummary> = Vec::new();
@@ -262,6 +271,7 @@ pub fn write_report(task: &ReportTask, mut out: &mut dyn Write) -> anyhow::Resul
                 format: detect::describe(source.context.format),
                 compression: source.compression.label(),
                 complete: true,
+                start: starts.get(source.index).copied().flatten(),
             }),
             News::Chunk {
                 counts, mut part, ..
@@ -285,6 +295,7 @@ pub fn write_report(task: &ReportTask, mut out: &mut dyn Write) -> anyhow::Resul
                         format: "",
                         compression: "",
                         complete: false,
+                        start: None,
                     }),
                 }
             }
@@ -292,22 +303,63 @@ pub fn write_report(task: &ReportTask, mut out: &mut dyn Write) -> anyhow::Resul
         Ok(())
     })?;
     let report = Report::new(inputs, tally, &task.settings);
-    match task.format {
-        ReportFormat::Text => text::write_report(
-            &mut out,
-            &report,
-            text::TextOptions {
-                color: task.color,
-                unmatched: task.tally.keep_unmatched,
-                lang: task.lang,
-            },
-        )?,
-        ReportFormat::Csv => summary::write_csv(&mut out, &report)?,
-        ReportFormat::Json => summary::write_json(&mut out, &report)?,
-        ReportFormat::Markdown => summary::write_markdown(&mut out, &report, task.lang)?,
-        ReportFormat::Html => html::write_html(&mut out, &report, task.lang)?,
-    }
+    let text_options = text::TextOptions {
+        color: task.color,
+        unmatched: task.tally.keep_unmatched,
+        lang: task.lang,
+    };
+    render_report(out, &report, task.format, text_options)?;
     // An unreadable input is the more urgent news for a cron job.
+    if outcome == Outcome::Done && report.threshold_met() {
+        outcome = Outcome::ThresholdMet;
+    }
+    Ok(outcome)
+}
+
+fn render_report(
+    mut out: &mut dyn Write,
+    report: &Report,
+    format: ReportFormat,
+    text_options: text::TextOptions,
+) -> io::Result<()> {
+    let lang = text_options.lang;
+    match format {
+        ReportFormat::Text => text::write_report(&mut out, report, text_options),
+        ReportFormat::Csv => summary::write_csv(&mut out, report),
+        ReportFormat::Json => summary::write_json(&mut out, report),
+        ReportFormat::Markdown => summary::write_markdown(&mut out, report, lang),
+        ReportFormat::Html => html::write_html(&mut out, report, lang),
+    }
+}
+
+fn run_merge(task: &MergeTask) -> anyhow::Result<Outcome> {
+    let mut out = Output::open(task.output.as_deref())?;
+    let outcome = write_merge(task, &mut out)?;
+    out.finish()?;
+    Ok(outcome)
+}
+
+/// Reads the summaries and writes their merged report to `out`, which the caller finishes. A
+/// summary that cannot be read or was written by another schema is reported and left out.
+pub fn write_merge(task: &MergeTask, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let mut outcome = Outcome::Done;
+    let mut parts = Vec::new();
+    for path in &task.summaries {
+        match merge::read_summary(path) {
+            Ok(part) => parts.push(part),
+            Err(error) => {
+                eprintln!("mailsift: {}", visible(&error.to_string()));
+                outcome = Outcome::InputProblem;
+            }
+        }
+    }
+    let report = merge::merged_report(parts, task.examples, &task.settings);
+    let text_options = text::TextOptions {
+        color: task.color,
+        unmatched: false,
+        lang: task.lang,
+    };
+    render_report(out, &report, task.format, text_options)?;
     if outcome == Outcome::Done && report.threshold_met() {
         outcome = Outcome::ThresholdMet;
     }

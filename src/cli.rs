@@ -49,6 +49,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List every code and reply-text pattern mailsift knows.
     Codes(CodesArgs),
+    /// Merge JSON summaries written by `report --format json` (one per host, or per day) into
+    /// one report, as if their logs had been read in one run.
+    Merge(MergeArgs),
     /// Every line of one message's life in time order, each reply explained: by Postfix queue
     /// id, Exim message id, or envelope address. Bounce notices made from it are followed.
     Trace(TraceArgs),
@@ -199,6 +202,49 @@ pub struct ReportArgs {
     /// Colour in the text report: `auto` colours only a terminal, and NO_COLOR turns it off.
     #[arg(long, value_enum, default_value_t = WhenArg::Auto, value_name = "WHEN")]
     pub color: WhenArg,
+}
+
+/// `mailsift merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Summaries written by `mailsift report --format json`; `-` is standard input.
+    #[arg(value_name = "SUMMARY.json", required = true)]
+    pub summaries: Vec<PathBuf>,
+
+    /// Output format, as for report (--by is not available: summaries hold no groups).
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Text, value_name = "FORMAT")]
+    pub format: ReportFormatArg,
+
+    /// How many destinations or clients to list for each code (1 to 1000).
+    #[arg(long, default_value_t = 10, value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub top: u16,
+
+    /// How many example lines to show for each code (0 to 100); at most what the summaries
+    /// were written with.
+    #[arg(long, default_value_t = 2, value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u16).range(0..=100))]
+    pub examples: u16,
+
+    /// Exit with status 3 when a condition holds, as for report. Repeatable.
+    #[arg(long, value_name = "COND")]
+    pub fail_on: Vec<String>,
+
+    /// Replace the local part of every address with a short stable hash; domains stay.
+    #[arg(long)]
+    pub redact: bool,
+
+    /// Language of the headings and labels of the text, Markdown and HTML reports.
+    #[arg(long, value_enum, default_value_t = LangArg::En, value_name = "LANG")]
+    pub lang: LangArg,
+
+    /// Colour in the text report: `auto` colours only a terminal, and NO_COLOR turns it off.
+    #[arg(long, value_enum, default_value_t = WhenArg::Auto, value_name = "WHEN")]
+    pub color: WhenArg,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `report --format`.

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use crate::aggregate::{Dimension, TallyOptions};
 use crate::cli::{
     ByArg, Cli, CodesFormatArg, Command, DirectionArg, EventsFormatArg, ExplainFormatArg, LangArg,
-    LogFormatArg, ReportArgs, ReportFormatArg, ScanArgs, TraceArgs, WhenArg,
+    LogFormatArg, MergeArgs, ReportArgs, ReportFormatArg, ScanArgs, TraceArgs, WhenArg,
 };
 use crate::codes::Direction;
 use crate::detect::FormatChoice;
@@ -59,6 +59,8 @@ pub enum Task {
     Codes(CodesTask),
     /// Follow one message.
     Trace(TraceTask),
+    /// Merge summaries into one report.
+    Merge(MergeTask),
     /// Write manual pages.
     Manpage(ManpageTask),
     /// Write a shell's completion script.
@@ -102,6 +104,25 @@ pub struct ReportTask {
     pub format: ReportFormat,
     /// What to collect.
     pub tally: TallyOptions,
+    /// How to build the report.
+    pub settings: ReportSettings,
+    /// The language of headings.
+    pub lang: Lang,
+}
+
+/// `merge`, decided.
+#[derive(Debug)]
+pub struct MergeTask {
+    /// The summaries, as given.
+    pub summaries: Vec<PathBuf>,
+    /// Where to write; standard output when `None`.
+    pub output: Option<PathBuf>,
+    /// Whether to colour.
+    pub color: bool,
+    /// Output format.
+    pub format: ReportFormat,
+    /// Example lines per code.
+    pub examples: usize,
     /// How to build the report.
     pub settings: ReportSettings,
     /// The language of headings.
@@ -186,6 +207,7 @@ pub fn resolve(cli: Cli, env: &Environment) -> Result<Task, UsageError> {
             lang: lang(args.lang),
         })),
         Some(Command::Trace(args)) => resolve_trace(args, env),
+        Some(Command::Merge(args)) => resolve_merge(args, env),
         Some(Command::Codes(args)) => Ok(Task::Codes(CodesTask {
             format: match args.format {
                 CodesFormatArg::Text => CodesFormat::Text,
@@ -246,17 +268,58 @@ fn resolve_trace(args: TraceArgs, env: &Environment) -> Result<Task, UsageError>
     }))
 }
 
-fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageError> {
-    let color = match args.color {
+/// Whether the text report is coloured.
+fn use_color(
+    color: WhenArg,
+    output: Option<&PathBuf>,
+    format: ReportFormat,
+    env: &Environment,
+) -> bool {
+    let wanted = match color {
         WhenArg::Always => true,
         WhenArg::Never => false,
-        WhenArg::Auto => args.scan.output.is_none() && env.stdout_is_terminal && !env.no_color,
+        WhenArg::Auto => output.is_none() && env.stdout_is_terminal && !env.no_color,
     };
-    let thresholds = args
-        .fail_on
+    wanted && format == ReportFormat::Text
+}
+
+fn thresholds(conditions: &[String]) -> Result<Vec<Threshold>, UsageError> {
+    conditions
         .iter()
         .map(|text| Threshold::parse(text).map_err(|e| UsageError(format!("--fail-on: {e}"))))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect()
+}
+
+fn report_format(format: ReportFormatArg) -> ReportFormat {
+    match format {
+        ReportFormatArg::Text => ReportFormat::Text,
+        ReportFormatArg::Csv => ReportFormat::Csv,
+        ReportFormatArg::Json => ReportFormat::Json,
+        ReportFormatArg::Markdown => ReportFormat::Markdown,
+        ReportFormatArg::Html => ReportFormat::Html,
+    }
+}
+
+fn resolve_merge(args: MergeArgs, env: &Environment) -> Result<Task, UsageError> {
+    let format = report_format(args.format);
+    Ok(Task::Merge(MergeTask {
+        color: use_color(args.color, args.output.as_ref(), format, env),
+        summaries: args.summaries,
+        output: args.output,
+        format,
+        examples: usize::from(args.examples),
+        settings: ReportSettings {
+            top: usize::from(args.top),
+            by: None,
+            thresholds: thresholds(&args.fail_on)?,
+            redact: args.redact,
+        },
+        lang: lang(args.lang),
+    }))
+}
+
+fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageError> {
+    let thresholds = thresholds(&args.fail_on)?;
     let by = args.by.map(|by| match by {
         ByArg::Domain => Dimension::Domain,
         ByArg::Relay => Dimension::Relay,
@@ -265,19 +328,14 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
         ByArg::Hour => Dimension::Hour,
         ByArg::Day => Dimension::Day,
     });
-    let format = match args.format {
-        ReportFormatArg::Text => ReportFormat::Text,
-        ReportFormatArg::Csv => ReportFormat::Csv,
-        ReportFormatArg::Json => ReportFormat::Json,
-        ReportFormatArg::Markdown => ReportFormat::Markdown,
-        ReportFormatArg::Html => ReportFormat::Html,
-    };
+    let format = report_format(args.format);
     if by.is_some() && format != ReportFormat::Csv {
         return Err(UsageError(
             "--by groups the rows of --format csv; add --format csv".to_string(),
         ));
     }
     let output = args.scan.output.clone();
+    let color = use_color(args.color, output.as_ref(), format, env);
     let progress = show_progress(&args.scan, env);
     let scan = resolve_scan(args.scan, env)?;
     // Message outcomes and incidents are shown by every format but CSV, whose columns are
@@ -288,7 +346,7 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
         output,
         progress,
         scan,
-        color: color && format == ReportFormat::Text,
+        color,
         lang: lang(args.lang),
         format,
         tally: TallyOptions {

@@ -52,7 +52,7 @@ pub struct ChunkSpikes {
 
 #[derive(Clone, Debug, Default)]
 struct DomainCells {
-    /// The first relay host seen, which names the provider.
+    /// The first relay host named, which names the provider.
     relay: Box<str>,
     /// Delivery attempts per bucket; a chunk covers few buckets.
     attempts: Vec<(Bucket, u32)>,
@@ -73,18 +73,15 @@ impl ChunkSpikes {
         }
         let Some(time) = event.timestamp else { return };
         let bucket = bucket_of(time.local);
-        match self.domains.get_mut(domain) {
-            Some(cells) => count(cells, bucket),
-            None => count(
-                self.domains
-                    .entry(domain.into())
-                    .or_insert_with(|| DomainCells {
-                        relay: event.remote_host.into(),
-                        ..DomainCells::default()
-                    }),
-                bucket,
-            ),
+        let cells = match self.domains.get_mut(domain) {
+            Some(cells) => cells,
+            None => self.domains.entry(domain.into()).or_default(),
+        };
+        // A connection that failed before reaching a server names none.
+        if cells.relay.is_empty() && !event.remote_host.is_empty() {
+            cells.relay = event.remote_host.into();
         }
+        count(cells, bucket);
     }
 
     /// Counts a delivery attempt, whatever `--only` keeps: the attempts are what a usual share
@@ -186,11 +183,19 @@ impl Series {
     }
 }
 
-/// Counts of the whole run, merged in input order.
+/// One series as [`Spikes::series`] lists it: whom it is about, the code of its failures (none
+/// for attempts), and its (bucket, count) points.
+pub type SeriesView<'a> = (&'a Destination, Option<&'a CodeKey>, &'a [(i64, u64)]);
+
+/// Counts of the whole run, merged in input order, per domain and for all destinations. The
+/// provider series are added up from their domains when incidents are looked for: a domain
+/// belongs to the provider of the first relay host named for it in the log, which does not
+/// depend on how the log was cut into chunks or parts.
 #[derive(Clone, Debug, Default)]
 pub struct Spikes {
     attempts: HashMap<Destination, Series, foldhash::fast::RandomState>,
     failures: HashMap<(Destination, CodeKey), Series, foldhash::fast::RandomState>,
+    providers: HashMap<Box<str>, &'static str, foldhash::fast::RandomState>,
     points: usize,
     /// The largest failure total dropped by the cap.
     pub dropped_max: u64,
@@ -202,11 +207,12 @@ impl Spikes {
         let mut domains: Vec<_> = chunk.domains.into_iter().collect();
         domains.sort_by(|a, b| a.0.cmp(&b.0));
         for (domain, cells) in domains {
-            let mut destinations = vec![Destination::All, Destination::Domain(domain)];
-            if let Some(provider) = provider_of(&cells.relay) {
-                destinations.push(Destination::Provider(provider));
+            if !cells.relay.is_empty() && !self.providers.contains_key(&domain) {
+                // Only the first relay named decides; one that is no provider's still does.
+                let provider = provider_of(&cells.relay).unwrap_or("");
+                self.providers.insert(domain.clone(), provider);
             }
-            for destination in destinations {
+            for destination in [Destination::All, Destination::Domain(domain)] {
                 let attempts = self.attempts.entry(destination.clone()).or_default();
                 for &(bucket, count) in &cells.attempts {
                     self.points += attempts.add(bucket, u64::from(count));
@@ -257,17 +263,105 @@ impl Spikes {
         }
     }
 
+    /// The provider of each domain whose relay is known, by domain; empty when that relay is
+    /// no provider's.
+    pub fn providers(&self) -> Vec<(&str, &'static str)> {
+        let mut providers: Vec<_> = self.providers.iter().map(|(d, p)| (&**d, *p)).collect();
+        providers.sort();
+        providers
+    }
+
+    /// Records the provider of a domain, counted elsewhere, unless it has one already.
+    pub fn add_provider(&mut self, domain: &str, provider: &'static str) {
+        if !self.providers.contains_key(domain) {
+            self.providers.insert(domain.into(), provider);
+        }
+    }
+
+    /// Every series of a domain or of all destinations, with, for failures, its code: attempt
+    /// series first, then failure series, each in a fixed order. Points are (bucket, count),
+    /// buckets increasing.
+    pub fn series(&self) -> Vec<SeriesView<'_>> {
+        let mut attempts: Vec<_> = self
+            .attempts
+            .iter()
+            .map(|(destination, series)| (destination, None, &series.points[..]))
+            .collect();
+        attempts.sort_by(|a, b| a.0.cmp(b.0));
+        let mut failures: Vec<_> = self
+            .failures
+            .iter()
+            .map(|((destination, key), series)| (destination, Some(key), &series.points[..]))
+            .collect();
+        failures.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(&b.1)));
+        attempts.extend(failures);
+        attempts
+    }
+
+    /// Adds the points of one series counted elsewhere: attempts when `code` is `None`,
+    /// failures of `code` otherwise.
+    pub fn add_series(
+        &mut self,
+        destination: Destination,
+        code: Option<CodeKey>,
+        points: &[(i64, u64)],
+    ) {
+        let series = match code {
+            None => self.attempts.entry(destination).or_default(),
+            Some(key) => self.failures.entry((destination, key)).or_default(),
+        };
+        for &(bucket, count) in points {
+            self.points += series.add(bucket, count);
+        }
+        if self.points > POINT_CAP {
+            self.prune();
+        }
+    }
+
+    /// The series of each provider, added up from its domains.
+    fn provider_series(&self) -> Spikes {
+        let mut sums = Spikes::default();
+        let provider = |destination: &Destination| match destination {
+            Destination::Domain(domain) => self
+                .providers
+                .get(domain)
+                .filter(|p| !p.is_empty())
+                .map(|p| Destination::Provider(p)),
+            _ => None,
+        };
+        for (destination, series) in &self.attempts {
+            if let Some(provider) = provider(destination) {
+                let sum = sums.attempts.entry(provider).or_default();
+                for &(bucket, count) in &series.points {
+                    sum.add(bucket, count);
+                }
+            }
+        }
+        for ((destination, key), series) in &self.failures {
+            if let Some(provider) = provider(destination) {
+                let sum = sums.failures.entry((provider, *key)).or_default();
+                for &(bucket, count) in &series.points {
+                    sum.add(bucket, count);
+                }
+            }
+        }
+        sums
+    }
+
     /// Finds the incidents, largest first.
     pub fn incidents(&self) -> Vec<Incident> {
+        let providers = self.provider_series();
         let mut found = Vec::new();
-        for ((destination, key), failures) in &self.failures {
-            if failures.total < MIN_SPIKE_FAILURES {
-                continue;
+        for spikes in [self, &providers] {
+            for ((destination, key), failures) in &spikes.failures {
+                if failures.total < MIN_SPIKE_FAILURES {
+                    continue;
+                }
+                let Some(attempts) = spikes.attempts.get(destination) else {
+                    continue;
+                };
+                found.extend(spikes_in(destination, *key, failures, attempts));
             }
-            let Some(attempts) = self.attempts.get(destination) else {
-                continue;
-            };
-            found.extend(spikes_in(destination, *key, failures, attempts));
         }
         found.sort_by(|a, b| {
             b.failures
@@ -407,38 +501,6 @@ fn drop_repeats(found: Vec<Incident>) -> Vec<Incident> {
 
 /// The mail provider a relay host belongs to, for the providers that serve many domains.
 pub fn provider_of(relay: &str) -> Option<&'static str> {
-    const PROVIDERS: &[(&str, &str)] = &[
-        ("google.com", "Google"),
-        ("googlemail.com", "Google"),
-        ("outlook.com", "Microsoft"),
-        ("hotmail.com", "Microsoft"),
-        ("protection.outlook.com", "Microsoft"),
-        ("yahoodns.net", "Yahoo"),
-        ("yahoo.com", "Yahoo"),
-        ("icloud.com", "Apple"),
-        ("me.com", "Apple"),
-        ("mimecast.com", "Mimecast"),
-        ("pphosted.com", "Proofpoint"),
-        ("ppe-hosted.com", "Proofpoint"),
-        ("barracudanetworks.com", "Barracuda"),
-        ("messagelabs.com", "Broadcom MessageLabs"),
-        ("iphmx.com", "Cisco Secure Email"),
-        ("protonmail.ch", "Proton"),
-        ("messagingengine.com", "Fastmail"),
-        ("zoho.com", "Zoho"),
-        ("zoho.eu", "Zoho"),
-        ("yandex.net", "Yandex"),
-        ("yandex.ru", "Yandex"),
-        ("mail.ru", "Mail.ru"),
-        ("gmx.net", "GMX / web.de"),
-        ("web.de", "GMX / web.de"),
-        ("aol.com", "Yahoo"),
-        ("ovh.net", "OVHcloud"),
-        ("secureserver.net", "GoDaddy"),
-        ("amazonaws.com", "Amazon"),
-        ("qq.com", "Tencent"),
-        ("163.com", "NetEase"),
-    ];
     let relay = relay.trim_end_matches('.').as_bytes();
     PROVIDERS.iter().find_map(|(suffix, name)| {
         let suffix = suffix.as_bytes();
@@ -448,6 +510,48 @@ pub fn provider_of(relay: &str) -> Option<&'static str> {
         matches.then_some(*name)
     })
 }
+
+/// The provider of this name, as [`provider_of`] gives it.
+pub fn provider_named(name: &str) -> Option<&'static str> {
+    PROVIDERS
+        .iter()
+        .map(|(_, known)| *known)
+        .find(|known| *known == name)
+}
+
+/// Relay host suffixes and the provider they belong to.
+const PROVIDERS: &[(&str, &str)] = &[
+    ("google.com", "Google"),
+    ("googlemail.com", "Google"),
+    ("outlook.com", "Microsoft"),
+    ("hotmail.com", "Microsoft"),
+    ("protection.outlook.com", "Microsoft"),
+    ("yahoodns.net", "Yahoo"),
+    ("yahoo.com", "Yahoo"),
+    ("icloud.com", "Apple"),
+    ("me.com", "Apple"),
+    ("mimecast.com", "Mimecast"),
+    ("pphosted.com", "Proofpoint"),
+    ("ppe-hosted.com", "Proofpoint"),
+    ("barracudanetworks.com", "Barracuda"),
+    ("messagelabs.com", "Broadcom MessageLabs"),
+    ("iphmx.com", "Cisco Secure Email"),
+    ("protonmail.ch", "Proton"),
+    ("messagingengine.com", "Fastmail"),
+    ("zoho.com", "Zoho"),
+    ("zoho.eu", "Zoho"),
+    ("yandex.net", "Yandex"),
+    ("yandex.ru", "Yandex"),
+    ("mail.ru", "Mail.ru"),
+    ("gmx.net", "GMX / web.de"),
+    ("web.de", "GMX / web.de"),
+    ("aol.com", "Yahoo"),
+    ("ovh.net", "OVHcloud"),
+    ("secureserver.net", "GoDaddy"),
+    ("amazonaws.com", "Amazon"),
+    ("qq.com", "Tencent"),
+    ("163.com", "NetEase"),
+];
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,7 @@ pub mod incident;
 pub mod input;
 pub mod kb;
 pub mod manual;
+pub mod merge;
 pub mod outcome;
 pub mod output;
 pub mod parse;

@@ -277,6 +277,69 @@ impl Delays {
         self.buckets[bucket] += 1;
     }
 
+    /// Delays counted elsewhere: `exact` values while there are few, else `buckets` as
+    /// [`Delays::buckets`] gave them; `None` when the parts do not agree.
+    pub fn from_parts(exact: Vec<u32>, buckets: Vec<u64>, count: u64, max: u64) -> Option<Self> {
+        let held = if buckets.is_empty() {
+            exact.len() as u64
+        } else {
+            buckets.iter().sum()
+        };
+        let max_held = if buckets.is_empty() {
+            exact.iter().copied().max().map_or(0, u64::from)
+        } else {
+            Self::lower_bound(buckets.len() - 1)
+        };
+        let consistent = held == count
+            && (buckets.is_empty() || exact.is_empty())
+            && exact.len() <= EXACT_DELAYS_CAP
+            && buckets.len() <= Self::bucket_of(u64::MAX) + 1
+            && max >= max_held;
+        consistent.then_some(Delays {
+            exact,
+            buckets,
+            count,
+            max,
+        })
+    }
+
+    /// The delays one by one, in increasing order, while they are kept so.
+    pub fn exact_values(&self) -> Option<Vec<u32>> {
+        self.buckets.is_empty().then(|| {
+            let mut values = self.exact.clone();
+            values.sort_unstable();
+            values
+        })
+    }
+
+    /// The histogram, once delays are kept so: counts per bucket, empty before.
+    pub fn buckets(&self) -> &[u64] {
+        &self.buckets
+    }
+
+    /// Adds delays counted elsewhere.
+    pub fn absorb(&mut self, other: Delays) {
+        if other.buckets.is_empty() {
+            for value in other.exact {
+                self.add(u64::from(value));
+            }
+            return;
+        }
+        if self.buckets.is_empty() {
+            for value in std::mem::take(&mut self.exact) {
+                self.put(u64::from(value));
+            }
+        }
+        if self.buckets.len() < other.buckets.len() {
+            self.buckets.resize(other.buckets.len(), 0);
+        }
+        for (ours, theirs) in self.buckets.iter_mut().zip(other.buckets) {
+            *ours += theirs;
+        }
+        self.count += other.count;
+        self.max = self.max.max(other.max);
+    }
+
     /// How many delays.
     pub fn count(&self) -> u64 {
         self.count
@@ -365,6 +428,27 @@ impl OutcomeSummary {
     /// Recipients never delivered: bounced or expired.
     pub fn lost(&self) -> u64 {
         self.bounced_at_once + self.bounced_after_deferral + self.expired
+    }
+
+    /// Adds what messages followed elsewhere came to. The sum is exact when no message's life
+    /// is split between the two; a message split so is counted in each.
+    pub fn absorb(&mut self, other: OutcomeSummary) {
+        self.messages += other.messages;
+        self.recipients += other.recipients;
+        self.delivered_at_once += other.delivered_at_once;
+        for (ours, theirs) in self.delivered_after.iter_mut().zip(other.delivered_after) {
+            *ours += theirs;
+        }
+        self.bounced_at_once += other.bounced_at_once;
+        self.bounced_after_deferral += other.bounced_after_deferral;
+        self.expired += other.expired;
+        self.pending += other.pending;
+        self.let_go += other.let_go;
+        self.delay.absorb(other.delay);
+        self.notified += other.notified;
+        let room = LOST_EXAMPLES.saturating_sub(self.lost_examples.len());
+        self.lost_examples
+            .extend(other.lost_examples.into_iter().take(room));
     }
 }
 

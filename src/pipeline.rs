@@ -451,25 +451,46 @@ fn read_source<'scope, C: Collector>(
 /// line, so that a rotated set is read in the order it was written whatever order the shell
 /// gave it in (`mail.log*` lists the newest first). Standard input, pipes, files that cannot
 /// be read and files without a readable time keep their places; files that start at the same
-/// time keep their order.
-pub fn oldest_first(settings: &ScanSettings) -> Vec<InputSpec> {
+/// time keep their order. Each input comes with the time it was ordered by.
+pub fn oldest_first(settings: &ScanSettings) -> Vec<(InputSpec, Option<NaiveDateTime>)> {
     let starts: Vec<Option<NaiveDateTime>> = settings
         .inputs
         .iter()
         .map(|spec| first_time(settings, spec))
         .collect();
-    let mut movable: Vec<(NaiveDateTime, usize)> = starts
+    in_start_order(settings.inputs.iter().cloned().zip(starts).collect())
+}
+
+/// Puts the items that have a start time in order of it, each keeping its place among the
+/// others; items without one stay where they are, and equal starts keep their order.
+pub fn in_start_order<T>(
+    items: Vec<(T, Option<NaiveDateTime>)>,
+) -> Vec<(T, Option<NaiveDateTime>)> {
+    let slots: Vec<usize> = items
         .iter()
         .enumerate()
-        .filter_map(|(index, start)| start.map(|start| (start, index)))
+        .filter_map(|(index, (_, start))| start.map(|_| index))
         .collect();
-    let slots: Vec<usize> = movable.iter().map(|(_, index)| *index).collect();
+    let mut movable: Vec<(NaiveDateTime, usize)> = slots
+        .iter()
+        .map(|&index| (items[index].1.expect("a start"), index))
+        .collect();
     movable.sort();
-    let mut ordered = settings.inputs.clone();
-    for (slot, (_, index)) in slots.into_iter().zip(movable) {
-        ordered[slot] = settings.inputs[index].clone();
+    let mut taken: Vec<Option<(T, Option<NaiveDateTime>)>> = items.into_iter().map(Some).collect();
+    let mut ordered: Vec<Option<(T, Option<NaiveDateTime>)>> =
+        (0..taken.len()).map(|_| None).collect();
+    for (slot, (_, index)) in slots.iter().zip(&movable) {
+        ordered[*slot] = taken[*index].take();
+    }
+    for (place, item) in ordered.iter_mut().zip(taken) {
+        if place.is_none() {
+            *place = item;
+        }
     }
     ordered
+        .into_iter()
+        .map(|item| item.expect("every place filled"))
+        .collect()
 }
 
 /// The time of the first dated line of a regular file, read as the scan will read it.

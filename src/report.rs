@@ -19,7 +19,7 @@ use crate::threshold::Threshold;
 use crate::time::Timestamp;
 
 /// The version of the JSON summary's layout; raised on any change that breaks readers.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One input as the report names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +32,9 @@ pub struct InputSummary {
     pub compression: &'static str,
     /// Whether it was read to its end.
     pub complete: bool,
+    /// The time of its first dated line, which puts regular files in reading order; `None`
+    /// for standard input, pipes and inputs that could not be read, which keep their place.
+    pub start: Option<chrono::NaiveDateTime>,
 }
 
 /// How the report is built.
@@ -68,6 +71,8 @@ pub struct CodeRow {
     pub top: Vec<(String, u64)>,
     /// Whether the destination counts are lower bounds.
     pub top_approximate: bool,
+    /// How far below the true count a destination's count can be.
+    pub top_max_undercount: u64,
     /// The most frequent reason.
     pub reason: &'static str,
     /// Every reason seen with the code, most frequent first.
@@ -155,6 +160,8 @@ pub struct Report {
     pub outcomes: OutcomeSummary,
     /// Failure spikes, largest first, with the advice for their code.
     pub incidents: Vec<IncidentRow>,
+    /// Whether addresses are redacted.
+    pub redacted: bool,
 }
 
 /// An incident with what the knowledge base says of its code.
@@ -182,9 +189,26 @@ impl Report {
             .collect()
     }
 
-    /// Builds the report.
+    /// Builds the report, following the messages still open to the end of the log.
     pub fn new(inputs: Vec<InputSummary>, mut tally: Tally, settings: &ReportSettings) -> Report {
-        let outcomes = outcome_summary(&mut tally, settings.redact);
+        let outcomes = outcome_summary(&mut tally);
+        Report::with_outcomes(inputs, tally, outcomes, settings)
+    }
+
+    /// Builds the report with message outcomes worked out elsewhere, as merged summaries have
+    /// them.
+    pub fn with_outcomes(
+        inputs: Vec<InputSummary>,
+        tally: Tally,
+        mut outcomes: OutcomeSummary,
+        settings: &ReportSettings,
+    ) -> Report {
+        let mut tally = tally;
+        if settings.redact {
+            for lost in &mut outcomes.lost_examples {
+                lost.recipient = redact_addresses(&lost.recipient).into_owned();
+            }
+        }
         let total = tally.events();
         let rows = code_rows(&tally.codes_by_count(), total, settings);
         let refusals = code_rows(&tally.refusals_by_count(), tally.refusal_count(), settings);
@@ -227,6 +251,7 @@ impl Report {
             inputs,
             outcomes,
             incidents,
+            redacted: settings.redact,
             groups_approximate: tally.groups_dropped_max > 0,
             by: settings.by,
             tally,
@@ -264,16 +289,10 @@ fn incident_rows(tally: &mut Tally, rows: &[CodeRow]) -> Vec<IncidentRow> {
 }
 
 /// Follows the messages still open to the end of the log.
-fn outcome_summary(tally: &mut Tally, redact: bool) -> OutcomeSummary {
+fn outcome_summary(tally: &mut Tally) -> OutcomeSummary {
     let mut follower = std::mem::take(&mut tally.follower);
     follower.follow(&std::mem::take(&mut tally.sightings));
-    let mut summary = follower.finish();
-    if redact {
-        for lost in &mut summary.lost_examples {
-            lost.recipient = redact_addresses(&lost.recipient).into_owned();
-        }
-    }
-    summary
+    follower.finish()
 }
 
 fn code_rows(groups: &[(&CodeKey, &Group)], total: u64, settings: &ReportSettings) -> Vec<CodeRow> {
@@ -283,7 +302,10 @@ fn code_rows(groups: &[(&CodeKey, &Group)], total: u64, settings: &ReportSetting
             // Advise on the text behind the most frequent reason, so that the advice and the
             // reason shown agree.
             let reason = group.main_reason();
-            let text = group.reason_texts.get(reason).map_or("", String::as_str);
+            let text = group
+                .reason_texts
+                .get(reason)
+                .map_or("", |e| e.text.as_str());
             CodeRow {
                 key: **key,
                 count: group.count,
@@ -299,6 +321,7 @@ fn code_rows(groups: &[(&CodeKey, &Group)], total: u64, settings: &ReportSetting
                     .map(|(d, c)| (d.to_string(), c))
                     .collect(),
                 top_approximate: group.destinations.approximate(),
+                top_max_undercount: group.destinations.max_undercount(),
                 reason,
                 reasons: {
                     let mut reasons: Vec<_> = group.reasons.iter().map(|(r, c)| (*r, *c)).collect();
@@ -472,10 +495,24 @@ fn redact_if(text: &str, redact: bool) -> Cow<'_, str> {
 /// `u-1a2b3c4d@example.org`.
 pub fn redact_addresses(text: &str) -> Cow<'_, str> {
     ADDRESS.replace_all(text, |caps: &regex::Captures<'_>| {
+        // A local part redacted already stays as it is, so that summaries redacted when
+        // written keep their hashes when merged with --redact.
+        if is_redacted(&caps[1]) {
+            return caps[0].to_string();
+        }
         let mut hasher = DefaultHasher::new();
         caps[1].to_ascii_lowercase().hash(&mut hasher);
         format!("u-{:08x}@{}", hasher.finish() as u32, &caps[2])
     })
+}
+
+/// Whether a local part is one [`redact_addresses`] wrote: `u-` and eight hex digits.
+fn is_redacted(local: &str) -> bool {
+    local.len() == 10
+        && local.starts_with("u-")
+        && local[2..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]
@@ -626,6 +663,11 @@ mod tests {
         let hashes: Vec<&str> = redacted.matches("u-").collect();
         assert_eq!(hashes.len(), 2);
         assert_eq!(redact_addresses(text), redacted, "stable across calls");
+        assert_eq!(
+            redact_addresses(&redacted),
+            redacted,
+            "a second pass changes nothing"
+        );
         assert_eq!(
             redact_addresses("no address here 5.1.1"),
             "no address here 5.1.1"

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::aggregate::ClassCounts;
 use crate::codes::{Class, codes_text};
+use crate::merge;
 use crate::outcome::OutcomeSummary;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{ReportLabels, line_buckets, outcome_lines, report_labels};
@@ -105,6 +106,7 @@ fn code_json(row: &CodeRow) -> Value {
         "link": row.advice.link,
         "top_destinations": row.top.iter().map(|(name, count)| json!({"name": visible(name), "count": count})).collect::<Vec<_>>(),
         "top_destinations_approximate": row.top_approximate,
+        "top_destinations_max_undercount": row.top_max_undercount,
         "examples": row.examples.iter().map(|e| json!({"file": visible(&e.file), "line": e.line, "text": visible(&e.text)})).collect::<Vec<_>>(),
     })
 }
@@ -218,13 +220,40 @@ pub fn summary_json(report: &Report) -> Value {
             "count": t.count,
             "met": t.met,
         })).collect::<Vec<_>>(),
+        "state": merge::state_of(report),
     })
 }
 
 /// Writes the JSON summary, pretty-printed, with a final newline.
 pub fn write_json(out: &mut dyn Write, report: &Report) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &summary_json(report))?;
+    let json = serde_json::to_vec_pretty(&summary_json(report))?;
+    out.write_all(&escape_c1_controls(json))?;
     writeln!(out)
+}
+
+/// Writes the C1 control characters (U+0080 to U+009F) of a JSON text as `\u` escapes. JSON
+/// lets them stand raw, but a terminal obeys some of them (U+009B starts an escape sequence),
+/// and the `state` section keeps log text as read so that merges are exact. JSON's structure is
+/// ASCII, so these can only be inside strings, where the escape means the same character.
+fn escape_c1_controls(json: Vec<u8>) -> Vec<u8> {
+    if !json
+        .windows(2)
+        .any(|w| w[0] == 0xc2 && (0x80..0xa0).contains(&w[1]))
+    {
+        return json;
+    }
+    let mut escaped = Vec::with_capacity(json.len() + 64);
+    let mut bytes = json.into_iter().peekable();
+    while let Some(byte) = bytes.next() {
+        match bytes.peek() {
+            Some(&next) if byte == 0xc2 && (0x80..0xa0).contains(&next) => {
+                bytes.next();
+                escaped.extend_from_slice(format!("\\u{next:04x}").as_bytes());
+            }
+            _ => escaped.push(byte),
+        }
+    }
+    escaped
 }
 
 fn write_markdown_incidents(

@@ -1,0 +1,938 @@
+//! Summaries that combine: the `state` section of `report --format json`, which holds what the
+//! visible fields are made from, and `mailsift merge`, which reads summaries back and adds
+//! them into one tally, as if their logs had been read in one run.
+//!
+//! What adds up exactly: line, class, action, reason and hour counts; every code's count,
+//! first and last time, reasons and destinations (heavy hitters keep their stated bound);
+//! distinct messages (exact hashes, or HyperLogLog registers, which merge to the registers of
+//! the whole); the spike-detection series (bucket counts add), so incidents are found again on
+//! the whole; and the example lines, which are taken again in the reading order of every input
+//! together. Message outcomes add up exactly when no message's life is split between two
+//! summaries (one summary per host); a message that is, is counted in each.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::Path;
+
+use crate::input::{self, InputSpec};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use chrono::{DateTime, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::aggregate::{
+    CODE_DESTINATION_CAP, ClassCounts, CodeKey, Distinct, Example, Group, KeyCounter, Tally,
+    TallyOptions,
+};
+use crate::codes::{Action, Class, Direction, EnhancedCode};
+use crate::event::LogFormat;
+use crate::incident::{Destination, provider_named};
+use crate::kb;
+use crate::outcome::{Delays, Ending, LostRecipient, OutcomeSummary};
+use crate::pipeline::{self, LineCounts};
+use crate::report::{CodeRow, InputSummary, Report, SCHEMA_VERSION};
+use crate::time::Timestamp;
+
+/// The most example lines a summary can hold per code (`--examples` at most).
+const EXAMPLES_HELD: usize = 100;
+
+/// A problem with one summary, named in the message.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {message}")]
+pub struct SummaryError {
+    /// The summary's name as given.
+    pub name: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The `state` section: what `merge` needs beyond the visible fields.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct State {
+    /// For each entry of `inputs`, the time of its first dated line, which orders regular
+    /// files; null for standard input, pipes and unreadable inputs.
+    input_starts: Vec<Option<String>>,
+    /// Distinct messages among all outcomes.
+    messages: DistinctState,
+    /// Every code's group, outcomes first, in the order of `codes`.
+    codes: Vec<GroupState>,
+    /// Per-host refusals, in the order of `refusals`.
+    refusals: Vec<GroupState>,
+    /// Spike-detection series, per domain and for all destinations.
+    spikes: Vec<SeriesState>,
+    /// The provider of each domain, from the first relay host named for it; empty when that
+    /// host is no known provider's.
+    providers: BTreeMap<String, String>,
+    /// What the followed messages came to.
+    outcomes: OutcomesState,
+}
+
+/// A [`Distinct`]: exact hashes (little-endian u64, base64) or HyperLogLog registers (base64).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct DistinctState {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hashes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    registers: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct CodeKeyState {
+    direction: String,
+    class: String,
+    reply_code: Option<u16>,
+    enhanced_code: Option<String>,
+    codeless_reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct GroupState {
+    key: CodeKeyState,
+    count: u64,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    /// Every destination held.
+    destinations: BTreeMap<String, u64>,
+    destinations_max_undercount: u64,
+    reasons: BTreeMap<String, u64>,
+    /// The first reply text of each reason, and where it was read.
+    reason_texts: BTreeMap<String, ExampleState>,
+    messages: DistinctState,
+    examples: Vec<ExampleState>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ExampleState {
+    /// The index of its file in `inputs`.
+    input: usize,
+    line: u64,
+    text: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SeriesState {
+    /// `all` or `domain`.
+    destination: String,
+    /// The domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    /// Failures of this code; attempts when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    code: Option<CodeKeyState>,
+    /// `BUCKET:COUNT` pairs, comma-separated, buckets increasing: the first bucket counted in
+    /// ten minutes since the epoch of the log's wall-clock time, each later one as the step
+    /// from the one before. One line however long the series, and about a third the size of a
+    /// JSON array.
+    points: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct OutcomesState {
+    messages: u64,
+    recipients: u64,
+    delivered_at_once: u64,
+    delivered_after: [u64; 5],
+    bounced_at_once: u64,
+    bounced_after_deferral: u64,
+    expired: u64,
+    pending: u64,
+    let_go: u64,
+    notified: u64,
+    delay_count: u64,
+    delay_max: u64,
+    /// Delays in seconds, little-endian u32, base64, while they are kept one by one.
+    delays: String,
+    /// The delay histogram, once they are not.
+    delay_buckets: Vec<u64>,
+    lost: Vec<LostState>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct LostState {
+    id: String,
+    recipient: String,
+    ending: String,
+    attempts: u32,
+    deferrals: u32,
+    first_attempt: Option<String>,
+    last_attempt: Option<String>,
+    reply_code: Option<u16>,
+    enhanced_code: Option<String>,
+    notification: Option<String>,
+    file: String,
+    line: u64,
+}
+
+fn points_text(points: &[(i64, u64)]) -> String {
+    let mut text = String::new();
+    let mut previous = 0;
+    for (index, (bucket, count)) in points.iter().enumerate() {
+        if index > 0 {
+            text.push(',');
+        }
+        text.push_str(&format!("{}:{count}", bucket - previous));
+        previous = *bucket;
+    }
+    text
+}
+
+fn points_of(text: &str) -> Result<Vec<(i64, u64)>, String> {
+    let mut bucket = 0i64;
+    text.split(',')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let bad = || format!("spike series point {pair:?} is not BUCKET:COUNT");
+            let (step, count) = pair.split_once(':').ok_or_else(bad)?;
+            bucket = bucket
+                .checked_add(step.parse().map_err(|_| bad())?)
+                .ok_or_else(bad)?;
+            Ok((bucket, count.parse().map_err(|_| bad())?))
+        })
+        .collect()
+}
+
+fn time_text(time: Option<Timestamp>) -> Option<String> {
+    time.map(|t| t.to_string())
+}
+
+fn key_state(key: &CodeKey) -> CodeKeyState {
+    CodeKeyState {
+        direction: key.direction.label().to_string(),
+        class: key.class.label().to_string(),
+        reply_code: key.reply,
+        enhanced_code: key.enhanced.map(|c| c.to_string()),
+        codeless_reason: key.codeless_reason.map(str::to_string),
+    }
+}
+
+fn distinct_state(distinct: &Distinct) -> DistinctState {
+    match distinct.registers() {
+        Some(registers) => DistinctState {
+            hashes: None,
+            registers: Some(BASE64.encode(registers)),
+        },
+        None => {
+            let hashes = distinct.hashes().unwrap_or_default();
+            let bytes: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
+            DistinctState {
+                hashes: Some(BASE64.encode(bytes)),
+                registers: None,
+            }
+        }
+    }
+}
+
+fn group_state(
+    key: &CodeKey,
+    group: &Group,
+    examples: &[Example],
+    inputs: &[InputSummary],
+    redact: bool,
+) -> GroupState {
+    let example_state = |e: &Example| ExampleState {
+        input: inputs.iter().position(|i| i.name == e.file).unwrap_or(0),
+        line: e.line,
+        text: e.text.clone(),
+    };
+    GroupState {
+        key: key_state(key),
+        count: group.count,
+        first_seen: time_text(group.first_seen),
+        last_seen: time_text(group.last_seen),
+        destinations: group
+            .destinations
+            .entries()
+            .into_iter()
+            .map(|(name, count)| (name.to_string(), count))
+            .collect(),
+        destinations_max_undercount: group.destinations.max_undercount(),
+        reasons: group
+            .reasons
+            .iter()
+            .map(|(r, c)| (r.to_string(), *c))
+            .collect(),
+        reason_texts: group
+            .reason_texts
+            .iter()
+            .map(|(reason, first)| {
+                let mut state = example_state(first);
+                if redact {
+                    state.text = crate::report::redact_addresses(&state.text).into_owned();
+                }
+                (reason.to_string(), state)
+            })
+            .collect(),
+        messages: distinct_state(&group.messages),
+        examples: examples.iter().map(example_state).collect(),
+    }
+}
+
+/// The state of a report, for its JSON summary. Example lines and texts are taken as the
+/// report shows them, so a redacted report's state is redacted too.
+pub fn state_of(report: &Report) -> State {
+    let tally = &report.tally;
+    let groups = |rows: &[CodeRow], refusals: bool| -> Vec<GroupState> {
+        let map = if refusals {
+            &tally.refusals
+        } else {
+            &tally.codes
+        };
+        rows.iter()
+            .filter_map(|row| {
+                let group = map.get(&row.key)?;
+                Some(group_state(
+                    &row.key,
+                    group,
+                    &row.examples,
+                    &report.inputs,
+                    report.redacted,
+                ))
+            })
+            .collect()
+    };
+    let spikes = tally
+        .spikes
+        .series()
+        .into_iter()
+        .map(|(destination, code, points)| {
+            let (kind, name) = match destination {
+                Destination::Domain(domain) => ("domain", Some(domain.to_string())),
+                // Provider series are not kept: they are added up from their domains.
+                Destination::All | Destination::Provider(_) => ("all", None),
+            };
+            SeriesState {
+                destination: kind.to_string(),
+                name,
+                code: code.map(key_state),
+                points: points_text(points),
+            }
+        })
+        .collect();
+    let outcomes = &report.outcomes;
+    let delays = outcomes.delay.exact_values().unwrap_or_default();
+    State {
+        input_starts: report
+            .inputs
+            .iter()
+            .map(|i| {
+                i.start
+                    .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.f").to_string())
+            })
+            .collect(),
+        messages: distinct_state(&tally.messages),
+        codes: groups(&report.rows, false),
+        refusals: groups(&report.refusals, true),
+        spikes,
+        providers: tally
+            .spikes
+            .providers()
+            .into_iter()
+            .map(|(domain, provider)| (domain.to_string(), provider.to_string()))
+            .collect(),
+        outcomes: OutcomesState {
+            messages: outcomes.messages,
+            recipients: outcomes.recipients,
+            delivered_at_once: outcomes.delivered_at_once,
+            delivered_after: outcomes.delivered_after,
+            bounced_at_once: outcomes.bounced_at_once,
+            bounced_after_deferral: outcomes.bounced_after_deferral,
+            expired: outcomes.expired,
+            pending: outcomes.pending,
+            let_go: outcomes.let_go,
+            notified: outcomes.notified,
+            delay_count: outcomes.delay.count(),
+            delay_max: outcomes.delay.max(),
+            delays: BASE64.encode(
+                delays
+                    .iter()
+                    .flat_map(|d| d.to_le_bytes())
+                    .collect::<Vec<u8>>(),
+            ),
+            delay_buckets: outcomes.delay.buckets().to_vec(),
+            lost: outcomes
+                .lost_examples
+                .iter()
+                .map(|lost| LostState {
+                    id: lost.id.clone(),
+                    recipient: lost.recipient.clone(),
+                    ending: lost.ending.label().to_string(),
+                    attempts: lost.attempts,
+                    deferrals: lost.deferrals,
+                    first_attempt: time_text(lost.first_attempt),
+                    last_attempt: time_text(lost.last_attempt),
+                    reply_code: lost.reply_code,
+                    enhanced_code: lost.enhanced_code.map(|c| c.to_string()),
+                    notification: lost.notification.clone(),
+                    file: lost.file.clone(),
+                    line: lost.line,
+                })
+                .collect(),
+        },
+    }
+}
+
+/// The visible fields `merge` reads; the rest of a summary is made again from them.
+#[derive(Debug, Deserialize)]
+struct SummaryFile {
+    inputs: Vec<InputFile>,
+    lines: LinesFile,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    formats: Vec<String>,
+    by_class: BTreeMap<String, u64>,
+    by_action: BTreeMap<String, u64>,
+    by_reason: BTreeMap<String, u64>,
+    hours: Vec<HourFile>,
+    state: State,
+}
+
+#[derive(Debug, Deserialize)]
+struct InputFile {
+    name: String,
+    format: String,
+    compression: String,
+    complete: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct LinesFile {
+    read: u64,
+    events: u64,
+    no_outcome: u64,
+    other_programs: u64,
+    unmatched: u64,
+    filtered_out: u64,
+    over_long: u64,
+}
+
+#[derive(Debug, Deserialize)]
+struct HourFile {
+    hour: String,
+    by_class: BTreeMap<String, u64>,
+}
+
+/// A spike series read back: whom it is about, the code of its failures (none for attempts),
+/// and its (bucket, count) points.
+type SeriesPoints = (Destination, Option<CodeKey>, Vec<(i64, u64)>);
+
+/// One summary read back.
+#[derive(Debug)]
+pub struct Part {
+    /// The summary's name as given.
+    source: String,
+    inputs: Vec<InputSummary>,
+    tally: Tally,
+    outcomes: OutcomeSummary,
+    /// Spike series, added to the merged tally once the parts are in order.
+    spikes: Vec<SeriesPoints>,
+    /// The provider of each domain.
+    providers: Vec<(String, &'static str)>,
+}
+
+/// Reads a summary written by `report --format json` from `path` (`-` for standard input),
+/// compressed or not, as logs are read.
+pub fn read_summary(path: &Path) -> Result<Part, SummaryError> {
+    let spec = if path.as_os_str() == "-" {
+        InputSpec::Stdin
+    } else {
+        InputSpec::Path(path.to_path_buf())
+    };
+    let name = spec.display_name();
+    let mut bytes = Vec::new();
+    input::open(&spec)
+        .map_err(|e| SummaryError {
+            name: name.clone(),
+            message: format!("{}: {}", e.what, e.source),
+        })?
+        .reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| SummaryError {
+            name: name.clone(),
+            message: format!("cannot read: {e}"),
+        })?;
+    parse_summary(&bytes, &name).map_err(|message| SummaryError { name, message })
+}
+
+/// Reads the bytes of a summary called `name`.
+pub fn parse_summary(bytes: &[u8], name: &str) -> Result<Part, String> {
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| format!("not a JSON summary of mailsift report --format json ({e})"))?;
+    let version = value
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64);
+    match version {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) => {
+            return Err(format!(
+                "schema_version {v}, but this mailsift merges schema_version {SCHEMA_VERSION} \
+                 only; write the summary again with this mailsift's report --format json"
+            ));
+        }
+        None => {
+            return Err(
+                "no schema_version: not a summary written by mailsift report --format json"
+                    .to_string(),
+            );
+        }
+    }
+    let file: SummaryFile = serde_json::from_value(value)
+        .map_err(|e| format!("not a complete mailsift summary: {e}"))?;
+    part_of(file, name)
+}
+
+fn timestamp(text: &Option<String>) -> Result<Option<Timestamp>, String> {
+    let Some(text) = text else { return Ok(None) };
+    if let Ok(local) = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Ok(Some(Timestamp {
+            local,
+            offset: None,
+        }));
+    }
+    DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%:z")
+        .map(|t| {
+            Some(Timestamp {
+                local: t.naive_local(),
+                offset: Some(*t.offset()),
+            })
+        })
+        .map_err(|_| format!("{text:?} is not a time"))
+}
+
+fn class_named(label: &str) -> Result<Class, String> {
+    Class::ALL
+        .into_iter()
+        .find(|c| c.label() == label)
+        .ok_or_else(|| format!("unknown class {label:?}"))
+}
+
+fn reason_named(name: &str) -> Result<&'static str, String> {
+    kb::reasons()
+        .iter()
+        .map(|(known, _)| *known)
+        .find(|known| *known == name)
+        .ok_or_else(|| format!("unknown reason {name:?}"))
+}
+
+fn enhanced(text: &Option<String>) -> Result<Option<EnhancedCode>, String> {
+    text.as_deref()
+        .map(|t| {
+            t.parse()
+                .map_err(|_| format!("{t:?} is not an enhanced code"))
+        })
+        .transpose()
+}
+
+fn code_key(state: &CodeKeyState) -> Result<CodeKey, String> {
+    Ok(CodeKey {
+        direction: match state.direction.as_str() {
+            "outbound" => Direction::Outbound,
+            "inbound" => Direction::Inbound,
+            other => return Err(format!("unknown direction {other:?}")),
+        },
+        class: class_named(&state.class)?,
+        reply: state.reply_code,
+        enhanced: enhanced(&state.enhanced_code)?,
+        codeless_reason: state
+            .codeless_reason
+            .as_deref()
+            .map(reason_named)
+            .transpose()?,
+    })
+}
+
+fn distinct(state: &DistinctState) -> Result<Distinct, String> {
+    let decode = |text: &str| {
+        BASE64
+            .decode(text)
+            .map_err(|e| format!("distinct messages are not base64: {e}"))
+    };
+    match (&state.hashes, &state.registers) {
+        (_, Some(registers)) => Distinct::from_registers(&decode(registers)?)
+            .ok_or_else(|| "distinct messages: not 4096 registers".to_string()),
+        (Some(hashes), None) => {
+            let bytes = decode(hashes)?;
+            if bytes.len() % 8 != 0 {
+                return Err("distinct messages: hashes are not 8 bytes each".to_string());
+            }
+            Ok(Distinct::from_hashes(bytes.chunks_exact(8).map(|b| {
+                u64::from_le_bytes(b.try_into().expect("8 bytes"))
+            })))
+        }
+        (None, None) => Ok(Distinct::default()),
+    }
+}
+
+fn group(state: &GroupState, inputs: &[InputSummary]) -> Result<(CodeKey, Group), String> {
+    let key = code_key(&state.key)?;
+    let mut group = Group::new(CODE_DESTINATION_CAP);
+    group.count = state.count;
+    group.first_seen = timestamp(&state.first_seen)?;
+    group.last_seen = timestamp(&state.last_seen)?;
+    group.destinations = KeyCounter::from_entries(
+        CODE_DESTINATION_CAP,
+        state
+            .destinations
+            .iter()
+            .map(|(name, count)| (name.as_str().into(), *count)),
+        state.destinations_max_undercount,
+    );
+    for (reason, count) in &state.reasons {
+        group.reasons.insert(reason_named(reason)?, *count);
+    }
+    let example = |state: &ExampleState| {
+        let input = inputs
+            .get(state.input)
+            .ok_or_else(|| format!("an example names input {} of {}", state.input, inputs.len()))?;
+        Ok::<_, String>(Example {
+            file: input.name.clone(),
+            line: state.line,
+            text: state.text.clone(),
+        })
+    };
+    for (reason, first) in &state.reason_texts {
+        group
+            .reason_texts
+            .insert(reason_named(reason)?, example(first)?);
+    }
+    group.messages = distinct(&state.messages)?;
+    for state in &state.examples {
+        group.examples.push(example(state)?);
+    }
+    Ok((key, group))
+}
+
+fn known_label(label: &str, known: &[&'static str]) -> &'static str {
+    known.iter().find(|k| **k == label).copied().unwrap_or("")
+}
+
+fn outcomes(state: &OutcomesState) -> Result<OutcomeSummary, String> {
+    let bytes = BASE64
+        .decode(&state.delays)
+        .map_err(|e| format!("delays are not base64: {e}"))?;
+    if bytes.len() % 4 != 0 {
+        return Err("delays are not 4 bytes each".to_string());
+    }
+    let exact: Vec<u32> = bytes
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+        .collect();
+    let delay = Delays::from_parts(
+        exact,
+        state.delay_buckets.clone(),
+        state.delay_count,
+        state.delay_max,
+    )
+    .ok_or_else(|| "the delays do not add up to their count".to_string())?;
+    let lost_examples = state
+        .lost
+        .iter()
+        .map(|lost| {
+            Ok(LostRecipient {
+                id: lost.id.clone(),
+                recipient: lost.recipient.clone(),
+                ending: match lost.ending.as_str() {
+                    "bounced" => Ending::Bounced,
+                    "expired" => Ending::Expired,
+                    "delivered" => Ending::Delivered,
+                    other => return Err(format!("unknown ending {other:?}")),
+                },
+                attempts: lost.attempts,
+                deferrals: lost.deferrals,
+                first_attempt: timestamp(&lost.first_attempt)?,
+                last_attempt: timestamp(&lost.last_attempt)?,
+                reply_code: lost.reply_code,
+                enhanced_code: enhanced(&lost.enhanced_code)?,
+                notification: lost.notification.clone(),
+                file: lost.file.clone(),
+                line: lost.line,
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(OutcomeSummary {
+        messages: state.messages,
+        recipients: state.recipients,
+        delivered_at_once: state.delivered_at_once,
+        delivered_after: state.delivered_after,
+        bounced_at_once: state.bounced_at_once,
+        bounced_after_deferral: state.bounced_after_deferral,
+        expired: state.expired,
+        pending: state.pending,
+        let_go: state.let_go,
+        delay,
+        notified: state.notified,
+        lost_examples,
+    })
+}
+
+fn class_counts(by_class: &BTreeMap<String, u64>) -> Result<ClassCounts, String> {
+    let mut counts = ClassCounts::default();
+    for (label, count) in by_class {
+        let class = class_named(label)?;
+        counts.0[Class::ALL
+            .iter()
+            .position(|c| *c == class)
+            .expect("a class")] = *count;
+    }
+    Ok(counts)
+}
+
+fn part_of(file: SummaryFile, name: &str) -> Result<Part, String> {
+    let state = &file.state;
+    if state.input_starts.len() != file.inputs.len() {
+        return Err("state.input_starts does not match inputs".to_string());
+    }
+    let inputs: Vec<InputSummary> = file
+        .inputs
+        .iter()
+        .zip(&state.input_starts)
+        .map(|(input, start)| {
+            let start = start
+                .as_deref()
+                .map(|s| {
+                    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+                        .map_err(|_| format!("{s:?} is not a time"))
+                })
+                .transpose()?;
+            Ok(InputSummary {
+                name: input.name.clone(),
+                format: known_label(&input.format, &["syslog", "exim"]),
+                compression: known_label(
+                    &input.compression,
+                    &["plain", "gzip", "zstd", "bzip2", "xz"],
+                ),
+                complete: input.complete,
+                start,
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    let mut tally = Tally::default();
+    let lines = &file.lines;
+    tally.lines = LineCounts {
+        read: lines.read,
+        events: lines.events,
+        filtered_out: lines.filtered_out,
+        no_outcome: lines.no_outcome,
+        other_programs: lines.other_programs,
+        unmatched: lines.unmatched,
+        over_long: lines.over_long,
+    };
+    tally.by_class = class_counts(&file.by_class)?;
+    for (label, count) in &file.by_action {
+        let action = Action::ALL
+            .into_iter()
+            .find(|a| a.label() == label)
+            .ok_or_else(|| format!("unknown action {label:?}"))?;
+        tally.by_action.insert(action, *count);
+    }
+    for (reason, count) in &file.by_reason {
+        tally.by_reason.insert(reason_named(reason)?, *count);
+    }
+    for hour in &file.hours {
+        let start = NaiveDateTime::parse_from_str(&hour.hour, "%Y-%m-%dT%H:%M")
+            .map_err(|_| format!("{:?} is not an hour", hour.hour))?;
+        tally.hours.insert(start, class_counts(&hour.by_class)?);
+    }
+    for format in &file.formats {
+        tally.formats.insert(match format.as_str() {
+            "postfix" => LogFormat::Postfix,
+            "exim" => LogFormat::Exim,
+            other => return Err(format!("unknown log format {other:?}")),
+        });
+    }
+    tally.first_seen = timestamp(&file.first_seen)?;
+    tally.last_seen = timestamp(&file.last_seen)?;
+    tally.messages = distinct(&state.messages)?;
+    for code in &state.codes {
+        let (key, group) = group(code, &inputs)?;
+        tally.codes.insert(key, group);
+    }
+    for refusal in &state.refusals {
+        let (key, group) = group(refusal, &inputs)?;
+        tally.refusals.insert(key, group);
+    }
+    let spikes = state
+        .spikes
+        .iter()
+        .map(|series| {
+            let destination = match (series.destination.as_str(), &series.name) {
+                ("all", _) => Destination::All,
+                ("domain", Some(name)) => Destination::Domain(name.as_str().into()),
+                (other, _) => return Err(format!("unknown spike destination {other:?}")),
+            };
+            let code = series.code.as_ref().map(code_key).transpose()?;
+            Ok((destination, code, points_of(&series.points)?))
+        })
+        .collect::<Result<_, String>>()?;
+    let providers = state
+        .providers
+        .iter()
+        .map(|(domain, provider)| {
+            let provider = match provider.as_str() {
+                "" => "",
+                name => provider_named(name).ok_or_else(|| format!("unknown provider {name:?}"))?,
+            };
+            Ok((domain.clone(), provider))
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(Part {
+        source: name.to_string(),
+        providers,
+        inputs,
+        tally,
+        outcomes: outcomes(&state.outcomes)?,
+        spikes,
+    })
+}
+
+/// Everything the summaries held, added up: the inputs in reading order, the tally, and the
+/// message outcomes. `examples` is how many example lines to keep per code.
+pub fn merge(parts: Vec<Part>, examples: usize) -> (Vec<InputSummary>, Tally, OutcomeSummary) {
+    let mut parts = parts;
+    qualify_shared_names(&mut parts);
+    // Every input of every summary, put in the order one run over all of them would read.
+    let all: Vec<(usize, Option<NaiveDateTime>)> = parts
+        .iter()
+        .enumerate()
+        .flat_map(|(part, p)| p.inputs.iter().map(move |i| (part, i.start)))
+        .collect();
+    let positions: Vec<((usize, usize), Option<NaiveDateTime>)> = {
+        let mut next = vec![0usize; parts.len()];
+        all.iter()
+            .map(|(part, start)| {
+                let at = next[*part];
+                next[*part] += 1;
+                ((*part, at), *start)
+            })
+            .collect()
+    };
+    let ordered = pipeline::in_start_order(positions);
+    let rank: HashMap<String, usize> = ordered
+        .iter()
+        .enumerate()
+        .map(|(rank, ((part, at), _))| (parts[*part].inputs[*at].name.clone(), rank))
+        .rev()
+        .collect();
+    let inputs: Vec<InputSummary> = ordered
+        .iter()
+        .map(|((part, at), _)| parts[*part].inputs[*at].clone())
+        .collect();
+    // Parts are added in the order of their first input, so that what is kept first (the
+    // first reply text of a reason) comes from the input read first.
+    parts.sort_by_key(|p| {
+        p.inputs
+            .iter()
+            .filter_map(|i| rank.get(&i.name))
+            .min()
+            .copied()
+            .unwrap_or(usize::MAX)
+    });
+    let order = |e: &Example| (rank.get(&e.file).copied().unwrap_or(usize::MAX), e.line);
+    // The first reply text of each reason, over every part: what one run would have kept.
+    let mut first_texts: HashMap<(bool, CodeKey, &'static str), Example> = HashMap::new();
+    for part in &parts {
+        for (refusal, map) in [(false, &part.tally.codes), (true, &part.tally.refusals)] {
+            for (key, group) in map {
+                for (reason, text) in &group.reason_texts {
+                    let slot = first_texts
+                        .entry((refusal, *key, reason))
+                        .or_insert_with(|| text.clone());
+                    if order(text) < order(slot) {
+                        *slot = text.clone();
+                    }
+                }
+            }
+        }
+    }
+    let options = TallyOptions {
+        examples: EXAMPLES_HELD,
+        ..TallyOptions::default()
+    };
+    let mut tally = Tally::default();
+    let mut outcomes = OutcomeSummary::default();
+    let mut spikes = Vec::new();
+    for part in parts {
+        tally.merge(part.tally, &options);
+        outcomes.absorb(part.outcomes);
+        spikes.extend(part.spikes);
+        for (domain, provider) in part.providers {
+            tally.spikes.add_provider(&domain, provider);
+        }
+    }
+    for (destination, code, points) in spikes {
+        tally.spikes.add_series(destination, code, &points);
+    }
+    for (refusal, map) in [(false, &mut tally.codes), (true, &mut tally.refusals)] {
+        for (key, group) in map.iter_mut() {
+            group.examples.sort_by_key(order);
+            group.examples.truncate(examples);
+            for (reason, text) in group.reason_texts.iter_mut() {
+                if let Some(first) = first_texts.remove(&(refusal, *key, *reason)) {
+                    *text = first;
+                }
+            }
+        }
+    }
+    (inputs, tally, outcomes)
+}
+
+/// Gives inputs of the same name in different summaries (`/var/log/mail.log` of two hosts)
+/// names that tell them apart, by the summary they come from: `mx2.json:/var/log/mail.log`.
+fn qualify_shared_names(parts: &mut [Part]) {
+    let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, part) in parts.iter().enumerate() {
+        for input in &part.inputs {
+            let list = owners.entry(input.name.clone()).or_default();
+            if list.last() != Some(&index) {
+                list.push(index);
+            }
+        }
+    }
+    let names: Vec<String> = parts.iter().map(|p| p.source.clone()).collect();
+    let part_name = |index: usize| names[index].clone();
+    for (index, part) in parts.iter_mut().enumerate() {
+        let rename = |name: &str| -> Option<String> {
+            (owners.get(name).is_some_and(|o| o.len() > 1))
+                .then(|| format!("{}:{name}", part_name(index)))
+        };
+        let renames: HashMap<String, String> = part
+            .inputs
+            .iter()
+            .filter_map(|i| rename(&i.name).map(|new| (i.name.clone(), new)))
+            .collect();
+        if renames.is_empty() {
+            continue;
+        }
+        for input in &mut part.inputs {
+            if let Some(new) = renames.get(&input.name) {
+                input.name = new.clone();
+            }
+        }
+        for group in part
+            .tally
+            .codes
+            .values_mut()
+            .chain(part.tally.refusals.values_mut())
+        {
+            for example in group
+                .examples
+                .iter_mut()
+                .chain(group.reason_texts.values_mut())
+            {
+                if let Some(new) = renames.get(&example.file) {
+                    example.file = new.clone();
+                }
+            }
+        }
+    }
+}
+
+/// Builds the merged report.
+pub fn merged_report(
+    parts: Vec<Part>,
+    examples: usize,
+    settings: &crate::report::ReportSettings,
+) -> Report {
+    let (inputs, tally, outcomes) = merge(parts, examples);
+    Report::with_outcomes(inputs, tally, outcomes, settings)
+}
