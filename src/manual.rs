@@ -229,8 +229,11 @@ fn main_description(cmd: &clap::Command) -> Roff {
 /// The exit statuses of the contract that `command` can give (`None`: the main page, which
 /// lists them all).
 fn exit_status(command: Option<&str>) -> Roff {
-    let reads_logs = matches!(command, None | Some("report" | "events" | "trace"));
-    let has_thresholds = matches!(command, None | Some("report"));
+    let reads_logs = matches!(
+        command,
+        None | Some("report" | "events" | "trace" | "merge")
+    );
+    let has_thresholds = matches!(command, None | Some("report" | "merge"));
     let mut statuses = vec![(
         "0",
         "Done. Also when no reply code was found, and when the reader of standard output went \
@@ -253,7 +256,8 @@ fn exit_status(command: Option<&str>) -> Roff {
     if has_thresholds {
         statuses.push((
             "3",
-            "A --fail-on condition of mailsift report held. The report was still written.",
+            "A --fail-on condition of mailsift report or merge held. The report was still \
+             written.",
         ));
     }
     let mut roff = Roff::new();
@@ -400,6 +404,20 @@ const COMMAND_EXAMPLES: &[(&str, Examples)] = &[
             "mailsift codes --format csv -o codes.csv",
             "The whole knowledge base as a table.",
         )],
+    ),
+    (
+        "merge",
+        &[
+            (
+                "mailsift merge --format html -o fleet.html mx1.json mx2.json mx3.json.gz",
+                "One report for three hosts, from the summaries each wrote with \
+                 report --format json.",
+            ),
+            (
+                "mailsift merge --format csv --fail-on '5xx>2%' /srv/summaries/*.json",
+                "A month of daily summaries as one CSV, failing the job past 2% permanent failures.",
+            ),
+        ],
     ),
     (
         "trace",
