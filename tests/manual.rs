@@ -103,8 +103,8 @@ fn every_command_has_a_page_of_its_own() {
         assert!(page.contains("\n.SH \"EXIT STATUS\"\n"), "{command}");
         assert_eq!(
             page.contains(".TP\n\\fB3\\fR\n"),
-            command == "report",
-            "only report has --fail-on and so exit status 3; {command}"
+            command == "report" || command == "merge",
+            "only report and merge have --fail-on and so exit status 3; {command}"
         );
         assert!(
             page.contains("\\fBmailsift\\fR(1)"),
