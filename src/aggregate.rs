@@ -944,6 +944,35 @@ mod tests {
     }
 
     #[test]
+    fn merged_heavy_hitters_stay_within_their_stated_bound() {
+        // A skewed stream over many keys, counted in three parts with a small cap, merged.
+        let key_of = |i: u64| format!("d{}.example", (i * i) % 997 % (1 + i % 53));
+        let mut truth: HashMap<String, u64> = HashMap::new();
+        let mut parts = [KeyCounter::new(8), KeyCounter::new(8), KeyCounter::new(8)];
+        for i in 0..30_000u64 {
+            let key = key_of(i);
+            *truth.entry(key.clone()).or_default() += 1;
+            parts[(i % 3) as usize].add(&key, 1);
+        }
+        let [mut merged, second, third] = parts;
+        merged.merge(second);
+        merged.merge(third);
+        assert!(merged.approximate());
+        let bound = merged.max_undercount();
+        for (key, kept) in merged.entries() {
+            let exact = truth[key];
+            assert!(kept <= exact, "{key}: {kept} > {exact}");
+            assert!(exact - kept <= bound, "{key}: {exact} - {kept} > {bound}");
+        }
+        // The heaviest key is always held.
+        let heaviest = truth
+            .iter()
+            .max_by_key(|(k, c)| (**c, std::cmp::Reverse(*k)))
+            .unwrap();
+        assert!(merged.entries().iter().any(|(k, _)| k == heaviest.0));
+    }
+
+    #[test]
     fn distinct_is_exact_then_close() {
         let mut small = Distinct::default();
         for i in 0..1000 {
