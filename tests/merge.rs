@@ -4,39 +4,12 @@ mod common;
 
 use std::path::Path;
 
-use clap::Parser;
-use mailsift::app::{self, Outcome};
-use mailsift::cli::Cli;
-use mailsift::config::{self, Environment, Task};
+use mailsift::app::Outcome;
 use proptest::prelude::*;
 use serde_json::Value;
 
-fn environment() -> Environment {
-    Environment {
-        stdin_is_terminal: true,
-        stdout_is_terminal: false,
-        stderr_is_terminal: false,
-        no_color: true,
-        now: chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
-            .unwrap()
-            .and_hms_opt(12, 0, 0)
-            .unwrap(),
-        cores: 2,
-    }
-}
-
-/// Runs report or merge in this process, which is much faster than starting the binary.
 fn run(args: &[&str]) -> (Outcome, String) {
-    let cli = Cli::try_parse_from(std::iter::once("mailsift").chain(args.iter().copied()))
-        .unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    let mut out = Vec::new();
-    let outcome = match config::resolve(cli, &environment()).unwrap() {
-        Task::Report(task) => app::write_report(&task, &mut out),
-        Task::Merge(task) => app::write_merge(&task, &mut out),
-        _ => unreachable!("only report and merge are run here"),
-    }
-    .unwrap();
-    (outcome, String::from_utf8(out).unwrap())
+    common::run_here(args)
 }
 
 fn report_json(files: &[String]) -> String {

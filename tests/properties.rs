@@ -12,10 +12,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use clap::Parser;
-use mailsift::app::{self, Outcome};
-use mailsift::cli::Cli;
-use mailsift::config::{self, Environment, Task};
+use mailsift::app::Outcome;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
@@ -105,33 +102,8 @@ fn line_count(log: &[u8]) -> u64 {
     endings + u64::from(!log.is_empty() && log.last() != Some(&b'\n'))
 }
 
-fn environment() -> Environment {
-    Environment {
-        stdin_is_terminal: true,
-        stdout_is_terminal: false,
-        stderr_is_terminal: false,
-        no_color: true,
-        now: chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
-            .unwrap()
-            .and_hms_opt(6, 0, 0)
-            .unwrap(),
-        cores: 2,
-    }
-}
-
-/// Runs a `report`, `events` or `trace` command line in this process.
 fn run(args: &[&str]) -> (Outcome, String) {
-    let cli = Cli::try_parse_from(std::iter::once("mailsift").chain(args.iter().copied()))
-        .unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    let mut out = Vec::new();
-    let outcome = match config::resolve(cli, &environment()).unwrap() {
-        Task::Report(task) => app::write_report(&task, &mut out),
-        Task::Events(task) => app::write_events(&task, &mut out),
-        Task::Trace(task) => app::write_trace(&task, &mut out),
-        other => panic!("{other:?}"),
-    }
-    .unwrap();
-    (outcome, String::from_utf8(out).expect("output is UTF-8"))
+    common::run_here(args)
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
