@@ -16,7 +16,7 @@ use crate::pipeline::{self, Collector, News, ScanSettings, Source};
 use crate::progress::Progress;
 use crate::render::events::{self, EventRows, EventsFormat};
 use crate::render::safe::visible;
-use crate::render::{explain, html, summary, text, trace as render_trace};
+use crate::render::{explain, html, prometheus, summary, text, trace as render_trace};
 use crate::report::{InputSummary, Report};
 use crate::trace;
 
@@ -306,6 +306,7 @@ pub fn write_report(task: &ReportTask, mut out: &mut dyn Write) -> anyhow::Resul
         ReportFormat::Json => summary::write_json(&mut out, &report)?,
         ReportFormat::Markdown => summary::write_markdown(&mut out, &report, task.lang)?,
         ReportFormat::Html => html::write_html(&mut out, &report, task.lang)?,
+        ReportFormat::Prometheus => prometheus::write_prometheus(&mut out, &report)?,
     }
     // An unreadable input is the more urgent news for a cron job.
     if outcome == Outcome::Done && report.threshold_met() {
