@@ -20,7 +20,7 @@ use crate::pipeline::{self, Collector, News, ScanSettings, Source};
 use crate::progress::Progress;
 use crate::render::events::{self, EventRows, EventsFormat};
 use crate::render::safe::visible;
-use crate::render::{explain, html, summary, text, trace as render_trace};
+use crate::render::{explain, html, prometheus, summary, text, trace as render_trace};
 use crate::report::{InputSummary, Report};
 use crate::trace;
 
@@ -329,6 +329,7 @@ fn render_report(
         ReportFormat::Json => summary::write_json(&mut out, report),
         ReportFormat::Markdown => summary::write_markdown(&mut out, report, lang),
         ReportFormat::Html => html::write_html(&mut out, report, lang),
+        ReportFormat::Prometheus => prometheus::write_prometheus(&mut out, report),
     }
 }
 

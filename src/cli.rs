@@ -163,7 +163,8 @@ pub struct ReportArgs {
     pub scan: ScanArgs,
 
     /// Output format: text for reading, csv for cron jobs and spreadsheets, json for scripts,
-    /// markdown for incident documents, html for a page to open in a browser.
+    /// markdown for incident documents, html for a page to open in a browser, prometheus for
+    /// node_exporter's textfile collector.
     #[arg(long, value_enum, default_value_t = ReportFormatArg::Text, value_name = "FORMAT")]
     pub format: ReportFormatArg,
 
@@ -260,6 +261,8 @@ pub enum ReportFormatArg {
     Markdown,
     /// One self-contained page (no script, no network) with a timeline chart.
     Html,
+    /// Prometheus text exposition (gauges) for node_exporter's textfile collector.
+    Prometheus,
 }
 
 /// `report --by`.

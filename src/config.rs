@@ -142,6 +142,8 @@ pub enum ReportFormat {
     Markdown,
     /// One self-contained HTML page.
     Html,
+    /// Prometheus text exposition.
+    Prometheus,
 }
 
 /// `events`, decided.
@@ -297,6 +299,7 @@ fn report_format(format: ReportFormatArg) -> ReportFormat {
         ReportFormatArg::Json => ReportFormat::Json,
         ReportFormatArg::Markdown => ReportFormat::Markdown,
         ReportFormatArg::Html => ReportFormat::Html,
+        ReportFormatArg::Prometheus => ReportFormat::Prometheus,
     }
 }
 
@@ -338,10 +341,15 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
     let color = use_color(args.color, output.as_ref(), format, env);
     let progress = show_progress(&args.scan, env);
     let scan = resolve_scan(args.scan, env)?;
-    // Message outcomes and incidents are shown by every format but CSV, whose columns are
-    // fixed, and are about our deliveries, which an inbound-only report leaves out.
-    let incident_review =
-        format != ReportFormat::Csv && scan.filter.direction != Some(Direction::Inbound);
+    // Message outcomes and incidents are shown by the formats people read and by JSON, and are
+    // about our deliveries, which an inbound-only report leaves out. CSV's columns are fixed.
+    // Prometheus has no use for them: a textfile is rewritten every few minutes, following
+    // every message costs that run time and memory, and spikes over time are what Prometheus
+    // itself finds from the series with an alert rule.
+    let incident_review = matches!(
+        format,
+        ReportFormat::Text | ReportFormat::Json | ReportFormat::Markdown | ReportFormat::Html
+    ) && scan.filter.direction != Some(Direction::Inbound);
     Ok(Task::Report(ReportTask {
         output,
         progress,
@@ -518,6 +526,36 @@ mod tests {
                 ..env()
             }
         ));
+    }
+
+    #[test]
+    fn prometheus_is_a_machine_format_without_by_or_the_review() {
+        let task = |args: &[&str]| match resolve_args(args, &env()).unwrap() {
+            Task::Report(task) => task,
+            other => panic!("{other:?}"),
+        };
+        let prometheus = task(&["mailsift", "--format", "prometheus", "a.log"]);
+        assert_eq!(prometheus.format, ReportFormat::Prometheus);
+        assert!(!prometheus.color);
+        assert!(!prometheus.tally.incident_review);
+        assert!(
+            task(&["mailsift", "--format", "json", "a.log"])
+                .tally
+                .incident_review
+        );
+        let error = resolve_args(
+            &[
+                "mailsift",
+                "--format",
+                "prometheus",
+                "--by",
+                "domain",
+                "a.log",
+            ],
+            &env(),
+        )
+        .unwrap_err();
+        assert!(error.0.contains("--by"), "{error}");
     }
 
     #[test]

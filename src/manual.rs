@@ -369,6 +369,12 @@ const COMMAND_EXAMPLES: &[(&str, Examples)] = &[
                 "mailsift report --format json -o summary.json /var/log/mail.log",
                 "The whole summary for scripts, with a schema_version.",
             ),
+            (
+                "mailsift report --since -1h --format prometheus \
+                 -o /var/lib/prometheus/node-exporter/mailsift.prom /var/log/mail.log",
+                "The last hour as gauges for node_exporter's textfile collector, written whole \
+                 under a temporary name and renamed into place.",
+            ),
         ],
     ),
     (

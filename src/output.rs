@@ -4,7 +4,9 @@
 //! only once complete, so a full disk or a failed run never leaves a file that looks finished,
 //! and a cron job reading it sees the old report or the new one, never half of one. The
 //! temporary file is created exclusively (`O_EXCL`), so a link planted under its name in a
-//! shared directory is never followed, and it is removed on every failure path.
+//! shared directory is never followed, and it is removed on every failure path. Its name
+//! begins with a dot and ends in a number, never in the target's extension, so a reader that
+//! picks files by extension (node_exporter's textfile collector takes `*.prom`) skips it.
 //!
 //! Anything else (`/dev/null`, `/dev/stdout`, a FIFO) is written in place: renaming over a
 //! device node would replace it with a plain file.
@@ -214,6 +216,21 @@ mod tests {
         assert_eq!(names_in(dir.path()), ["report.csv"]);
         let mode = fs::metadata(&target).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o640);
+    }
+
+    #[test]
+    fn the_temporary_name_does_not_keep_the_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("mailsift.prom");
+        let mut out = Output::open(Some(&target)).unwrap();
+        out.write_all(b"mailsift_inputs 1\n").unwrap();
+        out.flush().unwrap();
+        let names = names_in(dir.path());
+        assert_eq!(names.len(), 1);
+        assert!(names[0].starts_with('.'), "{names:?}");
+        assert!(!names[0].ends_with(".prom"), "{names:?}");
+        out.finish().unwrap();
+        assert_eq!(names_in(dir.path()), ["mailsift.prom"]);
     }
 
     #[test]

@@ -199,7 +199,7 @@ fn invalid_utf8_in_any_field_is_survived_and_accounted() {
     for row in rows(&out) {
         assert!(row.iter().all(|cell| !cell.contains('\u{ff}')));
     }
-    for format in ["json", "text", "csv", "markdown", "html"] {
+    for format in ["json", "text", "csv", "markdown", "html", "prometheus"] {
         let (code, out, err) = run(&["report", "--format", format, "--year", "2026", path]);
         assert_eq!(code, 0, "{format}: {err}");
         if format == "json" {
@@ -228,7 +228,7 @@ fn terminal_escapes_and_links_in_reply_text_are_made_visible() {
         }
         assert!(!out.contains("\x1b]"), "{what}: a raw OSC sequence");
     };
-    for format in ["text", "json", "csv", "markdown", "html"] {
+    for format in ["text", "json", "csv", "markdown", "html", "prometheus"] {
         let (code, out, _) = run(&["report", "--format", format, "--year", "2026", path]);
         assert_eq!(code, 0);
         no_raw_controls(format, &out, false);

@@ -94,12 +94,12 @@ fn merging_one_summary_per_host_gives_the_report_of_all_hosts() {
     assert!(whole["message_outcomes"]["recipients"].as_u64().unwrap() > 1000);
 
     // Every other format is made from the same merged report.
-    for format in ["csv", "text", "markdown", "html"] {
+    for format in ["csv", "prometheus", "text", "markdown", "html"] {
         let mut args = vec!["report", "--format", format, "--year", "2026"];
         args.extend(all.iter().map(String::as_str));
         let (_, expected) = run(&args);
         let (_, got) = merged(&[mx1.clone(), mx2.clone()], format);
-        if format == "csv" {
+        if format == "csv" || format == "prometheus" {
             assert_eq!(got, expected, "{format}");
         } else {
             // The header names the inputs and differs; the body does not.

@@ -161,7 +161,7 @@ proptest! {
             }
         }
         // Every format renders whatever was read.
-        for format in ["text", "csv", "markdown", "html"] {
+        for format in ["text", "csv", "markdown", "html", "prometheus"] {
             let (_, out) = run(&["report", "--format", format, "--year", "2026", &path]);
             prop_assert!(!out.contains('\x1b'));
         }
@@ -189,6 +189,7 @@ proptest! {
             &["events", "--year", "2026"][..],
             &["report", "--format", "json", "--year", "2026"][..],
             &["report", "--format", "csv", "--by", "domain", "--year", "2026"][..],
+            &["report", "--format", "prometheus", "--year", "2026"][..],
         ] {
             let mut one = command.to_vec();
             one.extend(["--threads", "1", &path]);

@@ -5,6 +5,7 @@
 pub mod events;
 pub mod explain;
 pub mod html;
+pub mod prometheus;
 pub mod report_labels;
 pub mod safe;
 pub mod summary;
