@@ -49,6 +49,8 @@ fn events_csv_has_the_contract_columns_and_real_fields() {
     assert_eq!(&gmail[11], "550");
     assert_eq!(&gmail[12], "5.1.1");
     assert_eq!(&gmail[13], "5.1.1");
+    // Codes are quoted, so that engines which look at quotes read them as text.
+    assert!(out.contains(",RCPT,\"550\",\"5.1.1\",\"5.1.1\",5xx,"));
     assert_eq!(&gmail[14], "5xx");
     assert_eq!(&gmail[15], "permanent");
     assert_eq!(&gmail[16], "user_unknown");
@@ -77,9 +79,18 @@ fn ndjson_rows_match_csv_rows() {
     assert_eq!(csv_rows.len(), json_rows.len());
     for (c, j) in csv_rows.iter().zip(&json_rows) {
         assert_eq!(j["line"].to_string(), c[1]);
-        assert_eq!(j["recipient"].as_str().unwrap(), &c[20]);
+        // An empty CSV cell is a JSON null, never `""`; codes are strings in both.
+        for (key, at) in [("recipient", 20), ("reply_code", 11), ("enhanced_code", 12)] {
+            match j[key].as_str() {
+                Some(value) => assert_eq!(value, &c[at], "{key}"),
+                None => assert!(j[key].is_null() && c[at].is_empty(), "{key}: {j}"),
+            }
+            assert_ne!(j[key], "", "{key}");
+        }
         assert_eq!(j["class"].as_str().unwrap(), &c[14]);
     }
+    assert!(json_rows.iter().any(|j| j["reply_code"] == "550"));
+    assert!(json_rows.iter().any(|j| j["recipient"].is_null()));
 }
 
 #[test]

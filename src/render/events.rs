@@ -4,6 +4,10 @@
 //! into a per-chunk buffer on the worker that parsed the chunk, so formatting runs in parallel;
 //! the buffers are then written out in input order. Log text is made visible, and CSV cells
 //! are defused against formulas.
+//!
+//! Both formats are meant to load into databases as they are: codes are text (a JSON string, a
+//! quoted CSV cell), a field the line did not have is empty in CSV and `null` in JSON, and
+//! numbers (`line`, `pid`) are bare.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -49,63 +53,87 @@ pub const COLUMNS: [&str; 23] = [
     "text",
 ];
 
-/// One row; string fields are already made safe for the format being written.
+/// One row; string fields are already made safe for the format being written. A field the
+/// line did not have is `None`, written as an empty CSV cell or a JSON `null`, never as `""`,
+/// so that databases read it as NULL.
 #[derive(Serialize)]
 struct Row<'a> {
     file: Cow<'a, str>,
     line: u64,
     timestamp: Option<String>,
     log_format: &'static str,
-    host: Cow<'a, str>,
-    program: Cow<'a, str>,
+    host: Option<Cow<'a, str>>,
+    program: Option<Cow<'a, str>>,
     pid: Option<u32>,
-    queue_id: Cow<'a, str>,
+    queue_id: Option<Cow<'a, str>>,
     direction: &'static str,
     action: &'static str,
     stage: Option<&'static str>,
-    reply_code: Option<u16>,
+    reply_code: Option<String>,
     enhanced_code: Option<String>,
     dsn: Option<String>,
     class: &'static str,
     permanence: &'static str,
     reason: &'static str,
-    remote_host: Cow<'a, str>,
-    remote_ip: Cow<'a, str>,
-    sender: Cow<'a, str>,
-    recipient: Cow<'a, str>,
-    recipient_domain: Cow<'a, str>,
-    text: Cow<'a, str>,
+    remote_host: Option<Cow<'a, str>>,
+    remote_ip: Option<Cow<'a, str>>,
+    sender: Option<Cow<'a, str>>,
+    recipient: Option<Cow<'a, str>>,
+    recipient_domain: Option<Cow<'a, str>>,
+    text: Option<Cow<'a, str>>,
 }
 
 impl<'a> Row<'a> {
-    fn new(file: &'a str, line: u64, event: &'a Event<'_>, safe: fn(&str) -> Cow<'_, str>) -> Self {
+    fn new(file: &'a str, line: u64, event: &'a Event<'_>, format: EventsFormat) -> Self {
+        let safe: fn(&str) -> Cow<'_, str> = match format {
+            EventsFormat::Csv => csv_field,
+            EventsFormat::Ndjson => visible,
+        };
+        let field = |text: &'a str| (!text.is_empty()).then(|| safe(text));
+        // Codes are text: `550` is a name, not a quantity. JSON says so with a string; CSV has
+        // no types, but a quoted cell is read as text by engines that look at quotes.
+        let code = |code: String| match format {
+            EventsFormat::Csv => format!("\"{code}\""),
+            EventsFormat::Ndjson => code,
+        };
         let domain = event.recipient_domain();
         Row {
             file: safe(file),
             line,
             timestamp: event.timestamp.map(|t| t.to_string()),
             log_format: event.log_format.label(),
-            host: safe(event.host),
-            program: safe(event.program),
+            host: field(event.host),
+            program: field(event.program),
             pid: event.pid,
-            queue_id: safe(event.queue_id),
+            queue_id: field(event.queue_id),
             direction: event.direction.label(),
             action: event.action.label(),
             stage: event.stage,
-            reply_code: event.reply_code,
-            enhanced_code: event.enhanced_code.map(|c| c.to_string()),
-            dsn: event.dsn.map(|c| c.to_string()),
+            reply_code: event.reply_code.map(|c| code(c.to_string())),
+            enhanced_code: event.enhanced_code.map(|c| code(c.to_string())),
+            dsn: event.dsn.map(|c| code(c.to_string())),
             class: event.class.label(),
             permanence: event.permanence.label(),
             reason: event.reason,
-            remote_host: safe(event.remote_host),
-            remote_ip: safe(event.remote_ip),
-            sender: safe(event.sender),
-            recipient: safe(event.recipient),
-            recipient_domain: Cow::Owned(safe(&domain).into_owned()),
-            text: safe(&event.text),
+            remote_host: field(event.remote_host),
+            remote_ip: field(event.remote_ip),
+            sender: field(event.sender),
+            recipient: field(event.recipient),
+            recipient_domain: (!domain.is_empty()).then(|| Cow::Owned(safe(&domain).into_owned())),
+            text: (!event.text.is_empty()).then(|| safe(&event.text)),
         }
     }
+}
+
+/// A CSV cell of log text, defused, and quoted where it needs to be. CSV rows are written with
+/// the writer's quoting turned off so that code cells can always be quoted; text is quoted here
+/// instead, and the fields of mailsift's own vocabulary never need it.
+fn csv_field(text: &str) -> Cow<'_, str> {
+    let cell = csv_cell(text);
+    if !cell.contains([',', '"', '\r', '\n']) {
+        return cell;
+    }
+    Cow::Owned(format!("\"{}\"", cell.replace('"', "\"\"")))
 }
 
 /// Rows of one chunk, formatted but not yet written out.
@@ -123,6 +151,7 @@ impl EventRows {
             EventsFormat::Csv => EventRows::Csv(Box::new(
                 csv::WriterBuilder::new()
                     .has_headers(false)
+                    .quote_style(csv::QuoteStyle::Never)
                     .from_writer(Vec::new()),
             )),
             EventsFormat::Ndjson => EventRows::Ndjson(Vec::new()),
@@ -133,10 +162,13 @@ impl EventRows {
     pub fn push(&mut self, file: &str, line: u64, event: &Event<'_>) -> io::Result<()> {
         match self {
             EventRows::Csv(writer) => writer
-                .serialize(Row::new(file, line, event, csv_cell))
+                .serialize(Row::new(file, line, event, EventsFormat::Csv))
                 .map_err(io::Error::other),
             EventRows::Ndjson(buf) => {
-                serde_json::to_writer(&mut *buf, &Row::new(file, line, event, visible))?;
+                serde_json::to_writer(
+                    &mut *buf,
+                    &Row::new(file, line, event, EventsFormat::Ndjson),
+                )?;
                 buf.push(b'\n');
                 Ok(())
             }
@@ -208,6 +240,10 @@ mod tests {
         assert_eq!(&record[21], "example.org");
         assert_eq!(&record[22], "\\x1b[2J\\u{202e}gotcha, \"quoted\"");
         assert!(!text.contains('\x1b'));
+        // Codes are quoted cells; absent fields are empty, not `""`.
+        assert!(text.contains(",\"550\",\"5.7.1\",,5xx,"), "{text}");
+        assert!(text.contains(",bounced,,"), "{text}");
+        assert!(!text.contains("\"\","), "{text}");
     }
 
     #[test]
@@ -223,8 +259,11 @@ mod tests {
         let mut expected: Vec<_> = COLUMNS.iter().map(|c| c.to_string()).collect();
         expected.sort();
         assert_eq!(keys, expected);
-        assert_eq!(value["reply_code"], 550);
+        assert_eq!(value["reply_code"], "550");
+        assert_eq!(value["dsn"], serde_json::Value::Null);
         assert_eq!(value["pid"], serde_json::Value::Null);
+        assert_eq!(value["sender"], serde_json::Value::Null);
+        assert_eq!(value["recipient_domain"], "example.org");
         assert_eq!(value["text"], "\\x1b[2J\\u{202e}gotcha, \"quoted\"");
         let first_key_at = |k: &str| text.find(&format!("\"{k}\"")).unwrap();
         assert!(
