@@ -344,17 +344,10 @@ fn run_merge(task: &MergeTask) -> anyhow::Result<Outcome> {
 /// summary that cannot be read or was written by another schema is reported and left out.
 pub fn write_merge(task: &MergeTask, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let mut outcome = Outcome::Done;
-    let mut parts = Vec::new();
-    for path in &task.summaries {
-        match merge::read_summary(path) {
-            Ok(part) => parts.push(part),
-            Err(error) => {
-                eprintln!("mailsift: {}", visible(&error.to_string()));
-                outcome = Outcome::InputProblem;
-            }
-        }
-    }
-    let report = merge::merged_report(parts, task.examples, &task.settings);
+    let report = merge::merge_summaries(&task.summaries, task.examples, &task.settings, |error| {
+        eprintln!("mailsift: {}", visible(&error.to_string()));
+        outcome = Outcome::InputProblem;
+    });
     let text_options = text::TextOptions {
         color: task.color,
         unmatched: false,

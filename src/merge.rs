@@ -419,8 +419,6 @@ type SeriesPoints = (Destination, Option<CodeKey>, Vec<(i64, u64)>);
 /// One summary read back.
 #[derive(Debug)]
 pub struct Part {
-    /// The summary's name as given.
-    source: String,
     inputs: Vec<InputSummary>,
     tally: Tally,
     outcomes: OutcomeSummary,
@@ -430,17 +428,11 @@ pub struct Part {
     providers: Vec<(String, &'static str)>,
 }
 
-/// Reads a summary written by `report --format json` from `path` (`-` for standard input),
-/// compressed or not, as logs are read.
-pub fn read_summary(path: &Path) -> Result<Part, SummaryError> {
-    let spec = if path.as_os_str() == "-" {
-        InputSpec::Stdin
-    } else {
-        InputSpec::Path(path.to_path_buf())
-    };
+/// The bytes of a summary, decompressed as logs are.
+fn read_bytes(spec: &InputSpec) -> Result<Vec<u8>, SummaryError> {
     let name = spec.display_name();
     let mut bytes = Vec::new();
-    input::open(&spec)
+    input::open(spec)
         .map_err(|e| SummaryError {
             name: name.clone(),
             message: format!("{}: {}", e.what, e.source),
@@ -448,37 +440,46 @@ pub fn read_summary(path: &Path) -> Result<Part, SummaryError> {
         .reader
         .read_to_end(&mut bytes)
         .map_err(|e| SummaryError {
-            name: name.clone(),
+            name,
             message: format!("cannot read: {e}"),
         })?;
-    parse_summary(&bytes, &name).map_err(|message| SummaryError { name, message })
+    Ok(bytes)
 }
 
-/// Reads the bytes of a summary called `name`.
-pub fn parse_summary(bytes: &[u8], name: &str) -> Result<Part, String> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| format!("not a JSON summary of mailsift report --format json ({e})"))?;
-    let version = value
-        .get("schema_version")
-        .and_then(serde_json::Value::as_u64);
-    match version {
-        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
-        Some(v) => {
-            return Err(format!(
-                "schema_version {v}, but this mailsift merges schema_version {SCHEMA_VERSION} \
-                 only; write the summary again with this mailsift's report --format json"
-            ));
-        }
-        None => {
-            return Err(
-                "no schema_version: not a summary written by mailsift report --format json"
-                    .to_string(),
-            );
-        }
+fn spec_of(path: &Path) -> InputSpec {
+    if path.as_os_str() == "-" {
+        InputSpec::Stdin
+    } else {
+        InputSpec::Path(path.to_path_buf())
     }
-    let file: SummaryFile = serde_json::from_value(value)
+}
+
+/// Reads the bytes of a summary.
+pub fn parse_summary(bytes: &[u8]) -> Result<Part, String> {
+    check_schema(bytes)?;
+    let file: SummaryFile = serde_json::from_slice(bytes)
         .map_err(|e| format!("not a complete mailsift summary: {e}"))?;
-    part_of(file, name)
+    part_of(file)
+}
+
+/// Refuses what is not a summary of this schema version, before anything else is read.
+fn check_schema(bytes: &[u8]) -> Result<(), String> {
+    #[derive(Deserialize)]
+    struct Version {
+        schema_version: Option<u64>,
+    }
+    let version: Version = serde_json::from_slice(bytes)
+        .map_err(|e| format!("not a JSON summary of mailsift report --format json ({e})"))?;
+    match version.schema_version {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => Ok(()),
+        Some(v) => Err(format!(
+            "schema_version {v}, but this mailsift merges schema_version {SCHEMA_VERSION} \
+             only; write the summary again with this mailsift's report --format json"
+        )),
+        None => Err(
+            "no schema_version: not a summary written by mailsift report --format json".to_string(),
+        ),
+    }
 }
 
 fn timestamp(text: &Option<String>) -> Result<Option<Timestamp>, String> {
@@ -677,15 +678,17 @@ fn class_counts(by_class: &BTreeMap<String, u64>) -> Result<ClassCounts, String>
     Ok(counts)
 }
 
-fn part_of(file: SummaryFile, name: &str) -> Result<Part, String> {
-    let state = &file.state;
-    if state.input_starts.len() != file.inputs.len() {
+/// The inputs of a summary, with the time of their first lines.
+fn input_summaries(
+    inputs: &[InputFile],
+    starts: &[Option<String>],
+) -> Result<Vec<InputSummary>, String> {
+    if starts.len() != inputs.len() {
         return Err("state.input_starts does not match inputs".to_string());
     }
-    let inputs: Vec<InputSummary> = file
-        .inputs
+    inputs
         .iter()
-        .zip(&state.input_starts)
+        .zip(starts)
         .map(|(input, start)| {
             let start = start
                 .as_deref()
@@ -705,7 +708,12 @@ fn part_of(file: SummaryFile, name: &str) -> Result<Part, String> {
                 start,
             })
         })
-        .collect::<Result<_, String>>()?;
+        .collect()
+}
+
+fn part_of(file: SummaryFile) -> Result<Part, String> {
+    let state = &file.state;
+    let inputs = input_summaries(&file.inputs, &state.input_starts)?;
     let mut tally = Tally::default();
     let lines = &file.lines;
     tally.lines = LineCounts {
@@ -776,7 +784,6 @@ fn part_of(file: SummaryFile, name: &str) -> Result<Part, String> {
         })
         .collect::<Result<_, String>>()?;
     Ok(Part {
-        source: name.to_string(),
         providers,
         inputs,
         tally,
@@ -785,86 +792,215 @@ fn part_of(file: SummaryFile, name: &str) -> Result<Part, String> {
     })
 }
 
-/// Everything the summaries held, added up: the inputs in reading order, the tally, and the
-/// message outcomes. `examples` is how many example lines to keep per code.
-pub fn merge(parts: Vec<Part>, examples: usize) -> (Vec<InputSummary>, Tally, OutcomeSummary) {
-    let mut parts = parts;
-    qualify_shared_names(&mut parts);
-    // Every input of every summary, put in the order one run over all of them would read.
-    let all: Vec<(usize, Option<NaiveDateTime>)> = parts
+/// What the first pass learns of a summary: its inputs, which decide the reading order of
+/// every input together before any summary is added.
+#[derive(Debug, Deserialize)]
+struct Catalogue {
+    inputs: Vec<InputFile>,
+    state: CatalogueState,
+}
+
+#[derive(Debug, Deserialize)]
+struct CatalogueState {
+    input_starts: Vec<Option<String>>,
+}
+
+/// A summary that passed the first pass.
+struct Listed {
+    spec: InputSpec,
+    name: String,
+    /// Standard input, which cannot be read twice, is kept.
+    bytes: Option<Vec<u8>>,
+    /// Its inputs' names as the merged report shows them.
+    names: Vec<String>,
+}
+
+/// Merges the summaries at `paths` into one report, reading one summary at a time so that
+/// memory does not grow with their number. A summary that cannot be read, or is of another
+/// schema, is given to `problem` and left out. `examples` is how many example lines to keep
+/// per code.
+pub fn merge_summaries(
+    paths: &[std::path::PathBuf],
+    examples: usize,
+    settings: &crate::report::ReportSettings,
+    mut problem: impl FnMut(SummaryError),
+) -> Report {
+    // First pass: every summary's inputs.
+    let mut listed: Vec<Listed> = Vec::new();
+    let mut inputs: Vec<(usize, InputSummary)> = Vec::new();
+    for path in paths {
+        let spec = spec_of(path);
+        let name = spec.display_name();
+        let catalogue = read_bytes(&spec).and_then(|bytes| {
+            let fail = |message: String| SummaryError {
+                name: name.clone(),
+                message,
+            };
+            check_schema(&bytes).map_err(fail)?;
+            let catalogue: Catalogue = serde_json::from_slice(&bytes)
+                .map_err(|e| fail(format!("not a complete mailsift summary: {e}")))?;
+            let found =
+                input_summaries(&catalogue.inputs, &catalogue.state.input_starts).map_err(fail)?;
+            Ok((found, (spec == InputSpec::Stdin).then_some(bytes)))
+        });
+        match catalogue {
+            Ok((found, bytes)) => {
+                let index = listed.len();
+                listed.push(Listed {
+                    spec,
+                    name,
+                    bytes,
+                    names: found.iter().map(|i| i.name.clone()).collect(),
+                });
+                inputs.extend(found.into_iter().map(|i| (index, i)));
+            }
+            Err(error) => problem(error),
+        }
+    }
+    // Inputs of the same name in two summaries (`/var/log/mail.log` of two hosts) are told
+    // apart by the summary they come from: `mx2.json:/var/log/mail.log`.
+    let mut owners: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, input) in &inputs {
+        let list = owners.entry(input.name.as_str()).or_default();
+        if list.last() != Some(index) {
+            list.push(*index);
+        }
+    }
+    let shared: Vec<bool> = inputs
         .iter()
-        .enumerate()
-        .flat_map(|(part, p)| p.inputs.iter().map(move |i| (part, i.start)))
+        .map(|(_, input)| owners[input.name.as_str()].len() > 1)
         .collect();
-    let positions: Vec<((usize, usize), Option<NaiveDateTime>)> = {
-        let mut next = vec![0usize; parts.len()];
-        all.iter()
-            .map(|(part, start)| {
-                let at = next[*part];
-                next[*part] += 1;
-                ((*part, at), *start)
+    for ((index, input), shared) in inputs.iter_mut().zip(shared) {
+        if shared {
+            input.name = format!("{}:{}", listed[*index].name, input.name);
+        }
+    }
+    let mut at = vec![0usize; listed.len()];
+    for (index, input) in &inputs {
+        listed[*index].names[at[*index]] = input.name.clone();
+        at[*index] += 1;
+    }
+    // The order one run over every input would read them in.
+    let inputs: Vec<(usize, InputSummary)> = pipeline::in_start_order(
+        inputs
+            .into_iter()
+            .map(|(index, input)| {
+                let start = input.start;
+                ((index, input), start)
             })
-            .collect()
-    };
-    let ordered = pipeline::in_start_order(positions);
-    let rank: HashMap<String, usize> = ordered
+            .collect(),
+    )
+    .into_iter()
+    .map(|(item, _)| item)
+    .collect();
+    let rank: HashMap<&str, usize> = inputs
         .iter()
         .enumerate()
-        .map(|(rank, ((part, at), _))| (parts[*part].inputs[*at].name.clone(), rank))
         .rev()
+        .map(|(rank, (_, input))| (input.name.as_str(), rank))
         .collect();
-    let inputs: Vec<InputSummary> = ordered
-        .iter()
-        .map(|((part, at), _)| parts[*part].inputs[*at].clone())
-        .collect();
-    // Parts are added in the order of their first input, so that what is kept first (the
-    // first reply text of a reason) comes from the input read first.
-    parts.sort_by_key(|p| {
-        p.inputs
+    // Summaries are added in the order of their first input, so that what is kept first (a
+    // provider, the first reply text of a reason) comes from the input read first.
+    let mut order: Vec<usize> = (0..listed.len()).collect();
+    order.sort_by_key(|&index| {
+        listed[index]
+            .names
             .iter()
-            .filter_map(|i| rank.get(&i.name))
+            .filter_map(|name| rank.get(name.as_str()))
             .min()
             .copied()
             .unwrap_or(usize::MAX)
     });
-    let order = |e: &Example| (rank.get(&e.file).copied().unwrap_or(usize::MAX), e.line);
-    // The first reply text of each reason, over every part: what one run would have kept.
-    let mut first_texts: HashMap<(bool, CodeKey, &'static str), Example> = HashMap::new();
-    for part in &parts {
-        for (refusal, map) in [(false, &part.tally.codes), (true, &part.tally.refusals)] {
-            for (key, group) in map {
-                for (reason, text) in &group.reason_texts {
-                    let slot = first_texts
-                        .entry((refusal, *key, reason))
-                        .or_insert_with(|| text.clone());
-                    if order(text) < order(slot) {
-                        *slot = text.clone();
-                    }
-                }
-            }
-        }
-    }
+    let place = |e: &Example| {
+        (
+            rank.get(e.file.as_str()).copied().unwrap_or(usize::MAX),
+            e.line,
+        )
+    };
+
+    // Second pass: add each summary in.
     let options = TallyOptions {
         examples: EXAMPLES_HELD,
         ..TallyOptions::default()
     };
     let mut tally = Tally::default();
     let mut outcomes = OutcomeSummary::default();
-    let mut spikes = Vec::new();
-    for part in parts {
+    let mut first_texts: HashMap<(bool, CodeKey, &'static str), Example> = HashMap::new();
+    for index in order {
+        let summary = &mut listed[index];
+        let read = match summary.bytes.take() {
+            Some(bytes) => Ok(bytes),
+            None => read_bytes(&summary.spec),
+        };
+        let part = read.and_then(|bytes| {
+            parse_summary(&bytes)
+                .and_then(|part| {
+                    if part.inputs.len() == summary.names.len() {
+                        Ok(part)
+                    } else {
+                        Err("changed while it was being merged".to_string())
+                    }
+                })
+                .map_err(|message| SummaryError {
+                    name: summary.name.clone(),
+                    message,
+                })
+        });
+        let mut part = match part {
+            Ok(part) => part,
+            Err(error) => {
+                problem(error);
+                continue;
+            }
+        };
+        let renames: HashMap<String, String> = part
+            .inputs
+            .iter()
+            .zip(&summary.names)
+            .filter(|(input, name)| input.name != **name)
+            .map(|(input, name)| (input.name.clone(), name.clone()))
+            .collect();
+        for (refusal, map) in [
+            (false, &mut part.tally.codes),
+            (true, &mut part.tally.refusals),
+        ] {
+            for (key, group) in map.iter_mut() {
+                for example in group.examples.iter_mut() {
+                    if let Some(new) = renames.get(&example.file) {
+                        example.file = new.clone();
+                    }
+                }
+                for (reason, text) in group.reason_texts.iter_mut() {
+                    if let Some(new) = renames.get(&text.file) {
+                        text.file = new.clone();
+                    }
+                    let slot = first_texts
+                        .entry((refusal, *key, reason))
+                        .or_insert_with(|| text.clone());
+                    if place(text) < place(slot) {
+                        *slot = text.clone();
+                    }
+                }
+            }
+        }
         tally.merge(part.tally, &options);
+        for group in tally.codes.values_mut().chain(tally.refusals.values_mut()) {
+            if group.examples.len() > examples {
+                group.examples.sort_by_key(place);
+                group.examples.truncate(examples);
+            }
+        }
         outcomes.absorb(part.outcomes);
-        spikes.extend(part.spikes);
         for (domain, provider) in part.providers {
             tally.spikes.add_provider(&domain, provider);
         }
-    }
-    for (destination, code, points) in spikes {
-        tally.spikes.add_series(destination, code, &points);
+        for (destination, code, points) in part.spikes {
+            tally.spikes.add_series(destination, code, &points);
+        }
     }
     for (refusal, map) in [(false, &mut tally.codes), (true, &mut tally.refusals)] {
         for (key, group) in map.iter_mut() {
-            group.examples.sort_by_key(order);
+            group.examples.sort_by_key(place);
             group.examples.truncate(examples);
             for (reason, text) in group.reason_texts.iter_mut() {
                 if let Some(first) = first_texts.remove(&(refusal, *key, *reason)) {
@@ -873,66 +1009,6 @@ pub fn merge(parts: Vec<Part>, examples: usize) -> (Vec<InputSummary>, Tally, Ou
             }
         }
     }
-    (inputs, tally, outcomes)
-}
-
-/// Gives inputs of the same name in different summaries (`/var/log/mail.log` of two hosts)
-/// names that tell them apart, by the summary they come from: `mx2.json:/var/log/mail.log`.
-fn qualify_shared_names(parts: &mut [Part]) {
-    let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
-    for (index, part) in parts.iter().enumerate() {
-        for input in &part.inputs {
-            let list = owners.entry(input.name.clone()).or_default();
-            if list.last() != Some(&index) {
-                list.push(index);
-            }
-        }
-    }
-    let names: Vec<String> = parts.iter().map(|p| p.source.clone()).collect();
-    let part_name = |index: usize| names[index].clone();
-    for (index, part) in parts.iter_mut().enumerate() {
-        let rename = |name: &str| -> Option<String> {
-            (owners.get(name).is_some_and(|o| o.len() > 1))
-                .then(|| format!("{}:{name}", part_name(index)))
-        };
-        let renames: HashMap<String, String> = part
-            .inputs
-            .iter()
-            .filter_map(|i| rename(&i.name).map(|new| (i.name.clone(), new)))
-            .collect();
-        if renames.is_empty() {
-            continue;
-        }
-        for input in &mut part.inputs {
-            if let Some(new) = renames.get(&input.name) {
-                input.name = new.clone();
-            }
-        }
-        for group in part
-            .tally
-            .codes
-            .values_mut()
-            .chain(part.tally.refusals.values_mut())
-        {
-            for example in group
-                .examples
-                .iter_mut()
-                .chain(group.reason_texts.values_mut())
-            {
-                if let Some(new) = renames.get(&example.file) {
-                    example.file = new.clone();
-                }
-            }
-        }
-    }
-}
-
-/// Builds the merged report.
-pub fn merged_report(
-    parts: Vec<Part>,
-    examples: usize,
-    settings: &crate::report::ReportSettings,
-) -> Report {
-    let (inputs, tally, outcomes) = merge(parts, examples);
+    let inputs = inputs.into_iter().map(|(_, input)| input).collect();
     Report::with_outcomes(inputs, tally, outcomes, settings)
 }
