@@ -162,15 +162,45 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
 
+    /// What the report shows and how.
+    #[command(flatten)]
+    pub shown: ReportShape,
+
+    /// With --format csv, group by this key as well as by code (and put it first).
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub by: Option<ByArg>,
+
+    /// List the lines that looked like mail log lines but could not be read (up to 1000).
+    #[arg(long)]
+    pub unmatched: bool,
+}
+
+/// `mailsift merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Summaries written by `mailsift report --format json`, compressed or not; `-` is
+    /// standard input. --by is not available: summaries hold no groups. A summary holds only
+    /// the example lines it was written with.
+    #[arg(value_name = "SUMMARY.json", required = true)]
+    pub summaries: Vec<PathBuf>,
+
+    /// What the report shows and how.
+    #[command(flatten)]
+    pub shown: ReportShape,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The options of the report itself, shared by `report` and `merge`.
+#[derive(Debug, Args)]
+pub struct ReportShape {
     /// Output format: text for reading, csv for cron jobs and spreadsheets, json for scripts,
     /// markdown for incident documents, html for a page to open in a browser, prometheus for
     /// node_exporter's textfile collector.
     #[arg(long, value_enum, default_value_t = ReportFormatArg::Text, value_name = "FORMAT")]
     pub format: ReportFormatArg,
-
-    /// With --format csv, group by this key as well as by code (and put it first).
-    #[arg(long, value_enum, value_name = "KEY")]
-    pub by: Option<ByArg>,
 
     /// How many destinations or clients to list for each code (1 to 1000).
     #[arg(long, default_value_t = 10, value_name = "N", allow_negative_numbers = true,
@@ -192,10 +222,6 @@ pub struct ReportArgs {
     #[arg(long)]
     pub redact: bool,
 
-    /// List the lines that looked like mail log lines but could not be read (up to 1000).
-    #[arg(long)]
-    pub unmatched: bool,
-
     /// Language of the headings and labels of the text, Markdown and HTML reports.
     #[arg(long, value_enum, default_value_t = LangArg::En, value_name = "LANG")]
     pub lang: LangArg,
@@ -203,49 +229,6 @@ pub struct ReportArgs {
     /// Colour in the text report: `auto` colours only a terminal, and NO_COLOR turns it off.
     #[arg(long, value_enum, default_value_t = WhenArg::Auto, value_name = "WHEN")]
     pub color: WhenArg,
-}
-
-/// `mailsift merge`.
-#[derive(Debug, Args)]
-pub struct MergeArgs {
-    /// Summaries written by `mailsift report --format json`; `-` is standard input.
-    #[arg(value_name = "SUMMARY.json", required = true)]
-    pub summaries: Vec<PathBuf>,
-
-    /// Output format, as for report (--by is not available: summaries hold no groups).
-    #[arg(long, value_enum, default_value_t = ReportFormatArg::Text, value_name = "FORMAT")]
-    pub format: ReportFormatArg,
-
-    /// How many destinations or clients to list for each code (1 to 1000).
-    #[arg(long, default_value_t = 10, value_name = "N", allow_negative_numbers = true,
-          value_parser = clap::value_parser!(u16).range(1..=1000))]
-    pub top: u16,
-
-    /// How many example lines to show for each code (0 to 100); at most what the summaries
-    /// were written with.
-    #[arg(long, default_value_t = 2, value_name = "N", allow_negative_numbers = true,
-          value_parser = clap::value_parser!(u16).range(0..=100))]
-    pub examples: u16,
-
-    /// Exit with status 3 when a condition holds, as for report. Repeatable.
-    #[arg(long, value_name = "COND")]
-    pub fail_on: Vec<String>,
-
-    /// Replace the local part of every address with a short stable hash; domains stay.
-    #[arg(long)]
-    pub redact: bool,
-
-    /// Language of the headings and labels of the text, Markdown and HTML reports.
-    #[arg(long, value_enum, default_value_t = LangArg::En, value_name = "LANG")]
-    pub lang: LangArg,
-
-    /// Colour in the text report: `auto` colours only a terminal, and NO_COLOR turns it off.
-    #[arg(long, value_enum, default_value_t = WhenArg::Auto, value_name = "WHEN")]
-    pub color: WhenArg,
-
-    /// Write to this file instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
 }
 
 /// `report --format`.

@@ -9,7 +9,8 @@ use chrono::NaiveDateTime;
 use crate::aggregate::{Dimension, TallyOptions};
 use crate::cli::{
     ByArg, Cli, CodesFormatArg, Command, DirectionArg, EventsFormatArg, ExplainFormatArg, LangArg,
-    LogFormatArg, MergeArgs, ReportArgs, ReportFormatArg, ScanArgs, TraceArgs, WhenArg,
+    LogFormatArg, MergeArgs, ReportArgs, ReportFormatArg, ReportShape, ScanArgs, TraceArgs,
+    WhenArg,
 };
 use crate::codes::Direction;
 use crate::detect::FormatChoice;
@@ -303,26 +304,55 @@ fn report_format(format: ReportFormatArg) -> ReportFormat {
     }
 }
 
+/// The options of the report itself, decided.
+struct Shape {
+    format: ReportFormat,
+    color: bool,
+    lang: Lang,
+    examples: usize,
+    settings: ReportSettings,
+}
+
+fn shape(
+    shown: &ReportShape,
+    by: Option<Dimension>,
+    output: Option<&PathBuf>,
+    env: &Environment,
+) -> Result<Shape, UsageError> {
+    let format = report_format(shown.format);
+    if by.is_some() && format != ReportFormat::Csv {
+        return Err(UsageError(
+            "--by groups the rows of --format csv; add --format csv".to_string(),
+        ));
+    }
+    Ok(Shape {
+        format,
+        color: use_color(shown.color, output, format, env),
+        lang: lang(shown.lang),
+        examples: usize::from(shown.examples),
+        settings: ReportSettings {
+            top: usize::from(shown.top),
+            by,
+            thresholds: thresholds(&shown.fail_on)?,
+            redact: shown.redact,
+        },
+    })
+}
+
 fn resolve_merge(args: MergeArgs, env: &Environment) -> Result<Task, UsageError> {
-    let format = report_format(args.format);
+    let shape = shape(&args.shown, None, args.output.as_ref(), env)?;
     Ok(Task::Merge(MergeTask {
-        color: use_color(args.color, args.output.as_ref(), format, env),
         summaries: args.summaries,
         output: args.output,
-        format,
-        examples: usize::from(args.examples),
-        settings: ReportSettings {
-            top: usize::from(args.top),
-            by: None,
-            thresholds: thresholds(&args.fail_on)?,
-            redact: args.redact,
-        },
-        lang: lang(args.lang),
+        color: shape.color,
+        format: shape.format,
+        examples: shape.examples,
+        settings: shape.settings,
+        lang: shape.lang,
     }))
 }
 
 fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageError> {
-    let thresholds = thresholds(&args.fail_on)?;
     let by = args.by.map(|by| match by {
         ByArg::Domain => Dimension::Domain,
         ByArg::Relay => Dimension::Relay,
@@ -331,14 +361,9 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
         ByArg::Hour => Dimension::Hour,
         ByArg::Day => Dimension::Day,
     });
-    let format = report_format(args.format);
-    if by.is_some() && format != ReportFormat::Csv {
-        return Err(UsageError(
-            "--by groups the rows of --format csv; add --format csv".to_string(),
-        ));
-    }
     let output = args.scan.output.clone();
-    let color = use_color(args.color, output.as_ref(), format, env);
+    let shape = shape(&args.shown, by, output.as_ref(), env)?;
+    let format = shape.format;
     let progress = show_progress(&args.scan, env);
     let scan = resolve_scan(args.scan, env)?;
     // Message outcomes and incidents are shown by the formats people read and by JSON, and are
@@ -354,21 +379,16 @@ fn resolve_report(args: ReportArgs, env: &Environment) -> Result<Task, UsageErro
         output,
         progress,
         scan,
-        color,
-        lang: lang(args.lang),
+        color: shape.color,
+        lang: shape.lang,
         format,
         tally: TallyOptions {
-            examples: usize::from(args.examples),
+            examples: shape.examples,
             by,
             keep_unmatched: args.unmatched,
             incident_review,
         },
-        settings: ReportSettings {
-            top: usize::from(args.top),
-            by,
-            thresholds,
-            redact: args.redact,
-        },
+        settings: shape.settings,
     }))
 }
 
