@@ -284,6 +284,14 @@ impl Distinct {
         registers[index] = registers[index].max(rank);
     }
 
+    /// Drops repeated hashes gathered so far.
+    pub fn compact(&mut self) {
+        if let Distinct::Gathered(hashes) = self {
+            hashes.sort_unstable();
+            hashes.dedup();
+        }
+    }
+
     /// Adds everything `other` saw.
     pub fn merge(&mut self, other: Distinct) {
         match other {
@@ -709,6 +717,15 @@ impl Tally {
         self.groups.extend(entries);
     }
 
+    /// Readies a chunk's tally for merging: a message has several outcomes in a chunk, and
+    /// each hash is better dropped here than looked up again where parts are added in order.
+    pub fn seal(&mut self) {
+        self.messages.compact();
+        for group in self.codes.values_mut() {
+            group.messages.compact();
+        }
+    }
+
     /// Keeps an unmatched line, up to the cap.
     pub fn add_unmatched(&mut self, file: &str, line: u64, text: &str) {
         if self.unmatched.len() < UNMATCHED_CAP {
@@ -861,6 +878,10 @@ impl Collector for TallyCollector {
 
     fn lifecycle(&self, part: &mut Tally, source: &Source, line: u64, said: &Lifecycle) {
         part.sightings.lifecycle(said, &source.name, line);
+    }
+
+    fn seal(&self, part: &mut Tally) {
+        part.seal();
     }
 }
 

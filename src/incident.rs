@@ -213,16 +213,16 @@ impl Spikes {
                 self.providers.insert(domain.clone(), provider);
             }
             for destination in [Destination::All, Destination::Domain(domain)] {
-                let attempts = self.attempts.entry(destination.clone()).or_default();
-                for &(bucket, count) in &cells.attempts {
-                    self.points += attempts.add(bucket, u64::from(count));
-                }
                 for &(key, bucket, count) in &cells.failures {
                     self.points += self
                         .failures
                         .entry((destination.clone(), key))
                         .or_default()
                         .add(bucket, u64::from(count));
+                }
+                let attempts = self.attempts.entry(destination).or_default();
+                for &(bucket, count) in &cells.attempts {
+                    self.points += attempts.add(bucket, u64::from(count));
                 }
             }
         }

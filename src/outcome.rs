@@ -16,6 +16,7 @@ use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDateTime};
+use smallvec::SmallVec;
 
 use crate::codes::{Action, EnhancedCode};
 use crate::event::Event;
@@ -192,7 +193,8 @@ struct Message {
     /// The id, kept only while the list of lost examples has room: most messages never need it.
     id: Option<Box<str>>,
     last: Option<Timestamp>,
-    recipients: Vec<Recipient>,
+    /// Most messages have one recipient, kept inline: a message then costs no allocation.
+    recipients: SmallVec<[Recipient; 1]>,
     notification: Option<Box<str>>,
 }
 
@@ -531,8 +533,7 @@ impl Follower {
                             id: (self.summary.lost_examples.len() < LOST_EXAMPLES)
                                 .then(|| id.into()),
                             last: None,
-                            // Most messages have one recipient.
-                            recipients: Vec::with_capacity(1),
+                            recipients: SmallVec::new(),
                             notification: None,
                         })
                     }

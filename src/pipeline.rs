@@ -151,6 +151,12 @@ pub trait Collector: Sync {
     fn line(&self, part: &mut Self::Part, source: &Source, line: u64, raw: &str, parsed: &Parsed) {
         let _ = (part, source, line, raw, parsed);
     }
+
+    /// Finishes a chunk's part on its worker, before it goes to the thread that adds parts up
+    /// in order: work done here is taken off that one thread.
+    fn seal(&self, part: &mut Self::Part) {
+        let _ = part;
+    }
 }
 
 /// News from the scan, in input order.
@@ -620,6 +626,7 @@ fn parse_chunk<C: Collector>(
             }
         }
     }
+    collector.seal(&mut part);
     (counts, part)
 }
 

@@ -218,16 +218,21 @@ pub fn decompress(
     }
     let compression = Compression::sniff(&head[..filled]);
     let whole = io::Cursor::new(head[..filled].to_vec()).chain(raw);
-    let buffered = BufReader::with_capacity(256 * 1024, whole);
+    // Decoders read small pieces and want a buffer under them. Plain text is read in chunks of
+    // a megabyte straight into the chunk's buffer, where a buffer in between would only copy
+    // every byte once more.
+    let buffered = |whole| BufReader::with_capacity(256 * 1024, whole);
     let reader: BoxedReader = match compression {
-        Compression::None => Box::new(buffered),
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        Compression::None => Box::new(whole),
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered(whole))),
         Compression::Zstd => Box::new(
-            zstd::stream::read::Decoder::with_buffer(buffered)
+            zstd::stream::read::Decoder::with_buffer(buffered(whole))
                 .map_err(|e| ("cannot start zstd decoding", e))?,
         ),
-        Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(buffered)),
-        Compression::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(buffered)),
+        Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(buffered(whole))),
+        Compression::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(buffered(
+            whole,
+        ))),
     };
     Ok((compression, reader))
 }
