@@ -128,40 +128,58 @@ pub fn split_in_reply_to(text: &str) -> (&str, Option<&'static str>) {
 /// The stage named by an SMTP command as logs write it: `RCPT TO`, `MAIL FROM`, `end of DATA`,
 /// `EHLO`, `RCPT`, `END-OF-MESSAGE`, ...
 pub fn stage_of_command(command: &str) -> Option<&'static str> {
+    const STAGES: &[(&str, &str)] = &[
+        ("CONNECT", "CONNECT"),
+        ("GREETING", "CONNECT"),
+        ("EHLO", "HELO"),
+        ("HELO", "HELO"),
+        ("LHLO", "HELO"),
+        ("STARTTLS", "STARTTLS"),
+        ("AUTH", "AUTH"),
+        ("MAIL", "MAIL"),
+        ("RCPT", "RCPT"),
+        ("DATA", "DATA"),
+        ("BDAT", "DATA"),
+        ("END-OF-MESSAGE", "END-OF-DATA"),
+        ("END-OF-DATA", "END-OF-DATA"),
+        ("VRFY", "VRFY"),
+        ("ETRN", "ETRN"),
+        ("QUIT", "QUIT"),
+        ("RSET", "RSET"),
+        ("XCLIENT", "XCLIENT"),
+        ("XFORWARD", "XFORWARD"),
+        ("UNKNOWN", "UNKNOWN"),
+    ];
     let command = command.trim();
     let first = command.split([' ', ':']).next().unwrap_or("");
-    let stage = match first.to_ascii_uppercase().as_str() {
-        "CONNECT" | "GREETING" => "CONNECT",
-        "EHLO" | "HELO" | "LHLO" => "HELO",
-        "STARTTLS" => "STARTTLS",
-        "AUTH" => "AUTH",
-        "MAIL" => "MAIL",
-        "RCPT" => "RCPT",
-        "DATA" | "BDAT" => "DATA",
-        "END-OF-MESSAGE" | "END-OF-DATA" => "END-OF-DATA",
-        "END" if command.to_ascii_uppercase().contains("DATA") => "END-OF-DATA",
-        "VRFY" => "VRFY",
-        "ETRN" => "ETRN",
-        "QUIT" => "QUIT",
-        "RSET" => "RSET",
-        "XCLIENT" => "XCLIENT",
-        "XFORWARD" => "XFORWARD",
-        "UNKNOWN" => "UNKNOWN",
-        _ => {
-            if command.eq_ignore_ascii_case("initial server greeting")
-                || command.eq_ignore_ascii_case("initial connection")
-            {
-                "CONNECT"
-            } else if command.eq_ignore_ascii_case("message body")
-                || command.eq_ignore_ascii_case("end of data")
-            {
-                "END-OF-DATA"
-            } else {
-                return None;
-            }
-        }
+    // Compared without regard to case and without a lower-cased copy: this runs for most
+    // outcome lines.
+    if let Some((_, stage)) = STAGES
+        .iter()
+        .find(|(name, _)| first.eq_ignore_ascii_case(name))
+    {
+        return Some(stage);
+    }
+    let has_data = || {
+        command
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"DATA"))
     };
-    Some(stage)
+    if first.eq_ignore_ascii_case("END") && has_data() {
+        return Some("END-OF-DATA");
+    }
+    if command.eq_ignore_ascii_case("initial server greeting")
+        || command.eq_ignore_ascii_case("initial connection")
+    {
+        Some("CONNECT")
+    } else if command.eq_ignore_ascii_case("message body")
+        || command.eq_ignore_ascii_case("end of data")
+    {
+        Some("END-OF-DATA")
+    } else {
+        None
+    }
 }
 
 /// The stage named by Postfix's `... while receiving the initial server greeting`,
