@@ -343,7 +343,7 @@ impl Distinct {
 }
 
 /// The key of one row of the codes table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CodeKey {
     /// Who sent the reply: the same code means different work when a remote server sent it
     /// to us and when our server sent it to a client.
@@ -357,6 +357,25 @@ pub struct CodeKey {
     /// For a line without any code, its reason: the only thing that tells a relay refusal
     /// from a greylisting when Exim logged no number.
     pub codeless_reason: Option<&'static str>,
+}
+
+/// Every event is looked up by its key, so the key is hashed as one word: the fields packed
+/// into 64 bits, the reason by its length alone. Keys that are equal pack equally, which is all
+/// a hash must give.
+impl std::hash::Hash for CodeKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let reply = self.reply.map_or(0, |r| u64::from(r) + 1);
+        let enhanced = self.enhanced.map_or(0, |e| {
+            1 + (u64::from(e.class) << 24 | u64::from(e.subject) << 12 | u64::from(e.detail))
+        });
+        let reason = self.codeless_reason.map_or(0, |r| r.len() as u64 + 1);
+        let packed = (self.direction as u64)
+            | (self.class as u64) << 1
+            | (reply & 0x3ff) << 3
+            | (reason & 0x3f) << 13
+            | enhanced << 19;
+        state.write_u64(packed);
+    }
 }
 
 impl CodeKey {
