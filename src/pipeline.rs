@@ -21,7 +21,7 @@ use crate::codes::Class;
 use crate::detect::{self, FormatChoice};
 use crate::event::Event;
 use crate::filter::EventFilter;
-use crate::input::chunk::{ChunkReader, LineChunk, Piece};
+use crate::input::chunk::{BufferPool, ChunkReader, LineChunk, Piece};
 use crate::input::{self, Compression, InputError, InputSpec};
 use crate::kb;
 use crate::parse::{self, Lifecycle, LineContext, Parsed};
@@ -216,13 +216,23 @@ where
         .map(|_| Window::new(window))
         .collect();
     let next_source = AtomicUsize::new(0);
+    let buffers = Arc::new(BufferPool::default());
     std::thread::scope(|scope| {
         let (news_tx, news_rx) = mpsc::channel::<Numbered<C::Part>>();
         for _ in 0..readers {
             let news = news_tx.clone();
-            let (pool, windows, next_source) = (&pool, &windows, &next_source);
-            scope
-                .spawn(move || read_sources(settings, collector, pool, windows, next_source, news));
+            let (pool, buffers, windows, next_source) = (&pool, &buffers, &windows, &next_source);
+            scope.spawn(move || {
+                read_sources(
+                    settings,
+                    collector,
+                    pool,
+                    buffers,
+                    windows,
+                    next_source,
+                    news,
+                )
+            });
         }
         drop(news_tx);
         let result = deliver_in_order(news_rx, &windows, &mut deliver);
@@ -361,6 +371,7 @@ fn read_sources<C: Collector>(
     settings: &ScanSettings,
     collector: &C,
     pool: &rayon::ThreadPool,
+    buffers: &Arc<BufferPool>,
     windows: &[Window],
     next_source: &AtomicUsize,
     news: mpsc::Sender<Numbered<C::Part>>,
@@ -377,7 +388,16 @@ fn read_sources<C: Collector>(
                 window: &windows[index],
                 news: news.clone(),
             };
-            if read_source(settings, collector, workers, &mut sequencer, index, spec).is_none() {
+            let read = read_source(
+                settings,
+                collector,
+                workers,
+                buffers,
+                &mut sequencer,
+                index,
+                spec,
+            );
+            if read.is_none() {
                 return;
             }
             sequencer.finish();
@@ -390,6 +410,7 @@ fn read_source<'scope, C: Collector>(
     settings: &'scope ScanSettings,
     collector: &'scope C,
     workers: &rayon::Scope<'scope>,
+    buffers: &Arc<BufferPool>,
     sequencer: &mut Sequencer<'_, C::Part>,
     index: usize,
     spec: &InputSpec,
@@ -407,7 +428,8 @@ fn read_source<'scope, C: Collector>(
         context: context_of(settings, &sample, opened.modified),
     });
     sequencer.send(News::Opened(Arc::clone(&source)))?;
-    let mut chunks = ChunkReader::new(io::Cursor::new(sample).chain(rest), settings.chunk_size);
+    let mut chunks = ChunkReader::new(io::Cursor::new(sample).chain(rest), settings.chunk_size)
+        .with_pool(Arc::clone(buffers));
     loop {
         let piece = match chunks.next() {
             None => return Some(()),
@@ -420,8 +442,10 @@ fn read_source<'scope, C: Collector>(
                 let source_index = sequencer.source;
                 let source = Arc::clone(&source);
                 let filter = &settings.filter;
+                let buffers = Arc::clone(buffers);
                 workers.spawn(move |_| {
                     let (counts, part) = parse_chunk(collector, filter, &source, &chunk);
+                    buffers.give(chunk.data);
                     let _ = news.send(Numbered {
                         source: source_index,
                         seq,
