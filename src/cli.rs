@@ -14,6 +14,7 @@ Examples:
   mailsift report --since yesterday --until today /var/log/mail.log*
   mailsift events --only 5xx,4.7.* -o bounces.csv /var/log/mail.log
   journalctl -u postfix -o short-iso | mailsift report
+  mailsift merge --format html -o fleet.html mx1.json mx2.json
   mailsift explain 421
   mailsift explain 550 5.1.1";
 
