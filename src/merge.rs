@@ -12,9 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
-use std::path::Path;
-
-use crate::input::{self, InputSpec};
+use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -28,10 +26,11 @@ use crate::aggregate::{
 use crate::codes::{Action, Class, Direction, EnhancedCode};
 use crate::event::LogFormat;
 use crate::incident::{Destination, provider_named};
+use crate::input::{self, InputSpec};
 use crate::kb;
 use crate::outcome::{Delays, Ending, LostRecipient, OutcomeSummary};
 use crate::pipeline::{self, LineCounts};
-use crate::report::{CodeRow, InputSummary, Report, SCHEMA_VERSION};
+use crate::report::{CodeRow, InputSummary, Report, ReportSettings, SCHEMA_VERSION};
 use crate::time::Timestamp;
 
 /// The most example lines a summary can hold per code (`--examples` at most).
@@ -815,17 +814,13 @@ struct Listed {
     names: Vec<String>,
 }
 
-/// Merges the summaries at `paths` into one report, reading one summary at a time so that
-/// memory does not grow with their number. A summary that cannot be read, or is of another
-/// schema, is given to `problem` and left out. `examples` is how many example lines to keep
-/// per code.
-pub fn merge_summaries(
-    paths: &[std::path::PathBuf],
-    examples: usize,
-    settings: &crate::report::ReportSettings,
-    mut problem: impl FnMut(SummaryError),
-) -> Report {
-    // First pass: every summary's inputs.
+/// The first pass: each readable summary of this schema, and every input of them, with the
+/// index of its summary. Inputs of the same name in two summaries (`/var/log/mail.log` of two
+/// hosts) are told apart by the summary they come from: `mx2.json:/var/log/mail.log`.
+fn catalogue(
+    paths: &[PathBuf],
+    problem: &mut impl FnMut(SummaryError),
+) -> (Vec<Listed>, Vec<(usize, InputSummary)>) {
     let mut listed: Vec<Listed> = Vec::new();
     let mut inputs: Vec<(usize, InputSummary)> = Vec::new();
     for path in paths {
@@ -850,36 +845,40 @@ pub fn merge_summaries(
                     spec,
                     name,
                     bytes,
-                    names: found.iter().map(|i| i.name.clone()).collect(),
+                    names: Vec::new(),
                 });
                 inputs.extend(found.into_iter().map(|i| (index, i)));
             }
             Err(error) => problem(error),
         }
     }
-    // Inputs of the same name in two summaries (`/var/log/mail.log` of two hosts) are told
-    // apart by the summary they come from: `mx2.json:/var/log/mail.log`.
-    let mut owners: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, input) in &inputs {
-        let list = owners.entry(input.name.as_str()).or_default();
+        let list = owners.entry(input.name.clone()).or_default();
         if list.last() != Some(index) {
             list.push(*index);
         }
     }
-    let shared: Vec<bool> = inputs
-        .iter()
-        .map(|(_, input)| owners[input.name.as_str()].len() > 1)
-        .collect();
-    for ((index, input), shared) in inputs.iter_mut().zip(shared) {
-        if shared {
+    for (index, input) in inputs.iter_mut() {
+        if owners[&input.name].len() > 1 {
             input.name = format!("{}:{}", listed[*index].name, input.name);
         }
+        listed[*index].names.push(input.name.clone());
     }
-    let mut at = vec![0usize; listed.len()];
-    for (index, input) in &inputs {
-        listed[*index].names[at[*index]] = input.name.clone();
-        at[*index] += 1;
-    }
+    (listed, inputs)
+}
+
+/// Merges the summaries at `paths` into one report, reading one summary at a time so that
+/// memory does not grow with their number. A summary that cannot be read, or is of another
+/// schema, is given to `problem` and left out. `examples` is how many example lines to keep
+/// per code.
+pub fn merge_summaries(
+    paths: &[PathBuf],
+    examples: usize,
+    settings: &ReportSettings,
+    mut problem: impl FnMut(SummaryError),
+) -> Report {
+    let (mut listed, inputs) = catalogue(paths, &mut problem);
     // The order one run over every input would read them in.
     let inputs: Vec<(usize, InputSummary)> = pipeline::in_start_order(
         inputs
