@@ -75,6 +75,27 @@ pub struct Event<'a> {
     pub text: Cow<'a, str>,
 }
 
+#[cfg(test)]
+impl Event<'static> {
+    /// A Postfix event for unit tests: its codes (reply code and enhanced code) and reason set,
+    /// its class settled from them.
+    pub(crate) fn with_codes(
+        direction: Direction,
+        action: Action,
+        codes: Option<(u16, &str)>,
+        reason: &'static str,
+    ) -> Self {
+        let mut e = Event::new(LogFormat::Postfix, direction, action);
+        if let Some((reply, enhanced)) = codes {
+            e.reply_code = Some(reply);
+            e.enhanced_code = Some(enhanced.parse().expect("a valid enhanced code"));
+        }
+        e.reason = reason;
+        e.settle_class();
+        e
+    }
+}
+
 impl<'a> Event<'a> {
     /// Starts an event with the fields every parser knows; the rest are empty until set.
     pub fn new(log_format: LogFormat, direction: Direction, action: Action) -> Self {

@@ -520,7 +520,7 @@ mod tests {
     use super::*;
     use crate::aggregate::TallyOptions;
     use crate::codes::{Action, Direction};
-    use crate::event::{Event, LogFormat};
+    use crate::event::Event;
 
     fn event(
         direction: Direction,
@@ -529,16 +529,10 @@ mod tests {
         reason: &'static str,
         text: &'static str,
     ) -> Event<'static> {
-        let mut e = Event::new(LogFormat::Postfix, direction, action);
-        if let Some((reply, enhanced)) = codes {
-            e.reply_code = Some(reply);
-            e.enhanced_code = Some(enhanced.parse().unwrap());
-        }
-        e.reason = reason;
+        let mut e = Event::with_codes(direction, action, codes, reason);
         e.text = text.into();
         e.recipient = "someone@example.org";
         e.remote_ip = "192.0.2.7";
-        e.settle_class();
         e
     }
 

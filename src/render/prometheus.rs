@@ -368,7 +368,7 @@ mod tests {
     use super::*;
     use crate::aggregate::{Tally, TallyOptions};
     use crate::codes::Direction;
-    use crate::event::{Event, LogFormat};
+    use crate::event::Event;
     use crate::report::{InputSummary, ReportSettings};
     use crate::threshold::Threshold;
 
@@ -379,17 +379,11 @@ mod tests {
         reason: &'static str,
         recipient: &'static str,
     ) -> Event<'static> {
-        let mut e = Event::new(LogFormat::Postfix, direction, action);
-        if let Some((reply, enhanced)) = codes {
-            e.reply_code = Some(reply);
-            e.enhanced_code = Some(enhanced.parse().unwrap());
-        }
-        e.reason = reason;
+        let mut e = Event::with_codes(direction, action, codes, reason);
         e.recipient = recipient;
         e.remote_host = "mx.example.net";
         e.remote_ip = "192.0.2.7";
         e.queue_id = "4AB12";
-        e.settle_class();
         e
     }
 
