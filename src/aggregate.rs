@@ -637,6 +637,18 @@ pub struct Tally {
     pub spikes: Spikes,
 }
 
+#[cfg(test)]
+impl Tally {
+    /// The tally of `events` for unit tests, as read from a file `f`, one a line.
+    pub(crate) fn of(events: &[Event<'_>], options: &TallyOptions) -> Tally {
+        let mut tally = Tally::default();
+        for (i, e) in events.iter().enumerate() {
+            tally.add(e, "f", i as u64 + 1, options);
+        }
+        tally
+    }
+}
+
 impl Tally {
     /// The number of outcomes counted, refusals excluded.
     pub fn events(&self) -> u64 {
@@ -932,10 +944,7 @@ mod tests {
             bounce("c@y.example", 451, "4.7.1"),
             bounce("d@x.example", 550, "5.1.1"),
         ];
-        let mut whole = Tally::default();
-        for (i, e) in events.iter().enumerate() {
-            whole.add(e, "f", i as u64 + 1, &options);
-        }
+        let whole = Tally::of(&events, &options);
         let mut first = Tally::default();
         let mut second = Tally::default();
         for (i, e) in events.iter().enumerate() {

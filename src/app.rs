@@ -61,39 +61,43 @@ pub fn environment() -> Environment {
 /// Runs the command line. A [`config::UsageError`] in the error chain means exit status 2.
 pub fn run(cli: Cli, env: &Environment) -> anyhow::Result<Outcome> {
     match config::resolve(cli, env)? {
-        Task::Report(task) => run_report(&task),
-        Task::Events(task) => run_events(&task),
-        Task::Trace(task) => run_trace(&task),
-        Task::Merge(task) => run_merge(&task),
-        Task::Explain(task) => {
-            let mut out = Output::open(None)?;
-            explain::write_explain(&mut out, &task.queries, task.format, task.lang)?;
-            out.finish()?;
+        Task::Report(task) => to_output(task.output.as_deref(), |out| write_report(&task, out)),
+        Task::Events(task) => to_output(task.output.as_deref(), |out| write_events(&task, out)),
+        Task::Trace(task) => to_output(task.output.as_deref(), |out| write_trace(&task, out)),
+        Task::Merge(task) => to_output(task.output.as_deref(), |out| write_merge(&task, out)),
+        Task::Explain(task) => to_output(None, |out| {
+            explain::write_explain(out, &task.queries, task.format, task.lang)?;
             Ok(Outcome::Done)
-        }
-        Task::Codes(task) => {
-            let mut out = Output::open(task.output.as_deref())?;
-            explain::write_codes(&mut out, task.format, task.lang)?;
-            out.finish()?;
+        }),
+        Task::Codes(task) => to_output(task.output.as_deref(), |out| {
+            explain::write_codes(out, task.format, task.lang)?;
             Ok(Outcome::Done)
-        }
-        Task::Manpage(ManpageTask::One(command)) => {
-            let mut out = Output::open(None)?;
-            manual::write_page(&mut out, command.as_deref())?;
-            out.finish()?;
+        }),
+        Task::Manpage(ManpageTask::One(command)) => to_output(None, |out| {
+            manual::write_page(out, command.as_deref())?;
             Ok(Outcome::Done)
-        }
+        }),
         Task::Manpage(ManpageTask::All(dir)) => {
             manual::write_pages(&dir)?;
             Ok(Outcome::Done)
         }
-        Task::Completions(shell) => {
-            let mut out = Output::open(None)?;
-            manual::write_completions(&mut out, shell)?;
-            out.finish()?;
+        Task::Completions(shell) => to_output(None, |out| {
+            manual::write_completions(out, shell)?;
             Ok(Outcome::Done)
-        }
+        }),
     }
+}
+
+/// Opens the output (standard output when `path` is `None`) before anything is read, so that a
+/// bad `-o` path fails before a long scan; runs `write` on it and finishes it.
+fn to_output(
+    path: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<Outcome>,
+) -> anyhow::Result<Outcome> {
+    let mut out = Output::open(path)?;
+    let outcome = write(&mut out)?;
+    out.finish()?;
+    Ok(outcome)
 }
 
 /// Tells the user about an input that failed, at once, on standard error.
@@ -165,13 +169,6 @@ where
     result
 }
 
-fn run_events(task: &EventsTask) -> anyhow::Result<Outcome> {
-    let mut out = Output::open(task.output.as_deref())?;
-    let outcome = write_events(task, &mut out)?;
-    out.finish()?;
-    Ok(outcome)
-}
-
 /// Scans and writes the rows of `events` to `out`, which the caller finishes.
 pub fn write_events(task: &EventsTask, mut out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let (scan, _) = in_reading_order(&task.scan);
@@ -199,13 +196,6 @@ pub fn write_events(task: &EventsTask, mut out: &mut dyn Write) -> anyhow::Resul
         }
         Ok(())
     })?;
-    Ok(outcome)
-}
-
-fn run_trace(task: &TraceTask) -> anyhow::Result<Outcome> {
-    let mut out = Output::open(task.output.as_deref())?;
-    let outcome = write_trace(task, &mut out)?;
-    out.finish()?;
     Ok(outcome)
 }
 
@@ -244,14 +234,6 @@ pub fn write_trace(task: &TraceTask, mut out: &mut dyn Write) -> anyhow::Result<
     })?;
     let lines = trace::in_time_order(lines);
     render_trace::write_trace(&mut out, &task.target, &messages, &lines)?;
-    Ok(outcome)
-}
-
-fn run_report(task: &ReportTask) -> anyhow::Result<Outcome> {
-    // Open the output first, so that a bad -o path fails before a long scan.
-    let mut out = Output::open(task.output.as_deref())?;
-    let outcome = write_report(task, &mut out)?;
-    out.finish()?;
     Ok(outcome)
 }
 
@@ -331,13 +313,6 @@ fn render_report(
         ReportFormat::Html => html::write_html(&mut out, report, lang),
         ReportFormat::Prometheus => prometheus::write_prometheus(&mut out, report),
     }
-}
-
-fn run_merge(task: &MergeTask) -> anyhow::Result<Outcome> {
-    let mut out = Output::open(task.output.as_deref())?;
-    let outcome = write_merge(task, &mut out)?;
-    out.finish()?;
-    Ok(outcome)
 }
 
 /// Reads the summaries and writes their merged report to `out`, which the caller finishes. A

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use chrono::{DateTime, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::aggregate::{
@@ -24,14 +24,16 @@ use crate::aggregate::{
     TallyOptions,
 };
 use crate::codes::{Action, Class, Direction, EnhancedCode};
+use crate::detect;
 use crate::event::LogFormat;
 use crate::incident::{Destination, provider_named};
-use crate::input::{self, InputSpec};
+use crate::input::{self, Compression, InputSpec};
 use crate::kb;
 use crate::outcome::{Delays, Ending, LostRecipient, OutcomeSummary};
+use crate::parse::SourceFormat;
 use crate::pipeline::{self, LineCounts};
 use crate::report::{CodeRow, InputSummary, Report, ReportSettings, SCHEMA_VERSION};
-use crate::time::Timestamp;
+use crate::time::{self, RawTime, Timestamp};
 
 /// The most example lines a summary can hold per code (`--examples` at most).
 const EXAMPLES_HELD: usize = 100;
@@ -315,8 +317,13 @@ pub fn state_of(report: &Report) -> State {
             .inputs
             .iter()
             .map(|i| {
-                i.start
-                    .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.f").to_string())
+                i.start.map(|local| {
+                    Timestamp {
+                        local,
+                        offset: None,
+                    }
+                    .to_string()
+                })
             })
             .collect(),
         messages: distinct_state(&tally.messages),
@@ -481,29 +488,33 @@ fn check_schema(bytes: &[u8]) -> Result<(), String> {
     }
 }
 
-fn timestamp(text: &Option<String>) -> Result<Option<Timestamp>, String> {
-    let Some(text) = text else { return Ok(None) };
-    if let Ok(local) = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
-        return Ok(Some(Timestamp {
-            local,
-            offset: None,
-        }));
+/// A time as [`Timestamp`]'s `Display` writes it, read by the parser that reads log lines.
+fn time_of(text: &str) -> Result<Timestamp, String> {
+    match time::parse_leading(text.as_bytes()) {
+        Some((RawTime::Full(time), used)) if used == text.len() => Ok(time),
+        _ => Err(format!("{text:?} is not a time")),
     }
-    DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%:z")
-        .map(|t| {
-            Some(Timestamp {
-                local: t.naive_local(),
-                offset: Some(*t.offset()),
-            })
-        })
-        .map_err(|_| format!("{text:?} is not a time"))
+}
+
+fn timestamp(text: &Option<String>) -> Result<Option<Timestamp>, String> {
+    text.as_deref().map(time_of).transpose()
+}
+
+/// The one of `all` whose label is `text`; `what` names the kind in the error.
+fn by_label<T: Copy>(
+    all: &[T],
+    label: impl Fn(T) -> &'static str,
+    text: &str,
+    what: &str,
+) -> Result<T, String> {
+    all.iter()
+        .copied()
+        .find(|item| label(*item) == text)
+        .ok_or_else(|| format!("unknown {what} {text:?}"))
 }
 
 fn class_named(label: &str) -> Result<Class, String> {
-    Class::ALL
-        .into_iter()
-        .find(|c| c.label() == label)
-        .ok_or_else(|| format!("unknown class {label:?}"))
+    by_label(&Class::ALL, Class::label, label, "class")
 }
 
 fn reason_named(name: &str) -> Result<&'static str, String> {
@@ -525,11 +536,12 @@ fn enhanced(text: &Option<String>) -> Result<Option<EnhancedCode>, String> {
 
 fn code_key(state: &CodeKeyState) -> Result<CodeKey, String> {
     Ok(CodeKey {
-        direction: match state.direction.as_str() {
-            "outbound" => Direction::Outbound,
-            "inbound" => Direction::Inbound,
-            other => return Err(format!("unknown direction {other:?}")),
-        },
+        direction: by_label(
+            &[Direction::Outbound, Direction::Inbound],
+            Direction::label,
+            &state.direction,
+            "direction",
+        )?,
         class: class_named(&state.class)?,
         reply: state.reply_code,
         enhanced: enhanced(&state.enhanced_code)?,
@@ -602,10 +614,6 @@ fn group(state: &GroupState, inputs: &[InputSummary]) -> Result<(CodeKey, Group)
     Ok((key, group))
 }
 
-fn known_label(label: &str, known: &[&'static str]) -> &'static str {
-    known.iter().find(|k| **k == label).copied().unwrap_or("")
-}
-
 fn outcomes(state: &OutcomesState) -> Result<OutcomeSummary, String> {
     let bytes = BASE64
         .decode(&state.delays)
@@ -631,12 +639,12 @@ fn outcomes(state: &OutcomesState) -> Result<OutcomeSummary, String> {
             Ok(LostRecipient {
                 id: lost.id.clone(),
                 recipient: lost.recipient.clone(),
-                ending: match lost.ending.as_str() {
-                    "bounced" => Ending::Bounced,
-                    "expired" => Ending::Expired,
-                    "delivered" => Ending::Delivered,
-                    other => return Err(format!("unknown ending {other:?}")),
-                },
+                ending: by_label(
+                    &[Ending::Bounced, Ending::Expired, Ending::Delivered],
+                    Ending::label,
+                    &lost.ending,
+                    "ending",
+                )?,
                 attempts: lost.attempts,
                 deferrals: lost.deferrals,
                 first_attempt: timestamp(&lost.first_attempt)?,
@@ -689,20 +697,32 @@ fn input_summaries(
         .iter()
         .zip(starts)
         .map(|(input, start)| {
-            let start = start
-                .as_deref()
-                .map(|s| {
-                    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
-                        .map_err(|_| format!("{s:?} is not a time"))
-                })
-                .transpose()?;
+            let start = start.as_deref().map(time_of).transpose()?.map(|t| t.local);
+            // An input that could not be opened has neither a format nor a compression.
+            let or_none = |found: Result<&'static str, String>| match found {
+                Err(_) if input.complete => found,
+                _ => Ok(found.unwrap_or("")),
+            };
             Ok(InputSummary {
                 name: input.name.clone(),
-                format: known_label(&input.format, &["syslog", "exim"]),
-                compression: known_label(
-                    &input.compression,
-                    &["plain", "gzip", "zstd", "bzip2", "xz"],
-                ),
+                format: or_none(
+                    by_label(
+                        &[SourceFormat::Syslog, SourceFormat::EximMainlog],
+                        detect::describe,
+                        &input.format,
+                        "input format",
+                    )
+                    .map(detect::describe),
+                )?,
+                compression: or_none(
+                    by_label(
+                        &Compression::ALL,
+                        Compression::label,
+                        &input.compression,
+                        "compression",
+                    )
+                    .map(Compression::label),
+                )?,
                 complete: input.complete,
                 start,
             })
@@ -726,10 +746,7 @@ fn part_of(file: SummaryFile) -> Result<Part, String> {
     };
     tally.by_class = class_counts(&file.by_class)?;
     for (label, count) in &file.by_action {
-        let action = Action::ALL
-            .into_iter()
-            .find(|a| a.label() == label)
-            .ok_or_else(|| format!("unknown action {label:?}"))?;
+        let action = by_label(&Action::ALL, Action::label, label, "action")?;
         tally.by_action.insert(action, *count);
     }
     for (reason, count) in &file.by_reason {
@@ -741,11 +758,12 @@ fn part_of(file: SummaryFile) -> Result<Part, String> {
         tally.hours.insert(start, class_counts(&hour.by_class)?);
     }
     for format in &file.formats {
-        tally.formats.insert(match format.as_str() {
-            "postfix" => LogFormat::Postfix,
-            "exim" => LogFormat::Exim,
-            other => return Err(format!("unknown log format {other:?}")),
-        });
+        tally.formats.insert(by_label(
+            &[LogFormat::Postfix, LogFormat::Exim],
+            LogFormat::label,
+            format,
+            "log format",
+        )?);
     }
     tally.first_seen = timestamp(&file.first_seen)?;
     tally.last_seen = timestamp(&file.last_seen)?;

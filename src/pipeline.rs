@@ -496,30 +496,19 @@ pub fn oldest_first(settings: &ScanSettings) -> Vec<(InputSpec, Option<NaiveDate
 pub fn in_start_order<T>(
     items: Vec<(T, Option<NaiveDateTime>)>,
 ) -> Vec<(T, Option<NaiveDateTime>)> {
-    let slots: Vec<usize> = items
-        .iter()
-        .enumerate()
-        .filter_map(|(index, (_, start))| start.map(|_| index))
-        .collect();
-    let mut movable: Vec<(NaiveDateTime, usize)> = slots
-        .iter()
-        .map(|&index| (items[index].1.expect("a start"), index))
-        .collect();
+    let slots: Vec<usize> = (0..items.len()).filter(|&i| items[i].1.is_some()).collect();
+    let mut movable: Vec<(Option<NaiveDateTime>, usize)> =
+        slots.iter().map(|&i| (items[i].1, i)).collect();
     movable.sort();
-    let mut taken: Vec<Option<(T, Option<NaiveDateTime>)>> = items.into_iter().map(Some).collect();
-    let mut ordered: Vec<Option<(T, Option<NaiveDateTime>)>> =
-        (0..taken.len()).map(|_| None).collect();
-    for (slot, (_, index)) in slots.iter().zip(&movable) {
-        ordered[*slot] = taken[*index].take();
+    // Which item goes to each place: the items with a start, in order, fill their places.
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    for (&slot, (_, index)) in slots.iter().zip(movable) {
+        order[slot] = index;
     }
-    for (place, item) in ordered.iter_mut().zip(taken) {
-        if place.is_none() {
-            *place = item;
-        }
-    }
-    ordered
+    let mut items: Vec<Option<_>> = items.into_iter().map(Some).collect();
+    order
         .into_iter()
-        .map(|item| item.expect("every place filled"))
+        .map(|index| items[index].take().expect("each item has one place"))
         .collect()
 }
 

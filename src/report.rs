@@ -543,10 +543,7 @@ mod tests {
             keep_unmatched: false,
             incident_review: false,
         };
-        let mut tally = Tally::default();
-        for (i, e) in events.iter().enumerate() {
-            tally.add(e, "f", i as u64 + 1, &options);
-        }
+        let tally = Tally::of(events, &options);
         let settings = ReportSettings {
             top: 10,
             by,

@@ -58,6 +58,15 @@ pub enum Compression {
 }
 
 impl Compression {
+    /// Every way an input can be stored.
+    pub const ALL: [Compression; 5] = [
+        Compression::None,
+        Compression::Gzip,
+        Compression::Zstd,
+        Compression::Bzip2,
+        Compression::Xz,
+    ];
+
     /// Recognises a compressed stream by its magic bytes.
     pub fn sniff(head: &[u8]) -> Compression {
         if head.starts_with(&[0x1f, 0x8b]) {

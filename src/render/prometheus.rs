@@ -388,11 +388,7 @@ mod tests {
     }
 
     fn rendered(events: &[Event<'static>], thresholds: &[&str]) -> String {
-        let options = TallyOptions::default();
-        let mut tally = Tally::default();
-        for (i, e) in events.iter().enumerate() {
-            tally.add(e, "f", i as u64 + 1, &options);
-        }
+        let mut tally = Tally::of(events, &TallyOptions::default());
         tally.lines.read = events.len() as u64 + 3;
         tally.lines.events = events.len() as u64;
         tally.lines.other_programs = 3;
