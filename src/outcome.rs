@@ -33,6 +33,29 @@ const EXACT_DELAYS_CAP: usize = 100_000;
 /// Lost recipients listed as examples.
 pub const LOST_EXAMPLES: usize = 10;
 
+/// A moment as nanoseconds of the log's UTC-corrected time, or unknown: half the size of an
+/// `Option<NaiveDateTime>`, and an open message holds two. Nanoseconds keep the subtraction of two
+/// instants exact for every time a log can hold (the years 1678 to 2262).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Instant(i64);
+
+impl Instant {
+    /// Sorts before every known instant, as `None` does.
+    const UNKNOWN: Instant = Instant(i64::MIN);
+
+    fn of(time: Option<Timestamp>) -> Instant {
+        time.and_then(|t| t.sort_key().and_utc().timestamp_nanos_opt())
+            .map_or(Instant::UNKNOWN, Instant)
+    }
+
+    fn known(self) -> Option<i64> {
+        (self != Instant::UNKNOWN).then_some(self.0)
+    }
+}
+
+/// Nanoseconds a queue keeps a message at most.
+const QUEUE_LIFETIME_NANOS: i64 = QUEUE_LIFETIME_DAYS * 24 * 3600 * 1_000_000_000;
+
 /// What happened to one delivery attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Seen {
@@ -164,8 +187,8 @@ pub enum Ending {
 struct Recipient {
     /// A hash of the address.
     key: u64,
-    /// When its first attempt failed transiently, as a sort key.
-    first_deferral: Option<NaiveDateTime>,
+    /// When its first attempt failed transiently.
+    first_deferral: Instant,
     deferrals: u32,
     ending: Option<Ending>,
     /// Whether it has been counted already (delivered recipients are counted on delivery).
@@ -190,8 +213,8 @@ struct Message {
     /// The order messages were first seen in, which fixes the order they are closed in at the
     /// end of the log.
     order: u64,
-    /// When it was last seen, as a sort key.
-    last: Option<NaiveDateTime>,
+    /// When it was last seen.
+    last: Instant,
     /// Most messages have one recipient, kept inline: a message then costs no allocation.
     recipients: SmallVec<[Recipient; 1]>,
     /// Its names, kept apart: a queue of deferred mail holds many messages, most of which never
@@ -473,7 +496,8 @@ pub struct Follower {
     open: OpenMessages,
     open_recipients: usize,
     seen_messages: u64,
-    latest: Option<Timestamp>,
+    /// The latest time seen, as a sort key.
+    latest: Option<NaiveDateTime>,
     /// When silent messages were last looked for; a sweep walks every open message, so it
     /// runs once per hour of log time, or when the cap is passed.
     swept_at: Option<NaiveDateTime>,
@@ -482,29 +506,36 @@ pub struct Follower {
 
 impl Follower {
     /// Follows the sightings of the next chunk.
+    ///
+    /// Whether a sweep is due is asked after every sighting, not once per chunk, so that what
+    /// is let go, and when, does not depend on where the input was cut into chunks.
     pub fn follow(&mut self, sightings: &Sightings) {
         for sighting in &sightings.seen {
             self.take(sightings, sighting);
+            self.sweep_if_due();
         }
-        let now = self.latest.map(|t| t.sort_key());
+    }
+
+    fn sweep_if_due(&mut self) {
+        let over_cap = self.open_recipients > OPEN_RECIPIENT_CAP;
+        let now = self.latest;
         let due = match (self.swept_at, now) {
             (Some(swept), Some(now)) => now - swept >= Duration::hours(1),
             (None, Some(_)) => true,
             _ => false,
         };
-        if due || self.open_recipients > OPEN_RECIPIENT_CAP {
+        if due || over_cap {
             self.swept_at = now;
             self.sweep();
         }
     }
 
     fn take(&mut self, sightings: &Sightings, sighting: &Sighting) {
-        if let Some(time) = sighting.time
-            && self
-                .latest
-                .is_none_or(|latest| time.sort_key() > latest.sort_key())
-        {
-            self.latest = Some(time);
+        if let Some(time) = sighting.time {
+            let key = time.sort_key();
+            if self.latest.is_none_or(|latest| key > latest) {
+                self.latest = Some(key);
+            }
         }
         let id = sightings.get(sighting.id);
         match sighting.seen {
@@ -540,7 +571,7 @@ impl Follower {
                         self.seen_messages += 1;
                         room.insert(Message {
                             order: self.seen_messages,
-                            last: None,
+                            last: Instant::UNKNOWN,
                             recipients: SmallVec::new(),
                             names: (self.summary.lost_examples.len() < LOST_EXAMPLES).then(|| {
                                 Box::new(MessageNames {
@@ -551,8 +582,8 @@ impl Follower {
                         })
                     }
                 };
-                if let Some(time) = sighting.time {
-                    message.last = Some(time.sort_key());
+                if sighting.time.is_some() {
+                    message.last = Instant::of(sighting.time);
                 }
                 let attempt = Attempt {
                     action,
@@ -595,7 +626,7 @@ impl Follower {
                         });
                         let mut new = Recipient {
                             key: recipient_key,
-                            first_deferral: None,
+                            first_deferral: Instant::UNKNOWN,
                             deferrals: 0,
                             ending: None,
                             counted: false,
@@ -613,12 +644,12 @@ impl Follower {
     /// Closes messages silent for longer than a queue keeps one, and, past the cap, the
     /// longest-silent half of the rest.
     fn sweep(&mut self) {
-        if let Some(latest) = self.latest {
-            let horizon = latest.sort_key() - Duration::days(QUEUE_LIFETIME_DAYS);
+        if let Some(latest) = self.latest.and_then(|t| t.and_utc().timestamp_nanos_opt()) {
+            let horizon = latest.saturating_sub(QUEUE_LIFETIME_NANOS);
             let stale: Vec<_> = self
                 .open
                 .iter()
-                .filter(|(_, m)| m.last.is_some_and(|t| t < horizon))
+                .filter(|(_, m)| m.last.known().is_some_and(|t| t < horizon))
                 .map(|(key, m)| (m.order, *key))
                 .collect();
             self.close_keys(stale, false);
@@ -707,11 +738,10 @@ impl Follower {
 
     /// Closes every message still open, as the log ends, and gives what they came to.
     pub fn finish(mut self) -> OutcomeSummary {
-        let mut rest: Vec<_> = self.open.drain().map(|(_, m)| m).collect();
-        rest.sort_by_key(|m| m.order);
-        for message in rest {
-            self.close(message);
-        }
+        // Only keys are gathered: a copy of every open message beside the table would be the
+        // largest allocation of the whole scan.
+        let rest = self.open.iter().map(|(key, m)| (m.order, *key)).collect();
+        self.close_keys(rest, false);
         self.summary
     }
 }
@@ -748,8 +778,8 @@ fn record(recipient: &mut Recipient, attempt: &Attempt<'_>, summary: &mut Outcom
     match attempt.action {
         Action::Deferred => {
             recipient.deferrals += 1;
-            if recipient.first_deferral.is_none() {
-                recipient.first_deferral = attempt.time.map(|t| t.sort_key());
+            if recipient.first_deferral == Instant::UNKNOWN {
+                recipient.first_deferral = Instant::of(attempt.time);
             }
         }
         Action::Sent => {
@@ -759,8 +789,11 @@ fn record(recipient: &mut Recipient, attempt: &Attempt<'_>, summary: &mut Outcom
             } else {
                 let slot = (recipient.deferrals as usize).clamp(1, 5) - 1;
                 summary.delivered_after[slot] += 1;
-                if let (Some(first), Some(done)) = (recipient.first_deferral, attempt.time) {
-                    let seconds = (done.sort_key() - first).num_seconds();
+                if let (Some(first), Some(done)) = (
+                    recipient.first_deferral.known(),
+                    Instant::of(attempt.time).known(),
+                ) {
+                    let seconds = done.saturating_sub(first) / 1_000_000_000;
                     summary.delay.add(seconds.max(0) as u64);
                 }
             }
@@ -790,8 +823,8 @@ fn starts_another(
     action: Action,
     time: Option<Timestamp>,
 ) -> bool {
-    if let (Some(last), Some(now)) = (message.last, time)
-        && now.sort_key() - last > Duration::days(QUEUE_LIFETIME_DAYS)
+    if let (Some(last), Some(now)) = (message.last.known(), Instant::of(time).known())
+        && now.saturating_sub(last) > QUEUE_LIFETIME_NANOS
     {
         return true;
     }
@@ -870,5 +903,52 @@ mod tests {
         let summary = follower.finish();
         assert_eq!((summary.pending, summary.delivered_at_once), (1, 1));
         assert_eq!(summary.messages, 2);
+    }
+
+    #[test]
+    fn what_is_let_go_does_not_depend_on_where_chunks_end() {
+        // More deferred messages than may be open at once, a second apart, then deliveries of
+        // some: the cap is passed, and the oldest are let go.
+        let start = at(1, 0).unwrap();
+        let ids: Vec<String> = (0..OPEN_RECIPIENT_CAP + 30_000)
+            .map(|n| format!("{n:010X}"))
+            .collect();
+        let attempts: Vec<Event> = ids
+            .iter()
+            .enumerate()
+            .map(|(n, id)| {
+                let time = Timestamp {
+                    local: start.local + Duration::seconds(n as i64),
+                    offset: None,
+                };
+                let action = if n % 7 == 0 {
+                    Action::Sent
+                } else {
+                    Action::Deferred
+                };
+                attempt(id, "a@x.example", action, Some(time))
+            })
+            .collect();
+        let follow_in_chunks = |size: usize| {
+            let mut follower = Follower::default();
+            for (chunk, events) in attempts.chunks(size).enumerate() {
+                let mut sightings = Sightings::default();
+                for (n, event) in events.iter().enumerate() {
+                    sightings.attempt(event, "f", (chunk * size + n) as u64 + 1);
+                }
+                follower.follow(&sightings);
+            }
+            let summary = follower.finish();
+            (
+                summary.let_go,
+                summary.pending,
+                summary.delivered_at_once,
+                summary.messages,
+            )
+        };
+        let whole = follow_in_chunks(attempts.len());
+        assert!(whole.0 > 0, "the cap was never passed: {whole:?}");
+        assert_eq!(follow_in_chunks(7_919), whole);
+        assert_eq!(follow_in_chunks(65_536), whole);
     }
 }

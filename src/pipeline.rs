@@ -209,7 +209,7 @@ where
     let readers = threads.min(settings.inputs.len()).max(1);
     // Enough pieces in flight to keep every worker busy while the readers and the caller
     // work, few enough that memory stays a small multiple of the chunk size.
-    let window = (threads * 4 + 2).div_ceil(readers).max(3);
+    let window = (threads * 2 + 2).div_ceil(readers).max(3);
     let windows: Vec<Window> = settings
         .inputs
         .iter()

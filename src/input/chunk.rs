@@ -10,8 +10,9 @@ use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
 
 /// Bytes per chunk unless the caller asks otherwise: large enough that handing a chunk to
-/// another thread costs little beside parsing it, small enough to keep every core busy.
-pub const DEFAULT_CHUNK_SIZE: usize = 1 << 20;
+/// another thread, and merging what was counted in it, costs little beside parsing it (each
+/// chunk counts its destinations and messages afresh); small enough to keep every core busy.
+pub const DEFAULT_CHUNK_SIZE: usize = 2 << 20;
 
 /// The longest line that is parsed. Mail log lines are at most a few kilobytes (syslog daemons
 /// cut them near 8 KiB); anything far longer is not a log line.
@@ -85,8 +86,8 @@ impl LineChunk {
     }
 }
 
-/// Chunk buffers handed back once parsed, for the reader to fill again. Each buffer is about a
-/// megabyte: allocating one for every chunk and freeing it on another thread costs a page fault
+/// Chunk buffers handed back once parsed, for the reader to fill again. Each buffer holds a
+/// chunk, a few megabytes: allocating one for every chunk and freeing it on another thread costs a page fault
 /// per 4 KiB, and leaves the allocator's per-thread arenas holding memory that grows with the
 /// input.
 #[derive(Debug, Default)]
@@ -97,6 +98,10 @@ pub struct BufferPool {
 /// Buffers kept for reuse at most; a scan has about this many chunks in flight.
 const POOL_CAP: usize = 32;
 
+/// Room a new buffer has beyond a chunk, for the partial line carried over from the last one:
+/// a reused buffer then never has to grow, which would double it.
+const CARRY_ROOM: usize = 16 * 1024;
+
 impl BufferPool {
     /// A buffer with room for at least `capacity` bytes, empty.
     fn take(&self, capacity: usize) -> Vec<u8> {
@@ -104,7 +109,7 @@ impl BufferPool {
         match spare {
             Some(mut buffer) => {
                 buffer.clear();
-                buffer.reserve(capacity);
+                buffer.reserve_exact(capacity);
                 buffer
             }
             None => Vec::with_capacity(capacity),
@@ -162,7 +167,7 @@ impl<R: Read> ChunkReader<R> {
     /// Reads about a chunk's worth of new bytes, or up to the end of the input. Every call
     /// reads something new, so a partial line left in the buffer always makes progress.
     fn fill(&mut self) -> io::Result<()> {
-        self.buf.reserve(self.chunk_size);
+        self.buf.reserve_exact(self.chunk_size);
         let wanted = self.chunk_size as u64;
         // Through `take`, `read_to_end` reads straight into the spare capacity, without zeroing
         // it first where the reader allows (files do); bytes read before an error are kept.
@@ -213,7 +218,7 @@ impl<R: Read> ChunkReader<R> {
     /// Hands out the first `complete` bytes as one chunk, without copying them: the buffer
     /// becomes the chunk and the partial line after it starts a new buffer.
     fn hand_out_whole(&mut self, complete: usize) {
-        let capacity = self.buf.len() - complete + self.chunk_size;
+        let capacity = (self.buf.len() - complete).max(CARRY_ROOM) + self.chunk_size;
         let mut next = match &self.pool {
             Some(pool) => pool.take(capacity),
             None => Vec::with_capacity(capacity),
