@@ -15,24 +15,51 @@ use crate::codes::{Direction, EnhancedCode};
 /// busy day, small enough to stay in cache.
 const CAPACITY: usize = 16_384;
 
-#[derive(PartialEq, Eq)]
+/// Longer replies are classified afresh each time: they are rare, and remembering them would
+/// let a log of long replies make the memory large.
+const LONGEST_REMEMBERED: usize = 1024;
+
+/// What a reason was given for; the text is a range of its generation's `texts`.
 struct Key {
     reply_code: Option<u16>,
     enhanced: Option<EnhancedCode>,
     direction: Direction,
     stage: Option<&'static str>,
-    text: Box<str>,
+    text: (u32, u32),
 }
 
-type Memory = HashMap<u64, (Key, &'static str), foldhash::fast::FixedState>;
+/// Remembered reasons, with the texts they were given for kept end to end in one string, so
+/// that remembering a reply allocates nothing once the string has grown to its working size.
+#[derive(Default)]
+struct Generation {
+    reasons: HashMap<u64, (Key, &'static str), foldhash::fast::FixedState>,
+    texts: String,
+}
+
+impl Generation {
+    fn text(&self, range: (u32, u32)) -> &str {
+        &self.texts[range.0 as usize..range.1 as usize]
+    }
+
+    fn keep(&mut self, text: &str) -> (u32, u32) {
+        let start = self.texts.len() as u32;
+        self.texts.push_str(text);
+        (start, self.texts.len() as u32)
+    }
+
+    fn clear(&mut self) {
+        self.reasons.clear();
+        self.texts.clear();
+    }
+}
 
 /// The reasons given lately, in two generations: when the young one is full it becomes the
 /// old one, and an entry found in the old one moves back to the young one. Replies that keep
 /// coming back stay remembered; one-off replies age out.
 #[derive(Default)]
 struct Generations {
-    young: Memory,
-    old: Memory,
+    young: Generation,
+    old: Generation,
 }
 
 thread_local! {
@@ -47,43 +74,43 @@ pub fn reason_at(
     direction: Direction,
     stage: Option<&'static str>,
 ) -> &'static str {
+    if text.len() > LONGEST_REMEMBERED {
+        return super::classify_at(reply_code, enhanced, text, direction, stage).reason;
+    }
     let hash = foldhash::fast::FixedState::default()
         .hash_one((reply_code, enhanced, direction, stage, text));
-    let same = |key: &Key| {
+    let same = |generation: &Generation, key: &Key| {
         key.reply_code == reply_code
             && key.enhanced == enhanced
             && key.direction == direction
             && key.stage == stage
-            && *key.text == *text
+            && generation.text(key.text) == text
     };
     MEMORY.with(|memory| {
         let mut memory = memory.borrow_mut();
-        if let Some((key, reason)) = memory.young.get(&hash)
-            && same(key)
+        let Generations { young, old } = &mut *memory;
+        if let Some((key, reason)) = young.reasons.get(&hash)
+            && same(young, key)
         {
             return *reason;
         }
-        let entry = match memory.old.remove(&hash) {
-            Some((key, reason)) if same(&key) => (key, reason),
-            _ => {
-                let reason =
-                    super::classify_at(reply_code, enhanced, text, direction, stage).reason;
-                let key = Key {
-                    reply_code,
-                    enhanced,
-                    direction,
-                    stage,
-                    text: text.into(),
-                };
-                (key, reason)
-            }
+        let reason = match old.reasons.get(&hash) {
+            Some((key, reason)) if same(old, key) => *reason,
+            _ => super::classify_at(reply_code, enhanced, text, direction, stage).reason,
         };
-        let reason = entry.1;
-        if memory.young.len() >= CAPACITY / 2 {
-            let young = std::mem::take(&mut memory.young);
-            memory.old = young;
+        if young.reasons.len() >= CAPACITY / 2 {
+            // The old generation's room is reused for the new young one.
+            std::mem::swap(young, old);
+            young.clear();
         }
-        memory.young.insert(hash, entry);
+        let key = Key {
+            reply_code,
+            enhanced,
+            direction,
+            stage,
+            text: young.keep(text),
+        };
+        young.reasons.insert(hash, (key, reason));
         reason
     })
 }
@@ -144,7 +171,8 @@ mod tests {
         }
         MEMORY.with(|memory| {
             let memory = memory.borrow();
-            assert!(memory.young.len() + memory.old.len() <= CAPACITY);
+            assert!(memory.young.reasons.len() + memory.old.reasons.len() <= CAPACITY);
+            assert!(memory.young.texts.len() <= CAPACITY / 2 * LONGEST_REMEMBERED);
         });
         assert_eq!(
             reason_at(
@@ -163,5 +191,21 @@ mod tests {
             )
             .reason
         );
+    }
+
+    #[test]
+    fn long_replies_are_answered_but_not_remembered() {
+        let text = format!("mailbox full {}", "x".repeat(LONGEST_REMEMBERED));
+        let fresh = super::super::classify_at(Some(552), None, &text, Direction::Outbound, None);
+        for _ in 0..2 {
+            assert_eq!(
+                reason_at(Some(552), None, &text, Direction::Outbound, None),
+                fresh.reason
+            );
+        }
+        MEMORY.with(|memory| {
+            let memory = memory.borrow();
+            assert!(!memory.young.texts.contains(&text));
+        });
     }
 }

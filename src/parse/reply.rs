@@ -4,6 +4,7 @@
 //! Shared by the Postfix and Exim parsers; it knows no log format of its own.
 
 use std::borrow::Cow;
+use std::io::Write;
 
 use super::needle::find_byte;
 use crate::codes::{EnhancedCode, parse_reply_code_prefix};
@@ -60,12 +61,24 @@ pub fn read_reply(reply: &str) -> Reply<'_> {
 /// its later lines. Only the first segment's exact code (and enhanced code) is removed, so
 /// numbers that are part of the text stay.
 fn strip_continuations(text: &str, code: u16, enhanced: Option<EnhancedCode>) -> Cow<'_, str> {
-    let code_text = code.to_string();
-    let enhanced_text = enhanced.map(|e| e.to_string());
+    // Written out on the stack: this runs for every folded reply.
+    let code_digits = [
+        b'0' + (code / 100 % 10) as u8,
+        b'0' + (code / 10 % 10) as u8,
+        b'0' + (code % 10) as u8,
+    ];
+    let code_text = std::str::from_utf8(&code_digits).unwrap_or_default();
+    let mut enhanced_buf = [0u8; 16];
+    let enhanced_text = enhanced.and_then(|e| {
+        let mut cursor = std::io::Cursor::new(&mut enhanced_buf[..]);
+        write!(cursor, "{e}").ok()?;
+        let len = cursor.position() as usize;
+        std::str::from_utf8(&enhanced_buf[..len]).ok()
+    });
     let mut out = String::new();
     let mut copied_to = 0;
     let mut search_from = 0;
-    while let Some(found) = text[search_from..].find(code_text.as_str()) {
+    while let Some(found) = text[search_from..].find(code_text) {
         let start = search_from + found;
         search_from = start + 3;
         if start == 0 || text.as_bytes()[start - 1] != b' ' {
@@ -79,9 +92,9 @@ fn strip_continuations(text: &str, code: u16, enhanced: Option<EnhancedCode>) ->
             continue;
         }
         let mut prefix_len = 4;
-        if let Some(enhanced_text) = &enhanced_text {
+        if let Some(enhanced_text) = enhanced_text {
             let rest = &after[1..];
-            if !rest.starts_with(enhanced_text.as_str())
+            if !rest.starts_with(enhanced_text)
                 || !matches!(rest.as_bytes().get(enhanced_text.len()), None | Some(b' '))
             {
                 continue;
