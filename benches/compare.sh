@@ -103,8 +103,9 @@ rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 RSS_FILE=$(rss "$MS" report --year 2026 --threads 2 "$PF" -o /dev/null)
 RSS_STDIN=$(rss sh -c "$MS report --year 2026 --threads 2 - -o /dev/null < $PF")
 RSS_100=$(rss "$MS" report --year 2026 --threads 2 "$PF100" -o /dev/null)
+RSS_EXIM=$(rss "$MS" report --year 2026 --threads 2 "$EX" -o /dev/null)
 
-python3 - "$RESULTS" "$RSS_FILE" "$RSS_STDIN" "$RSS_100" "$SIZE" <<'PY'
+python3 - "$RESULTS" "$RSS_FILE" "$RSS_STDIN" "$RSS_100" "$SIZE" "$RSS_EXIM" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 by = {r["label"]: r for r in rows}
@@ -132,8 +133,10 @@ pairs = [
 for a, b, name in pairs:
     print(f"| {cell(name)} | {ratio(a, b):.2f}× |")
 print()
-print(f"Peak RSS, mailsift report --threads 2: {int(sys.argv[2]) / 1024:.1f} MiB on the {sys.argv[5]} file, "
-      f"{int(sys.argv[3]) / 1024:.1f} MiB on standard input, {int(sys.argv[4]) / 1024:.1f} MiB on 100 MiB.")
+print(f"Peak RSS, mailsift report --threads 2: {int(sys.argv[2]) / 1024:.1f} MiB on the {sys.argv[5]} "
+      f"Postfix file, {int(sys.argv[3]) / 1024:.1f} MiB on standard input, "
+      f"{int(sys.argv[4]) / 1024:.1f} MiB on 100 MiB, {int(sys.argv[6]) / 1024:.1f} MiB on the "
+      f"{sys.argv[5]} Exim file.")
 PY
 echo
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%Y-%m-%d)"
