@@ -15,7 +15,6 @@ use std::collections::hash_map::Entry;
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDateTime};
 use smallvec::SmallVec;
 
 use crate::codes::{Action, EnhancedCode};
@@ -53,8 +52,17 @@ impl Instant {
     }
 }
 
+impl Default for Instant {
+    fn default() -> Self {
+        Instant::UNKNOWN
+    }
+}
+
+const NANOS_PER_SECOND: i64 = 1_000_000_000;
 /// Nanoseconds a queue keeps a message at most.
-const QUEUE_LIFETIME_NANOS: i64 = QUEUE_LIFETIME_DAYS * 24 * 3600 * 1_000_000_000;
+const QUEUE_LIFETIME_NANOS: i64 = QUEUE_LIFETIME_DAYS * 24 * 3600 * NANOS_PER_SECOND;
+/// Nanoseconds of log time between two sweeps for silent messages.
+const SWEEP_EVERY_NANOS: i64 = 3600 * NANOS_PER_SECOND;
 
 /// What happened to one delivery attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -496,11 +504,11 @@ pub struct Follower {
     open: OpenMessages,
     open_recipients: usize,
     seen_messages: u64,
-    /// The latest time seen, as a sort key.
-    latest: Option<NaiveDateTime>,
+    /// The latest time seen.
+    latest: Instant,
     /// When silent messages were last looked for; a sweep walks every open message, so it
     /// runs once per hour of log time, or when the cap is passed.
-    swept_at: Option<NaiveDateTime>,
+    swept_at: Instant,
     summary: OutcomeSummary,
 }
 
@@ -518,25 +526,21 @@ impl Follower {
 
     fn sweep_if_due(&mut self) {
         let over_cap = self.open_recipients > OPEN_RECIPIENT_CAP;
-        let now = self.latest;
-        let due = match (self.swept_at, now) {
-            (Some(swept), Some(now)) => now - swept >= Duration::hours(1),
+        let due = match (self.swept_at.known(), self.latest.known()) {
+            (Some(swept), Some(now)) => now.saturating_sub(swept) >= SWEEP_EVERY_NANOS,
             (None, Some(_)) => true,
             _ => false,
         };
         if due || over_cap {
-            self.swept_at = now;
+            self.swept_at = self.latest;
             self.sweep();
         }
     }
 
     fn take(&mut self, sightings: &Sightings, sighting: &Sighting) {
-        if let Some(time) = sighting.time {
-            let key = time.sort_key();
-            if self.latest.is_none_or(|latest| key > latest) {
-                self.latest = Some(key);
-            }
-        }
+        let at = Instant::of(sighting.time);
+        // Unknown sorts first, so it never replaces a known time.
+        self.latest = self.latest.max(at);
         let id = sightings.get(sighting.id);
         match sighting.seen {
             Seen::Ended => {
@@ -560,7 +564,7 @@ impl Follower {
                 let key = sighting.message;
                 let recipient_key = sighting.recipient;
                 if let Some(message) = self.open.get(&key)
-                    && starts_another(message, recipient_key, action, sighting.time)
+                    && starts_another(message, recipient_key, action, at)
                 {
                     let message = self.open.remove(&key).expect("just seen");
                     self.close(message);
@@ -582,14 +586,15 @@ impl Follower {
                         })
                     }
                 };
-                if sighting.time.is_some() {
-                    message.last = Instant::of(sighting.time);
+                if at != Instant::UNKNOWN {
+                    message.last = at;
                 }
                 let attempt = Attempt {
                     action,
                     reply,
                     enhanced,
                     time: sighting.time,
+                    at,
                     file: &sightings.file,
                     line: sighting.line,
                 };
@@ -644,7 +649,7 @@ impl Follower {
     /// Closes messages silent for longer than a queue keeps one, and, past the cap, the
     /// longest-silent half of the rest.
     fn sweep(&mut self) {
-        if let Some(latest) = self.latest.and_then(|t| t.and_utc().timestamp_nanos_opt()) {
+        if let Some(latest) = self.latest.known() {
             let horizon = latest.saturating_sub(QUEUE_LIFETIME_NANOS);
             let stale: Vec<_> = self
                 .open
@@ -752,6 +757,8 @@ struct Attempt<'a> {
     reply: Option<u16>,
     enhanced: Option<EnhancedCode>,
     time: Option<Timestamp>,
+    /// `time` as an [`Instant`].
+    at: Instant,
     file: &'a Arc<str>,
     line: u64,
 }
@@ -779,7 +786,7 @@ fn record(recipient: &mut Recipient, attempt: &Attempt<'_>, summary: &mut Outcom
         Action::Deferred => {
             recipient.deferrals += 1;
             if recipient.first_deferral == Instant::UNKNOWN {
-                recipient.first_deferral = Instant::of(attempt.time);
+                recipient.first_deferral = attempt.at;
             }
         }
         Action::Sent => {
@@ -789,11 +796,10 @@ fn record(recipient: &mut Recipient, attempt: &Attempt<'_>, summary: &mut Outcom
             } else {
                 let slot = (recipient.deferrals as usize).clamp(1, 5) - 1;
                 summary.delivered_after[slot] += 1;
-                if let (Some(first), Some(done)) = (
-                    recipient.first_deferral.known(),
-                    Instant::of(attempt.time).known(),
-                ) {
-                    let seconds = done.saturating_sub(first) / 1_000_000_000;
+                if let (Some(first), Some(done)) =
+                    (recipient.first_deferral.known(), attempt.at.known())
+                {
+                    let seconds = done.saturating_sub(first) / NANOS_PER_SECOND;
                     summary.delay.add(seconds.max(0) as u64);
                 }
             }
@@ -817,13 +823,8 @@ fn record(recipient: &mut Recipient, attempt: &Attempt<'_>, summary: &mut Outcom
 /// Whether an attempt on an open message's id belongs to a new message that was given the same
 /// id: its recipient already had its final outcome, or the message has been silent for longer
 /// than a queue keeps one.
-fn starts_another(
-    message: &Message,
-    recipient: u64,
-    action: Action,
-    time: Option<Timestamp>,
-) -> bool {
-    if let (Some(last), Some(now)) = (message.last.known(), Instant::of(time).known())
+fn starts_another(message: &Message, recipient: u64, action: Action, at: Instant) -> bool {
+    if let (Some(last), Some(now)) = (message.last.known(), at.known())
         && now.saturating_sub(last) > QUEUE_LIFETIME_NANOS
     {
         return true;
@@ -842,6 +843,7 @@ mod tests {
     use super::*;
     use crate::codes::Direction;
     use crate::event::LogFormat;
+    use chrono::Duration;
 
     fn at(day: u32, hour: u32) -> Option<Timestamp> {
         let local = chrono::NaiveDate::from_ymd_opt(2026, 11, day)?.and_hms_opt(hour, 0, 0)?;

@@ -87,9 +87,9 @@ impl LineChunk {
 }
 
 /// Chunk buffers handed back once parsed, for the reader to fill again. Each buffer holds a
-/// chunk, a few megabytes: allocating one for every chunk and freeing it on another thread costs a page fault
-/// per 4 KiB, and leaves the allocator's per-thread arenas holding memory that grows with the
-/// input.
+/// chunk, a few megabytes: allocating one for every chunk and freeing it on another thread
+/// costs a page fault per 4 KiB, and leaves the allocator's per-thread arenas holding memory
+/// that grows with the input.
 #[derive(Debug, Default)]
 pub struct BufferPool {
     spare: Mutex<Vec<Vec<u8>>>,
