@@ -126,11 +126,14 @@ impl YearRule {
             }
             YearRule::LastWritten { reference } => {
                 let mut year = reference.year();
-                if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
-                    // A day of slack keeps lines written just before a clock or zone change.
-                    if date.and_time(time) > reference + Duration::days(1) {
-                        year -= 1;
-                    }
+                // A day of slack keeps lines written just before a clock or zone change.
+                let limit = reference + Duration::days(1);
+                // Compared field by field: this runs for most lines, and a date is built only
+                // for the rare line that lies after the limit.
+                let after_limit = limit.year() == year
+                    && (month, day, time) > (limit.month(), limit.day(), limit.time());
+                if after_limit && NaiveDate::from_ymd_opt(year, month, day).is_some() {
+                    year -= 1;
                 }
                 (year, year - 4)
             }
@@ -181,6 +184,9 @@ fn month_number(name: [u8; 3]) -> Option<u32> {
 /// Reads a timestamp at the start of `line`, returning it and the number of bytes used
 /// (not counting the separator that follows). Handles all three forms described in the module
 /// comment; Exim's `YYYY-MM-DD HH:MM:SS` form may be followed by ` +hhmm`.
+// Inlined into the syslog header split, which runs on every line: returned through memory,
+// the value cost more than reading it.
+#[inline]
 pub fn parse_leading(line: &[u8]) -> Option<(RawTime, usize)> {
     let first = *line.first()?;
     if first.is_ascii_digit() {
@@ -190,6 +196,7 @@ pub fn parse_leading(line: &[u8]) -> Option<(RawTime, usize)> {
     }
 }
 
+#[inline]
 fn parse_syslog(line: &[u8]) -> Option<(RawTime, usize)> {
     if line.len() < 15 {
         return None;

@@ -47,13 +47,7 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
         return None;
     }
     let message = tag_part.get(colon + 2..).unwrap_or("");
-    let (tag, pid) = match find_byte(b'[', tag_and_pid) {
-        Some(open) if tag_and_pid.ends_with(']') => {
-            let pid = parse_pid(&tag_and_pid.as_bytes()[open + 1..tag_and_pid.len() - 1]);
-            (&tag_and_pid[..open], pid)
-        }
-        _ => (tag_and_pid, None),
-    };
+    let (tag, pid) = split_pid(tag_and_pid);
     Some(SyslogLine {
         time,
         host,
@@ -61,6 +55,30 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
         pid,
         message,
     })
+}
+
+/// Splits `postfix/smtpd[2202]` into the tag and its pid. The pid is read from the end, where
+/// it sits: a handful of digits, where a search for `[` from the front would cross the whole
+/// tag.
+fn split_pid(tag_and_pid: &str) -> (&str, Option<u32>) {
+    let bytes = tag_and_pid.as_bytes();
+    let Some(inner) = bytes.strip_suffix(b"]") else {
+        return (tag_and_pid, None);
+    };
+    let digits = inner
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let open = inner.len() - digits;
+    if open > 0 && inner[open - 1] == b'[' {
+        return (&tag_and_pid[..open - 1], parse_pid(&inner[open..]));
+    }
+    // Brackets that hold no pid still end the tag.
+    match find_byte(b'[', tag_and_pid) {
+        Some(open) => (&tag_and_pid[..open], None),
+        None => (tag_and_pid, None),
+    }
 }
 
 /// A pid of one to ten digits that fits in 32 bits.
@@ -134,6 +152,22 @@ mod tests {
         assert_eq!(s.host, "");
         assert_eq!(s.tag, "postfix/qmgr");
         assert_eq!(s.message, "2B3C4D5E6F: removed");
+    }
+
+    #[test]
+    fn the_pid_is_the_bracketed_number_that_ends_the_tag() {
+        assert_eq!(
+            split_pid("postfix/smtpd[2202]"),
+            ("postfix/smtpd", Some(2202))
+        );
+        assert_eq!(split_pid("exim4"), ("exim4", None));
+        assert_eq!(split_pid("sm-mta[queue]"), ("sm-mta", None));
+        assert_eq!(split_pid("postfix/smtp[]"), ("postfix/smtp", None));
+        assert_eq!(
+            split_pid("postfix/smtp[99999999999]"),
+            ("postfix/smtp", None)
+        );
+        assert_eq!(split_pid("postfix/smtp[12"), ("postfix/smtp[12", None));
     }
 
     #[test]
