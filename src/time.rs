@@ -436,6 +436,31 @@ mod tests {
     }
 
     #[test]
+    fn the_day_of_slack_ends_to_the_second() {
+        // Last written 2026-06-10 12:00:00: lines up to 2026-06-11 12:00:00 keep 2026.
+        let rule = YearRule::LastWritten {
+            reference: at(2026, 6, 10),
+        };
+        let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap();
+        let after = NaiveTime::from_hms_opt(12, 0, 1).unwrap();
+        assert_eq!(rule.resolve(6, 11, noon).unwrap().year(), 2026);
+        assert_eq!(rule.resolve(6, 11, after).unwrap().year(), 2025);
+        assert_eq!(rule.resolve(7, 1, noon).unwrap().year(), 2025);
+        // Feb 29 after the limit: the leap year before the year it stepped back to.
+        let rule = YearRule::LastWritten {
+            reference: at(2029, 1, 10),
+        };
+        assert_eq!(rule.resolve(2, 29, noon).unwrap().year(), 2028);
+        // Written on Dec 31: the slack reaches into the next year, and every day of this
+        // year lies before it.
+        let rule = YearRule::LastWritten {
+            reference: at(2026, 12, 31),
+        };
+        assert_eq!(rule.resolve(12, 31, after).unwrap().year(), 2026);
+        assert_eq!(rule.resolve(1, 1, noon).unwrap().year(), 2026);
+    }
+
+    #[test]
     fn given_year_wraps_after_december() {
         let rule = YearRule::Given {
             year: 2025,
