@@ -1,11 +1,12 @@
 //! The parser alone: lines per second through `parse_line` on generated Postfix and Exim logs,
-//! the time per line of each common line shape, and the knowledge-base lookup, with no I/O
-//! and no threads.
+//! the time per line of each common line shape, the knowledge-base lookup, and the message
+//! follower, with no I/O and no threads.
 
 use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mailsift::generate::{GenFormat, GenOptions, generate};
-use mailsift::parse::{LineContext, SourceFormat, parse_line};
+use mailsift::outcome::{Follower, Sightings};
+use mailsift::parse::{LineContext, Parsed, SourceFormat, parse_line};
 use mailsift::time::YearRule;
 
 fn generated(format: GenFormat, lines: u64) -> String {
@@ -90,6 +91,60 @@ fn bench_classify(c: &mut Criterion) {
                 .count()
         })
     });
+    group.finish();
+}
+
+/// The message follower, fed what chunks of a generated log saw of messages' lives: the one
+/// stage that runs on a single thread, in input order, whatever the number of threads.
+fn bench_follow(c: &mut Criterion) {
+    let years = YearRule::Given {
+        year: 2026,
+        first_month: 11,
+    };
+    let mut group = c.benchmark_group("follow");
+    group.sample_size(10);
+    for (name, format, source) in [
+        ("postfix", GenFormat::Postfix, SourceFormat::Syslog),
+        ("exim", GenFormat::Exim, SourceFormat::EximMainlog),
+    ] {
+        let text = generated(format, 2_000_000);
+        let ctx = LineContext {
+            years,
+            format: source,
+        };
+        // As the pipeline cuts them: about 12,000 lines to a chunk.
+        let mut chunks = Vec::new();
+        let mut sightings = Sightings::default();
+        let mut noted = 0u64;
+        for (index, line) in text.lines().enumerate() {
+            let number = index as u64 + 1;
+            match parse_line(line, &ctx) {
+                Parsed::Event(event) if event.action.is_delivery_attempt() => {
+                    sightings.attempt(&event, "bench.log", number);
+                    noted += 1;
+                }
+                Parsed::Lifecycle(said) => {
+                    sightings.lifecycle(&said, "bench.log", number);
+                    noted += 1;
+                }
+                _ => {}
+            }
+            if number.is_multiple_of(12_000) {
+                chunks.push(std::mem::take(&mut sightings));
+            }
+        }
+        chunks.push(sightings);
+        group.throughput(Throughput::Elements(noted));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut follower = Follower::default();
+                for chunk in &chunks {
+                    follower.follow(chunk);
+                }
+                follower.finish().recipients
+            })
+        });
+    }
     group.finish();
 }
 
@@ -188,5 +243,11 @@ fn bench_shapes(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_parsers, bench_shapes, bench_classify);
+criterion_group!(
+    benches,
+    bench_parsers,
+    bench_shapes,
+    bench_classify,
+    bench_follow
+);
 criterion_main!(benches);

@@ -43,8 +43,14 @@ impl Instant {
     const UNKNOWN: Instant = Instant(i64::MIN);
 
     fn of(time: Option<Timestamp>) -> Instant {
-        time.and_then(|t| t.sort_key().and_utc().timestamp_nanos_opt())
-            .map_or(Instant::UNKNOWN, Instant)
+        // The offset is taken off in nanoseconds rather than through a date-time subtraction:
+        // this runs once per sighting on the one thread that follows messages.
+        time.and_then(|t| {
+            let local = t.local.and_utc().timestamp_nanos_opt()?;
+            let offset = t.offset.map_or(0, |o| i64::from(o.local_minus_utc()));
+            local.checked_sub(offset * NANOS_PER_SECOND)
+        })
+        .map_or(Instant::UNKNOWN, Instant)
     }
 
     fn known(self) -> Option<i64> {
@@ -216,7 +222,7 @@ struct ExampleDetail {
     line: u64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 struct Message {
     /// The order messages were first seen in, which fixes the order they are closed in at the
     /// end of the log.
@@ -496,7 +502,94 @@ impl OutcomeSummary {
 
 /// Open messages by their key (see [`key_of`]); 64 bits make a collision between the messages of
 /// a queue unlikely beyond concern.
-type OpenMessages = HashMap<u64, Message, foldhash::fast::FixedState>;
+///
+/// The table maps a key to a slot of a slab of messages, and a closed message's slot is the
+/// next one filled. Most messages live for a few lines, so a new message lands in memory that a
+/// message just closed has left in the cache, and the table itself (16 bytes an entry) stays
+/// small enough to be cached too; with the messages in the table, every new message would
+/// write to a random place in several megabytes.
+#[derive(Clone, Debug, Default)]
+struct OpenMessages {
+    slots: HashMap<u64, u32, std::hash::BuildHasherDefault<KeyHasher>>,
+    messages: Vec<Message>,
+    /// Slots of closed messages, the last closed on top.
+    free: Vec<u32>,
+}
+
+impl OpenMessages {
+    fn get(&self, key: u64) -> Option<&Message> {
+        self.slots
+            .get(&key)
+            .map(|slot| &self.messages[*slot as usize])
+    }
+
+    fn get_mut(&mut self, key: u64) -> Option<&mut Message> {
+        self.slots
+            .get(&key)
+            .map(|slot| &mut self.messages[*slot as usize])
+    }
+
+    /// The message under `key`, made by `new` if there is none.
+    fn get_or_insert_with(&mut self, key: u64, new: impl FnOnce() -> Message) -> &mut Message {
+        let slot = match self.slots.entry(key) {
+            Entry::Occupied(open) => *open.get(),
+            Entry::Vacant(room) => {
+                let message = new();
+                let slot = match self.free.pop() {
+                    Some(slot) => {
+                        self.messages[slot as usize] = message;
+                        slot
+                    }
+                    None => {
+                        self.messages.push(message);
+                        (self.messages.len() - 1) as u32
+                    }
+                };
+                *room.insert(slot)
+            }
+        };
+        &mut self.messages[slot as usize]
+    }
+
+    fn remove(&mut self, key: u64) -> Option<Message> {
+        let slot = self.slots.remove(&key)?;
+        self.free.push(slot);
+        Some(std::mem::take(&mut self.messages[slot as usize]))
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u64, &Message)> {
+        self.slots
+            .iter()
+            .map(|(key, slot)| (*key, &self.messages[*slot as usize]))
+    }
+}
+
+/// Keys are hashes already, made on the workers: the table takes them as they are instead of
+/// hashing them again on the one thread that follows messages.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys reach this table; anything else is folded in, never dropped.
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
 
 /// Follows messages through sightings fed in input order.
 #[derive(Clone, Debug, Default)]
@@ -544,13 +637,13 @@ impl Follower {
         let id = sightings.get(sighting.id);
         match sighting.seen {
             Seen::Ended => {
-                if let Some(message) = self.open.remove(&sighting.message) {
+                if let Some(message) = self.open.remove(sighting.message) {
                     self.close(message);
                 }
             }
             Seen::Made => {
                 let child = sightings.get(sighting.other);
-                if let Some(message) = self.open.get_mut(&sighting.message) {
+                if let Some(message) = self.open.get_mut(sighting.message) {
                     message.names.get_or_insert_with(Box::default).notification =
                         Some(child.into());
                 }
@@ -563,29 +656,28 @@ impl Follower {
                 let recipient = sightings.get(sighting.other);
                 let key = sighting.message;
                 let recipient_key = sighting.recipient;
-                if let Some(message) = self.open.get(&key)
+                if let Some(message) = self.open.get(key)
                     && starts_another(message, recipient_key, action, at)
                 {
-                    let message = self.open.remove(&key).expect("just seen");
+                    let message = self.open.remove(key).expect("just seen");
                     self.close(message);
                 }
-                let message = match self.open.entry(key) {
-                    Entry::Occupied(open) => open.into_mut(),
-                    Entry::Vacant(room) => {
-                        self.seen_messages += 1;
-                        room.insert(Message {
-                            order: self.seen_messages,
-                            last: Instant::UNKNOWN,
-                            recipients: SmallVec::new(),
-                            names: (self.summary.lost_examples.len() < LOST_EXAMPLES).then(|| {
-                                Box::new(MessageNames {
-                                    id: Some(id.into()),
-                                    notification: None,
-                                })
-                            }),
-                        })
+                let seen_messages = &mut self.seen_messages;
+                let keeps_names = self.summary.lost_examples.len() < LOST_EXAMPLES;
+                let message = self.open.get_or_insert_with(key, || {
+                    *seen_messages += 1;
+                    Message {
+                        order: *seen_messages,
+                        last: Instant::UNKNOWN,
+                        recipients: SmallVec::new(),
+                        names: keeps_names.then(|| {
+                            Box::new(MessageNames {
+                                id: Some(id.into()),
+                                notification: None,
+                            })
+                        }),
                     }
-                };
+                });
                 if at != Instant::UNKNOWN {
                     message.last = at;
                 }
@@ -655,7 +747,7 @@ impl Follower {
                 .open
                 .iter()
                 .filter(|(_, m)| m.last.known().is_some_and(|t| t < horizon))
-                .map(|(key, m)| (m.order, *key))
+                .map(|(key, m)| (m.order, key))
                 .collect();
             self.close_keys(stale, false);
         }
@@ -663,7 +755,7 @@ impl Follower {
             let mut by_silence: Vec<_> = self
                 .open
                 .iter()
-                .map(|(key, m)| (m.last, m.order, *key))
+                .map(|(key, m)| (m.last, m.order, key))
                 .collect();
             by_silence.sort();
             let half = by_silence.len() / 2;
@@ -679,7 +771,7 @@ impl Follower {
     fn close_keys(&mut self, mut keys: Vec<(u64, u64)>, let_go: bool) {
         keys.sort();
         for (_, key) in keys {
-            if let Some(message) = self.open.remove(&key) {
+            if let Some(message) = self.open.remove(key) {
                 if let_go {
                     self.summary.let_go += message
                         .recipients
@@ -745,7 +837,7 @@ impl Follower {
     pub fn finish(mut self) -> OutcomeSummary {
         // Only keys are gathered: a copy of every open message beside the table would be the
         // largest allocation of the whole scan.
-        let rest = self.open.iter().map(|(key, m)| (m.order, *key)).collect();
+        let rest = self.open.iter().map(|(key, m)| (m.order, key)).collect();
         self.close_keys(rest, false);
         self.summary
     }
@@ -860,6 +952,30 @@ mod tests {
         event.timestamp = time;
         event.settle_class();
         event
+    }
+
+    #[test]
+    fn a_closed_message_leaves_its_slot_to_the_next() {
+        let message = |order| Message {
+            order,
+            ..Message::default()
+        };
+        let mut open = OpenMessages::default();
+        open.get_or_insert_with(10, || message(1));
+        open.get_or_insert_with(20, || message(2));
+        // An open key is found, not made again.
+        assert_eq!(open.get_or_insert_with(10, || message(9)).order, 1);
+        assert_eq!(open.remove(10).map(|m| m.order), Some(1));
+        assert!(open.remove(10).is_none());
+        assert!(open.get(10).is_none());
+        open.get_or_insert_with(30, || message(3));
+        assert_eq!(open.messages.len(), 2, "the freed slot is filled again");
+        let mut live: Vec<_> = open.iter().map(|(key, m)| (key, m.order)).collect();
+        live.sort();
+        assert_eq!(live, [(20, 2), (30, 3)]);
+        open.get_mut(30).unwrap().order = 4;
+        assert_eq!(open.get(30).map(|m| m.order), Some(4));
+        assert_eq!(open.len(), 2);
     }
 
     #[test]
