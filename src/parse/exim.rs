@@ -191,21 +191,28 @@ fn split_pid(text: &str) -> (Option<u32>, &str) {
 /// (6-6-2, before Exim 4.97) and `1vK2Pq-00000001aBc-0Xyz` (6-11-4, from 4.97 on).
 fn split_id(text: &str) -> (&str, &str) {
     let bytes = text.as_bytes();
-    let len = [(6, 2, 16), (11, 4, 23)]
-        .into_iter()
-        .find(|&(middle, last, total)| {
-            bytes.len() >= total
-                && alnum(&bytes[..6])
-                && bytes[6] == b'-'
-                && alnum(&bytes[7..7 + middle])
-                && bytes[7 + middle] == b'-'
-                && alnum(&bytes[8 + middle..8 + middle + last])
-                && matches!(bytes.get(total), None | Some(b' '))
-        })
-        .map(|(_, _, total)| total);
-    match len {
-        Some(len) => (&text[..len], text[len..].trim_start_matches(' ')),
-        None => ("", text),
+    // The dashes tell the form before any letter is looked at; most lines without an id fail
+    // on the first of them.
+    if bytes.get(6) != Some(&b'-') {
+        return ("", text);
+    }
+    let (second_dash, len) = if bytes.get(13) == Some(&b'-') {
+        (13, 16)
+    } else if bytes.get(18) == Some(&b'-') {
+        (18, 23)
+    } else {
+        return ("", text);
+    };
+    let well_formed = bytes.len() >= len
+        && matches!(bytes.get(len), None | Some(b' '))
+        && bytes[..len]
+            .iter()
+            .enumerate()
+            .all(|(at, b)| b.is_ascii_alphanumeric() || at == 6 || at == second_dash);
+    if well_formed {
+        (&text[..len], text[len..].trim_start_matches(' '))
+    } else {
+        ("", text)
     }
 }
 

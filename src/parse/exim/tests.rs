@@ -1013,6 +1013,11 @@ fn old_and_new_message_ids() {
     assert_eq!(split_id("1tE3xA-000Ab-Qz x").0, "");
     assert_eq!(split_id("1tE3xA_000Ab1-Qz x").0, "");
     assert_eq!(split_id("SMTP-connection from x").0, "");
+    // A dash where a letter belongs, in either form.
+    assert_eq!(split_id("1tE3xA-00-Ab1-Qz x").0, "");
+    assert_eq!(split_id("1vK2Pq-00000-01aBc-0Xyz x").0, "");
+    assert_eq!(split_id("1vK2Pq-00000001aBc-0X-z x").0, "");
+    assert_eq!(split_id("1tE3xA-000Ab1-").0, "");
 }
 
 #[test]
