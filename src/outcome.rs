@@ -230,7 +230,7 @@ struct Message {
     /// When it was last seen.
     last: Instant,
     /// Most messages have one recipient, kept inline: a message then costs no allocation.
-    recipients: SmallVec<[Recipient; 1]>,
+    recipients: RecipientList,
     /// Its names, kept apart: a queue of deferred mail holds many messages, most of which never
     /// need them, and the smaller each open message, the fewer cache misses in following them.
     names: Option<Box<MessageNames>>,
@@ -516,6 +516,13 @@ struct OpenMessages {
     free: Vec<u32>,
 }
 
+type RecipientList = SmallVec<[Recipient; 1]>;
+
+/// Spare lists kept, and the largest kept: enough for the multi-recipient messages open at
+/// once on a busy server, too few and too small to matter for memory.
+const SPARE_LISTS: usize = 4096;
+const SPARE_LIST_LARGEST: usize = 16;
+
 impl OpenMessages {
     fn get(&self, key: u64) -> Option<&Message> {
         self.slots
@@ -595,6 +602,9 @@ impl std::hash::Hasher for KeyHasher {
 #[derive(Clone, Debug, Default)]
 pub struct Follower {
     open: OpenMessages,
+    /// Emptied recipient lists of closed messages that had spilled to the heap: a message
+    /// gaining a second recipient takes one instead of allocating, as many do.
+    spare_lists: Vec<RecipientList>,
     open_recipients: usize,
     seen_messages: u64,
     /// The latest time seen.
@@ -730,6 +740,13 @@ impl Follower {
                             example,
                         };
                         record(&mut new, &attempt, summary);
+                        if !message.recipients.spilled()
+                            && message.recipients.len() == message.recipients.inline_size()
+                            && let Some(mut spare) = self.spare_lists.pop()
+                        {
+                            spare.extend(message.recipients.drain(..));
+                            message.recipients = spare;
+                        }
                         message.recipients.push(new);
                         self.open_recipients += 1;
                     }
@@ -784,14 +801,14 @@ impl Follower {
         }
     }
 
-    fn close(&mut self, message: Message) {
+    fn close(&mut self, mut message: Message) {
         self.open_recipients -= message.recipients.len();
         if message.recipients.is_empty() {
             return;
         }
         let summary = &mut self.summary;
         summary.messages += 1;
-        for recipient in message.recipients {
+        for recipient in message.recipients.drain(..) {
             summary.recipients += 1;
             let ending = match recipient.ending {
                 _ if recipient.counted => continue,
@@ -830,6 +847,13 @@ impl Follower {
                     line: progress.line,
                 });
             }
+        }
+        let list = message.recipients;
+        if list.spilled()
+            && list.capacity() <= SPARE_LIST_LARGEST
+            && self.spare_lists.len() < SPARE_LISTS
+        {
+            self.spare_lists.push(list);
         }
     }
 
