@@ -952,6 +952,9 @@ fn stage_of_text(text: &str) -> Option<&'static str> {
     let command_after = |from: usize, lead: &str| {
         let at = from + text[from..].find(lead)?;
         let command = &text[at + lead.len()..];
+        // With pipelining the command is written `pipelined RCPT TO:<x>`, as in the remote
+        // error lines.
+        let command = command.strip_prefix("pipelined ").unwrap_or(command);
         let end = [command.find(" ("), find_colon_space(command)]
             .into_iter()
             .flatten()

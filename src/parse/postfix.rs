@@ -297,28 +297,45 @@ fn delivery_status(body: &str, first_status: usize) -> RuleResult<'_> {
     Some(Some(event))
 }
 
+/// The sentences in which Postfix's SMTP and LMTP client quotes a server's reply: the words
+/// before the server's name, the words between the name and the reply, and the step answered
+/// when no `(in reply to ... command)` follows. The TLS and SASL ones are written when the
+/// session fails before any mail command, so without them those replies would lose their codes.
+const QUOTED_REPLIES: [(&str, &str, Option<&str>); 4] = [
+    ("host ", " said: ", None),
+    ("host ", " refused to talk to me: ", Some("CONNECT")),
+    (
+        "TLS is required, but host ",
+        " refused to start TLS: ",
+        Some("STARTTLS"),
+    ),
+    (
+        "SASL authentication failed; server ",
+        " said: ",
+        Some("AUTH"),
+    ),
+];
+
 /// Reads the explanation Postfix puts in parentheses after `status=`, or after a queue id on a
 /// per-host line: `host X[ip] said: ...`, `host X[ip] refused to talk to me: ...`,
-/// `connect to X[ip]:25: ...`, `lost connection with X[ip] while ...`, a bare reply such as
-/// `250 2.0.0 Ok`, or local text such as `delivered to mailbox`.
+/// `TLS is required, but host X[ip] refused to start TLS: ...`, `SASL authentication failed;
+/// server X[ip] said: ...`, `connect to X[ip]:25: ...`, `lost connection with X[ip] while ...`,
+/// a bare reply such as `250 2.0.0 Ok`, or local text such as `delivered to mailbox`.
 fn read_detail<'a>(event: &mut Event<'a>, detail: &'a str) {
     let inner = detail
         .strip_prefix("delivery temporarily suspended: ")
         .unwrap_or(detail);
-    if let Some(after_host) = inner.strip_prefix("host ")
-        && let Some(host) = read_host_addr(after_host)
-    {
-        let rest = &after_host[host.len..];
-        let reply = if let Some(reply) = rest.strip_prefix(" said: ") {
-            Some((reply, None))
-        } else {
-            rest.strip_prefix(" refused to talk to me: ")
-                .map(|reply| (reply, Some("CONNECT")))
+    for (lead, between, stage) in QUOTED_REPLIES {
+        let Some(after_lead) = inner.strip_prefix(lead) else {
+            continue;
         };
-        if let Some((reply, stage)) = reply {
+        let Some(host) = read_host_addr(after_lead) else {
+            continue;
+        };
+        if let Some(reply) = after_lead[host.len..].strip_prefix(between) {
             set_remote(event, host);
             let (reply, in_reply_to) = split_in_reply_to(reply);
-            event.stage = stage.or(in_reply_to);
+            event.stage = in_reply_to.or(stage);
             set_reply(event, reply);
             return;
         }
@@ -479,11 +496,14 @@ fn unbracket(value: &str) -> &str {
 }
 
 /// Standalone lines about one host of several tried: `host X[ip] refused to talk to me: ...`,
-/// `host X[ip] said: ...`, `connect to X[ip]:25: ...`, `lost connection with X[ip] while ...`,
-/// `conversation with X[ip] timed out while ...`. Each is a refusal by one host, not the fate of
-/// a recipient, which the status line that follows gives.
+/// `host X[ip] said: ...`, `TLS is required, but host X[ip] refused to start TLS: ...`, `SASL
+/// authentication failed; server X[ip] said: ...`, `connect to X[ip]:25: ...`, `lost connection
+/// with X[ip] while ...`, `conversation with X[ip] timed out while ...`. Each is a refusal by one
+/// host, not the fate of a recipient, which the status line that follows gives.
 fn per_host_failure(body: &str, marks: Marks) -> RuleResult<'_> {
     let is_per_host = (body.starts_with("host ") && (marks.refused || marks.said))
+        || body.starts_with("TLS is required, but host ")
+        || body.starts_with("SASL authentication failed; server ")
         || body.starts_with("connect to ")
         || body.starts_with("lost connection with ")
         || body.starts_with("conversation with ");

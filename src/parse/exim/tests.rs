@@ -1123,6 +1123,40 @@ fn completion_and_bounce_arrival_tell_of_the_message() {
 }
 
 #[test]
+fn pipelined_commands_in_exim_own_words_give_their_stage() {
+    let cases = [
+        Case {
+            line: "2026-11-21 09:00:18 1tE3xD-000Ab4-Tz == n@example.com R=dnslookup T=remote_smtp defer (-18) H=mx.example.com [203.0.113.30]: Remote host closed connection in response to pipelined MAIL FROM:<s@example.org> SIZE=1234",
+            action: "deferred",
+            stage: "MAIL",
+            class: "4xx",
+            recipient: "n@example.com",
+            remote_host: "mx.example.com",
+            remote_ip: "203.0.113.30",
+            queue_id: "1tE3xD-000Ab4-Tz",
+            text: Some(
+                "Remote host closed connection in response to pipelined MAIL FROM:<s@example.org> SIZE=1234",
+            ),
+            ..BASE
+        },
+        Case {
+            line: "2026-11-21 09:00:19 1tE3xD-000Ab4-Tz H=mx.example.com [203.0.113.30]: SMTP timeout after pipelined RCPT TO:<o@example.com>",
+            action: "refused",
+            stage: "RCPT",
+            class: "4xx",
+            remote_host: "mx.example.com",
+            remote_ip: "203.0.113.30",
+            queue_id: "1tE3xD-000Ab4-Tz",
+            text: Some("SMTP timeout after pipelined RCPT TO:<o@example.com>"),
+            ..BASE
+        },
+    ];
+    for case in &cases {
+        check(case);
+    }
+}
+
+#[test]
 fn unreadable_lines_are_unmatched_not_dropped() {
     for line in [
         "2026-11-21 08:00:01 1tE3xA-000Ab1-Qz **",

@@ -284,6 +284,9 @@ const CASES: &[Case] = &[
     Case {
         line: "Nov 21 08:05:15 mx1 postfix/smtp[3109]: 2B3C4D5E76: to=<f@tls.example>, relay=mx.tls.example[203.0.113.9]:25, delay=2, delays=0.01/0/2/0, dsn=4.7.5, status=deferred (TLS is required, but host mx.tls.example[203.0.113.9] refused to start TLS: 454 4.7.0 TLS not available due to local problem)",
         action: "deferred",
+        stage: "STARTTLS",
+        reply: "454",
+        enhanced: "4.7.0",
         dsn: "4.7.5",
         class: "4xx",
         recipient: "f@tls.example",
@@ -847,6 +850,72 @@ fn unreadable_outcome_lines_are_unmatched_not_dropped() {
     ] {
         assert_eq!(parse_text(line), Parsed::Unmatched, "{line}");
     }
+}
+
+#[test]
+fn replies_quoted_in_tls_and_sasl_failures_keep_their_codes() {
+    let cases = [
+        Case {
+            line: "Nov 21 08:00:22 mx1.example.org postfix/smtp[4113]: 3F2A1B0CAF: to=<rob@partner.example>, relay=smarthost.partner.example[192.0.2.200]:587, delay=0.6, delays=0.1/0/0.5/0, dsn=5.7.8, status=bounced (SASL authentication failed; server smarthost.partner.example[192.0.2.200] said: 535 5.7.8 Error: authentication failed: authentication failure)",
+            action: "bounced",
+            stage: "AUTH",
+            reply: "535",
+            enhanced: "5.7.8",
+            dsn: "5.7.8",
+            class: "5xx",
+            recipient: "rob@partner.example",
+            remote_host: "smarthost.partner.example",
+            remote_ip: "192.0.2.200",
+            ..BASE
+        },
+        // Tried before the next server: one host's refusal, not the recipient's fate.
+        Case {
+            line: "Nov 21 08:00:23 mx1.example.org postfix/smtp[4113]: 3F2A1B0CB0: SASL authentication failed; server smarthost.partner.example[192.0.2.200] said: 535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6",
+            action: "refused",
+            stage: "AUTH",
+            reply: "535",
+            enhanced: "5.7.8",
+            class: "5xx",
+            remote_host: "smarthost.partner.example",
+            remote_ip: "192.0.2.200",
+            ..BASE
+        },
+        Case {
+            line: "Nov 21 08:00:08 mx1 postfix/smtp[4205]: 3F2A1B0CE4: TLS is required, but host mx.example.net[198.51.100.20] refused to start TLS: 454 4.7.0 TLS not available due to local problem",
+            action: "refused",
+            stage: "STARTTLS",
+            reply: "454",
+            enhanced: "4.7.0",
+            class: "4xx",
+            remote_host: "mx.example.net",
+            remote_ip: "198.51.100.20",
+            ..BASE
+        },
+    ];
+    for case in &cases {
+        check(case);
+    }
+    let Parsed::Event(event) = parse_text(cases[0].line) else {
+        panic!()
+    };
+    assert_eq!(
+        event.text,
+        "Error: authentication failed: authentication failure"
+    );
+
+    // The same sentences without a quoted reply keep the whole text and take no code.
+    for line in [
+        "Nov 21 08:00:07 mx1 postfix/smtp[4204]: 3F2A1B0CE3: to=<d@example.net>, relay=mx.example.net[198.51.100.20]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=4.7.0, status=deferred (SASL authentication failed; cannot authenticate to server mx.example.net[198.51.100.20]: no mechanism available)",
+        "Nov 21 08:00:19 mx1.example.org postfix/smtp[4111]: 3F2A1B0CAC: to=<olga@tls.example>, relay=mx.tls.example[203.0.113.80]:25, delay=1, delays=0.1/0/0.9/0, dsn=4.7.4, status=deferred (TLS is required, but was not offered by host mx.tls.example[203.0.113.80])",
+    ] {
+        let Parsed::Event(event) = parse_text(line) else {
+            panic!("no event from {line}")
+        };
+        assert_eq!((event.reply_code, event.stage), (None, None), "{line}");
+        assert!(event.text.contains(" server ") || event.text.contains(" host "));
+    }
+    let line = "Nov 21 08:00:07 mx1 postfix/smtp[4204]: 3F2A1B0CE3: SASL authentication failed; cannot authenticate to server mx.example.net[198.51.100.20]: no mechanism available";
+    assert_eq!(parse_text(line), Parsed::NoOutcome);
 }
 
 #[test]

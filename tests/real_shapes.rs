@@ -1,0 +1,680 @@
+//! Runs the built binary on logs made of the line shapes production Postfix and Exim servers
+//! write (delivery status lines of every transport, per-host failures, smtpd, postscreen and
+//! cleanup rejects, Exim deliveries, deferrals, failures and ACL rejects, through syslog and
+//! journald), and checks what each chosen line gives and where every line is counted.
+
+mod common;
+
+use common::{mailsift, rows};
+
+use serde_json::Value;
+
+const POSTFIX: &str = "tests/fixtures/postfix/real-shapes.log";
+const EXIM: &str = "tests/fixtures/exim/real-shapes.log";
+const EXIM_SYSLOG: &str = "tests/fixtures/exim/real-shapes-syslog.log";
+
+/// The columns compared for each chosen line, in this order.
+const COLUMNS: [&str; 12] = [
+    "action",
+    "direction",
+    "stage",
+    "reply_code",
+    "enhanced_code",
+    "dsn",
+    "class",
+    "remote_host",
+    "remote_ip",
+    "sender",
+    "recipient",
+    "timestamp",
+];
+
+/// What one fixture line must give; the line is found by a piece of text only it holds, so
+/// that adding lines to a fixture does not shift the expectations.
+struct Expect {
+    needle: &'static str,
+    action: &'static str,
+    direction: &'static str,
+    stage: &'static str,
+    reply: &'static str,
+    enhanced: &'static str,
+    dsn: &'static str,
+    class: &'static str,
+    remote_host: &'static str,
+    remote_ip: &'static str,
+    sender: &'static str,
+    recipient: &'static str,
+    /// Checked only when not empty.
+    timestamp: &'static str,
+}
+
+const NONE: Expect = Expect {
+    needle: "",
+    action: "",
+    direction: "outbound",
+    stage: "",
+    reply: "",
+    enhanced: "",
+    dsn: "",
+    class: "",
+    remote_host: "",
+    remote_ip: "",
+    sender: "",
+    recipient: "",
+    timestamp: "",
+};
+
+fn output(args: &[&str]) -> String {
+    let output = mailsift().args(args).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The 1-based number of the one line of `path` that holds `needle`.
+fn line_of(path: &str, needle: &str) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    let found: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains(needle))
+        .map(|(at, _)| at + 1)
+        .collect();
+    assert_eq!(found.len(), 1, "{needle:?} must name one line of {path}");
+    found[0]
+}
+
+/// The events of `path` by line number, each as its named columns.
+fn events(path: &str) -> Vec<(usize, std::collections::BTreeMap<String, String>)> {
+    let csv_text = output(&["events", "--year", "2026", "--format", "csv", path]);
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    rows(&csv_text)
+        .into_iter()
+        .map(|record| {
+            let named: std::collections::BTreeMap<String, String> = header
+                .iter()
+                .zip(record.iter())
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            (named["line"].parse().unwrap(), named)
+        })
+        .collect()
+}
+
+fn check(path: &str, expectations: &[Expect]) {
+    let all = events(path);
+    for expect in expectations {
+        let line = line_of(path, expect.needle);
+        let found: Vec<_> = all.iter().filter(|(at, _)| *at == line).collect();
+        assert_eq!(found.len(), 1, "one event from {path}:{line}");
+        let row = &found[0].1;
+        let want = [
+            expect.action,
+            expect.direction,
+            expect.stage,
+            expect.reply,
+            expect.enhanced,
+            expect.dsn,
+            expect.class,
+            expect.remote_host,
+            expect.remote_ip,
+            expect.sender,
+            expect.recipient,
+            expect.timestamp,
+        ];
+        for (column, want) in COLUMNS.iter().zip(want) {
+            if *column == "timestamp" && want.is_empty() {
+                continue;
+            }
+            assert_eq!(row[*column], want, "{column} of {path}:{line}");
+        }
+    }
+}
+
+fn without_event(path: &str, needles: &[&str]) {
+    let all = events(path);
+    for needle in needles {
+        let line = line_of(path, needle);
+        assert!(
+            all.iter().all(|(at, _)| *at != line),
+            "{path}:{line} gives no event"
+        );
+    }
+}
+
+/// The footer's accounting, from the JSON summary.
+fn lines(path: &str) -> Value {
+    let json = output(&["report", "--year", "2026", "--format", "json", path]);
+    let summary: Value = serde_json::from_str(&json).unwrap();
+    summary["lines"].clone()
+}
+
+#[test]
+fn postfix_line_shapes_give_their_fields() {
+    check(
+        POSTFIX,
+        &[
+            Expect {
+                needle: "NoSuchUser a1b2c3d4e5f.12",
+                action: "bounced",
+                stage: "RCPT",
+                reply: "550",
+                enhanced: "5.1.1",
+                dsn: "5.1.1",
+                class: "5xx",
+                remote_host: "mx1.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "alice@example.net",
+                ..NONE
+            },
+            Expect {
+                needle: "said: 421-4.7.28",
+                action: "deferred",
+                stage: "END-OF-DATA",
+                reply: "421",
+                enhanced: "4.7.28",
+                dsn: "4.7.28",
+                class: "4xx",
+                remote_host: "mx1.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "carol@example.net",
+                ..NONE
+            },
+            Expect {
+                needle: "3F2A1B0CA2: host mta5.am0.example.net",
+                action: "refused",
+                stage: "CONNECT",
+                reply: "421",
+                enhanced: "4.7.0",
+                class: "4xx",
+                remote_host: "mta5.am0.example.net",
+                remote_ip: "198.51.100.55",
+                ..NONE
+            },
+            Expect {
+                needle: "connect to mx2.dead.example[2001:db8::77]:25: Network",
+                action: "refused",
+                stage: "CONNECT",
+                class: "4xx",
+                remote_host: "mx2.dead.example",
+                remote_ip: "2001:db8::77",
+                ..NONE
+            },
+            Expect {
+                needle: "to=<leo@nodns.example>",
+                action: "deferred",
+                dsn: "4.4.3",
+                class: "4xx",
+                recipient: "leo@nodns.example",
+                ..NONE
+            },
+            Expect {
+                needle: "to=<quinn@tls.example>",
+                action: "deferred",
+                stage: "STARTTLS",
+                reply: "454",
+                enhanced: "4.7.0",
+                dsn: "4.7.0",
+                class: "4xx",
+                remote_host: "mx.tls.example",
+                remote_ip: "203.0.113.80",
+                recipient: "quinn@tls.example",
+                ..NONE
+            },
+            Expect {
+                needle: "3F2A1B0CE4: TLS is required, but host",
+                action: "refused",
+                stage: "STARTTLS",
+                reply: "454",
+                enhanced: "4.7.0",
+                class: "4xx",
+                remote_host: "mx.example.net",
+                remote_ip: "198.51.100.20",
+                ..NONE
+            },
+            Expect {
+                needle: "to=<rob@partner.example>",
+                action: "bounced",
+                stage: "AUTH",
+                reply: "535",
+                enhanced: "5.7.8",
+                dsn: "5.7.8",
+                class: "5xx",
+                remote_host: "smarthost.partner.example",
+                remote_ip: "192.0.2.200",
+                recipient: "rob@partner.example",
+                ..NONE
+            },
+            Expect {
+                needle: "3F2A1B0CB0: SASL authentication failed; server",
+                action: "refused",
+                stage: "AUTH",
+                reply: "535",
+                enhanced: "5.7.8",
+                class: "5xx",
+                remote_host: "smarthost.partner.example",
+                remote_ip: "192.0.2.200",
+                ..NONE
+            },
+            Expect {
+                needle: "to=<otto@example.org>",
+                action: "bounced",
+                stage: "RCPT",
+                reply: "550",
+                enhanced: "5.1.1",
+                dsn: "5.1.1",
+                class: "5xx",
+                remote_host: "mail.example.org",
+                remote_ip: "private/dovecot-lmtp",
+                recipient: "otto@example.org",
+                ..NONE
+            },
+            Expect {
+                needle: "to=<pia@example.org>",
+                action: "deferred",
+                stage: "CONNECT",
+                dsn: "4.4.1",
+                class: "4xx",
+                remote_host: "mail.example.org",
+                remote_ip: "private/dovecot-lmtp",
+                recipient: "pia@example.org",
+                ..NONE
+            },
+            Expect {
+                needle: "status=expired, returned to sender",
+                action: "expired",
+                class: "5xx",
+                sender: "news@example.org",
+                ..NONE
+            },
+            Expect {
+                needle: "550 5.5.1 Protocol error",
+                action: "rejected",
+                direction: "inbound",
+                stage: "RCPT",
+                reply: "550",
+                enhanced: "5.5.1",
+                class: "5xx",
+                remote_ip: "198.51.100.82",
+                sender: "x@bad.example",
+                recipient: "nora@example.org",
+                ..NONE
+            },
+            Expect {
+                needle: "reject: CONNECT from [198.51.100.87]:40009: too many connections",
+                action: "rejected",
+                direction: "inbound",
+                stage: "CONNECT",
+                class: "4xx",
+                remote_ip: "198.51.100.87",
+                ..NONE
+            },
+            Expect {
+                needle: "reject: ETRN from",
+                action: "rejected",
+                direction: "inbound",
+                stage: "ETRN",
+                reply: "554",
+                enhanced: "5.7.1",
+                class: "5xx",
+                remote_host: "unknown",
+                remote_ip: "198.51.100.64",
+                ..NONE
+            },
+            Expect {
+                needle: "reject_warning: RCPT",
+                action: "reject_warning",
+                direction: "inbound",
+                stage: "RCPT",
+                reply: "450",
+                enhanced: "4.7.1",
+                class: "4xx",
+                remote_host: "unknown",
+                remote_ip: "198.51.100.65",
+                sender: "x@sender.example",
+                recipient: "gail@example.org",
+                ..NONE
+            },
+            Expect {
+                needle: "reject: header From: \"Prize Desk\"",
+                action: "rejected",
+                direction: "inbound",
+                stage: "END-OF-DATA",
+                enhanced: "5.7.1",
+                class: "5xx",
+                remote_host: "unknown",
+                remote_ip: "198.51.100.89",
+                sender: "prize@bad.example",
+                recipient: "paul@example.org",
+                ..NONE
+            },
+            // journalctl -o short-iso, short-precise, and a day of one digit.
+            Expect {
+                needle: "2026-11-21T08:02:12+0100",
+                action: "rejected",
+                direction: "inbound",
+                stage: "RCPT",
+                reply: "554",
+                enhanced: "5.7.1",
+                class: "5xx",
+                remote_host: "unknown",
+                remote_ip: "2001:db8:5::9",
+                sender: "x@bad.example",
+                recipient: "yuri@elsewhere.example",
+                timestamp: "2026-11-21T08:02:12+01:00",
+                ..NONE
+            },
+            Expect {
+                needle: "Nov 21 08:02:13.456789",
+                action: "sent",
+                stage: "END-OF-DATA",
+                reply: "250",
+                enhanced: "2.0.0",
+                dsn: "2.0.0",
+                class: "2xx",
+                remote_host: "mx1.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "zoe@example.net",
+                timestamp: "2026-11-21T08:02:13.456789",
+                ..NONE
+            },
+            Expect {
+                needle: "Nov  1 08:02:10",
+                action: "deferred",
+                stage: "RCPT",
+                reply: "452",
+                enhanced: "4.2.2",
+                dsn: "4.2.2",
+                class: "4xx",
+                remote_host: "mx1.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "wes@example.net",
+                timestamp: "2026-11-01T08:02:10",
+                ..NONE
+            },
+        ],
+    );
+}
+
+#[test]
+fn postfix_lines_without_an_outcome_give_no_event() {
+    without_event(
+        POSTFIX,
+        &[
+            "NOQUEUE: discard: RCPT",
+            "hold: RCPT from",
+            "NOQUEUE: filter: RCPT",
+            "PREGREET 11",
+            "COMMAND PIPELINING from",
+            "SASL LOGIN authentication failed: UGFzc3dvcmQ6",
+            "sender delay notification",
+            "milter-discard: END-OF-MESSAGE",
+            "3F2A1B0CEE: host mx.example.net[198.51.100.20] greeted me",
+        ],
+    );
+}
+
+#[test]
+fn postfix_footer_accounts_for_every_line() {
+    let lines = lines(POSTFIX);
+    assert_eq!(lines["read"], 156);
+    assert_eq!(lines["events"], 106);
+    assert_eq!(lines["refusals"], 7);
+    assert_eq!(lines["no_outcome"], 48);
+    assert_eq!(lines["other_programs"], 2);
+    assert_eq!(lines["unmatched"], 0);
+}
+
+#[test]
+fn exim_line_shapes_give_their_fields() {
+    check(
+        EXIM,
+        &[
+            Expect {
+                needle: "** frank@example.com",
+                action: "bounced",
+                stage: "RCPT",
+                reply: "550",
+                enhanced: "5.1.1",
+                class: "5xx",
+                remote_host: "mx.example.com",
+                remote_ip: "203.0.113.30",
+                recipient: "frank@example.com",
+                ..NONE
+            },
+            Expect {
+                needle: "** gina@example.net",
+                action: "bounced",
+                stage: "END-OF-DATA",
+                reply: "550",
+                enhanced: "5.7.26",
+                class: "5xx",
+                remote_host: "mx1.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "gina@example.net",
+                ..NONE
+            },
+            Expect {
+                needle: "** jack@dead.example",
+                action: "expired",
+                class: "5xx",
+                recipient: "jack@dead.example",
+                ..NONE
+            },
+            Expect {
+                needle: "** leo@big.example",
+                action: "bounced",
+                stage: "MAIL",
+                reply: "552",
+                enhanced: "5.3.4",
+                class: "5xx",
+                remote_host: "mx.big.example",
+                remote_ip: "198.51.100.90",
+                sender: "alice@example.org",
+                recipient: "leo@big.example",
+                ..NONE
+            },
+            Expect {
+                needle: "LMTP error after end of data",
+                action: "bounced",
+                stage: "END-OF-DATA",
+                reply: "552",
+                enhanced: "5.2.2",
+                class: "5xx",
+                remote_host: "localhost",
+                remote_ip: "127.0.0.1",
+                recipient: "mia@example.org",
+                ..NONE
+            },
+            Expect {
+                needle: "== rob@example.net",
+                action: "deferred",
+                stage: "RCPT",
+                reply: "451",
+                enhanced: "4.7.1",
+                class: "4xx",
+                remote_host: "mx1.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "rob@example.net",
+                ..NONE
+            },
+            Expect {
+                needle: "== uma@slow.example",
+                action: "deferred",
+                stage: "CONNECT",
+                class: "4xx",
+                recipient: "uma@slow.example",
+                ..NONE
+            },
+            Expect {
+                needle: "in response to pipelined MAIL FROM",
+                action: "deferred",
+                stage: "MAIL",
+                class: "4xx",
+                remote_host: "mx.example.com",
+                remote_ip: "203.0.113.30",
+                recipient: "n@example.com",
+                ..NONE
+            },
+            Expect {
+                needle: "H=mx2.slow.example [203.0.113.10]: SMTP timeout",
+                action: "refused",
+                stage: "RCPT",
+                class: "4xx",
+                remote_host: "mx2.slow.example",
+                remote_ip: "203.0.113.10",
+                ..NONE
+            },
+            Expect {
+                needle: "temporarily rejected RCPT <bob@example.org>",
+                action: "rejected",
+                direction: "inbound",
+                stage: "RCPT",
+                class: "4xx",
+                remote_host: "mta.new.example",
+                remote_ip: "198.51.100.170",
+                sender: "promo@new.example",
+                recipient: "bob@example.org",
+                ..NONE
+            },
+            Expect {
+                needle: "rejected after DATA: This message contains a virus",
+                action: "rejected",
+                direction: "inbound",
+                stage: "END-OF-DATA",
+                class: "5xx",
+                remote_host: "out.lists.example",
+                remote_ip: "198.51.100.210",
+                sender: "newsletter@lists.example",
+                ..NONE
+            },
+            Expect {
+                needle: "(input sent without waiting for greeting)",
+                action: "rejected",
+                direction: "inbound",
+                stage: "CONNECT",
+                class: "5xx",
+                remote_ip: "203.0.113.79",
+                ..NONE
+            },
+            Expect {
+                needle: "dovecot_login authenticator failed",
+                action: "rejected",
+                direction: "inbound",
+                stage: "AUTH",
+                reply: "535",
+                class: "5xx",
+                remote_ip: "198.51.100.232",
+                ..NONE
+            },
+            Expect {
+                needle: "Connection from [203.0.113.99]:40122 refused",
+                action: "rejected",
+                direction: "inbound",
+                stage: "CONNECT",
+                class: "4xx",
+                remote_ip: "203.0.113.99",
+                ..NONE
+            },
+            // `.mmm`, a zone and a pid after the time.
+            Expect {
+                needle: "09:01:21.123 +0100 [4321]",
+                action: "bounced",
+                stage: "RCPT",
+                reply: "550",
+                enhanced: "5.1.1",
+                class: "5xx",
+                remote_host: "mx.example.com",
+                remote_ip: "203.0.113.30",
+                recipient: "erin@example.com",
+                timestamp: "2026-11-21T09:01:21.123+01:00",
+                ..NONE
+            },
+        ],
+    );
+}
+
+#[test]
+fn exim_lines_without_an_outcome_give_no_event() {
+    without_event(
+        EXIM,
+        &[
+            "retry time not reached for any host for 'example.net'",
+            "routing defer (-52): retry time not reached",
+            "Message is frozen",
+            "unexpected disconnection while reading SMTP command",
+            "sender verify fail for <alerts@fake.example>",
+            "Warning: \"Detected spam",
+            "closed by DROP in ACL",
+            "<= <> R=1tE3xB-000Ab2-Rz",
+            "Completed QT=4s",
+        ],
+    );
+}
+
+#[test]
+fn exim_footer_accounts_for_every_line() {
+    let lines = lines(EXIM);
+    assert_eq!(lines["read"], 126);
+    assert_eq!(lines["events"], 93);
+    assert_eq!(lines["refusals"], 7);
+    assert_eq!(lines["no_outcome"], 33);
+    assert_eq!(lines["other_programs"], 0);
+    assert_eq!(lines["unmatched"], 0);
+}
+
+#[test]
+fn exim_through_syslog_gives_the_same_fields() {
+    check(
+        EXIM_SYSLOG,
+        &[
+            Expect {
+                needle: "** wes@example.com",
+                action: "bounced",
+                stage: "RCPT",
+                reply: "550",
+                enhanced: "5.1.1",
+                class: "5xx",
+                remote_host: "mx.example.com",
+                remote_ip: "203.0.113.30",
+                recipient: "wes@example.com",
+                timestamp: "2026-11-21T09:02:01",
+                ..NONE
+            },
+            Expect {
+                needle: "exim4[5103]",
+                action: "rejected",
+                direction: "inbound",
+                stage: "RCPT",
+                class: "5xx",
+                remote_ip: "198.51.100.247",
+                sender: "x@pc32.example",
+                recipient: "yuri@example.org",
+                ..NONE
+            },
+            Expect {
+                needle: "[1\\2] 2026-11-21 09:02:06",
+                action: "bounced",
+                stage: "END-OF-DATA",
+                reply: "550",
+                enhanced: "5.7.1",
+                class: "5xx",
+                remote_host: "mx.example.com",
+                remote_ip: "203.0.113.30",
+                recipient: "abe@example.com",
+                ..NONE
+            },
+        ],
+    );
+    without_event(EXIM_SYSLOG, &["[2\\2] of a long one"]);
+    let lines = lines(EXIM_SYSLOG);
+    assert_eq!(lines["read"], 8);
+    assert_eq!(lines["events"], 6);
+    assert_eq!(lines["no_outcome"], 2);
+    assert_eq!(lines["unmatched"], 0);
+}
