@@ -397,6 +397,21 @@ fn postfix_line_shapes_give_their_fields() {
                 timestamp: "2026-11-01T08:02:10",
                 ..NONE
             },
+            // rsyslog's reduction of identical lines: the repeated text, read once.
+            Expect {
+                needle: "postfix/smtpd[4227]: message repeated 2 times",
+                action: "rejected",
+                direction: "inbound",
+                stage: "RCPT",
+                reply: "554",
+                enhanced: "5.7.1",
+                class: "5xx",
+                remote_host: "unknown",
+                remote_ip: "198.51.100.9",
+                sender: "a@b.example",
+                recipient: "x@elsewhere.example",
+                ..NONE
+            },
         ],
     );
 }
@@ -422,8 +437,8 @@ fn postfix_lines_without_an_outcome_give_no_event() {
 #[test]
 fn postfix_footer_accounts_for_every_line() {
     let lines = lines(POSTFIX);
-    assert_eq!(lines["read"], 156);
-    assert_eq!(lines["events"], 106);
+    assert_eq!(lines["read"], 157);
+    assert_eq!(lines["events"], 107);
     assert_eq!(lines["refusals"], 7);
     assert_eq!(lines["no_outcome"], 48);
     assert_eq!(lines["other_programs"], 2);
@@ -669,12 +684,24 @@ fn exim_through_syslog_gives_the_same_fields() {
                 recipient: "abe@example.com",
                 ..NONE
             },
+            Expect {
+                needle: "exim4[5108]: message repeated 3 times",
+                action: "rejected",
+                direction: "inbound",
+                stage: "RCPT",
+                class: "5xx",
+                remote_ip: "198.51.100.249",
+                sender: "x@pc34.example",
+                recipient: "cyd@example.org",
+                timestamp: "2026-11-21T09:02:08",
+                ..NONE
+            },
         ],
     );
     without_event(EXIM_SYSLOG, &["[2\\2] of a long one"]);
     let lines = lines(EXIM_SYSLOG);
-    assert_eq!(lines["read"], 8);
-    assert_eq!(lines["events"], 6);
+    assert_eq!(lines["read"], 9);
+    assert_eq!(lines["events"], 7);
     assert_eq!(lines["no_outcome"], 2);
     assert_eq!(lines["unmatched"], 0);
 }

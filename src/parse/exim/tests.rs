@@ -1256,6 +1256,19 @@ fn exim_through_syslog() {
 }
 
 #[test]
+fn a_repeated_line_of_rsyslog_gives_one_event() {
+    let line = "Nov 21 08:00:06 mx1 exim4[4244]: message repeated 4 times: [ H=(ylmf-pc) [203.0.113.45] F=<a@spammer.example> rejected RCPT <info@example.com>: relay not permitted]";
+    let Parsed::Event(event) = parse_line(line, &syslog_ctx()) else {
+        panic!("no event")
+    };
+    assert_eq!(event.direction, Direction::Inbound);
+    assert_eq!(event.stage, Some("RCPT"));
+    assert_eq!(event.remote_ip, "203.0.113.45");
+    assert_eq!(event.recipient, "info@example.com");
+    assert_eq!(event.text, "relay not permitted");
+}
+
+#[test]
 fn host_specs_of_every_shape() {
     let h = |t| read_host_spec(t).map(|(h, len)| (h.name, h.ip, len));
     assert_eq!(

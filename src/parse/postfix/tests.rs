@@ -929,3 +929,27 @@ fn queue_ids_short_and_long() {
     assert_eq!(split_queue_id("warning: x").0, "");
     assert_eq!(split_queue_id("statistics: x").0, "");
 }
+
+#[test]
+fn a_repeated_line_of_rsyslog_gives_one_event() {
+    check(&Case {
+        line: "Nov 21 08:00:04 mx1 postfix/smtpd[4206]: message repeated 2 times: [ NOQUEUE: reject: RCPT from unknown[198.51.100.9]: 554 5.7.1 <x@elsewhere.example>: Relay access denied; from=<a@b.example> to=<x@elsewhere.example> proto=ESMTP helo=<h>]",
+        action: "rejected",
+        direction: "inbound",
+        stage: "RCPT",
+        reply: "554",
+        enhanced: "5.7.1",
+        class: "5xx",
+        recipient: "x@elsewhere.example",
+        remote_host: "unknown",
+        remote_ip: "198.51.100.9",
+        ..BASE
+    });
+    let line = "Nov 21 08:00:05 mx1 postfix/smtp[4207]: message repeated 3 times: [ 3F2A1B0CE5: host mx.example.net[198.51.100.20] refused to talk to me: 421 4.7.0 Try later]";
+    let Parsed::Event(event) = parse_text(line) else {
+        panic!("no event from {line}")
+    };
+    assert_eq!(event.queue_id, "3F2A1B0CE5");
+    assert_eq!(event.action, Action::Refused);
+    assert_eq!(event.text, "Try later");
+}
