@@ -397,6 +397,33 @@ fn postfix_line_shapes_give_their_fields() {
                 timestamp: "2026-11-01T08:02:10",
                 ..NONE
             },
+            // Folded replies whose first line holds only the server's name.
+            Expect {
+                needle: "to=<j@example.net>",
+                action: "bounced",
+                stage: "RCPT",
+                reply: "554",
+                enhanced: "5.7.1",
+                dsn: "5.0.0",
+                class: "5xx",
+                remote_host: "mx.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "j@example.net",
+                ..NONE
+            },
+            Expect {
+                needle: "to=<x@example.net>",
+                action: "deferred",
+                stage: "MAIL",
+                reply: "451",
+                enhanced: "4.7.1",
+                dsn: "4.0.0",
+                class: "4xx",
+                remote_host: "mx.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "x@example.net",
+                ..NONE
+            },
             // rsyslog's reduction of identical lines: the repeated text, read once.
             Expect {
                 needle: "postfix/smtpd[4227]: message repeated 2 times",
@@ -437,8 +464,8 @@ fn postfix_lines_without_an_outcome_give_no_event() {
 #[test]
 fn postfix_footer_accounts_for_every_line() {
     let lines = lines(POSTFIX);
-    assert_eq!(lines["read"], 157);
-    assert_eq!(lines["events"], 107);
+    assert_eq!(lines["read"], 158);
+    assert_eq!(lines["events"], 108);
     assert_eq!(lines["refusals"], 7);
     assert_eq!(lines["no_outcome"], 48);
     assert_eq!(lines["other_programs"], 2);
@@ -596,6 +623,18 @@ fn exim_line_shapes_give_their_fields() {
                 remote_ip: "203.0.113.99",
                 ..NONE
             },
+            Expect {
+                needle: "554-mx.example.com\\n554 5.7.1",
+                action: "bounced",
+                stage: "RCPT",
+                reply: "554",
+                enhanced: "5.7.1",
+                class: "5xx",
+                remote_host: "mx.example.com",
+                remote_ip: "203.0.113.30",
+                recipient: "ned@example.com",
+                ..NONE
+            },
             // `.mmm`, a zone and a pid after the time.
             Expect {
                 needle: "09:01:21.123 +0100 [4321]",
@@ -635,8 +674,8 @@ fn exim_lines_without_an_outcome_give_no_event() {
 #[test]
 fn exim_footer_accounts_for_every_line() {
     let lines = lines(EXIM);
-    assert_eq!(lines["read"], 126);
-    assert_eq!(lines["events"], 93);
+    assert_eq!(lines["read"], 127);
+    assert_eq!(lines["events"], 94);
     assert_eq!(lines["refusals"], 7);
     assert_eq!(lines["no_outcome"], 33);
     assert_eq!(lines["other_programs"], 0);

@@ -953,3 +953,34 @@ fn a_repeated_line_of_rsyslog_gives_one_event() {
     assert_eq!(event.action, Action::Refused);
     assert_eq!(event.text, "Try later");
 }
+
+#[test]
+fn enhanced_code_from_the_second_line_of_a_folded_reply() {
+    let line = "Nov 21 08:00:15 mx1 postfix/smtp[4212]: 3F2A1B0CEA: to=<j@example.net>, relay=mx.example.net[198.51.100.20]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=5.0.0, status=bounced (host mx.example.net[198.51.100.20] said: 554-mx.example.net 554 5.7.1 Your access to this mail system has been rejected (in reply to RCPT TO command))";
+    check(&Case {
+        line,
+        action: "bounced",
+        stage: "RCPT",
+        reply: "554",
+        enhanced: "5.7.1",
+        dsn: "5.0.0",
+        class: "5xx",
+        recipient: "j@example.net",
+        remote_host: "mx.example.net",
+        remote_ip: "198.51.100.20",
+        ..BASE
+    });
+    let Parsed::Event(event) = parse_text(line) else {
+        panic!()
+    };
+    assert_eq!(
+        event.text,
+        "mx.example.net Your access to this mail system has been rejected"
+    );
+    // One segment: a code inside the text is the server's prose, not its enhanced code.
+    let line = "Nov 21 08:00:16 mx1 postfix/smtp[4213]: 3F2A1B0CEB: to=<k@example.net>, relay=mx.example.net[198.51.100.20]:25, delay=1, dsn=5.0.0, status=bounced (host mx.example.net[198.51.100.20] said: 554 mx.example.net 5.7.1 Your access to this mail system has been rejected (in reply to RCPT TO command))";
+    let Parsed::Event(event) = parse_text(line) else {
+        panic!()
+    };
+    assert_eq!((event.reply_code, event.enhanced_code), (Some(554), None));
+}
