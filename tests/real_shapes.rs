@@ -424,6 +424,36 @@ fn postfix_line_shapes_give_their_fields() {
                 recipient: "x@example.net",
                 ..NONE
             },
+            // A server whose banner names us: a loop, found at the connection.
+            Expect {
+                needle: "3F2A1B0CEE: host mx.example.net[198.51.100.20] greeted me",
+                action: "refused",
+                stage: "CONNECT",
+                class: "4xx",
+                remote_host: "mx.example.net",
+                remote_ip: "198.51.100.20",
+                ..NONE
+            },
+            Expect {
+                needle: "warning: host mail.loop.example[198.51.100.30]:25 greeted me",
+                action: "refused",
+                stage: "CONNECT",
+                class: "4xx",
+                remote_host: "mail.loop.example",
+                remote_ip: "198.51.100.30",
+                ..NONE
+            },
+            Expect {
+                needle: "to=<c@example.net>",
+                action: "bounced",
+                stage: "CONNECT",
+                dsn: "5.4.6",
+                class: "5xx",
+                remote_host: "mx.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "c@example.net",
+                ..NONE
+            },
             // rsyslog's reduction of identical lines: the repeated text, read once.
             Expect {
                 needle: "postfix/smtpd[4227]: message repeated 2 times",
@@ -456,7 +486,6 @@ fn postfix_lines_without_an_outcome_give_no_event() {
             "SASL LOGIN authentication failed: UGFzc3dvcmQ6",
             "sender delay notification",
             "milter-discard: END-OF-MESSAGE",
-            "3F2A1B0CEE: host mx.example.net[198.51.100.20] greeted me",
         ],
     );
 }
@@ -464,10 +493,10 @@ fn postfix_lines_without_an_outcome_give_no_event() {
 #[test]
 fn postfix_footer_accounts_for_every_line() {
     let lines = lines(POSTFIX);
-    assert_eq!(lines["read"], 158);
-    assert_eq!(lines["events"], 108);
-    assert_eq!(lines["refusals"], 7);
-    assert_eq!(lines["no_outcome"], 48);
+    assert_eq!(lines["read"], 159);
+    assert_eq!(lines["events"], 110);
+    assert_eq!(lines["refusals"], 9);
+    assert_eq!(lines["no_outcome"], 47);
     assert_eq!(lines["other_programs"], 2);
     assert_eq!(lines["unmatched"], 0);
 }

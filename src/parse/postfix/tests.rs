@@ -984,3 +984,60 @@ fn enhanced_code_from_the_second_line_of_a_folded_reply() {
     };
     assert_eq!((event.reply_code, event.enhanced_code), (Some(554), None));
 }
+
+#[test]
+fn a_server_greeting_with_our_own_name_is_a_per_host_failure_at_connect() {
+    let standalone = Case {
+        line: "Nov 21 08:00:19 mx1 postfix/smtp[4216]: 3F2A1B0CEE: host mx.example.net[198.51.100.20] greeted me with my own hostname mx1.example.org",
+        action: "refused",
+        stage: "CONNECT",
+        class: "4xx",
+        remote_host: "mx.example.net",
+        remote_ip: "198.51.100.20",
+        ..BASE
+    };
+    check(&standalone);
+    // As Postfix writes it: a warning, with the port and without a queue id.
+    check(&Case {
+        line: "Nov 21 08:00:19 mx1 postfix/smtp[4216]: warning: host mail.example.net[198.51.100.21]:25 greeted me with my own hostname mx1.example.org",
+        remote_host: "mail.example.net",
+        remote_ip: "198.51.100.21",
+        ..standalone
+    });
+    let Parsed::Event(event) = parse_text(standalone.line) else {
+        panic!()
+    };
+    assert_eq!(event.reply_code, None);
+    assert_eq!(event.permanence, crate::codes::Permanence::Transient);
+    assert_eq!(
+        event.text,
+        "host mx.example.net[198.51.100.20] greeted me with my own hostname mx1.example.org"
+    );
+    check(&Case {
+        line: "Nov 21 08:00:06 mx1 postfix/smtp[4203]: 3F2A1B0CE2: to=<c@example.net>, relay=mx.example.net[198.51.100.20]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=5.4.6, status=bounced (host mx.example.net[198.51.100.20] greeted me with my own hostname mx1.example.org)",
+        action: "bounced",
+        stage: "CONNECT",
+        dsn: "5.4.6",
+        class: "5xx",
+        recipient: "c@example.net",
+        remote_host: "mx.example.net",
+        remote_ip: "198.51.100.20",
+        ..BASE
+    });
+    // Other warnings stay lines without an outcome, and the bounce that follows the loop
+    // names no step.
+    for line in [
+        "Nov 21 08:00:19 mx1 postfix/smtp[4216]: warning: host mail.example.net[198.51.100.21]:25 replied to HELO/EHLO with my own hostname mx1.example.org",
+        "Nov 21 08:00:19 mx1 postfix/smtp[4216]: warning: host mail.example.net[198.51.100.21]:25 greeted me",
+    ] {
+        assert_eq!(parse_text(line), Parsed::NoOutcome, "{line}");
+    }
+    check(&Case {
+        line: "Nov 21 08:00:24 mx1 postfix/smtp[4114]: 3F2A1B0CB1: to=<sam@example.org>, relay=none, delay=0, delays=0/0/0/0, dsn=5.4.6, status=bounced (mail for example.org loops back to myself)",
+        action: "bounced",
+        dsn: "5.4.6",
+        class: "5xx",
+        recipient: "sam@example.org",
+        ..BASE
+    });
+}
