@@ -424,6 +424,38 @@ fn postfix_line_shapes_give_their_fields() {
                 recipient: "x@example.net",
                 ..NONE
             },
+            // TLS failures that quote no reply.
+            Expect {
+                needle: "to=<ned@tls.example>",
+                action: "deferred",
+                stage: "STARTTLS",
+                dsn: "4.7.5",
+                class: "4xx",
+                remote_host: "mx.tls.example",
+                remote_ip: "203.0.113.80",
+                recipient: "ned@tls.example",
+                ..NONE
+            },
+            Expect {
+                needle: "to=<olga@tls.example>",
+                action: "deferred",
+                stage: "STARTTLS",
+                dsn: "4.7.4",
+                class: "4xx",
+                remote_host: "mx.tls.example",
+                remote_ip: "203.0.113.80",
+                recipient: "olga@tls.example",
+                ..NONE
+            },
+            Expect {
+                needle: "3F2A1B0CF5: TLS is required, but was not offered",
+                action: "refused",
+                stage: "STARTTLS",
+                class: "4xx",
+                remote_host: "mx2.tls.example",
+                remote_ip: "203.0.113.82",
+                ..NONE
+            },
             // A server whose banner names us: a loop, found at the connection.
             Expect {
                 needle: "3F2A1B0CEE: host mx.example.net[198.51.100.20] greeted me",
@@ -493,9 +525,9 @@ fn postfix_lines_without_an_outcome_give_no_event() {
 #[test]
 fn postfix_footer_accounts_for_every_line() {
     let lines = lines(POSTFIX);
-    assert_eq!(lines["read"], 159);
-    assert_eq!(lines["events"], 110);
-    assert_eq!(lines["refusals"], 9);
+    assert_eq!(lines["read"], 160);
+    assert_eq!(lines["events"], 111);
+    assert_eq!(lines["refusals"], 10);
     assert_eq!(lines["no_outcome"], 47);
     assert_eq!(lines["other_programs"], 2);
     assert_eq!(lines["unmatched"], 0);

@@ -323,8 +323,8 @@ const QUOTED_REPLIES: [(&str, &str, Option<&str>); 4] = [
 /// Reads the explanation Postfix puts in parentheses after `status=`, or after a queue id on a
 /// per-host line: `host X[ip] said: ...`, `host X[ip] refused to talk to me: ...`,
 /// `TLS is required, but host X[ip] refused to start TLS: ...`, `SASL authentication failed;
-/// server X[ip] said: ...`, `host X[ip] greeted me with my own hostname NAME`, `connect to
-/// X[ip]:25: ...`, `lost connection with X[ip] while ...`, a bare reply such as `250 2.0.0 Ok`, or local text such as `delivered to mailbox`.
+/// server X[ip] said: ...`, `host X[ip] greeted me with my own hostname NAME`, TLS failures
+/// without a reply (`Cannot start TLS: handshake failure`), `connect to X[ip]:25: ...`, `lost connection with X[ip] while ...`, a bare reply such as `250 2.0.0 Ok`, or local text such as `delivered to mailbox`.
 fn read_detail<'a>(event: &mut Event<'a>, detail: &'a str) {
     let inner = detail
         .strip_prefix("delivery temporarily suspended: ")
@@ -356,6 +356,17 @@ fn read_detail<'a>(event: &mut Event<'a>, detail: &'a str) {
             take_reply(event, parsed);
             return;
         }
+    }
+    if let Some(host) = tls_refusal(inner) {
+        // Whether STARTTLS was missing from the server's EHLO reply or the handshake or its
+        // certificate failed, the session stopped at the TLS step; the relay field still names
+        // the server when the text does not.
+        if !host.name.is_empty() || !host.addr.is_empty() {
+            set_remote(event, host);
+        }
+        event.stage = Some("STARTTLS");
+        event.text = Cow::Borrowed(detail);
+        return;
     }
     if let Some(host) = greeting_loop(inner) {
         // The banner is the first thing a server sends, so the loop shows at the connection.
@@ -393,6 +404,32 @@ fn take_reply<'a>(event: &mut Event<'a>, reply: Reply<'a>) {
     event.reply_code = reply.code;
     event.enhanced_code = reply.enhanced;
     event.text = reply.text;
+}
+
+/// The failures Postfix writes when the TLS handshake, or the check of the certificate it
+/// brought, fails: no server reply is quoted, yet the step is known.
+const TLS_FAILURES: [&str; 3] = [
+    "Cannot start TLS",
+    "Server certificate not trusted",
+    "Server certificate not verified",
+];
+
+/// The server named by `TLS is required, but was not offered by host X[ip]`, or an empty host
+/// for the other TLS failures (`Cannot start TLS: handshake failure`, `Server certificate not
+/// verified`), which name none; `None` for any other text.
+fn tls_refusal(text: &str) -> Option<HostAddr<'_>> {
+    const EMPTY: HostAddr<'static> = HostAddr {
+        name: "",
+        addr: "",
+        len: 0,
+    };
+    if let Some(after) = text.strip_prefix("TLS is required, but was not offered by host ") {
+        return Some(read_host_addr(after).unwrap_or(EMPTY));
+    }
+    TLS_FAILURES
+        .iter()
+        .any(|lead| text.starts_with(lead))
+        .then_some(EMPTY)
 }
 
 /// The server of `host X[ip] greeted me with my own hostname NAME`: a mail loop, found when the
@@ -518,14 +555,14 @@ fn unbracket(value: &str) -> &str {
 
 /// Standalone lines about one host of several tried: `host X[ip] refused to talk to me: ...`,
 /// `host X[ip] said: ...`, `host X[ip] greeted me with my own hostname NAME` (alone or as a
-/// warning), `TLS is required, but host X[ip] refused to start TLS: ...`, `SASL
+/// warning), `TLS is required, but was not offered by host X[ip]`, `TLS is required, but host X[ip] refused to start TLS: ...`, `SASL
 /// authentication failed; server X[ip] said: ...`, `connect to X[ip]:25: ...`, `lost connection
 /// with X[ip] while ...`, `conversation with X[ip] timed out while ...`. Each is a refusal by one
 /// host, not the fate of a recipient, which the status line that follows gives.
 fn per_host_failure(body: &str, marks: Marks) -> RuleResult<'_> {
     let is_per_host = (body.starts_with("host ")
         && (marks.refused || marks.said || greeting_loop(body).is_some()))
-        || body.starts_with("TLS is required, but host ")
+        || body.starts_with("TLS is required, but ")
         || body.starts_with("SASL authentication failed; server ")
         || body.starts_with("connect to ")
         || body.starts_with("lost connection with ")

@@ -904,14 +904,20 @@ fn replies_quoted_in_tls_and_sasl_failures_keep_their_codes() {
     );
 
     // The same sentences without a quoted reply keep the whole text and take no code.
-    for line in [
-        "Nov 21 08:00:07 mx1 postfix/smtp[4204]: 3F2A1B0CE3: to=<d@example.net>, relay=mx.example.net[198.51.100.20]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=4.7.0, status=deferred (SASL authentication failed; cannot authenticate to server mx.example.net[198.51.100.20]: no mechanism available)",
-        "Nov 21 08:00:19 mx1.example.org postfix/smtp[4111]: 3F2A1B0CAC: to=<olga@tls.example>, relay=mx.tls.example[203.0.113.80]:25, delay=1, delays=0.1/0/0.9/0, dsn=4.7.4, status=deferred (TLS is required, but was not offered by host mx.tls.example[203.0.113.80])",
+    for (line, stage) in [
+        (
+            "Nov 21 08:00:07 mx1 postfix/smtp[4204]: 3F2A1B0CE3: to=<d@example.net>, relay=mx.example.net[198.51.100.20]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=4.7.0, status=deferred (SASL authentication failed; cannot authenticate to server mx.example.net[198.51.100.20]: no mechanism available)",
+            None,
+        ),
+        (
+            "Nov 21 08:00:19 mx1.example.org postfix/smtp[4111]: 3F2A1B0CAC: to=<olga@tls.example>, relay=mx.tls.example[203.0.113.80]:25, delay=1, delays=0.1/0/0.9/0, dsn=4.7.4, status=deferred (TLS is required, but was not offered by host mx.tls.example[203.0.113.80])",
+            Some("STARTTLS"),
+        ),
     ] {
         let Parsed::Event(event) = parse_text(line) else {
             panic!("no event from {line}")
         };
-        assert_eq!((event.reply_code, event.stage), (None, None), "{line}");
+        assert_eq!((event.reply_code, event.stage), (None, stage), "{line}");
         assert!(event.text.contains(" server ") || event.text.contains(" host "));
     }
     let line = "Nov 21 08:00:07 mx1 postfix/smtp[4204]: 3F2A1B0CE3: SASL authentication failed; cannot authenticate to server mx.example.net[198.51.100.20]: no mechanism available";
@@ -1040,4 +1046,56 @@ fn a_server_greeting_with_our_own_name_is_a_per_host_failure_at_connect() {
         recipient: "sam@example.org",
         ..BASE
     });
+}
+
+#[test]
+fn tls_failures_without_a_reply_are_at_starttls() {
+    let tls = Case {
+        line: "Nov 21 08:00:18 mx1 postfix/smtp[4111]: 3F2A1B0CAB: to=<ned@tls.example>, relay=mx.tls.example[203.0.113.80]:25, delay=1, delays=0.1/0/0.9/0, dsn=4.7.5, status=deferred (Cannot start TLS: handshake failure)",
+        action: "deferred",
+        stage: "STARTTLS",
+        dsn: "4.7.5",
+        class: "4xx",
+        recipient: "ned@tls.example",
+        remote_host: "mx.tls.example",
+        remote_ip: "203.0.113.80",
+        ..BASE
+    };
+    check(&tls);
+    check(&Case {
+        line: "Nov 21 08:00:20 mx1 postfix/smtp[4111]: 3F2A1B0CAD: to=<ned@tls.example>, relay=mx.tls.example[203.0.113.80]:25, delay=1, dsn=4.7.5, status=deferred (Server certificate not verified)",
+        ..tls
+    });
+    check(&Case {
+        line: "Nov 21 08:00:20 mx1 postfix/smtp[4111]: 3F2A1B0CAD: to=<ned@tls.example>, relay=mx.tls.example[203.0.113.80]:25, delay=1, dsn=4.7.5, status=deferred (Server certificate not trusted)",
+        ..tls
+    });
+    check(&Case {
+        line: "Nov 21 08:00:13 mx1 postfix/smtp[4210]: 3F2A1B0CE8: to=<ned@tls.example>, relay=mx.tls.example[203.0.113.80]:25, delay=1, dsn=4.4.2, status=deferred (lost connection with mx.tls.example[203.0.113.80] while performing the TLS handshake)",
+        dsn: "4.4.2",
+        ..tls
+    });
+    check(&Case {
+        line: "Nov 21 08:00:19 mx1 postfix/smtp[4111]: 3F2A1B0CAC: to=<ned@tls.example>, relay=none, delay=1, dsn=4.7.4, status=deferred (delivery temporarily suspended: TLS is required, but was not offered by host mx.tls.example[203.0.113.80])",
+        dsn: "4.7.4",
+        ..tls
+    });
+    // One host of several: the per-host line names it.
+    check(&Case {
+        line: "Nov 21 08:00:19 mx1 postfix/smtp[4111]: 3F2A1B0CAC: TLS is required, but was not offered by host mx2.tls.example[203.0.113.81]",
+        action: "refused",
+        stage: "STARTTLS",
+        class: "4xx",
+        remote_host: "mx2.tls.example",
+        remote_ip: "203.0.113.81",
+        ..BASE
+    });
+    // Local trouble names no server and no step of the session.
+    let line = "Nov 21 08:00:19 mx1 postfix/smtp[4111]: 3F2A1B0CAC: to=<ned@tls.example>, relay=none, delay=1, dsn=4.7.5, status=deferred (TLS is required, but our TLS engine is unavailable)";
+    let Parsed::Event(event) = parse_text(line) else {
+        panic!()
+    };
+    assert_eq!(event.stage, None);
+    let line = "Nov 21 08:00:19 mx1 postfix/smtp[4111]: 3F2A1B0CAC: TLS is required, but our TLS engine is unavailable";
+    assert_eq!(parse_text(line), Parsed::NoOutcome);
 }
