@@ -397,6 +397,110 @@ fn postfix_line_shapes_give_their_fields() {
                 timestamp: "2026-11-01T08:02:10",
                 ..NONE
             },
+            // Folded replies whose first line holds only the server's name.
+            Expect {
+                needle: "to=<j@example.net>",
+                action: "bounced",
+                stage: "RCPT",
+                reply: "554",
+                enhanced: "5.7.1",
+                dsn: "5.0.0",
+                class: "5xx",
+                remote_host: "mx.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "j@example.net",
+                ..NONE
+            },
+            Expect {
+                needle: "to=<x@example.net>",
+                action: "deferred",
+                stage: "MAIL",
+                reply: "451",
+                enhanced: "4.7.1",
+                dsn: "4.0.0",
+                class: "4xx",
+                remote_host: "mx.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "x@example.net",
+                ..NONE
+            },
+            // TLS failures that quote no reply.
+            Expect {
+                needle: "to=<ned@tls.example>",
+                action: "deferred",
+                stage: "STARTTLS",
+                dsn: "4.7.5",
+                class: "4xx",
+                remote_host: "mx.tls.example",
+                remote_ip: "203.0.113.80",
+                recipient: "ned@tls.example",
+                ..NONE
+            },
+            Expect {
+                needle: "to=<olga@tls.example>",
+                action: "deferred",
+                stage: "STARTTLS",
+                dsn: "4.7.4",
+                class: "4xx",
+                remote_host: "mx.tls.example",
+                remote_ip: "203.0.113.80",
+                recipient: "olga@tls.example",
+                ..NONE
+            },
+            Expect {
+                needle: "3F2A1B0CF5: TLS is required, but was not offered",
+                action: "refused",
+                stage: "STARTTLS",
+                class: "4xx",
+                remote_host: "mx2.tls.example",
+                remote_ip: "203.0.113.82",
+                ..NONE
+            },
+            // A server whose banner names us: a loop, found at the connection.
+            Expect {
+                needle: "3F2A1B0CEE: host mx.example.net[198.51.100.20] greeted me",
+                action: "refused",
+                stage: "CONNECT",
+                class: "4xx",
+                remote_host: "mx.example.net",
+                remote_ip: "198.51.100.20",
+                ..NONE
+            },
+            Expect {
+                needle: "warning: host mail.loop.example[198.51.100.30]:25 greeted me",
+                action: "refused",
+                stage: "CONNECT",
+                class: "4xx",
+                remote_host: "mail.loop.example",
+                remote_ip: "198.51.100.30",
+                ..NONE
+            },
+            Expect {
+                needle: "to=<c@example.net>",
+                action: "bounced",
+                stage: "CONNECT",
+                dsn: "5.4.6",
+                class: "5xx",
+                remote_host: "mx.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "c@example.net",
+                ..NONE
+            },
+            // rsyslog's reduction of identical lines: the repeated text, read once.
+            Expect {
+                needle: "postfix/smtpd[4227]: message repeated 2 times",
+                action: "rejected",
+                direction: "inbound",
+                stage: "RCPT",
+                reply: "554",
+                enhanced: "5.7.1",
+                class: "5xx",
+                remote_host: "unknown",
+                remote_ip: "198.51.100.9",
+                sender: "a@b.example",
+                recipient: "x@elsewhere.example",
+                ..NONE
+            },
         ],
     );
 }
@@ -414,7 +518,6 @@ fn postfix_lines_without_an_outcome_give_no_event() {
             "SASL LOGIN authentication failed: UGFzc3dvcmQ6",
             "sender delay notification",
             "milter-discard: END-OF-MESSAGE",
-            "3F2A1B0CEE: host mx.example.net[198.51.100.20] greeted me",
         ],
     );
 }
@@ -422,10 +525,10 @@ fn postfix_lines_without_an_outcome_give_no_event() {
 #[test]
 fn postfix_footer_accounts_for_every_line() {
     let lines = lines(POSTFIX);
-    assert_eq!(lines["read"], 156);
-    assert_eq!(lines["events"], 106);
-    assert_eq!(lines["refusals"], 7);
-    assert_eq!(lines["no_outcome"], 48);
+    assert_eq!(lines["read"], 160);
+    assert_eq!(lines["events"], 111);
+    assert_eq!(lines["refusals"], 10);
+    assert_eq!(lines["no_outcome"], 47);
     assert_eq!(lines["other_programs"], 2);
     assert_eq!(lines["unmatched"], 0);
 }
@@ -581,6 +684,18 @@ fn exim_line_shapes_give_their_fields() {
                 remote_ip: "203.0.113.99",
                 ..NONE
             },
+            Expect {
+                needle: "554-mx.example.com\\n554 5.7.1",
+                action: "bounced",
+                stage: "RCPT",
+                reply: "554",
+                enhanced: "5.7.1",
+                class: "5xx",
+                remote_host: "mx.example.com",
+                remote_ip: "203.0.113.30",
+                recipient: "ned@example.com",
+                ..NONE
+            },
             // `.mmm`, a zone and a pid after the time.
             Expect {
                 needle: "09:01:21.123 +0100 [4321]",
@@ -620,8 +735,8 @@ fn exim_lines_without_an_outcome_give_no_event() {
 #[test]
 fn exim_footer_accounts_for_every_line() {
     let lines = lines(EXIM);
-    assert_eq!(lines["read"], 126);
-    assert_eq!(lines["events"], 93);
+    assert_eq!(lines["read"], 127);
+    assert_eq!(lines["events"], 94);
     assert_eq!(lines["refusals"], 7);
     assert_eq!(lines["no_outcome"], 33);
     assert_eq!(lines["other_programs"], 0);
@@ -669,12 +784,24 @@ fn exim_through_syslog_gives_the_same_fields() {
                 recipient: "abe@example.com",
                 ..NONE
             },
+            Expect {
+                needle: "exim4[5108]: message repeated 3 times",
+                action: "rejected",
+                direction: "inbound",
+                stage: "RCPT",
+                class: "5xx",
+                remote_ip: "198.51.100.249",
+                sender: "x@pc34.example",
+                recipient: "cyd@example.org",
+                timestamp: "2026-11-21T09:02:08",
+                ..NONE
+            },
         ],
     );
     without_event(EXIM_SYSLOG, &["[2\\2] of a long one"]);
     let lines = lines(EXIM_SYSLOG);
-    assert_eq!(lines["read"], 8);
-    assert_eq!(lines["events"], 6);
+    assert_eq!(lines["read"], 9);
+    assert_eq!(lines["events"], 7);
     assert_eq!(lines["no_outcome"], 2);
     assert_eq!(lines["unmatched"], 0);
 }

@@ -1264,7 +1264,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("connect to mx.example.net[2001:db8::25]:25: Network is unreachable",
               "network reachable"),
     P::new("mail_loop", None, "routing_error",
-        r"mail (forwarding )?loop|loops back to myself|too many hops|routing loop|hop count exceeded")
+        r"mail (forwarding )?loop|loops back to myself|with my own hostname|too many hops|routing loop|hop count exceeded")
         .says("Mail loop", "The message went around between servers.")
         .fix("Fix the MX, transport or forwarding settings that send it back.")
         .test("554 5.4.6 Too many hops",

@@ -93,6 +93,10 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
     } else if let Some((action, rest)) = reject_action(body) {
         match action {
             Some(action) => reject(action, rest),
+            // The SMTP client writes a server that greets it with our own name as a warning.
+            None if body.starts_with("warning: ") && greeting_loop(rest).is_some() => {
+                per_host_failure(rest, Marks::default())
+            }
             None => return Parsed::NoOutcome,
         }
     } else {
@@ -319,8 +323,8 @@ const QUOTED_REPLIES: [(&str, &str, Option<&str>); 4] = [
 /// Reads the explanation Postfix puts in parentheses after `status=`, or after a queue id on a
 /// per-host line: `host X[ip] said: ...`, `host X[ip] refused to talk to me: ...`,
 /// `TLS is required, but host X[ip] refused to start TLS: ...`, `SASL authentication failed;
-/// server X[ip] said: ...`, `connect to X[ip]:25: ...`, `lost connection with X[ip] while ...`,
-/// a bare reply such as `250 2.0.0 Ok`, or local text such as `delivered to mailbox`.
+/// server X[ip] said: ...`, `host X[ip] greeted me with my own hostname NAME`, TLS failures
+/// without a reply (`Cannot start TLS: handshake failure`), `connect to X[ip]:25: ...`, `lost connection with X[ip] while ...`, a bare reply such as `250 2.0.0 Ok`, or local text such as `delivered to mailbox`.
 fn read_detail<'a>(event: &mut Event<'a>, detail: &'a str) {
     let inner = detail
         .strip_prefix("delivery temporarily suspended: ")
@@ -353,6 +357,24 @@ fn read_detail<'a>(event: &mut Event<'a>, detail: &'a str) {
             return;
         }
     }
+    if let Some(host) = tls_refusal(inner) {
+        // Whether STARTTLS was missing from the server's EHLO reply or the handshake or its
+        // certificate failed, the session stopped at the TLS step; the relay field still names
+        // the server when the text does not.
+        if !host.name.is_empty() || !host.addr.is_empty() {
+            set_remote(event, host);
+        }
+        event.stage = Some("STARTTLS");
+        event.text = Cow::Borrowed(detail);
+        return;
+    }
+    if let Some(host) = greeting_loop(inner) {
+        // The banner is the first thing a server sends, so the loop shows at the connection.
+        set_remote(event, host);
+        event.stage = Some("CONNECT");
+        event.text = Cow::Borrowed(detail);
+        return;
+    }
     for lead in ["connect to ", "lost connection with ", "conversation with "] {
         if let Some(after) = inner.strip_prefix(lead)
             && let Some(host) = read_host_addr(after)
@@ -382,6 +404,42 @@ fn take_reply<'a>(event: &mut Event<'a>, reply: Reply<'a>) {
     event.reply_code = reply.code;
     event.enhanced_code = reply.enhanced;
     event.text = reply.text;
+}
+
+/// The failures Postfix writes when the TLS handshake, or the check of the certificate it
+/// brought, fails: no server reply is quoted, yet the step is known.
+const TLS_FAILURES: [&str; 3] = [
+    "Cannot start TLS",
+    "Server certificate not trusted",
+    "Server certificate not verified",
+];
+
+/// The server named by `TLS is required, but was not offered by host X[ip]`, or an empty host
+/// for the other TLS failures (`Cannot start TLS: handshake failure`, `Server certificate not
+/// verified`), which name none; `None` for any other text.
+fn tls_refusal(text: &str) -> Option<HostAddr<'_>> {
+    const EMPTY: HostAddr<'static> = HostAddr {
+        name: "",
+        addr: "",
+        len: 0,
+    };
+    if let Some(after) = text.strip_prefix("TLS is required, but was not offered by host ") {
+        return Some(read_host_addr(after).unwrap_or(EMPTY));
+    }
+    TLS_FAILURES
+        .iter()
+        .any(|lead| text.starts_with(lead))
+        .then_some(EMPTY)
+}
+
+/// The server of `host X[ip] greeted me with my own hostname NAME`: a mail loop, found when the
+/// server's banner names this very host.
+fn greeting_loop(text: &str) -> Option<HostAddr<'_>> {
+    let after_lead = text.strip_prefix("host ")?;
+    let host = read_host_addr(after_lead)?;
+    after_lead[host.len..]
+        .starts_with(" greeted me with my own hostname ")
+        .then_some(host)
 }
 
 /// Recognises the action that starts a reject line. `Some(None)` for actions that only hold,
@@ -496,13 +554,15 @@ fn unbracket(value: &str) -> &str {
 }
 
 /// Standalone lines about one host of several tried: `host X[ip] refused to talk to me: ...`,
-/// `host X[ip] said: ...`, `TLS is required, but host X[ip] refused to start TLS: ...`, `SASL
+/// `host X[ip] said: ...`, `host X[ip] greeted me with my own hostname NAME` (alone or as a
+/// warning), `TLS is required, but was not offered by host X[ip]`, `TLS is required, but host X[ip] refused to start TLS: ...`, `SASL
 /// authentication failed; server X[ip] said: ...`, `connect to X[ip]:25: ...`, `lost connection
 /// with X[ip] while ...`, `conversation with X[ip] timed out while ...`. Each is a refusal by one
 /// host, not the fate of a recipient, which the status line that follows gives.
 fn per_host_failure(body: &str, marks: Marks) -> RuleResult<'_> {
-    let is_per_host = (body.starts_with("host ") && (marks.refused || marks.said))
-        || body.starts_with("TLS is required, but host ")
+    let is_per_host = (body.starts_with("host ")
+        && (marks.refused || marks.said || greeting_loop(body).is_some()))
+        || body.starts_with("TLS is required, but ")
         || body.starts_with("SASL authentication failed; server ")
         || body.starts_with("connect to ")
         || body.starts_with("lost connection with ")

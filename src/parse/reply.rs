@@ -4,7 +4,6 @@
 //! Shared by the Postfix and Exim parsers; it knows no log format of its own.
 
 use std::borrow::Cow;
-use std::io::Write;
 
 use super::needle::find_byte;
 use crate::codes::{EnhancedCode, parse_reply_code_prefix};
@@ -14,7 +13,9 @@ use crate::codes::{EnhancedCode, parse_reply_code_prefix};
 pub struct Reply<'a> {
     /// The three-digit code of the first segment.
     pub code: Option<u16>,
-    /// The enhanced status code right after it (or alone, as in Postfix cleanup rejects).
+    /// The enhanced status code right after it (or alone, as in Postfix cleanup rejects); in a
+    /// folded reply whose first segment has none, the first of the reply's class that starts a
+    /// later segment.
     pub enhanced: Option<EnhancedCode>,
     /// The text after the codes, with the continuation prefixes of later segments removed.
     pub text: Cow<'a, str>,
@@ -46,9 +47,9 @@ pub fn read_reply(reply: &str) -> Reply<'_> {
         None => None,
     };
     let text = reply[pos..].trim_start_matches([' ', '\t']);
-    let text = match code {
+    let (text, enhanced) = match code {
         Some(code) if folded => strip_continuations(text, code, enhanced),
-        _ => Cow::Borrowed(text),
+        _ => (Cow::Borrowed(text), enhanced),
     };
     Reply {
         code,
@@ -58,9 +59,18 @@ pub fn read_reply(reply: &str) -> Reply<'_> {
 }
 
 /// Removes ` 550-5.1.1 ` and the final ` 550 5.1.1 ` that a folded reply repeats before each of
-/// its later lines. Only the first segment's exact code (and enhanced code) is removed, so
-/// numbers that are part of the text stay.
-fn strip_continuations(text: &str, code: u16, enhanced: Option<EnhancedCode>) -> Cow<'_, str> {
+/// its later lines, and gives the enhanced code of the reply. Only the first segment's exact code
+/// (and enhanced code) is removed, so numbers that are part of the text stay.
+///
+/// Some servers start with a line that holds only their name (`554-mx.example.net`) and give the
+/// enhanced code on the next: when the first segment has none, the first that follows a
+/// continuation prefix and has the reply's class is the reply's, and is removed wherever it
+/// follows one. An enhanced code of another class is text, as is one that follows no prefix.
+fn strip_continuations(
+    text: &str,
+    code: u16,
+    first: Option<EnhancedCode>,
+) -> (Cow<'_, str>, Option<EnhancedCode>) {
     // Written out on the stack: this runs for every folded reply.
     let code_digits = [
         b'0' + (code / 100 % 10) as u8,
@@ -68,13 +78,8 @@ fn strip_continuations(text: &str, code: u16, enhanced: Option<EnhancedCode>) ->
         b'0' + (code % 10) as u8,
     ];
     let code_text = std::str::from_utf8(&code_digits).unwrap_or_default();
-    let mut enhanced_buf = [0u8; 16];
-    let enhanced_text = enhanced.and_then(|e| {
-        let mut cursor = std::io::Cursor::new(&mut enhanced_buf[..]);
-        write!(cursor, "{e}").ok()?;
-        let len = cursor.position() as usize;
-        std::str::from_utf8(&enhanced_buf[..len]).ok()
-    });
+    let class = code_digits[0] - b'0';
+    let mut enhanced = first;
     let mut out = String::new();
     let mut copied_to = 0;
     let mut search_from = 0;
@@ -91,15 +96,22 @@ fn strip_continuations(text: &str, code: u16, enhanced: Option<EnhancedCode>) ->
         if *separator != b'-' && *separator != b' ' {
             continue;
         }
+        let rest = &after.as_bytes()[1..];
+        let repeated = EnhancedCode::parse_prefix(rest)
+            .filter(|(_, len)| matches!(rest.get(*len), None | Some(b' ')));
         let mut prefix_len = 4;
-        if let Some(enhanced_text) = enhanced_text {
-            let rest = &after[1..];
-            if !rest.starts_with(enhanced_text)
-                || !matches!(rest.as_bytes().get(enhanced_text.len()), None | Some(b' '))
+        match (first, repeated) {
+            (Some(want), Some((got, len))) if got == want => prefix_len += len + 1,
+            // With an enhanced code in the first segment, every continuation repeats it: a bare
+            // code here is part of the text (`450 messages waiting`).
+            (Some(_), _) => continue,
+            (None, Some((got, len)))
+                if got.class == class && enhanced.is_none_or(|taken| taken == got) =>
             {
-                continue;
+                enhanced = Some(got);
+                prefix_len += len + 1;
             }
-            prefix_len += enhanced_text.len() + 1;
+            (None, _) => {}
         }
         let mut end = (start + prefix_len).min(text.len());
         while text.as_bytes().get(end) == Some(&b' ') {
@@ -114,10 +126,10 @@ fn strip_continuations(text: &str, code: u16, enhanced: Option<EnhancedCode>) ->
         search_from = end;
     }
     if copied_to == 0 {
-        return Cow::Borrowed(text);
+        return (Cow::Borrowed(text), enhanced);
     }
     out.push_str(&text[copied_to..]);
-    Cow::Owned(out)
+    (Cow::Owned(out), enhanced)
 }
 
 /// Splits `TEXT (in reply to RCPT TO command)` into the text and the stage it names.
@@ -310,6 +322,44 @@ mod tests {
             reply.text,
             "mx.example.net Your host is listed See the site"
         );
+    }
+
+    #[test]
+    fn enhanced_code_of_a_later_segment_when_the_first_has_none() {
+        let reply = read_reply(
+            "554-mx.example.net 554 5.7.1 Your access to this mail system has been rejected",
+        );
+        assert_eq!((reply.code, reply.enhanced), (Some(554), e("5.7.1")));
+        assert_eq!(
+            reply.text,
+            "mx.example.net Your access to this mail system has been rejected"
+        );
+        let reply = read_reply("550-mx.example.net 550-5.7.1 Blocked 550-5.7.1 see 550 5.7.1 site");
+        assert_eq!(reply.enhanced, e("5.7.1"));
+        assert_eq!(reply.text, "mx.example.net Blocked see site");
+        // Taken from the first segment that has one; a different one later is text.
+        let reply = read_reply("451-Greylisted 451-4.7.1 Try later 451 4.7.0 Bye");
+        assert_eq!(reply.enhanced, e("4.7.1"));
+        assert_eq!(reply.text, "Greylisted Try later 4.7.0 Bye");
+    }
+
+    #[test]
+    fn enhanced_code_of_another_class_or_in_the_text_is_not_taken() {
+        let reply = read_reply("554-mx.example.net 554 2.0.0 odd");
+        assert_eq!(reply.enhanced, None);
+        assert_eq!(reply.text, "mx.example.net 2.0.0 odd");
+        // Not after a continuation prefix: ordinary text.
+        let reply = read_reply("554-mx.example.net see RFC 5.7.1 554 end");
+        assert_eq!(reply.enhanced, None);
+        let reply = read_reply("554 mx.example.net 5.7.1 Your access has been rejected");
+        assert_eq!((reply.code, reply.enhanced), (Some(554), None));
+        assert_eq!(
+            reply.text,
+            "mx.example.net 5.7.1 Your access has been rejected"
+        );
+        let reply = read_reply("554 mx.example.net 554 5.7.1 not folded");
+        assert_eq!(reply.enhanced, None);
+        assert!(matches!(reply.text, Cow::Borrowed(_)));
     }
 
     #[test]

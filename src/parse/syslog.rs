@@ -18,7 +18,8 @@ pub struct SyslogLine<'a> {
     pub tag: &'a str,
     /// The pid in brackets after the tag, if any.
     pub pid: Option<u32>,
-    /// Everything after `TAG[PID]: `.
+    /// Everything after `TAG[PID]: `; for rsyslog's `message repeated N times: [ TEXT]`, the
+    /// TEXT.
     pub message: &'a str,
 }
 
@@ -46,7 +47,10 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
     if tag_and_pid.is_empty() {
         return None;
     }
-    let message = tag_part.get(colon + 2..).unwrap_or("");
+    let mut message = tag_part.get(colon + 2..).unwrap_or("");
+    if message.starts_with(REPEATED) {
+        message = repeated_message(message).unwrap_or(message);
+    }
     let (tag, pid) = split_pid(tag_and_pid);
     Some(SyslogLine {
         time,
@@ -55,6 +59,25 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
         pid,
         message,
     })
+}
+
+const REPEATED: &str = "message repeated ";
+
+/// The message inside rsyslog's reduction of identical lines, `message repeated 2 times: [
+/// TEXT]`. The line is read as one TEXT: the repeats themselves are not in the log, so there is
+/// no telling which recipients or clients they were about.
+fn repeated_message(message: &str) -> Option<&str> {
+    let rest = &message[REPEATED.len()..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let inner = rest[digits..]
+        .strip_prefix(" times: [")?
+        .strip_suffix(']')?;
+    // rsyslog keeps the space that followed the tag's colon.
+    let inner = inner.strip_prefix(' ').unwrap_or(inner);
+    (!inner.is_empty()).then_some(inner)
 }
 
 /// Splits `postfix/smtpd[2202]` into the tag and its pid. The pid is read from the end, where
@@ -178,6 +201,37 @@ mod tests {
         assert_eq!(parse_pid(b""), None);
         assert_eq!(parse_pid(b"12a"), None);
         assert_eq!(parse_pid(b"+12"), None);
+    }
+
+    #[test]
+    fn a_repeated_message_is_read_as_its_text() {
+        let line = "Nov 21 08:00:04 mx1 postfix/smtpd[4206]: message repeated 2 times: [ \
+                    NOQUEUE: reject: RCPT from unknown[198.51.100.9]: 554 5.7.1 x; to=<x@y>]";
+        let s = split(line).unwrap();
+        assert_eq!(s.tag, "postfix/smtpd");
+        assert_eq!(s.pid, Some(4206));
+        assert_eq!(
+            s.message,
+            "NOQUEUE: reject: RCPT from unknown[198.51.100.9]: 554 5.7.1 x; to=<x@y>"
+        );
+        // Brackets inside the repeated text stay; only the closing one is rsyslog's.
+        let s = split("Nov 21 08:00:04 mx1 exim4[9]: message repeated 13 times: [ a [b]]").unwrap();
+        assert_eq!(s.message, "a [b]");
+        let s = split("Nov 21 08:00:04 mx1 exim4[9]: message repeated 3 times: [x]").unwrap();
+        assert_eq!(s.message, "x");
+    }
+
+    #[test]
+    fn text_that_only_starts_like_a_repeat_is_kept_whole() {
+        for message in [
+            "message repeated 2 times: [ unterminated",
+            "message repeated twice: [ x]",
+            "message repeated 2 times: [ ]",
+            "message repeated 2 times",
+        ] {
+            let line = format!("Nov 21 08:00:04 mx1 postfix/smtpd[7]: {message}");
+            assert_eq!(split(&line).unwrap().message, message);
+        }
     }
 
     #[test]

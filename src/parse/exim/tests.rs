@@ -1256,6 +1256,33 @@ fn exim_through_syslog() {
 }
 
 #[test]
+fn a_repeated_line_of_rsyslog_gives_one_event() {
+    let line = "Nov 21 08:00:06 mx1 exim4[4244]: message repeated 4 times: [ H=(ylmf-pc) [203.0.113.45] F=<a@spammer.example> rejected RCPT <info@example.com>: relay not permitted]";
+    let Parsed::Event(event) = parse_line(line, &syslog_ctx()) else {
+        panic!("no event")
+    };
+    assert_eq!(event.direction, Direction::Inbound);
+    assert_eq!(event.stage, Some("RCPT"));
+    assert_eq!(event.remote_ip, "203.0.113.45");
+    assert_eq!(event.recipient, "info@example.com");
+    assert_eq!(event.text, "relay not permitted");
+}
+
+#[test]
+fn enhanced_code_from_the_second_line_of_a_folded_reply() {
+    let line = "2026-11-21 09:01:30 1vK2Pu-00000005eFg-4Bcd ** ned@example.com R=dnslookup T=remote_smtp H=mx.example.com [203.0.113.30]: SMTP error from remote mail server after RCPT TO:<ned@example.com>: 554-mx.example.com\\n554 5.7.1 Your access to this mail system has been rejected";
+    let Parsed::Event(event) = parse_mainlog(line, &years()) else {
+        panic!("no event")
+    };
+    assert_eq!(event.reply_code, Some(554));
+    assert_eq!(event.enhanced_code, "5.7.1".parse().ok());
+    assert_eq!(
+        event.text,
+        "mx.example.com Your access to this mail system has been rejected"
+    );
+}
+
+#[test]
 fn host_specs_of_every_shape() {
     let h = |t| read_host_spec(t).map(|(h, len)| (h.name, h.ip, len));
     assert_eq!(

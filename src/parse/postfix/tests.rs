@@ -904,14 +904,20 @@ fn replies_quoted_in_tls_and_sasl_failures_keep_their_codes() {
     );
 
     // The same sentences without a quoted reply keep the whole text and take no code.
-    for line in [
-        "Nov 21 08:00:07 mx1 postfix/smtp[4204]: 3F2A1B0CE3: to=<d@example.net>, relay=mx.example.net[198.51.100.20]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=4.7.0, status=deferred (SASL authentication failed; cannot authenticate to server mx.example.net[198.51.100.20]: no mechanism available)",
-        "Nov 21 08:00:19 mx1.example.org postfix/smtp[4111]: 3F2A1B0CAC: to=<olga@tls.example>, relay=mx.tls.example[203.0.113.80]:25, delay=1, delays=0.1/0/0.9/0, dsn=4.7.4, status=deferred (TLS is required, but was not offered by host mx.tls.example[203.0.113.80])",
+    for (line, stage) in [
+        (
+            "Nov 21 08:00:07 mx1 postfix/smtp[4204]: 3F2A1B0CE3: to=<d@example.net>, relay=mx.example.net[198.51.100.20]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=4.7.0, status=deferred (SASL authentication failed; cannot authenticate to server mx.example.net[198.51.100.20]: no mechanism available)",
+            None,
+        ),
+        (
+            "Nov 21 08:00:19 mx1.example.org postfix/smtp[4111]: 3F2A1B0CAC: to=<olga@tls.example>, relay=mx.tls.example[203.0.113.80]:25, delay=1, delays=0.1/0/0.9/0, dsn=4.7.4, status=deferred (TLS is required, but was not offered by host mx.tls.example[203.0.113.80])",
+            Some("STARTTLS"),
+        ),
     ] {
         let Parsed::Event(event) = parse_text(line) else {
             panic!("no event from {line}")
         };
-        assert_eq!((event.reply_code, event.stage), (None, None), "{line}");
+        assert_eq!((event.reply_code, event.stage), (None, stage), "{line}");
         assert!(event.text.contains(" server ") || event.text.contains(" host "));
     }
     let line = "Nov 21 08:00:07 mx1 postfix/smtp[4204]: 3F2A1B0CE3: SASL authentication failed; cannot authenticate to server mx.example.net[198.51.100.20]: no mechanism available";
@@ -928,4 +934,168 @@ fn queue_ids_short_and_long() {
     assert_eq!(split_queue_id("NOQUEUE: reject: x").0, "NOQUEUE");
     assert_eq!(split_queue_id("warning: x").0, "");
     assert_eq!(split_queue_id("statistics: x").0, "");
+}
+
+#[test]
+fn a_repeated_line_of_rsyslog_gives_one_event() {
+    check(&Case {
+        line: "Nov 21 08:00:04 mx1 postfix/smtpd[4206]: message repeated 2 times: [ NOQUEUE: reject: RCPT from unknown[198.51.100.9]: 554 5.7.1 <x@elsewhere.example>: Relay access denied; from=<a@b.example> to=<x@elsewhere.example> proto=ESMTP helo=<h>]",
+        action: "rejected",
+        direction: "inbound",
+        stage: "RCPT",
+        reply: "554",
+        enhanced: "5.7.1",
+        class: "5xx",
+        recipient: "x@elsewhere.example",
+        remote_host: "unknown",
+        remote_ip: "198.51.100.9",
+        ..BASE
+    });
+    let line = "Nov 21 08:00:05 mx1 postfix/smtp[4207]: message repeated 3 times: [ 3F2A1B0CE5: host mx.example.net[198.51.100.20] refused to talk to me: 421 4.7.0 Try later]";
+    let Parsed::Event(event) = parse_text(line) else {
+        panic!("no event from {line}")
+    };
+    assert_eq!(event.queue_id, "3F2A1B0CE5");
+    assert_eq!(event.action, Action::Refused);
+    assert_eq!(event.text, "Try later");
+}
+
+#[test]
+fn enhanced_code_from_the_second_line_of_a_folded_reply() {
+    let line = "Nov 21 08:00:15 mx1 postfix/smtp[4212]: 3F2A1B0CEA: to=<j@example.net>, relay=mx.example.net[198.51.100.20]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=5.0.0, status=bounced (host mx.example.net[198.51.100.20] said: 554-mx.example.net 554 5.7.1 Your access to this mail system has been rejected (in reply to RCPT TO command))";
+    check(&Case {
+        line,
+        action: "bounced",
+        stage: "RCPT",
+        reply: "554",
+        enhanced: "5.7.1",
+        dsn: "5.0.0",
+        class: "5xx",
+        recipient: "j@example.net",
+        remote_host: "mx.example.net",
+        remote_ip: "198.51.100.20",
+        ..BASE
+    });
+    let Parsed::Event(event) = parse_text(line) else {
+        panic!()
+    };
+    assert_eq!(
+        event.text,
+        "mx.example.net Your access to this mail system has been rejected"
+    );
+    // One segment: a code inside the text is the server's prose, not its enhanced code.
+    let line = "Nov 21 08:00:16 mx1 postfix/smtp[4213]: 3F2A1B0CEB: to=<k@example.net>, relay=mx.example.net[198.51.100.20]:25, delay=1, dsn=5.0.0, status=bounced (host mx.example.net[198.51.100.20] said: 554 mx.example.net 5.7.1 Your access to this mail system has been rejected (in reply to RCPT TO command))";
+    let Parsed::Event(event) = parse_text(line) else {
+        panic!()
+    };
+    assert_eq!((event.reply_code, event.enhanced_code), (Some(554), None));
+}
+
+#[test]
+fn a_server_greeting_with_our_own_name_is_a_per_host_failure_at_connect() {
+    let standalone = Case {
+        line: "Nov 21 08:00:19 mx1 postfix/smtp[4216]: 3F2A1B0CEE: host mx.example.net[198.51.100.20] greeted me with my own hostname mx1.example.org",
+        action: "refused",
+        stage: "CONNECT",
+        class: "4xx",
+        remote_host: "mx.example.net",
+        remote_ip: "198.51.100.20",
+        ..BASE
+    };
+    check(&standalone);
+    // As Postfix writes it: a warning, with the port and without a queue id.
+    check(&Case {
+        line: "Nov 21 08:00:19 mx1 postfix/smtp[4216]: warning: host mail.example.net[198.51.100.21]:25 greeted me with my own hostname mx1.example.org",
+        remote_host: "mail.example.net",
+        remote_ip: "198.51.100.21",
+        ..standalone
+    });
+    let Parsed::Event(event) = parse_text(standalone.line) else {
+        panic!()
+    };
+    assert_eq!(event.reply_code, None);
+    assert_eq!(event.permanence, crate::codes::Permanence::Transient);
+    assert_eq!(
+        event.text,
+        "host mx.example.net[198.51.100.20] greeted me with my own hostname mx1.example.org"
+    );
+    check(&Case {
+        line: "Nov 21 08:00:06 mx1 postfix/smtp[4203]: 3F2A1B0CE2: to=<c@example.net>, relay=mx.example.net[198.51.100.20]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=5.4.6, status=bounced (host mx.example.net[198.51.100.20] greeted me with my own hostname mx1.example.org)",
+        action: "bounced",
+        stage: "CONNECT",
+        dsn: "5.4.6",
+        class: "5xx",
+        recipient: "c@example.net",
+        remote_host: "mx.example.net",
+        remote_ip: "198.51.100.20",
+        ..BASE
+    });
+    // Other warnings stay lines without an outcome, and the bounce that follows the loop
+    // names no step.
+    for line in [
+        "Nov 21 08:00:19 mx1 postfix/smtp[4216]: warning: host mail.example.net[198.51.100.21]:25 replied to HELO/EHLO with my own hostname mx1.example.org",
+        "Nov 21 08:00:19 mx1 postfix/smtp[4216]: warning: host mail.example.net[198.51.100.21]:25 greeted me",
+    ] {
+        assert_eq!(parse_text(line), Parsed::NoOutcome, "{line}");
+    }
+    check(&Case {
+        line: "Nov 21 08:00:24 mx1 postfix/smtp[4114]: 3F2A1B0CB1: to=<sam@example.org>, relay=none, delay=0, delays=0/0/0/0, dsn=5.4.6, status=bounced (mail for example.org loops back to myself)",
+        action: "bounced",
+        dsn: "5.4.6",
+        class: "5xx",
+        recipient: "sam@example.org",
+        ..BASE
+    });
+}
+
+#[test]
+fn tls_failures_without_a_reply_are_at_starttls() {
+    let tls = Case {
+        line: "Nov 21 08:00:18 mx1 postfix/smtp[4111]: 3F2A1B0CAB: to=<ned@tls.example>, relay=mx.tls.example[203.0.113.80]:25, delay=1, delays=0.1/0/0.9/0, dsn=4.7.5, status=deferred (Cannot start TLS: handshake failure)",
+        action: "deferred",
+        stage: "STARTTLS",
+        dsn: "4.7.5",
+        class: "4xx",
+        recipient: "ned@tls.example",
+        remote_host: "mx.tls.example",
+        remote_ip: "203.0.113.80",
+        ..BASE
+    };
+    check(&tls);
+    check(&Case {
+        line: "Nov 21 08:00:20 mx1 postfix/smtp[4111]: 3F2A1B0CAD: to=<ned@tls.example>, relay=mx.tls.example[203.0.113.80]:25, delay=1, dsn=4.7.5, status=deferred (Server certificate not verified)",
+        ..tls
+    });
+    check(&Case {
+        line: "Nov 21 08:00:20 mx1 postfix/smtp[4111]: 3F2A1B0CAD: to=<ned@tls.example>, relay=mx.tls.example[203.0.113.80]:25, delay=1, dsn=4.7.5, status=deferred (Server certificate not trusted)",
+        ..tls
+    });
+    check(&Case {
+        line: "Nov 21 08:00:13 mx1 postfix/smtp[4210]: 3F2A1B0CE8: to=<ned@tls.example>, relay=mx.tls.example[203.0.113.80]:25, delay=1, dsn=4.4.2, status=deferred (lost connection with mx.tls.example[203.0.113.80] while performing the TLS handshake)",
+        dsn: "4.4.2",
+        ..tls
+    });
+    check(&Case {
+        line: "Nov 21 08:00:19 mx1 postfix/smtp[4111]: 3F2A1B0CAC: to=<ned@tls.example>, relay=none, delay=1, dsn=4.7.4, status=deferred (delivery temporarily suspended: TLS is required, but was not offered by host mx.tls.example[203.0.113.80])",
+        dsn: "4.7.4",
+        ..tls
+    });
+    // One host of several: the per-host line names it.
+    check(&Case {
+        line: "Nov 21 08:00:19 mx1 postfix/smtp[4111]: 3F2A1B0CAC: TLS is required, but was not offered by host mx2.tls.example[203.0.113.81]",
+        action: "refused",
+        stage: "STARTTLS",
+        class: "4xx",
+        remote_host: "mx2.tls.example",
+        remote_ip: "203.0.113.81",
+        ..BASE
+    });
+    // Local trouble names no server and no step of the session.
+    let line = "Nov 21 08:00:19 mx1 postfix/smtp[4111]: 3F2A1B0CAC: to=<ned@tls.example>, relay=none, delay=1, dsn=4.7.5, status=deferred (TLS is required, but our TLS engine is unavailable)";
+    let Parsed::Event(event) = parse_text(line) else {
+        panic!()
+    };
+    assert_eq!(event.stage, None);
+    let line = "Nov 21 08:00:19 mx1 postfix/smtp[4111]: 3F2A1B0CAC: TLS is required, but our TLS engine is unavailable";
+    assert_eq!(parse_text(line), Parsed::NoOutcome);
 }
