@@ -48,7 +48,8 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
         return None;
     }
     let mut message = tag_part.get(colon + 2..).unwrap_or("");
-    if message.starts_with(REPEATED) {
+    // The first byte turns nearly every line away before the whole prefix is compared.
+    if message.as_bytes().first() == Some(&b'm') && message.starts_with(REPEATED) {
         message = repeated_message(message).unwrap_or(message);
     }
     let (tag, pid) = split_pid(tag_and_pid);
