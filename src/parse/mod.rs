@@ -103,6 +103,7 @@ pub fn parse_line<'a>(line: &'a str, ctx: &LineContext) -> Parsed<'a> {
             },
             // A piece of a line that syslog split, or junk: never dropped silently.
             None if line.trim().is_empty() => Parsed::NoOutcome,
+            None if syslog::is_daemon_notice(line) => Parsed::Foreign,
             None => Parsed::Unmatched,
         },
     }

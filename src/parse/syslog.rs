@@ -62,6 +62,29 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
     })
 }
 
+/// Whether a line that is no `TAG[PID]: ` line is one that the syslog daemon writes of itself:
+/// `last message repeated 3 times` (sysklogd, BusyBox; `--- last message repeated 3 times ---`
+/// on BSD and macOS) or the `-- MARK --` heartbeat. They belong to no mail program, and listing
+/// them as unmatched mail lines would send the reader looking for a parser gap.
+pub fn is_daemon_notice(line: &str) -> bool {
+    let Some((_, pos)) = parse_leading(line.as_bytes()) else {
+        return false;
+    };
+    let Some(rest) = line[pos..].strip_prefix(' ') else {
+        return false;
+    };
+    // The host is the first word; a daemon that writes none starts with the notice itself.
+    let after_host = match find_byte_early(b' ', rest) {
+        Some(space) => &rest[space + 1..],
+        None => return false,
+    };
+    [rest, after_host].into_iter().any(|notice| {
+        let notice = notice.trim_end();
+        let notice = notice.strip_prefix("--- ").unwrap_or(notice);
+        notice.starts_with("last message repeated ") || notice == "-- MARK --"
+    })
+}
+
 const REPEATED: &str = "message repeated ";
 
 /// The message inside rsyslog's reduction of identical lines, `message repeated 2 times: [
@@ -202,6 +225,26 @@ mod tests {
         assert_eq!(parse_pid(b""), None);
         assert_eq!(parse_pid(b"12a"), None);
         assert_eq!(parse_pid(b"+12"), None);
+    }
+
+    #[test]
+    fn the_syslog_daemons_own_notices_are_told_apart() {
+        for line in [
+            "Nov 21 08:00:34 mx1 last message repeated 3 times",
+            "Nov 21 08:00:34 mx1.example.org --- last message repeated 12 times ---",
+            "Nov 21 08:20:00 mx1 -- MARK --",
+            "2026-11-21T08:00:34.120+01:00 mx1 last message repeated 2 times\r",
+        ] {
+            assert!(is_daemon_notice(line), "{line}");
+        }
+        for line in [
+            "Nov 21 08:00:34 mx1 postfix/smtpd[1]: last message repeated 3 times",
+            "Nov 21 08:00:34 mx1 something else entirely",
+            "last message repeated 3 times",
+            "Nov 21 08:00:34",
+        ] {
+            assert!(!is_daemon_notice(line), "{line}");
+        }
     }
 
     #[test]
