@@ -62,11 +62,17 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
     })
 }
 
-/// Whether a line that is no `TAG[PID]: ` line is one that the syslog daemon writes of itself:
+/// Whether a line that is no `TAG[PID]: ` line is one that the logging system writes of itself:
 /// `last message repeated 3 times` (sysklogd, BusyBox; `--- last message repeated 3 times ---`
-/// on BSD and macOS) or the `-- MARK --` heartbeat. They belong to no mail program, and listing
-/// them as unmatched mail lines would send the reader looking for a parser gap.
+/// on BSD and macOS), the `-- MARK --` heartbeat, or the markers `journalctl` puts between
+/// entries (`-- Boot 0123abcd... --`, `-- Logs begin at ... --`, `-- No entries --`). They
+/// belong to no mail program, and listing them as unmatched mail lines would send the reader
+/// looking for a parser gap.
 pub fn is_daemon_notice(line: &str) -> bool {
+    let trimmed = line.trim_end();
+    if trimmed.len() > 6 && trimmed.starts_with("-- ") && trimmed.ends_with(" --") {
+        return true;
+    }
     let Some((_, pos)) = parse_leading(line.as_bytes()) else {
         return false;
     };
@@ -234,6 +240,9 @@ mod tests {
             "Nov 21 08:00:34 mx1.example.org --- last message repeated 12 times ---",
             "Nov 21 08:20:00 mx1 -- MARK --",
             "2026-11-21T08:00:34.120+01:00 mx1 last message repeated 2 times\r",
+            "-- Boot 0123456789abcdef0123456789abcdef --",
+            "-- Logs begin at Thu 2026-11-19 10:00:00 UTC, end at Sat 2026-11-21 09:00:00 UTC. --",
+            "-- No entries --",
         ] {
             assert!(is_daemon_notice(line), "{line}");
         }
@@ -242,6 +251,8 @@ mod tests {
             "Nov 21 08:00:34 mx1 something else entirely",
             "last message repeated 3 times",
             "Nov 21 08:00:34",
+            "-- --",
+            "-- half a marker",
         ] {
             assert!(!is_daemon_notice(line), "{line}");
         }
