@@ -807,3 +807,34 @@ fn exim_through_syslog_gives_the_same_fields() {
     assert_eq!(lines["no_outcome"], 2);
     assert_eq!(lines["unmatched"], 0);
 }
+
+#[test]
+fn journalctl_short_full_output_is_read() {
+    const JOURNAL: &str = "tests/fixtures/postfix/journal-short-full.log";
+    let events = events(JOURNAL);
+    let got: Vec<(usize, &str, &str, &str)> = events
+        .iter()
+        .map(|(line, e)| {
+            (
+                *line,
+                e["timestamp"].as_str(),
+                e["action"].as_str(),
+                e["reply_code"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, "2026-11-21T08:00:04+00:00", "rejected", "554"),
+            (3, "2026-11-21T08:00:05+00:00", "deferred", "451"),
+            // A zone abbreviation other than UTC or GMT is ambiguous: local time, no offset.
+            (5, "2026-11-21T09:10:00", "sent", "250"),
+        ]
+    );
+    let lines = lines(JOURNAL);
+    assert_eq!(lines["read"], 5);
+    assert_eq!(lines["events"], 3);
+    assert_eq!(lines["other_programs"], 2);
+    assert_eq!(lines["unmatched"], 0);
+}

@@ -25,7 +25,10 @@ pub struct SyslogLine<'a> {
 
 /// Splits a syslog line, or returns `None` when it does not have the shape.
 pub fn split(line: &str) -> Option<SyslogLine<'_>> {
-    let (time, mut pos) = parse_leading(line.as_bytes())?;
+    let (time, mut pos) = match parse_leading(line.as_bytes()) {
+        Some(leading) => leading,
+        None => parse_weekday_leading(line.as_bytes())?,
+    };
     let bytes = line.as_bytes();
     if bytes.get(pos) != Some(&b' ') {
         return None;
@@ -60,6 +63,37 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
         pid,
         message,
     })
+}
+
+/// The time of `journalctl -o short-full`: `Sat 2026-11-21 08:00:04 CET`, a weekday before the
+/// date and the zone's abbreviation after the time. Abbreviations are ambiguous (`IST`, `CST`),
+/// so only `UTC` and `GMT` give an offset; any other leaves the time as the log's local time.
+fn parse_weekday_leading(bytes: &[u8]) -> Option<(RawTime, usize)> {
+    let weekday = bytes.get(..4)?;
+    if !weekday[..3].iter().all(u8::is_ascii_alphabetic) || weekday[3] != b' ' {
+        return None;
+    }
+    let (time, used) = parse_leading(&bytes[4..])?;
+    let RawTime::Full(mut stamp) = time else {
+        return None;
+    };
+    let after_time = 4 + used;
+    let zone_start = after_time + 1;
+    if bytes.get(after_time) != Some(&b' ') {
+        return None;
+    }
+    let zone_len = bytes[zone_start..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-'))
+        .count();
+    if !(1..=6).contains(&zone_len) {
+        return None;
+    }
+    let zone = &bytes[zone_start..zone_start + zone_len];
+    if stamp.offset.is_none() && (zone == b"UTC" || zone == b"GMT") {
+        stamp.offset = chrono::FixedOffset::east_opt(0);
+    }
+    Some((RawTime::Full(stamp), zone_start + zone_len))
 }
 
 /// Whether a line that is no `TAG[PID]: ` line is one that the logging system writes of itself:
@@ -231,6 +265,33 @@ mod tests {
         assert_eq!(parse_pid(b""), None);
         assert_eq!(parse_pid(b"12a"), None);
         assert_eq!(parse_pid(b"+12"), None);
+    }
+
+    #[test]
+    fn journalctl_short_full_times_are_read() {
+        let line = "Sat 2026-11-21 08:00:04 UTC mx1 postfix/smtpd[4206]: connect from x[192.0.2.1]";
+        let header = split(line).unwrap();
+        let RawTime::Full(stamp) = header.time else {
+            panic!("a full time")
+        };
+        assert_eq!(stamp.local.to_string(), "2026-11-21 08:00:04");
+        assert_eq!(stamp.offset.map(|o| o.local_minus_utc()), Some(0));
+        assert_eq!(
+            (header.host, header.tag, header.pid),
+            ("mx1", "postfix/smtpd", Some(4206))
+        );
+        assert_eq!(header.message, "connect from x[192.0.2.1]");
+        let line = "Sat 2026-11-21 09:00:04 CET mx1 postfix/qmgr[880]: 3F2A1B0CD4: removed";
+        let header = split(line).unwrap();
+        let RawTime::Full(stamp) = header.time else {
+            panic!("a full time")
+        };
+        assert_eq!(stamp.local.to_string(), "2026-11-21 09:00:04");
+        assert_eq!(stamp.offset, None);
+        assert_eq!(header.tag, "postfix/qmgr");
+        // A weekday needs a full date after it, and the zone a word of its own.
+        assert!(split("Sat Nov 21 08:00:04 mx1 postfix/smtpd[1]: x").is_none());
+        assert!(split("Sat 2026-11-21 08:00:04").is_none());
     }
 
     #[test]
