@@ -68,6 +68,10 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
 /// The time of `journalctl -o short-full`: `Sat 2026-11-21 08:00:04 CET`, a weekday before the
 /// date and the zone's abbreviation after the time. Abbreviations are ambiguous (`IST`, `CST`),
 /// so only `UTC` and `GMT` give an offset; any other leaves the time as the log's local time.
+/// Kept out of line: it runs only when the common forms fail, and inlined it would make the
+/// header split that every line goes through larger.
+#[cold]
+#[inline(never)]
 fn parse_weekday_leading(bytes: &[u8]) -> Option<(RawTime, usize)> {
     let weekday = bytes.get(..4)?;
     if !weekday[..3].iter().all(u8::is_ascii_alphabetic) || weekday[3] != b' ' {
