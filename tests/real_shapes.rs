@@ -838,3 +838,35 @@ fn journalctl_short_full_output_is_read() {
     assert_eq!(lines["other_programs"], 2);
     assert_eq!(lines["unmatched"], 0);
 }
+
+#[test]
+fn journalctl_short_unix_output_is_read() {
+    const JOURNAL: &str = "tests/fixtures/postfix/journal-short-unix.log";
+    let events = events(JOURNAL);
+    let got: Vec<(usize, &str, &str, &str)> = events
+        .iter()
+        .map(|(line, e)| {
+            (
+                *line,
+                e["timestamp"].as_str(),
+                e["action"].as_str(),
+                e["reply_code"].as_str(),
+            )
+        })
+        .collect();
+    // Seconds since 1970 name an instant: written in UTC with the offset, fraction kept.
+    assert_eq!(
+        got,
+        [
+            (2, "2026-11-21T08:00:04.217305+00:00", "rejected", "554"),
+            (3, "2026-11-21T08:00:05.001942+00:00", "deferred", "451"),
+            (5, "2026-11-21T09:10:00.500+00:00", "sent", "250"),
+        ]
+    );
+    let lines = lines(JOURNAL);
+    assert_eq!(lines["read"], 7);
+    assert_eq!(lines["events"], 3);
+    assert_eq!(lines["other_programs"], 3);
+    assert_eq!(lines["no_outcome"], 1);
+    assert_eq!(lines["unmatched"], 0);
+}

@@ -27,7 +27,7 @@ pub struct SyslogLine<'a> {
 pub fn split(line: &str) -> Option<SyslogLine<'_>> {
     let (time, mut pos) = match parse_leading(line.as_bytes()) {
         Some(leading) => leading,
-        None => parse_weekday_leading(line.as_bytes())?,
+        None => parse_journal_leading(line.as_bytes())?,
     };
     let bytes = line.as_bytes();
     if bytes.get(pos) != Some(&b' ') {
@@ -65,13 +65,52 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
     })
 }
 
+/// The times `journalctl` writes in its other output modes, kept out of line: they are tried
+/// only when the common forms fail, and inlined they would make the header split that every
+/// line goes through larger.
+#[cold]
+#[inline(never)]
+fn parse_journal_leading(bytes: &[u8]) -> Option<(RawTime, usize)> {
+    if bytes.first().is_some_and(u8::is_ascii_digit) {
+        parse_epoch_leading(bytes)
+    } else {
+        parse_weekday_leading(bytes)
+    }
+}
+
+/// The time of `journalctl -o short-unix`: seconds since 1970 with a fraction,
+/// `1763712004.123456`. An instant, so it is given as UTC with its offset; it is never taken
+/// for the `2026-11-21` of other forms, which has a dash after four digits.
+fn parse_epoch_leading(bytes: &[u8]) -> Option<(RawTime, usize)> {
+    let seconds_len = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    // Nine or ten digits span 2001 to 2286; fewer would be a pid or a counter, not a time.
+    if !(9..=10).contains(&seconds_len) || bytes.get(seconds_len) != Some(&b'.') {
+        return None;
+    }
+    let fraction = &bytes[seconds_len + 1..];
+    let fraction_len = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
+    if !(1..=9).contains(&fraction_len) {
+        return None;
+    }
+    let seconds: i64 = std::str::from_utf8(&bytes[..seconds_len])
+        .ok()?
+        .parse()
+        .ok()?;
+    let mut nanos = 0u32;
+    for (place, digit) in fraction[..fraction_len].iter().enumerate() {
+        nanos += u32::from(digit - b'0') * 10u32.pow(8 - place as u32);
+    }
+    let instant = chrono::DateTime::from_timestamp(seconds, nanos)?;
+    let stamp = crate::time::Timestamp {
+        local: instant.naive_utc(),
+        offset: chrono::FixedOffset::east_opt(0),
+    };
+    Some((RawTime::Full(stamp), seconds_len + 1 + fraction_len))
+}
+
 /// The time of `journalctl -o short-full`: `Sat 2026-11-21 08:00:04 CET`, a weekday before the
 /// date and the zone's abbreviation after the time. Abbreviations are ambiguous (`IST`, `CST`),
 /// so only `UTC` and `GMT` give an offset; any other leaves the time as the log's local time.
-/// Kept out of line: it runs only when the common forms fail, and inlined it would make the
-/// header split that every line goes through larger.
-#[cold]
-#[inline(never)]
 fn parse_weekday_leading(bytes: &[u8]) -> Option<(RawTime, usize)> {
     let weekday = bytes.get(..4)?;
     if !weekday[..3].iter().all(u8::is_ascii_alphabetic) || weekday[3] != b' ' {
@@ -296,6 +335,29 @@ mod tests {
         // A weekday needs a full date after it, and the zone a word of its own.
         assert!(split("Sat Nov 21 08:00:04 mx1 postfix/smtpd[1]: x").is_none());
         assert!(split("Sat 2026-11-21 08:00:04").is_none());
+    }
+
+    #[test]
+    fn journalctl_short_unix_times_are_read_as_utc_instants() {
+        let line = "1795248004.123456 mx1 postfix/smtpd[4206]: connect from x[192.0.2.1]";
+        let header = split(line).unwrap();
+        let RawTime::Full(stamp) = header.time else {
+            panic!("a full time")
+        };
+        assert_eq!(stamp.local.to_string(), "2026-11-21 08:00:04.123456");
+        assert_eq!(stamp.offset.map(|o| o.local_minus_utc()), Some(0));
+        assert_eq!(
+            (header.host, header.tag, header.pid),
+            ("mx1", "postfix/smtpd", Some(4206))
+        );
+        assert_eq!(header.message, "connect from x[192.0.2.1]");
+        // Nine digits are a time in 2001 or later; a short number or one without a fraction is
+        // not a time, nor is a date with its dashes.
+        assert!(split("999999999.5 mx1 postfix/smtpd[1]: x").is_some());
+        assert!(split("12345678.5 mx1 postfix/smtpd[1]: x").is_none());
+        assert!(split("1795248004 mx1 postfix/smtpd[1]: x").is_none());
+        assert!(split("1795248004. mx1 postfix/smtpd[1]: x").is_none());
+        assert!(split("17952480041.5 mx1 postfix/smtpd[1]: x").is_none());
     }
 
     #[test]
