@@ -95,9 +95,7 @@ pub fn year_rule(
             year,
             first_month: first_year_less_month(sample).unwrap_or(1),
         },
-        None => YearRule::LastWritten {
-            reference: last_written.unwrap_or(now),
-        },
+        None => YearRule::last_written(last_written.unwrap_or(now)),
     }
 }
 
@@ -191,7 +189,7 @@ mod tests {
         );
         assert_eq!(
             year_rule(None, sample, None, now),
-            YearRule::LastWritten { reference: now }
+            YearRule::last_written(now)
         );
     }
 }

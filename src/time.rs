@@ -113,10 +113,47 @@ pub enum YearRule {
     /// The input was last written at `reference` (file modification time, or now for
     /// standard input): each line takes the reference's year, stepping back one year where it
     /// would otherwise lie after the reference.
-    LastWritten { reference: NaiveDateTime },
+    LastWritten {
+        reference: NaiveDateTime,
+        /// The year of the reference, and where a line stops being in it: read on nearly every
+        /// line, so worked out once (see [`YearRule::last_written`]).
+        limit: YearLimit,
+    },
+}
+
+/// The end of the slack after a reference time, in the form a year-less time is compared with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct YearLimit {
+    reference_year: i32,
+    limit_year: i32,
+    /// Month, day and time of day of the limit, packed so that packed times compare as the
+    /// times do.
+    limit_key: u64,
+}
+
+/// Month, day, second of the day and nanosecond, packed to order as the times they describe.
+fn time_key(month: u32, day: u32, time: NaiveTime) -> u64 {
+    (u64::from(month) << 58)
+        | (u64::from(day) << 52)
+        | (u64::from(time.num_seconds_from_midnight()) << 32)
+        | u64::from(time.nanosecond())
 }
 
 impl YearRule {
+    /// The rule for an input last written at `reference`. A day of slack keeps lines written
+    /// just before a clock or zone change in the reference's year.
+    pub fn last_written(reference: NaiveDateTime) -> Self {
+        let limit = reference + Duration::days(1);
+        YearRule::LastWritten {
+            reference,
+            limit: YearLimit {
+                reference_year: reference.year(),
+                limit_year: limit.year(),
+                limit_key: time_key(limit.month(), limit.day(), limit.time()),
+            },
+        }
+    }
+
     /// Gives a year to a year-less time. `None` only for an impossible date such as Feb 30.
     pub fn resolve(&self, month: u32, day: u32, time: NaiveTime) -> Option<NaiveDateTime> {
         let (mut year, earliest) = match *self {
@@ -124,14 +161,10 @@ impl YearRule {
                 let year = if month < first_month { year + 1 } else { year };
                 (year, year - 4)
             }
-            YearRule::LastWritten { reference } => {
-                let mut year = reference.year();
-                // A day of slack keeps lines written just before a clock or zone change.
-                let limit = reference + Duration::days(1);
-                // Compared field by field: this runs for most lines, and a date is built only
-                // for the rare line that lies after the limit.
-                let after_limit = limit.year() == year
-                    && (month, day, time) > (limit.month(), limit.day(), limit.time());
+            YearRule::LastWritten { limit, .. } => {
+                let mut year = limit.reference_year;
+                let after_limit =
+                    limit.limit_year == year && time_key(month, day, time) > limit.limit_key;
                 if after_limit && NaiveDate::from_ymd_opt(year, month, day).is_some() {
                     year -= 1;
                 }
@@ -425,9 +458,7 @@ mod tests {
 
     #[test]
     fn modification_time_steps_back_across_new_year() {
-        let rule = YearRule::LastWritten {
-            reference: at(2027, 1, 2),
-        };
+        let rule = YearRule::last_written(at(2027, 1, 2));
         let t = NaiveTime::from_hms_opt(23, 59, 0).unwrap();
         assert_eq!(rule.resolve(12, 31, t).unwrap().year(), 2026);
         assert_eq!(rule.resolve(1, 1, t).unwrap().year(), 2027);
@@ -438,24 +469,18 @@ mod tests {
     #[test]
     fn the_day_of_slack_ends_to_the_second() {
         // Last written 2026-06-10 12:00:00: lines up to 2026-06-11 12:00:00 keep 2026.
-        let rule = YearRule::LastWritten {
-            reference: at(2026, 6, 10),
-        };
+        let rule = YearRule::last_written(at(2026, 6, 10));
         let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap();
         let after = NaiveTime::from_hms_opt(12, 0, 1).unwrap();
         assert_eq!(rule.resolve(6, 11, noon).unwrap().year(), 2026);
         assert_eq!(rule.resolve(6, 11, after).unwrap().year(), 2025);
         assert_eq!(rule.resolve(7, 1, noon).unwrap().year(), 2025);
         // Feb 29 after the limit: the leap year before the year it stepped back to.
-        let rule = YearRule::LastWritten {
-            reference: at(2029, 1, 10),
-        };
+        let rule = YearRule::last_written(at(2029, 1, 10));
         assert_eq!(rule.resolve(2, 29, noon).unwrap().year(), 2028);
         // Written on Dec 31: the slack reaches into the next year, and every day of this
         // year lies before it.
-        let rule = YearRule::LastWritten {
-            reference: at(2026, 12, 31),
-        };
+        let rule = YearRule::last_written(at(2026, 12, 31));
         assert_eq!(rule.resolve(12, 31, after).unwrap().year(), 2026);
         assert_eq!(rule.resolve(1, 1, noon).unwrap().year(), 2026);
     }
