@@ -2,15 +2,17 @@
 //! replies of Google, Microsoft, Yahoo and others, and the stock rejects of Postfix.
 //!
 //! Every pattern is a case-insensitive regular expression; all of them are compiled once into a
-//! single [`RegexSet`]. The table is ordered from the most specific to the most general and the
+//! single set. The table is ordered from the most specific to the most general and the
 //! first pattern that matches wins, so a provider's own wording beats a generic phrase that the
 //! same text also contains. Each entry carries a reply line it must match and a near miss it must
 //! not, which the tests check. This file does not decide how a match combines with the codes;
 //! [`super::classify`] does.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
-use regex::bytes::{RegexSet, RegexSetBuilder};
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::syntax;
+use regex_automata::{Input, MatchKind, PatternSet};
 
 use crate::codes::{Direction, EnhancedCode};
 
@@ -144,19 +146,53 @@ pub(crate) fn find(text: &str) -> Option<&'static TextPattern> {
         let mut lowered = lowered.borrow_mut();
         lowered.clear();
         lowered.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
-        SET.matches(&lowered).iter().next().map(|i| &PATTERNS[i])
+        SET.first_match(&lowered).map(|i| &PATTERNS[i])
     })
 }
 
-static SET: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSetBuilder::new(PATTERNS.iter().map(|p| p.regex))
+/// The pattern table compiled into one automaton, with the one search state every thread uses.
+///
+/// The automaton is built lazily, a state at a time, as texts are scanned; across so many
+/// patterns, building those states costs far more than the scans themselves. Each thread of
+/// its own would build the same states again, so they share them: texts reach here only when
+/// the per-thread memory of earlier answers misses, so the lock is seldom contended.
+struct SharedSet {
+    regex: Regex,
+    search: Mutex<(meta::Cache, PatternSet)>,
+}
+
+impl SharedSet {
+    /// The index of the first pattern, in table order, that matches anywhere in `haystack`.
+    fn first_match(&self, haystack: &[u8]) -> Option<usize> {
+        // A search that panicked left nothing half-written that a later search relies on.
+        let mut search = self.search.lock().unwrap_or_else(|e| e.into_inner());
+        let (cache, matched) = &mut *search;
+        matched.clear();
+        self.regex
+            .which_overlapping_matches_with(cache, &Input::new(haystack), matched);
+        matched.iter().next().map(|id| id.as_usize())
+    }
+}
+
+static SET: LazyLock<SharedSet> = LazyLock::new(|| {
+    let regex = Regex::builder()
+        .configure(
+            Regex::config()
+                .match_kind(MatchKind::All)
+                .utf8_empty(false)
+                .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
+                .nfa_size_limit(Some(10 << 20))
+                .hybrid_cache_capacity(2 << 20)
+                .dfa_size_limit(Some(8 << 20)),
+        )
         // Patterns are written in lower case and run over a lower-cased copy of the text:
         // without case folding, and without Unicode classes (reply texts are ASCII in
         // practice), the automaton is several times smaller, and so faster.
-        .unicode(false)
-        .dfa_size_limit(8 << 20)
-        .build()
-        .expect("the pattern table compiles")
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .build_many(&PATTERNS.iter().map(|p| p.regex).collect::<Vec<_>>())
+        .expect("the pattern table compiles");
+    let search = Mutex::new((regex.create_cache(), PatternSet::new(regex.pattern_len())));
+    SharedSet { regex, search }
 });
 
 const GOOGLE: Option<&str> = Some("Google");
