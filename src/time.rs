@@ -5,6 +5,7 @@
 //! RFC 3339 (`2026-11-21T08:00:04.123456+00:00`, also with a `+0100` or `Z` offset), and Exim's
 //! own `2026-11-21 08:00:04[.mmm][ +0100]`. This module does not look past the timestamp.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -273,13 +274,10 @@ fn parse_numeric(line: &[u8]) -> Option<(RawTime, usize)> {
     if line.len() < 19 {
         return None;
     }
-    let year = digits(line, 0, 4)? as i32;
-    if line[4] != b'-' || line[7] != b'-' || !matches!(line[10], b'T' | b' ') {
+    if !matches!(line[10], b'T' | b' ') {
         return None;
     }
-    let month = digits(line, 5, 2)?;
-    let day = digits(line, 8, 2)?;
-    let date = NaiveDate::from_ymd_opt(year, month, day)?;
+    let date = date_of(line[..10].try_into().ok()?)?;
     let (time, mut end) = parse_clock(line, 11)?;
     let mut offset = None;
     if line[10] == b'T' {
@@ -300,6 +298,26 @@ fn parse_numeric(line: &[u8]) -> Option<(RawTime, usize)> {
         offset,
     };
     Some((RawTime::Full(ts), end))
+}
+
+/// The date of `YYYY-MM-DD`. Consecutive lines nearly always share their date, so the last
+/// one read on this thread is kept and a line with the same ten bytes skips the checks.
+fn date_of(text: [u8; 10]) -> Option<NaiveDate> {
+    thread_local! {
+        static LAST: Cell<Option<([u8; 10], NaiveDate)>> = const { Cell::new(None) };
+    }
+    if let Some((last_text, date)) = LAST.get()
+        && last_text == text
+    {
+        return Some(date);
+    }
+    let year = digits(&text, 0, 4)? as i32;
+    if text[4] != b'-' || text[7] != b'-' {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(year, digits(&text, 5, 2)?, digits(&text, 8, 2)?)?;
+    LAST.set(Some((text, date)));
+    Some(date)
 }
 
 /// `HH:MM:SS` with an optional `.fraction` (any number of digits, kept to nanoseconds).
@@ -410,6 +428,18 @@ mod tests {
         );
         // A space then a digit is not an offset.
         assert_eq!(full("2026-11-21 08:00:04 +x").1, 19);
+    }
+
+    #[test]
+    fn a_remembered_date_never_lets_a_different_one_through() {
+        assert_eq!(full("2026-11-21 08:00:04 x").0, "2026-11-21T08:00:04");
+        // The same date again, then dates that differ from it in one place.
+        assert_eq!(full("2026-11-21 09:00:04 x").0, "2026-11-21T09:00:04");
+        assert_eq!(full("2026-11-22 09:00:04 x").0, "2026-11-22T09:00:04");
+        assert!(parse_leading(b"2026-11-2x 09:00:04 x").is_none());
+        assert!(parse_leading(b"2026-02-30 09:00:04 x").is_none());
+        assert!(parse_leading(b"2026/11/22 09:00:04 x").is_none());
+        assert_eq!(full("2026-11-22T09:00:05Z").0, "2026-11-22T09:00:05+00:00");
     }
 
     #[test]
