@@ -731,7 +731,7 @@ impl Follower {
                                 line: 0,
                             })
                         });
-                        let mut new = Recipient {
+                        let new = Recipient {
                             key: recipient_key,
                             first_deferral: Instant::UNKNOWN,
                             deferrals: 0,
@@ -739,7 +739,6 @@ impl Follower {
                             counted: false,
                             example,
                         };
-                        record(&mut new, &attempt, summary);
                         if !message.recipients.spilled()
                             && message.recipients.len() == message.recipients.inline_size()
                             && let Some(mut spare) = self.spare_lists.pop()
@@ -747,7 +746,11 @@ impl Follower {
                             spare.extend(message.recipients.drain(..));
                             message.recipients = spare;
                         }
+                        // Recorded where it is kept: a copy made after recording would read
+                        // back at once what the recording had just written.
                         message.recipients.push(new);
+                        let new = message.recipients.last_mut().expect("just pushed");
+                        record(new, &attempt, summary);
                         self.open_recipients += 1;
                     }
                 }
