@@ -607,6 +607,10 @@ pub struct Tally {
     pub by_action: BTreeMap<Action, u64>,
     /// Outcomes per reason.
     pub by_reason: BTreeMap<&'static str, u64>,
+    /// Outcomes per reason counted since the last [`Tally::seal`], not yet in `by_reason`:
+    /// a chunk sees a handful of reasons, nearly always the same string, which a short list
+    /// finds by address where the map would compare text at every level.
+    pending_reasons: Vec<(&'static str, u64)>,
     /// Per code (refusals excluded).
     pub codes: Map<CodeKey, Group>,
     /// Per-host refusals (`refused to talk to me` and the like), per code.
@@ -645,6 +649,7 @@ impl Tally {
         for (i, e) in events.iter().enumerate() {
             tally.add(e, "f", i as u64 + 1, options);
         }
+        tally.count_pending_reasons();
         tally
     }
 }
@@ -701,7 +706,14 @@ impl Tally {
         }
         self.by_class.add(event.class);
         *self.by_action.entry(event.action).or_default() += 1;
-        *self.by_reason.entry(event.reason).or_default() += 1;
+        match self
+            .pending_reasons
+            .iter_mut()
+            .find(|(reason, _)| std::ptr::eq(*reason, event.reason) || *reason == event.reason)
+        {
+            Some((_, count)) => *count += 1,
+            None => self.pending_reasons.push((event.reason, 1)),
+        }
         widen(&mut self.first_seen, &mut self.last_seen, event.timestamp);
         if let Some(time) = event.timestamp {
             let hour = time.hour_start().local;
@@ -751,9 +763,16 @@ impl Tally {
     /// Readies a chunk's tally for merging: a message has several outcomes in a chunk, and
     /// each hash is better dropped here than looked up again where parts are added in order.
     pub fn seal(&mut self) {
+        self.count_pending_reasons();
         self.messages.compact();
         for group in self.codes.values_mut() {
             group.messages.compact();
+        }
+    }
+
+    fn count_pending_reasons(&mut self) {
+        for (reason, count) in self.pending_reasons.drain(..) {
+            *self.by_reason.entry(reason).or_default() += count;
         }
     }
 
@@ -769,7 +788,9 @@ impl Tally {
     }
 
     /// Adds a later tally into this one.
-    pub fn merge(&mut self, later: Tally, options: &TallyOptions) {
+    pub fn merge(&mut self, mut later: Tally, options: &TallyOptions) {
+        self.count_pending_reasons();
+        later.count_pending_reasons();
         if !self.sightings.is_empty() {
             self.follower.follow(&std::mem::take(&mut self.sightings));
         }
@@ -953,6 +974,8 @@ mod tests {
         }
         first.merge(second, &options);
         assert_eq!(first.codes, whole.codes);
+        assert_eq!(first.by_reason, whole.by_reason);
+        assert_eq!(whole.by_reason.values().sum::<u64>(), 4);
         assert_eq!(first.groups, whole.groups);
         assert_eq!(whole.events(), 4);
         assert_eq!(whole.messages.count(), 1);
