@@ -55,11 +55,22 @@ impl Timestamp {
 }
 
 impl Ord for Timestamp {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
         if self.offset == other.offset {
             // The same offset on both sides (the usual case) orders as the local times do.
             return self.local.cmp(&other.local);
         }
+        self.cmp_across_offsets(other)
+    }
+}
+
+impl Timestamp {
+    /// Orders times written with different offsets by the instants they name; kept out of
+    /// line, since every event's time is compared with the span seen so far.
+    #[cold]
+    #[inline(never)]
+    fn cmp_across_offsets(&self, other: &Self) -> Ordering {
         self.sort_key()
             .cmp(&other.sort_key())
             .then_with(|| self.local.cmp(&other.local))
@@ -72,6 +83,7 @@ impl Ord for Timestamp {
 }
 
 impl PartialOrd for Timestamp {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }

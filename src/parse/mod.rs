@@ -172,6 +172,11 @@ pub fn program_of(tag: &str) -> Option<LogFormat> {
     if !(bytes.starts_with(b"post") || bytes.starts_with(b"exim")) {
         return None;
     }
+    // `postfix` has no slash, so every tag that starts with it names Postfix whatever follows:
+    // the tag of nearly every line, known without looking for the end of its first part.
+    if bytes.starts_with(b"postfix") {
+        return Some(LogFormat::Postfix);
+    }
     let first = match bytes.iter().position(|b| *b == b'/') {
         Some(slash) => &bytes[..slash],
         None => bytes,
