@@ -937,6 +937,36 @@ fn queue_ids_short_and_long() {
 }
 
 #[test]
+fn queue_id_check_agrees_with_a_byte_by_byte_one() {
+    fn plain(text: &str) -> bool {
+        (5..=20).contains(&text.len())
+            && text.bytes().all(|b| b.is_ascii_alphanumeric())
+            && text.bytes().any(|b| b.is_ascii_digit())
+    }
+    // Every byte value at every place of ids of every length, around an otherwise valid id.
+    let base = "4bXk3x1Zz8z9sQaB7cD9e";
+    for len in 3..=21 {
+        for at in 0..len {
+            for byte in 0..=255u8 {
+                let mut id = base.as_bytes()[..len].to_vec();
+                id[at] = byte;
+                // Digits only at the place changed, so the one digit can be taken away.
+                for (i, b) in id.iter_mut().enumerate() {
+                    if i != at && b.is_ascii_digit() {
+                        *b = b'k';
+                    }
+                }
+                let text = String::from_utf8_lossy(&id);
+                assert_eq!(is_queue_id(&text), plain(&text), "{text:?}");
+            }
+        }
+    }
+    assert!(is_queue_id("2B3C4D5E6F"));
+    assert!(!is_queue_id("ABCDEFGHIJ"));
+    assert!(!is_queue_id("2B3C4-5E6F"));
+}
+
+#[test]
 fn a_repeated_line_of_rsyslog_gives_one_event() {
     check(&Case {
         line: "Nov 21 08:00:04 mx1 postfix/smtpd[4206]: message repeated 2 times: [ NOQUEUE: reject: RCPT from unknown[198.51.100.9]: 554 5.7.1 <x@elsewhere.example>: Relay access denied; from=<a@b.example> to=<x@elsewhere.example> proto=ESMTP helo=<h>]",
