@@ -19,7 +19,7 @@
 
 use std::borrow::Cow;
 
-use super::needle::{find_byte, find_colon_space};
+use super::needle::{alphanumeric_bits, find_byte, find_colon_space, low_bits};
 use super::reply::{read_reply, stage_of_command};
 use super::syslog::SyslogLine;
 use super::{Lifecycle, Parsed};
@@ -205,10 +205,7 @@ fn split_id(text: &str) -> (&str, &str) {
     };
     let well_formed = bytes.len() >= len
         && matches!(bytes.get(len), None | Some(b' '))
-        && bytes[..len]
-            .iter()
-            .enumerate()
-            .all(|(at, b)| b.is_ascii_alphanumeric() || at == 6 || at == second_dash);
+        && alphanumeric_bits(&bytes[..len]).0 | (1 << 6) | (1 << second_dash) == low_bits(len);
     if well_formed {
         (&text[..len], text[len..].trim_start_matches(' '))
     } else {

@@ -175,6 +175,67 @@ pub fn split_comma_space(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Which of the first 64 bytes of `bytes` are ASCII letters or digits, and which are digits:
+/// bit `i` stands for byte `i`. Ids are checked on most lines, and eight bytes at a time this
+/// costs a fraction of a test per byte.
+pub fn alphanumeric_bits(bytes: &[u8]) -> (u64, u64) {
+    let bytes = &bytes[..bytes.len().min(64)];
+    if bytes.len() < 8 {
+        let (mut alphanumeric, mut digits) = (0, 0);
+        for (at, b) in bytes.iter().enumerate() {
+            alphanumeric |= u64::from(b.is_ascii_alphanumeric()) << at;
+            digits |= u64::from(b.is_ascii_digit()) << at;
+        }
+        return (alphanumeric, digits);
+    }
+    let last = bytes.len() - 8;
+    let (mut alphanumeric, mut digits) = (0, 0);
+    let mut at = 0;
+    loop {
+        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0; 8]));
+        let (word_alphanumeric, word_digits) = classify_word(word);
+        // A window that overlaps the one before sets the same bits again, which is harmless.
+        alphanumeric |= u64::from(high_bits_to_byte(word_alphanumeric)) << at;
+        digits |= u64::from(high_bits_to_byte(word_digits)) << at;
+        if at == last {
+            return (alphanumeric, digits);
+        }
+        at = (at + 8).min(last);
+    }
+}
+
+/// The high bit of every byte of a word.
+pub const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// The ASCII letters and digits of an eight-byte word (read little-endian), and its digits,
+/// each byte marked by its high bit.
+pub fn classify_word(word: u64) -> (u64, u64) {
+    let ascii = !word & HIGHS;
+    // With the high bits clear, adding to a byte never carries into the next one.
+    let low = word & !HIGHS;
+    let digits = in_range(low, b'0', b'9') & ascii;
+    let letters = in_range(low | u64::from_ne_bytes([0x20; 8]), b'a', b'z') & ascii;
+    (digits | letters, digits)
+}
+
+/// The high bit of each byte of `word` (all below 0x80) that lies in `low..=high`.
+fn in_range(word: u64, low: u8, high: u8) -> u64 {
+    let ones = u64::from_ne_bytes([1; 8]);
+    let at_least_low = word + ones * u64::from(0x80 - low);
+    let above_high = word + ones * u64::from(0x7f - high);
+    at_least_low & !above_high & HIGHS
+}
+
+/// Gathers the high bits of a word's bytes into one byte, byte `i` giving bit `i`.
+fn high_bits_to_byte(marks: u64) -> u8 {
+    ((marks >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
+}
+
+/// A mask of the low `len` bits (`len` at most 64).
+pub fn low_bits(len: usize) -> u64 {
+    if len >= 64 { u64::MAX } else { (1 << len) - 1 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +287,29 @@ mod tests {
             let std: Vec<_> = text.split(", ").collect();
             assert_eq!(ours, std, "{text:?}");
         }
+    }
+
+    #[test]
+    fn alphanumeric_bits_agree_with_a_byte_by_byte_look() {
+        let text: Vec<u8> = (0..=255u8).chain(b"aZ09-_.@ zz".iter().copied()).collect();
+        for start in 0..text.len() {
+            for len in 0..=70.min(text.len() - start) {
+                let bytes = &text[start..start + len];
+                let (alphanumeric, digits) = alphanumeric_bits(bytes);
+                for at in 0..64 {
+                    let byte = bytes.get(at);
+                    let bit = |mask: u64| mask >> at & 1 == 1;
+                    assert_eq!(
+                        bit(alphanumeric),
+                        byte.is_some_and(u8::is_ascii_alphanumeric)
+                    );
+                    assert_eq!(bit(digits), byte.is_some_and(u8::is_ascii_digit));
+                }
+            }
+        }
+        assert_eq!(low_bits(0), 0);
+        assert_eq!(low_bits(3), 0b111);
+        assert_eq!(low_bits(64), u64::MAX);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use super::needle::{Needle, find_byte, find_byte_early, split_comma_space};
+use super::needle::{HIGHS, Needle, classify_word, find_byte, find_byte_early, split_comma_space};
 use super::reply::{
     HostAddr, Reply, read_host_addr, read_reply, split_in_reply_to, stage_of_command,
     stage_of_while,
@@ -186,56 +186,22 @@ fn is_queue_id(text: &str) -> bool {
         return bytes.iter().all(u8::is_ascii_alphanumeric) && bytes.iter().any(u8::is_ascii_digit);
     }
     // Eight bytes at a time, the last eight overlapping the ones before where the length is
-    // not a multiple of eight: the id is checked on most Postfix lines, and a byte at a time it
-    // cost more than the rest of the line's first words.
+    // not a multiple of eight: the id is checked on most Postfix lines.
     let last = bytes.len() - 8;
     let mut digits = 0;
     let mut at = 0;
     loop {
-        let classes = ByteClasses::of(u64::from_le_bytes(
-            bytes[at..at + 8].try_into().unwrap_or([0; 8]),
-        ));
-        if classes.alphanumeric != HIGHS {
+        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0; 8]));
+        let (alphanumeric, word_digits) = classify_word(word);
+        if alphanumeric != HIGHS {
             return false;
         }
-        digits |= classes.digits;
+        digits |= word_digits;
         if at == last {
             return digits != 0;
         }
         at = (at + 8).min(last);
     }
-}
-
-/// The high bit of every byte of a word.
-const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-
-/// Which bytes of an eight-byte word are ASCII digits, and which are ASCII letters or digits,
-/// each marked by its high bit.
-struct ByteClasses {
-    digits: u64,
-    alphanumeric: u64,
-}
-
-impl ByteClasses {
-    fn of(word: u64) -> Self {
-        let ascii = !word & HIGHS;
-        // With the high bits clear, adding to a byte never carries into the next one.
-        let low = word & !HIGHS;
-        let digits = in_range(low, b'0', b'9') & ascii;
-        let letters = in_range(low | u64::from_ne_bytes([0x20; 8]), b'a', b'z') & ascii;
-        ByteClasses {
-            digits,
-            alphanumeric: digits | letters,
-        }
-    }
-}
-
-/// The high bit of each byte of `word` (all below 0x80) that lies in `low..=high`.
-fn in_range(word: u64, low: u8, high: u8) -> u64 {
-    let ones = u64::from_ne_bytes([1; 8]);
-    let at_least_low = word + ones * u64::from(0x80 - low);
-    let above_high = word + ones * u64::from(0x7f - high);
-    at_least_low & !above_high & HIGHS
 }
 
 /// What the first words of a message tell before any search runs over it.
