@@ -808,10 +808,10 @@ fn exim_through_syslog_gives_the_same_fields() {
     assert_eq!(lines["unmatched"], 0);
 }
 
-#[test]
-fn journalctl_short_full_output_is_read() {
-    const JOURNAL: &str = "tests/fixtures/postfix/journal-short-full.log";
-    let events = events(JOURNAL);
+/// Checks the line, timestamp, action and reply code of every event of a file, and how its
+/// lines were counted: read, events, lines of other programs, lines without an outcome.
+fn check_times(path: &str, expected: &[(usize, &str, &str, &str)], counts: [u64; 4]) {
+    let events = events(path);
     let got: Vec<(usize, &str, &str, &str)> = events
         .iter()
         .map(|(line, e)| {
@@ -823,50 +823,39 @@ fn journalctl_short_full_output_is_read() {
             )
         })
         .collect();
-    assert_eq!(
-        got,
-        [
-            (2, "2026-11-21T08:00:04+00:00", "rejected", "554"),
-            (3, "2026-11-21T08:00:05+00:00", "deferred", "451"),
-            // A zone abbreviation other than UTC or GMT is ambiguous: local time, no offset.
-            (5, "2026-11-21T09:10:00", "sent", "250"),
-        ]
-    );
-    let lines = lines(JOURNAL);
-    assert_eq!(lines["read"], 5);
-    assert_eq!(lines["events"], 3);
-    assert_eq!(lines["other_programs"], 2);
+    assert_eq!(got, expected);
+    let lines = lines(path);
+    let buckets = ["read", "events", "other_programs", "no_outcome"];
+    for (bucket, count) in buckets.into_iter().zip(counts) {
+        assert_eq!(lines[bucket], count, "{bucket}");
+    }
     assert_eq!(lines["unmatched"], 0);
 }
 
 #[test]
+fn journalctl_short_full_output_is_read() {
+    check_times(
+        "tests/fixtures/postfix/journal-short-full.log",
+        &[
+            (2, "2026-11-21T08:00:04+00:00", "rejected", "554"),
+            (3, "2026-11-21T08:00:05+00:00", "deferred", "451"),
+            // A zone abbreviation other than UTC or GMT is ambiguous: local time, no offset.
+            (5, "2026-11-21T09:10:00", "sent", "250"),
+        ],
+        [5, 3, 2, 0],
+    );
+}
+
+#[test]
 fn journalctl_short_unix_output_is_read() {
-    const JOURNAL: &str = "tests/fixtures/postfix/journal-short-unix.log";
-    let events = events(JOURNAL);
-    let got: Vec<(usize, &str, &str, &str)> = events
-        .iter()
-        .map(|(line, e)| {
-            (
-                *line,
-                e["timestamp"].as_str(),
-                e["action"].as_str(),
-                e["reply_code"].as_str(),
-            )
-        })
-        .collect();
     // Seconds since 1970 name an instant: written in UTC with the offset, fraction kept.
-    assert_eq!(
-        got,
-        [
+    check_times(
+        "tests/fixtures/postfix/journal-short-unix.log",
+        &[
             (2, "2026-11-21T08:00:04.217305+00:00", "rejected", "554"),
             (3, "2026-11-21T08:00:05.001942+00:00", "deferred", "451"),
             (5, "2026-11-21T09:10:00.500+00:00", "sent", "250"),
-        ]
+        ],
+        [7, 3, 3, 1],
     );
-    let lines = lines(JOURNAL);
-    assert_eq!(lines["read"], 7);
-    assert_eq!(lines["events"], 3);
-    assert_eq!(lines["other_programs"], 3);
-    assert_eq!(lines["no_outcome"], 1);
-    assert_eq!(lines["unmatched"], 0);
 }
