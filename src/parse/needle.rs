@@ -188,17 +188,31 @@ pub fn alphanumeric_bits(bytes: &[u8]) -> (u64, u64) {
         }
         return (alphanumeric, digits);
     }
-    let last = bytes.len() - 8;
     let (mut alphanumeric, mut digits) = (0, 0);
-    let mut at = 0;
-    loop {
-        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0; 8]));
+    every_word(bytes, |at, word| {
         let (word_alphanumeric, word_digits) = classify_word(word);
         // A window that overlaps the one before sets the same bits again, which is harmless.
         alphanumeric |= u64::from(high_bits_to_byte(word_alphanumeric)) << at;
         digits |= u64::from(high_bits_to_byte(word_digits)) << at;
+        true
+    });
+    (alphanumeric, digits)
+}
+
+/// Gives `visit` each eight-byte word of `bytes` (read little-endian) with its offset, the last
+/// one overlapping the one before where the length is not a multiple of eight, until `visit`
+/// returns false; whether it never did. `bytes` holds at least eight bytes.
+#[inline]
+pub fn every_word(bytes: &[u8], mut visit: impl FnMut(usize, u64) -> bool) -> bool {
+    let last = bytes.len().saturating_sub(8);
+    let mut at = 0;
+    loop {
+        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0; 8]));
+        if !visit(at, word) {
+            return false;
+        }
         if at == last {
-            return (alphanumeric, digits);
+            return true;
         }
         at = (at + 8).min(last);
     }

@@ -8,7 +8,9 @@
 
 use std::borrow::Cow;
 
-use super::needle::{HIGHS, Needle, classify_word, find_byte, find_byte_early, split_comma_space};
+use super::needle::{
+    HIGHS, Needle, classify_word, every_word, find_byte, find_byte_early, split_comma_space,
+};
 use super::reply::{
     HostAddr, Reply, read_host_addr, read_reply, split_in_reply_to, stage_of_command,
     stage_of_while,
@@ -185,23 +187,14 @@ fn is_queue_id(text: &str) -> bool {
     if bytes.len() < 8 {
         return bytes.iter().all(u8::is_ascii_alphanumeric) && bytes.iter().any(u8::is_ascii_digit);
     }
-    // Eight bytes at a time, the last eight overlapping the ones before where the length is
-    // not a multiple of eight: the id is checked on most Postfix lines.
-    let last = bytes.len() - 8;
+    // Eight bytes at a time: the id is checked on most Postfix lines.
     let mut digits = 0;
-    let mut at = 0;
-    loop {
-        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0; 8]));
+    let all_alphanumeric = every_word(bytes, |_, word| {
         let (alphanumeric, word_digits) = classify_word(word);
-        if alphanumeric != HIGHS {
-            return false;
-        }
         digits |= word_digits;
-        if at == last {
-            return digits != 0;
-        }
-        at = (at + 8).min(last);
-    }
+        alphanumeric == HIGHS
+    });
+    all_alphanumeric && digits != 0
 }
 
 /// What the first words of a message tell before any search runs over it.
