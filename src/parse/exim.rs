@@ -87,7 +87,7 @@ pub fn parse_syslog<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a>
             event.timestamp = years.complete(time);
             event.host = header.host;
             event.program = header.tag;
-            event.pid = header.pid.or(pid);
+            event.pid = header.pid().or(pid);
             event.queue_id = id;
             Parsed::Event(event)
         }

@@ -111,7 +111,7 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
             event.timestamp = years.complete(header.time);
             event.host = header.host;
             event.program = header.tag;
-            event.pid = header.pid;
+            event.pid = header.pid();
             event.queue_id = queue_id;
             Parsed::Event(event)
         }

@@ -16,8 +16,9 @@ pub struct SyslogLine<'a> {
     pub host: &'a str,
     /// The tag without the pid, e.g. `postfix/submission/smtpd`.
     pub tag: &'a str,
-    /// The pid in brackets after the tag, if any.
-    pub pid: Option<u32>,
+    /// The digits in brackets after the tag; empty when there are none. Read as a number only
+    /// for the lines that need it (see [`SyslogLine::pid`]).
+    pub pid_digits: &'a str,
     /// Everything after `TAG[PID]: `; for rsyslog's `message repeated N times: [ TEXT]`, the
     /// TEXT.
     pub message: &'a str,
@@ -55,14 +56,21 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
     if message.as_bytes().first() == Some(&b'm') && message.starts_with(REPEATED) {
         message = repeated_message(message).unwrap_or(message);
     }
-    let (tag, pid) = split_pid(tag_and_pid);
+    let (tag, pid_digits) = split_pid(tag_and_pid);
     Some(SyslogLine {
         time,
         host,
         tag,
-        pid,
+        pid_digits,
         message,
     })
+}
+
+impl SyslogLine<'_> {
+    /// The pid in brackets after the tag, if it is one that fits in 32 bits.
+    pub fn pid(&self) -> Option<u32> {
+        parse_pid(self.pid_digits.as_bytes())
+    }
 }
 
 /// The times `journalctl` writes in its other output modes, kept out of line: they are tried
@@ -187,13 +195,13 @@ fn repeated_message(message: &str) -> Option<&str> {
     (!inner.is_empty()).then_some(inner)
 }
 
-/// Splits `postfix/smtpd[2202]` into the tag and its pid. The pid is read from the end, where
-/// it sits: a handful of digits, where a search for `[` from the front would cross the whole
-/// tag.
-fn split_pid(tag_and_pid: &str) -> (&str, Option<u32>) {
+/// Splits `postfix/smtpd[2202]` into the tag and the digits of its pid (empty for none). The
+/// pid is read from the end, where it sits: a handful of digits, where a search for `[` from
+/// the front would cross the whole tag.
+fn split_pid(tag_and_pid: &str) -> (&str, &str) {
     let bytes = tag_and_pid.as_bytes();
     let Some(inner) = bytes.strip_suffix(b"]") else {
-        return (tag_and_pid, None);
+        return (tag_and_pid, "");
     };
     let digits = inner
         .iter()
@@ -202,12 +210,12 @@ fn split_pid(tag_and_pid: &str) -> (&str, Option<u32>) {
         .count();
     let open = inner.len() - digits;
     if open > 0 && inner[open - 1] == b'[' {
-        return (&tag_and_pid[..open - 1], parse_pid(&inner[open..]));
+        return (&tag_and_pid[..open - 1], &tag_and_pid[open..inner.len()]);
     }
     // Brackets that hold no pid still end the tag.
     match find_byte(b'[', tag_and_pid) {
-        Some(open) => (&tag_and_pid[..open], None),
-        None => (tag_and_pid, None),
+        Some(open) => (&tag_and_pid[..open], ""),
+        None => (tag_and_pid, ""),
     }
 }
 
@@ -249,7 +257,7 @@ mod tests {
         let s = split(line).unwrap();
         assert_eq!(s.host, "mx1");
         assert_eq!(s.tag, "postfix/submission/smtpd");
-        assert_eq!(s.pid, Some(2202));
+        assert_eq!(s.pid(), Some(2202));
         assert_eq!(s.message, "NOQUEUE: reject: x");
         assert_eq!(service_of(s.tag), "smtpd");
     }
@@ -272,7 +280,7 @@ mod tests {
         let s = split(line).unwrap();
         assert_eq!(s.host, "mail");
         assert_eq!(s.tag, "postfix-out/smtp");
-        assert_eq!(s.pid, None);
+        assert_eq!(s.pid(), None);
         assert_eq!(s.message, "connect to x");
     }
 
@@ -286,18 +294,24 @@ mod tests {
 
     #[test]
     fn the_pid_is_the_bracketed_number_that_ends_the_tag() {
+        let tag_and_pid = |tag: &str| {
+            let line = format!("Nov 21 08:00:04 mx1 {tag}: x");
+            let header = split(&line).unwrap();
+            (header.tag.to_string(), header.pid())
+        };
+        let tag = |text: &str, pid| (text.to_string(), pid);
         assert_eq!(
-            split_pid("postfix/smtpd[2202]"),
-            ("postfix/smtpd", Some(2202))
+            tag_and_pid("postfix/smtpd[2202]"),
+            tag("postfix/smtpd", Some(2202))
         );
-        assert_eq!(split_pid("exim4"), ("exim4", None));
-        assert_eq!(split_pid("sm-mta[queue]"), ("sm-mta", None));
-        assert_eq!(split_pid("postfix/smtp[]"), ("postfix/smtp", None));
+        assert_eq!(tag_and_pid("exim4"), tag("exim4", None));
+        assert_eq!(tag_and_pid("sm-mta[queue]"), tag("sm-mta", None));
+        assert_eq!(tag_and_pid("postfix/smtp[]"), tag("postfix/smtp", None));
         assert_eq!(
-            split_pid("postfix/smtp[99999999999]"),
-            ("postfix/smtp", None)
+            tag_and_pid("postfix/smtp[99999999999]"),
+            tag("postfix/smtp", None)
         );
-        assert_eq!(split_pid("postfix/smtp[12"), ("postfix/smtp[12", None));
+        assert_eq!(tag_and_pid("postfix/smtp[12"), tag("postfix/smtp[12", None));
     }
 
     #[test]
@@ -320,7 +334,7 @@ mod tests {
         assert_eq!(stamp.local.to_string(), "2026-11-21 08:00:04");
         assert_eq!(stamp.offset.map(|o| o.local_minus_utc()), Some(0));
         assert_eq!(
-            (header.host, header.tag, header.pid),
+            (header.host, header.tag, header.pid()),
             ("mx1", "postfix/smtpd", Some(4206))
         );
         assert_eq!(header.message, "connect from x[192.0.2.1]");
@@ -347,7 +361,7 @@ mod tests {
         assert_eq!(stamp.local.to_string(), "2026-11-21 08:00:04.123456");
         assert_eq!(stamp.offset.map(|o| o.local_minus_utc()), Some(0));
         assert_eq!(
-            (header.host, header.tag, header.pid),
+            (header.host, header.tag, header.pid()),
             ("mx1", "postfix/smtpd", Some(4206))
         );
         assert_eq!(header.message, "connect from x[192.0.2.1]");
@@ -391,7 +405,7 @@ mod tests {
                     NOQUEUE: reject: RCPT from unknown[198.51.100.9]: 554 5.7.1 x; to=<x@y>]";
         let s = split(line).unwrap();
         assert_eq!(s.tag, "postfix/smtpd");
-        assert_eq!(s.pid, Some(4206));
+        assert_eq!(s.pid(), Some(4206));
         assert_eq!(
             s.message,
             "NOQUEUE: reject: RCPT from unknown[198.51.100.9]: 554 5.7.1 x; to=<x@y>"
