@@ -123,18 +123,14 @@ pub enum YearRule {
     /// `--year`: the first year-less line of the input lies in `year`; a line whose month is
     /// earlier than that first line's month has wrapped into the following year.
     Given { year: i32, first_month: u32 },
-    /// The input was last written at `reference` (file modification time, or now for
+    /// The input was last written at a reference time (file modification time, or now for
     /// standard input): each line takes the reference's year, stepping back one year where it
-    /// would otherwise lie after the reference.
-    LastWritten {
-        reference: NaiveDateTime,
-        /// The year of the reference, and where a line stops being in it: read on nearly every
-        /// line, so worked out once (see [`YearRule::last_written`]).
-        limit: YearLimit,
-    },
+    /// would otherwise lie after the reference. Made by [`YearRule::last_written`].
+    LastWritten(YearLimit),
 }
 
-/// The end of the slack after a reference time, in the form a year-less time is compared with.
+/// The year of a reference time and where a line stops being in it, in the form a year-less
+/// time is compared with: read on nearly every line, so worked out once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct YearLimit {
     reference_year: i32,
@@ -157,14 +153,11 @@ impl YearRule {
     /// just before a clock or zone change in the reference's year.
     pub fn last_written(reference: NaiveDateTime) -> Self {
         let limit = reference + Duration::days(1);
-        YearRule::LastWritten {
-            reference,
-            limit: YearLimit {
-                reference_year: reference.year(),
-                limit_year: limit.year(),
-                limit_key: time_key(limit.month(), limit.day(), limit.time()),
-            },
-        }
+        YearRule::LastWritten(YearLimit {
+            reference_year: reference.year(),
+            limit_year: limit.year(),
+            limit_key: time_key(limit.month(), limit.day(), limit.time()),
+        })
     }
 
     /// Gives a year to a year-less time. `None` only for an impossible date such as Feb 30.
@@ -174,7 +167,7 @@ impl YearRule {
                 let year = if month < first_month { year + 1 } else { year };
                 (year, year - 4)
             }
-            YearRule::LastWritten { limit, .. } => {
+            YearRule::LastWritten(limit) => {
                 let mut year = limit.reference_year;
                 let after_limit =
                     limit.limit_year == year && time_key(month, day, time) > limit.limit_key;
@@ -332,6 +325,44 @@ fn date_of(text: [u8; 10]) -> Option<NaiveDate> {
     Some(date)
 }
 
+/// A `.fraction` of a second at `at` (one or more digits, kept to nanoseconds): the
+/// nanoseconds and where the digits end.
+fn read_fraction(line: &[u8], at: usize) -> Option<(u32, usize)> {
+    if line.get(at) != Some(&b'.') || !line.get(at + 1).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut end = at + 1;
+    let mut nanos = 0u32;
+    let mut scale = 100_000_000u32;
+    while let Some(d) = line.get(end).filter(|d| d.is_ascii_digit()) {
+        nanos += u32::from(d - b'0') * scale;
+        scale /= 10;
+        end += 1;
+    }
+    Some((nanos, end))
+}
+
+/// The time of `journalctl -o short-unix`: seconds since 1970 with a fraction,
+/// `1795248004.123456`. An instant, so it is given as UTC with its offset; it is never taken
+/// for the `2026-11-21` of other forms, which has a dash after four digits.
+pub fn parse_epoch(line: &[u8]) -> Option<(RawTime, usize)> {
+    let seconds_len = line.iter().take_while(|b| b.is_ascii_digit()).count();
+    // Nine or ten digits span 2001 to 2286; fewer would be a pid or a counter, not a time.
+    if !(9..=10).contains(&seconds_len) {
+        return None;
+    }
+    let (nanos, end) = read_fraction(line, seconds_len)?;
+    let seconds = line[..seconds_len]
+        .iter()
+        .fold(0i64, |value, d| value * 10 + i64::from(d - b'0'));
+    let instant = chrono::DateTime::from_timestamp(seconds, nanos)?;
+    let stamp = Timestamp {
+        local: instant.naive_utc(),
+        offset: FixedOffset::east_opt(0),
+    };
+    Some((RawTime::Full(stamp), end))
+}
+
 /// `HH:MM:SS` with an optional `.fraction` (any number of digits, kept to nanoseconds).
 fn parse_clock(line: &[u8], at: usize) -> Option<(NaiveTime, usize)> {
     if line.len() < at + 8 || line[at + 2] != b':' || line[at + 5] != b':' {
@@ -340,17 +371,7 @@ fn parse_clock(line: &[u8], at: usize) -> Option<(NaiveTime, usize)> {
     let hour = digits(line, at, 2)?;
     let minute = digits(line, at + 3, 2)?;
     let second = digits(line, at + 6, 2)?;
-    let mut end = at + 8;
-    let mut nanos = 0u32;
-    if line.get(end) == Some(&b'.') && line.get(end + 1).is_some_and(u8::is_ascii_digit) {
-        end += 1;
-        let mut scale = 100_000_000u32;
-        while let Some(d) = line.get(end).filter(|d| d.is_ascii_digit()) {
-            nanos += u32::from(d - b'0') * scale;
-            scale /= 10;
-            end += 1;
-        }
-    }
+    let (nanos, end) = read_fraction(line, at + 8).unwrap_or((0, at + 8));
     // A leap second (:60) is folded into the last nanosecond-precision instant of its minute.
     let time = if second == 60 {
         NaiveTime::from_hms_nano_opt(hour, minute, 59, 999_999_999)?

@@ -5,7 +5,7 @@
 //! setups log without it). This module only splits the header; it knows nothing of any MTA.
 
 use super::needle::{find_byte, find_byte_early};
-use crate::time::{RawTime, parse_leading};
+use crate::time::{RawTime, parse_epoch, parse_leading};
 
 /// The parts of a syslog line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,40 +80,10 @@ impl SyslogLine<'_> {
 #[inline(never)]
 fn parse_journal_leading(bytes: &[u8]) -> Option<(RawTime, usize)> {
     if bytes.first().is_some_and(u8::is_ascii_digit) {
-        parse_epoch_leading(bytes)
+        parse_epoch(bytes)
     } else {
         parse_weekday_leading(bytes)
     }
-}
-
-/// The time of `journalctl -o short-unix`: seconds since 1970 with a fraction,
-/// `1763712004.123456`. An instant, so it is given as UTC with its offset; it is never taken
-/// for the `2026-11-21` of other forms, which has a dash after four digits.
-fn parse_epoch_leading(bytes: &[u8]) -> Option<(RawTime, usize)> {
-    let seconds_len = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    // Nine or ten digits span 2001 to 2286; fewer would be a pid or a counter, not a time.
-    if !(9..=10).contains(&seconds_len) || bytes.get(seconds_len) != Some(&b'.') {
-        return None;
-    }
-    let fraction = &bytes[seconds_len + 1..];
-    let fraction_len = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
-    if !(1..=9).contains(&fraction_len) {
-        return None;
-    }
-    let seconds: i64 = std::str::from_utf8(&bytes[..seconds_len])
-        .ok()?
-        .parse()
-        .ok()?;
-    let mut nanos = 0u32;
-    for (place, digit) in fraction[..fraction_len].iter().enumerate() {
-        nanos += u32::from(digit - b'0') * 10u32.pow(8 - place as u32);
-    }
-    let instant = chrono::DateTime::from_timestamp(seconds, nanos)?;
-    let stamp = crate::time::Timestamp {
-        local: instant.naive_utc(),
-        offset: chrono::FixedOffset::east_opt(0),
-    };
-    Some((RawTime::Full(stamp), seconds_len + 1 + fraction_len))
 }
 
 /// The time of `journalctl -o short-full`: `Sat 2026-11-21 08:00:04 CET`, a weekday before the
