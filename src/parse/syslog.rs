@@ -294,13 +294,19 @@ mod tests {
         assert_eq!(parse_pid(b"+12"), None);
     }
 
+    /// The header of a line whose time carries its date, and that time.
+    fn split_with_full_time(line: &str) -> (SyslogLine<'_>, crate::time::Timestamp) {
+        let header = split(line).unwrap();
+        let RawTime::Full(stamp) = header.time else {
+            panic!("a full time in {line:?}")
+        };
+        (header, stamp)
+    }
+
     #[test]
     fn journalctl_short_full_times_are_read() {
         let line = "Sat 2026-11-21 08:00:04 UTC mx1 postfix/smtpd[4206]: connect from x[192.0.2.1]";
-        let header = split(line).unwrap();
-        let RawTime::Full(stamp) = header.time else {
-            panic!("a full time")
-        };
+        let (header, stamp) = split_with_full_time(line);
         assert_eq!(stamp.local.to_string(), "2026-11-21 08:00:04");
         assert_eq!(stamp.offset.map(|o| o.local_minus_utc()), Some(0));
         assert_eq!(
@@ -309,10 +315,7 @@ mod tests {
         );
         assert_eq!(header.message, "connect from x[192.0.2.1]");
         let line = "Sat 2026-11-21 09:00:04 CET mx1 postfix/qmgr[880]: 3F2A1B0CD4: removed";
-        let header = split(line).unwrap();
-        let RawTime::Full(stamp) = header.time else {
-            panic!("a full time")
-        };
+        let (header, stamp) = split_with_full_time(line);
         assert_eq!(stamp.local.to_string(), "2026-11-21 09:00:04");
         assert_eq!(stamp.offset, None);
         assert_eq!(header.tag, "postfix/qmgr");
@@ -324,10 +327,7 @@ mod tests {
     #[test]
     fn journalctl_short_unix_times_are_read_as_utc_instants() {
         let line = "1795248004.123456 mx1 postfix/smtpd[4206]: connect from x[192.0.2.1]";
-        let header = split(line).unwrap();
-        let RawTime::Full(stamp) = header.time else {
-            panic!("a full time")
-        };
+        let (header, stamp) = split_with_full_time(line);
         assert_eq!(stamp.local.to_string(), "2026-11-21 08:00:04.123456");
         assert_eq!(stamp.offset.map(|o| o.local_minus_utc()), Some(0));
         assert_eq!(
