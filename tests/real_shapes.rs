@@ -501,6 +501,98 @@ fn postfix_line_shapes_give_their_fields() {
                 recipient: "x@elsewhere.example",
                 ..NONE
             },
+            // A before-queue content filter's answer, passed on by smtpd_proxy_filter.
+            Expect {
+                needle: "4C5D6E7F80: proxy-reject: END-OF-MESSAGE",
+                action: "rejected",
+                direction: "inbound",
+                stage: "END-OF-DATA",
+                reply: "554",
+                enhanced: "5.7.0",
+                class: "5xx",
+                sender: "promo@bad.example",
+                recipient: "ann@example.com",
+                ..NONE
+            },
+            Expect {
+                needle: "NOQUEUE: proxy-reject: END-OF-MESSAGE: 451",
+                action: "rejected",
+                direction: "inbound",
+                stage: "END-OF-DATA",
+                reply: "451",
+                enhanced: "4.3.0",
+                class: "4xx",
+                sender: "news@sender.example",
+                recipient: "bob@example.com",
+                ..NONE
+            },
+            // BusyBox syslogd writes the facility and priority before the tag.
+            Expect {
+                needle: "backup mail.info postfix/smtp[4304]",
+                action: "deferred",
+                stage: "CONNECT",
+                dsn: "4.4.1",
+                class: "4xx",
+                remote_host: "mx.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "et@example.net",
+                timestamp: "2026-11-21T08:21:04",
+                ..NONE
+            },
+            // postscreen answers 421 when it may screen no more clients, and logs no code.
+            Expect {
+                needle: "all screening ports busy",
+                action: "rejected",
+                direction: "inbound",
+                stage: "CONNECT",
+                class: "4xx",
+                remote_ip: "198.51.100.92",
+                ..NONE
+            },
+            Expect {
+                needle: "to=<\"doe, jane\"@quoted.example>",
+                action: "sent",
+                stage: "END-OF-DATA",
+                reply: "250",
+                enhanced: "2.0.0",
+                dsn: "2.0.0",
+                class: "2xx",
+                remote_host: "mx.quoted.example",
+                remote_ip: "203.0.113.151",
+                recipient: "\"doe, jane\"@quoted.example",
+                ..NONE
+            },
+            // A line stored with the priority it had on the wire, and qmail's enhanced code
+            // at the end of its text.
+            Expect {
+                needle: "<22>Nov 21 08:21:07",
+                action: "bounced",
+                stage: "RCPT",
+                reply: "511",
+                enhanced: "5.1.1",
+                dsn: "5.0.0",
+                class: "5xx",
+                remote_host: "mx.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "fay@example.net",
+                timestamp: "2026-11-21T08:21:07",
+                ..NONE
+            },
+            // RFC 5424, and an enhanced code after the server's own words.
+            Expect {
+                needle: "<22>1 2026-11-21T08:21:08",
+                action: "bounced",
+                stage: "END-OF-DATA",
+                reply: "554",
+                enhanced: "5.7.1",
+                dsn: "5.0.0",
+                class: "5xx",
+                remote_host: "mx.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "gus@example.net",
+                timestamp: "2026-11-21T08:21:08.123456+01:00",
+                ..NONE
+            },
         ],
     );
 }
@@ -518,6 +610,7 @@ fn postfix_lines_without_an_outcome_give_no_event() {
             "SASL LOGIN authentication failed: UGFzc3dvcmQ6",
             "sender delay notification",
             "milter-discard: END-OF-MESSAGE",
+            "proxy-accept: END-OF-MESSAGE",
         ],
     );
 }
@@ -525,10 +618,10 @@ fn postfix_lines_without_an_outcome_give_no_event() {
 #[test]
 fn postfix_footer_accounts_for_every_line() {
     let lines = lines(POSTFIX);
-    assert_eq!(lines["read"], 163);
-    assert_eq!(lines["events"], 111);
+    assert_eq!(lines["read"], 171);
+    assert_eq!(lines["events"], 118);
     assert_eq!(lines["refusals"], 10);
-    assert_eq!(lines["no_outcome"], 47);
+    assert_eq!(lines["no_outcome"], 48);
     // dovecot, opendkim, the syslog daemon's own repeat notice and heartbeat, and a journal
     // boot marker.
     assert_eq!(lines["other_programs"], 5);
@@ -712,6 +805,41 @@ fn exim_line_shapes_give_their_fields() {
                 timestamp: "2026-11-21T09:01:21.123+01:00",
                 ..NONE
             },
+            // Older Exim wrote a rejected recipient bare, and the host of a dropped
+            // connection inside its text.
+            Expect {
+                needle: "rejected RCPT dir@example.org",
+                action: "rejected",
+                direction: "inbound",
+                stage: "RCPT",
+                class: "5xx",
+                remote_ip: "198.51.100.178",
+                sender: "menaced@lists.example",
+                recipient: "dir@example.org",
+                ..NONE
+            },
+            Expect {
+                needle: "defer (-18): Remote host mx.remote.example",
+                action: "deferred",
+                stage: "END-OF-DATA",
+                class: "4xx",
+                remote_host: "mx.remote.example",
+                remote_ip: "198.51.100.31",
+                recipient: "ivy@remote.example",
+                ..NONE
+            },
+            Expect {
+                needle: "allowed rcpthosts (#5.7.1)",
+                action: "bounced",
+                stage: "RCPT",
+                reply: "553",
+                enhanced: "5.7.1",
+                class: "5xx",
+                remote_host: "mx.remote.example",
+                remote_ip: "198.51.100.31",
+                recipient: "hal@remote.example",
+                ..NONE
+            },
         ],
     );
 }
@@ -730,6 +858,7 @@ fn exim_lines_without_an_outcome_give_no_event() {
             "closed by DROP in ACL",
             "<= <> R=1tE3xB-000Ab2-Rz",
             "Completed QT=4s",
+            "*> ann@remote.example",
         ],
     );
 }
@@ -737,10 +866,10 @@ fn exim_lines_without_an_outcome_give_no_event() {
 #[test]
 fn exim_footer_accounts_for_every_line() {
     let lines = lines(EXIM);
-    assert_eq!(lines["read"], 127);
-    assert_eq!(lines["events"], 94);
+    assert_eq!(lines["read"], 131);
+    assert_eq!(lines["events"], 97);
     assert_eq!(lines["refusals"], 7);
-    assert_eq!(lines["no_outcome"], 33);
+    assert_eq!(lines["no_outcome"], 34);
     assert_eq!(lines["other_programs"], 0);
     assert_eq!(lines["unmatched"], 0);
 }

@@ -957,12 +957,15 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("552 5.3.4 Message size exceeds fixed limit",
               "250 Message size within limit"),
     P::new("postscreen_ports_busy", POSTFIX, "service_unavailable",
-        r"all server ports (are )?busy")
-        .says("All server ports busy",
-              "Postscreen has no free smtpd process to hand the client to.")
+        r"all (server|screening) ports (are )?busy")
+        .says("All server or screening ports busy",
+              "Postscreen has no free smtpd process to hand the client to, or no room to \
+               screen one more client.")
         .fix("Let the queue retry.")
-        .sent("Our smtpd processes are exhausted: raise default_process_limit or the smtpd \
-               limit in master.cf, or find what holds sessions open.")
+        .sent("Our smtpd processes are exhausted (server ports), or postscreen already screens \
+               as many clients as it may (screening ports): raise default_process_limit, the \
+               smtpd limit in master.cf or postscreen_pre_queue_limit, or find what holds \
+               sessions open.")
         .test("421 4.3.2 All server ports are busy",
               "421 4.3.2 Server port busy"),
     P::new("postscreen_protocol", POSTFIX, "protocol_error",
@@ -1151,7 +1154,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 5.1.2 Domain not found",
               "250 Domain found"),
     P::new("null_mx", None, "domain_not_found",
-        r"null mx|nullmx|does not accept mail|accepts no mail")
+        r"null mx|nullmx|does not accept mail|accepts no mail|indicated no smtp service")
         .says("Domain accepts no mail", "The domain declares, by a null MX, that it takes no mail.")
         .fix("Stop sending to that domain.")
         .test("556 5.1.10 Recipient address has null MX",
@@ -1196,7 +1199,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 Requested action not taken: mailbox unavailable",
               "250 mailbox available"),
     P::new("relay_denied", None, "relay_denied",
-        r"relay(ing)? (is )?(denied|not permitted|not allowed|prohibited|refused)|not permitted to relay|unable to relay|we do not relay|no relaying")
+        r"relay(ing)? (is )?(denied|not permitted|not allowed|prohibited|refused)|not permitted to relay|unable to relay|we do not relay|no relaying|list of allowed rcpthosts")
         .says("Relaying denied",
               "The server does not handle this domain and will not pass the mail on.")
         .fix("Check the recipient domain's MX; to relay through a server, authenticate first.")
@@ -1227,7 +1230,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("452 4.5.3 Error: too many recipients",
               "250 one recipient"),
     P::new("too_many_connections", None, "too_many_connections",
-        r"too many (concurrent |simultaneous |parallel )?(connections|sessions)|connection (count|rate) limit|concurrent connections? limit")
+        r"too many (concurrent |simultaneous |parallel )?(smtp )?(connections|sessions)|connection (count|rate) limit|concurrent connections? limit")
         .says("Too many connections",
               "The client opened more simultaneous connections than the server allows.")
         .fix("Lower the parallel connections to that destination (Postfix \
@@ -1279,7 +1282,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("connect to mx.example.net[192.0.2.5]:25: Connection refused",
               "connection accepted"),
     P::new("lost_connection", None, "connection_failed",
-        r"lost connection|connection reset|connection closed by|broken pipe|unexpected(ly)? (eof|disconnect)")
+        r"lost connection|connection reset|connection closed by|remote host (\S+ \[[^\]]*\] )?closed (the )?connection|broken pipe|unexpected(ly)? (eof|disconnect)")
         .says("Connection lost", "The session broke off in the middle.")
         .fix("Let the queue retry; if it repeats at one stage, look for size limits or a \
               middlebox cutting sessions.")

@@ -418,6 +418,25 @@ const REAL_LINES: &[(&str, &str)] = &[
     ),
     ("451 4.7.1 Please try again later", "try_again_later"),
     (
+        "421 mx.example.net Too many concurrent SMTP connections; please try again later.",
+        "too_many_connections",
+    ),
+    (
+        "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)",
+        "relay_denied",
+    ),
+    (
+        "Remote host mx.example.net [198.51.100.31] closed connection in response to end of \
+         data",
+        "lost_connection",
+    ),
+    (
+        "Remote host closed connection in response to RCPT TO:<a@example.net>",
+        "lost_connection",
+    ),
+    ("an MX or SRV record indicated no SMTP service", "null_mx"),
+    ("all screening ports busy", "postscreen_ports_busy"),
+    (
         "550 5.7.23 SPF validation failed: 192.0.2.1 is not allowed to send mail from \
          example.com",
         "spf_fail",

@@ -1,7 +1,7 @@
 //! Exim's mainlog and rejectlog lines, whether written to Exim's own files or through syslog.
 //!
-//! Outbound outcomes are the delivery lines (`=>`, `->`, `*>`, `>>` delivered; `**` failed or
-//! expired; `==` deferred) and the per-host lines a remote transport writes for each server it
+//! Outbound outcomes are the delivery lines (`=>`, `->`, `>>` delivered; `**` failed or
+//! expired; `==` deferred; `*>`, a delivery suppressed by `-N`, is none) and the per-host lines a remote transport writes for each server it
 //! gave up on (`H=mx.example [192.0.2.1] Connection timed out`). Inbound outcomes are the rejects
 //! Exim's ACLs and SMTP code log (`H=... F=<...> rejected RCPT <...>: ...`, `temporarily
 //! rejected ...`, `rejected EHLO from ...`, synchronization errors, dropped calls, refused
@@ -275,7 +275,9 @@ fn parse_body<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
                 };
             }
             (b'<' | b'(', b'=') => return Parsed::NoOutcome,
-            (b'=' | b'-' | b'*' | b'>', b'>') => delivered(rest),
+            // `*>`: a delivery that `-N` suppressed, which reached no one.
+            (b'*', b'>') => return Parsed::NoOutcome,
+            (b'=' | b'-' | b'>', b'>') => delivered(rest),
             (b'*', b'*') => failed(rest),
             (b'=', b'=') => deferred(rest),
             _ => None,
@@ -302,7 +304,7 @@ fn parse_body<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
 
 /// `=> bob@example.org <Bob@Example.org> R=dnslookup T=remote_smtp H=mx.example.org
 /// [192.0.2.1] X=... C="250 2.0.0 OK id=..."`, and the same with `->` (another recipient of
-/// the same transaction), `*>` (delivery suppressed by `-N`) and `>>` (cutthrough).
+/// the same transaction) and `>>` (cutthrough).
 fn delivered(rest: &str) -> Option<Parsed<'_>> {
     // No `: message` follows a delivery, so the whole rest is addresses and fields; splitting it
     // would cut `=> :blackhole: <x@example.com>` in two.
@@ -880,12 +882,19 @@ fn read_outcome_text<'a>(event: &mut Event<'a>, message: &'a str) {
         None => {
             event.stage = stage_of_text(message);
             event.text = Cow::Borrowed(message);
-            // Releases before 4.80: `SMTP timeout while connected to mx.example [192.0.2.1]
-            // after ...`.
+            // Releases before 4.80 named the host in the text: `SMTP timeout while connected
+            // to mx.example [192.0.2.1] after ...`, `Remote host mx.example [192.0.2.1]
+            // closed connection in response to ...`.
             const CONNECTED: &str = " while connected to ";
+            const REMOTE_HOST: &str = "Remote host ";
+            let named = if let Some(at) = message.find(CONNECTED) {
+                Some(&message[at + CONNECTED.len()..])
+            } else {
+                message.strip_prefix(REMOTE_HOST)
+            };
             if event.remote_ip.is_empty()
-                && let Some(at) = message.find(CONNECTED)
-                && let Some((host, _)) = read_host_spec(&message[at + CONNECTED.len()..])
+                && let Some(named) = named
+                && let Some((host, _)) = read_host_spec(named)
             {
                 event.remote_host = host.name;
                 event.remote_ip = host.ip;
@@ -1105,7 +1114,14 @@ fn read_what(what: &str) -> Option<What<'_>> {
                 result.recipient = Some(&after[open + 1..close]);
                 result.rest = &after[close + 1..];
             }
-            None => result.rest = skip_argument(after),
+            None => {
+                // Older Exim wrote the address bare: `rejected RCPT dir@example.org: ...`.
+                result.rest = skip_argument(after);
+                let argument = after[..after.len() - result.rest.len()].trim();
+                if !argument.is_empty() && !argument.contains(' ') {
+                    result.recipient = Some(argument);
+                }
+            }
         }
     } else if let Some(after) = what.strip_prefix("MAIL") {
         result.stage = Some("MAIL");

@@ -277,6 +277,15 @@ fn delivery_status(body: &str, first_status: usize) -> RuleResult<'_> {
     };
 
     let mut event = Event::new(LogFormat::Postfix, Direction::Outbound, action);
+    // The recipient comes first and ends at its bracket: a quoted local part may hold the
+    // `, ` that separates the other fields (`to=<"doe, jane"@example.com>`).
+    let mut fields = fields;
+    if let Some(address) = fields.strip_prefix("to=<")
+        && let Some(end) = find_byte(b'>', address)
+    {
+        event.recipient = &address[..end];
+        fields = &address[end + 1..];
+    }
     for field in split_comma_space(fields) {
         let Some((key, value)) = find_byte(b'=', field).map(|at| (&field[..at], &field[at + 1..]))
         else {
@@ -452,10 +461,10 @@ fn greeting_loop(text: &str) -> Option<HostAddr<'_>> {
 fn reject_action(body: &str) -> Option<(Option<Action>, &str)> {
     let colon = first_word_colon(body)?;
     let action = match &body[..colon] {
-        "reject" | "milter-reject" => Some(Action::Rejected),
+        "reject" | "milter-reject" | "proxy-reject" => Some(Action::Rejected),
         "reject_warning" => Some(Action::RejectWarning),
         "hold" | "discard" | "filter" | "redirect" | "warning" | "warn" | "info" | "prepend"
-        | "replace" | "milter-hold" | "milter-discard" | "bcc" | "strip" => None,
+        | "replace" | "milter-hold" | "milter-discard" | "bcc" | "strip" | "proxy-accept" => None,
         _ => return None,
     };
     Some((action, &body[colon + 2..]))
@@ -482,6 +491,16 @@ fn reject(action: Action, rest: &str) -> RuleResult<'_> {
         }
         event.stage = Some("END-OF-DATA");
         set_reply(&mut event, &tail[reply_at + 2..]);
+    } else if let Some(command) = what.strip_suffix(':') {
+        // A before-queue content filter's answer, passed on by smtpd_proxy_filter: the
+        // stage, then the filter's reply; the client was named on the connection's lines.
+        event.stage = stage_of_command(command);
+        let after_stage = rest.get(what_len + 1..).filter(|r| !r.is_empty())?;
+        let reply_end = FROM_ENVELOPE
+            .rfind(after_stage)
+            .unwrap_or(after_stage.len());
+        read_envelope(&mut event, &after_stage[reply_end..]);
+        set_reply(&mut event, &after_stage[..reply_end]);
     } else {
         let client_text = rest[what_len..].strip_prefix(" from ")?;
         let host = read_host_addr(client_text)?;
@@ -511,6 +530,7 @@ fn reject(action: Action, rest: &str) -> RuleResult<'_> {
 fn is_transient_refusal(text: &str) -> bool {
     text.starts_with("too many connections")
         || text.starts_with("all server ports busy")
+        || text.starts_with("all screening ports busy")
         || text.contains("try again later")
 }
 

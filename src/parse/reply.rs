@@ -47,15 +47,40 @@ pub fn read_reply(reply: &str) -> Reply<'_> {
         None => None,
     };
     let text = reply[pos..].trim_start_matches([' ', '\t']);
-    let (text, enhanced) = match code {
+    let (text, mut enhanced) = match code {
         Some(code) if folded => strip_continuations(text, code, enhanced),
         _ => (Cow::Borrowed(text), enhanced),
     };
+    if enhanced.is_none()
+        && let Some(class @ (4 | 5)) = code.map(|c| c / 100)
+    {
+        enhanced = enhanced_in_text(&text, class as u8);
+    }
     Reply {
         code,
         enhanced,
         text,
     }
+}
+
+/// An enhanced code of the reply's class written inside a failure's text rather than before it:
+/// qmail's `(#5.1.1 - chkuser)`, `mailbox unavailable (5.1.1)`, `Transaction failed: 5.7.1
+/// Message rejected`. It must stand as a word of its own, and its subject must be one RFC 3463
+/// defines (0 to 7), so that a version such as `Exim 4.94.2` in a 4xx greeting is not taken for
+/// one.
+fn enhanced_in_text(text: &str, class: u8) -> Option<EnhancedCode> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'0' + class, bytes).find_map(|at| {
+        let starts_word = at == 0 || matches!(bytes[at - 1], b' ' | b'(' | b'#' | b'[' | b':');
+        if !starts_word || bytes.get(at + 1) != Some(&b'.') {
+            return None;
+        }
+        let (code, len) = EnhancedCode::parse_prefix(&bytes[at..])?;
+        let ends_word = bytes
+            .get(at + len)
+            .is_none_or(|b| matches!(b, b' ' | b')' | b']' | b',' | b';'));
+        (ends_word && code.subject <= 7).then_some(code)
+    })
 }
 
 /// Removes ` 550-5.1.1 ` and the final ` 550 5.1.1 ` that a folded reply repeats before each of
@@ -344,22 +369,34 @@ mod tests {
     }
 
     #[test]
-    fn enhanced_code_of_another_class_or_in_the_text_is_not_taken() {
+    fn enhanced_code_of_another_class_is_not_taken_and_one_in_the_text_is() {
         let reply = read_reply("554-mx.example.net 554 2.0.0 odd");
         assert_eq!(reply.enhanced, None);
         assert_eq!(reply.text, "mx.example.net 2.0.0 odd");
-        // Not after a continuation prefix: ordinary text.
+        // A code of the reply's class standing as a word anywhere in the text is its enhanced
+        // code; the text is left as the server wrote it.
         let reply = read_reply("554-mx.example.net see RFC 5.7.1 554 end");
-        assert_eq!(reply.enhanced, None);
+        assert_eq!(reply.enhanced, e("5.7.1"));
         let reply = read_reply("554 mx.example.net 5.7.1 Your access has been rejected");
-        assert_eq!((reply.code, reply.enhanced), (Some(554), None));
+        assert_eq!((reply.code, reply.enhanced), (Some(554), e("5.7.1")));
         assert_eq!(
             reply.text,
             "mx.example.net 5.7.1 Your access has been rejected"
         );
         let reply = read_reply("554 mx.example.net 554 5.7.1 not folded");
-        assert_eq!(reply.enhanced, None);
+        assert_eq!(reply.enhanced, e("5.7.1"));
         assert!(matches!(reply.text, Cow::Borrowed(_)));
+        // Successes are not searched, nor is a code of another class, a version or an IP.
+        for (text, code) in [
+            ("250 ok 2.0.0 queued", 250),
+            ("451 Exim 4.94.2 busy", 451),
+            ("451 retry 5.7.1 later", 451),
+            ("550 host 5.1.1.9 listed", 550),
+            ("550 x5.1.1 y", 550),
+        ] {
+            let reply = read_reply(text);
+            assert_eq!((reply.code, reply.enhanced), (Some(code), None), "{text}");
+        }
     }
 
     #[test]

@@ -26,10 +26,14 @@ pub struct SyslogLine<'a> {
 
 /// Splits a syslog line, or returns `None` when it does not have the shape.
 pub fn split(line: &str) -> Option<SyslogLine<'_>> {
-    let (time, mut pos) = match parse_leading(line.as_bytes()) {
-        Some(leading) => leading,
-        None => parse_journal_leading(line.as_bytes())?,
-    };
+    match parse_leading(line.as_bytes()) {
+        Some((time, end)) => split_after_time(line, time, end),
+        None => split_uncommon(line),
+    }
+}
+
+/// The rest of a line after its time, which ends at byte `pos`.
+fn split_after_time(line: &str, time: RawTime, mut pos: usize) -> Option<SyslogLine<'_>> {
     let bytes = line.as_bytes();
     if bytes.get(pos) != Some(&b' ') {
         return None;
@@ -43,15 +47,10 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
     } else {
         (first, &rest[first_end + 1..])
     };
-    // The tag holds no space, so the first space ends it: a line whose first word is not
-    // `TAG[PID]:` is not a syslog line, and the search never runs over the whole message.
-    let tag_end = find_byte_early(b' ', tag_part).unwrap_or(tag_part.len());
-    let colon = tag_part[..tag_end].strip_suffix(':')?.len();
-    let tag_and_pid = &tag_part[..colon];
-    if tag_and_pid.is_empty() {
-        return None;
-    }
-    let mut message = tag_part.get(colon + 2..).unwrap_or("");
+    let (tag_and_pid, mut message) = match split_tag(tag_part) {
+        Some(split) => split,
+        None => split_tag(after_facility(tag_part)?)?,
+    };
     // The first byte turns nearly every line away before the whole prefix is compared.
     if message.as_bytes().first() == Some(&b'm') && message.starts_with(REPEATED) {
         message = repeated_message(message).unwrap_or(message);
@@ -66,6 +65,138 @@ pub fn split(line: &str) -> Option<SyslogLine<'_>> {
     })
 }
 
+/// Splits `TAG[PID]: MESSAGE` into the tag with its pid and the message. The tag holds no
+/// space, so the first space ends it: a line whose first word is not `TAG[PID]:` is not a
+/// syslog line, and the search never runs over the whole message.
+#[inline(always)]
+fn split_tag(tag_part: &str) -> Option<(&str, &str)> {
+    let tag_end = find_byte_early(b' ', tag_part).unwrap_or(tag_part.len());
+    let colon = tag_part[..tag_end].strip_suffix(':')?.len();
+    let tag_and_pid = &tag_part[..colon];
+    if tag_and_pid.is_empty() {
+        return None;
+    }
+    Some((tag_and_pid, tag_part.get(colon + 2..).unwrap_or("")))
+}
+
+/// What follows a `FACILITY.PRIORITY` word that some syslog daemons (BusyBox's, and rsyslog
+/// or syslog-ng with such a template) write between the host and the tag: `mx1 mail.info
+/// postfix/smtp[1085]: ...`.
+#[cold]
+#[inline(never)]
+fn after_facility(tag_part: &str) -> Option<&str> {
+    const FACILITIES: &[&str] = &[
+        "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
+        "authpriv", "ftp", "ntp", "security", "console", "local0", "local1", "local2", "local3",
+        "local4", "local5", "local6", "local7",
+    ];
+    const PRIORITIES: &[&str] = &[
+        "emerg", "panic", "alert", "crit", "err", "error", "warning", "warn", "notice", "info",
+        "debug",
+    ];
+    let (word, rest) = tag_part.split_once(' ')?;
+    let (facility, priority) = word.split_once('.')?;
+    (FACILITIES.contains(&facility) && PRIORITIES.contains(&priority)).then_some(rest)
+}
+
+/// The line shapes that do not start with a time of the common forms, kept out of line: they
+/// are tried only when those fail, and inlined they would make the split every line goes
+/// through larger.
+#[cold]
+#[inline(never)]
+fn split_uncommon(line: &str) -> Option<SyslogLine<'_>> {
+    if let Some(after_priority) = strip_priority(line) {
+        // `<PRI>1 ` starts RFC 5424; a bare `<PRI>` is the wire form of a traditional line.
+        return match after_priority.strip_prefix("1 ") {
+            Some(rfc5424) => split_rfc5424(rfc5424),
+            None => split(after_priority),
+        };
+    }
+    let (time, end) = parse_journal_leading(line.as_bytes())?;
+    split_after_time(line, time, end)
+}
+
+/// The line after the `<PRI>` that syslog puts on the wire and that some setups write to the
+/// file too (a remote log stored as received).
+fn strip_priority(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix('<')?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=3).contains(&digits) {
+        return None;
+    }
+    rest[digits..].strip_prefix('>')
+}
+
+/// An RFC 5424 line after its `<PRI>1 `: `TIME HOST APP PROCID MSGID STRUCTURED-DATA MSG`,
+/// each field `-` when absent (rsyslog's `RSYSLOG_SyslogProtocol23Format`, syslog-ng's
+/// `syslog()` destination).
+fn split_rfc5424(rest: &str) -> Option<SyslogLine<'_>> {
+    let (time, end) = parse_leading(rest.as_bytes())?;
+    let mut fields = rest[end..].strip_prefix(' ')?.splitn(5, ' ');
+    let host = fields.next()?;
+    let app = fields.next()?;
+    let procid = fields.next()?;
+    let _msgid = fields.next()?;
+    let message = after_structured_data(fields.next()?)?;
+    let tag = absent_or_value(app);
+    if tag.is_empty() {
+        return None;
+    }
+    let pid_digits = if procid.bytes().all(|b| b.is_ascii_digit()) {
+        procid
+    } else {
+        ""
+    };
+    Some(SyslogLine {
+        time,
+        host: absent_or_value(host),
+        tag,
+        pid_digits,
+        // Some senders mark a UTF-8 message with a byte order mark.
+        message: message.strip_prefix('\u{feff}').unwrap_or(message),
+    })
+}
+
+/// An RFC 5424 field, empty where it is `-`, the mark of a value the sender did not have.
+fn absent_or_value(field: &str) -> &str {
+    if field == "-" { "" } else { field }
+}
+
+/// The message after RFC 5424 structured data: `-`, or `[id key="value" ...]` elements, in
+/// whose values `\]`, `\"` and `\\` are escaped.
+fn after_structured_data(text: &str) -> Option<&str> {
+    let end = if text.starts_with('-') {
+        1
+    } else {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while bytes.get(at) == Some(&b'[') {
+            at += 1;
+            let mut quoted = false;
+            loop {
+                match *bytes.get(at)? {
+                    b'\\' => at += 2,
+                    b'"' => {
+                        quoted = !quoted;
+                        at += 1;
+                    }
+                    b']' if !quoted => {
+                        at += 1;
+                        break;
+                    }
+                    _ => at += 1,
+                }
+            }
+        }
+        at
+    };
+    if end == 0 {
+        return None;
+    }
+    let rest = text.get(end..)?;
+    Some(rest.strip_prefix(' ').unwrap_or(rest))
+}
+
 impl SyslogLine<'_> {
     /// The pid in brackets after the tag, if it is one that fits in 32 bits.
     pub fn pid(&self) -> Option<u32> {
@@ -73,11 +204,7 @@ impl SyslogLine<'_> {
     }
 }
 
-/// The times `journalctl` writes in its other output modes, kept out of line: they are tried
-/// only when the common forms fail, and inlined they would make the header split that every
-/// line goes through larger.
-#[cold]
-#[inline(never)]
+/// The times `journalctl` writes in its other output modes.
 fn parse_journal_leading(bytes: &[u8]) -> Option<(RawTime, usize)> {
     if bytes.first().is_some_and(u8::is_ascii_digit) {
         parse_epoch(bytes)
@@ -260,6 +387,68 @@ mod tests {
         assert_eq!(s.host, "");
         assert_eq!(s.tag, "postfix/qmgr");
         assert_eq!(s.message, "2B3C4D5E6F: removed");
+    }
+
+    #[test]
+    fn a_facility_and_priority_before_the_tag_is_skipped() {
+        let line = "Mar 22 07:45:01 backup mail.info postfix/smtp[1085]: 8DB5E171B: x";
+        let s = split(line).unwrap();
+        assert_eq!(s.host, "backup");
+        assert_eq!(s.tag, "postfix/smtp");
+        assert_eq!(s.pid(), Some(1085));
+        assert_eq!(s.message, "8DB5E171B: x");
+        let s = split("Mar 22 07:45:01 backup local3.warn exim[7]: x").unwrap();
+        assert_eq!(s.tag, "exim");
+        // Only a known facility and priority are taken for one.
+        assert!(split("Mar 22 07:45:01 backup mail.infos postfix/smtp[1085]: x").is_none());
+        assert!(split("Mar 22 07:45:01 backup some words: x").is_none());
+    }
+
+    #[test]
+    fn a_priority_before_a_traditional_line_is_skipped() {
+        let s = split("<22>Nov 21 11:00:02 mx1 postfix/smtp[6102]: 7C1D2E3F02: x").unwrap();
+        assert_eq!(s.host, "mx1");
+        assert_eq!(s.tag, "postfix/smtp");
+        assert_eq!(s.pid(), Some(6102));
+        assert_eq!(s.message, "7C1D2E3F02: x");
+        assert!(split("<2222>Nov 21 11:00:02 mx1 postfix/smtp[6102]: x").is_none());
+        assert!(split("<>Nov 21 11:00:02 mx1 postfix/smtp[6102]: x").is_none());
+    }
+
+    #[test]
+    fn rfc5424_lines_are_split_into_the_same_parts() {
+        let line = "<22>1 2026-11-21T11:00:01.123456+01:00 mx1 postfix/smtp 6101 - - 7C1D: x y";
+        let s = split(line).unwrap();
+        assert_eq!(s.host, "mx1");
+        assert_eq!(s.tag, "postfix/smtp");
+        assert_eq!(s.pid(), Some(6101));
+        assert_eq!(s.message, "7C1D: x y");
+        let RawTime::Full(stamp) = s.time else {
+            panic!("a full time: {:?}", s.time);
+        };
+        assert_eq!(stamp.local.to_string(), "2026-11-21 11:00:01.123456");
+        assert_eq!(stamp.offset.map(|o| o.local_minus_utc()), Some(3600));
+
+        // Structured data, with an escaped bracket and a space in a quoted value, a message
+        // marked as UTF-8, and absent host and process id.
+        let line =
+            "<22>1 2026-11-21T11:00:01Z - exim - ID47 [a x=\"1\\] 2\"][b y=\"3\"] \u{feff}msg";
+        let s = split(line).unwrap();
+        assert_eq!(s.host, "");
+        assert_eq!(s.tag, "exim");
+        assert_eq!(s.pid(), None);
+        assert_eq!(s.message, "msg");
+
+        // No message at all, and shapes that are not RFC 5424.
+        assert_eq!(
+            split("<22>1 2026-11-21T11:00:01Z h postfix/smtp 1 - -")
+                .unwrap()
+                .message,
+            ""
+        );
+        assert!(split("<22>1 2026-11-21T11:00:01Z h - 1 - - msg").is_none());
+        assert!(split("<22>1 2026-11-21T11:00:01Z h postfix/smtp 1 - [unclosed msg").is_none());
+        assert!(split("<22>1 - - - - - -").is_none());
     }
 
     #[test]

@@ -1013,12 +1013,47 @@ fn enhanced_code_from_the_second_line_of_a_folded_reply() {
         event.text,
         "mx.example.net Your access to this mail system has been rejected"
     );
-    // One segment: a code inside the text is the server's prose, not its enhanced code.
-    let line = "Nov 21 08:00:16 mx1 postfix/smtp[4213]: 3F2A1B0CEB: to=<k@example.net>, relay=mx.example.net[198.51.100.20]:25, delay=1, dsn=5.0.0, status=bounced (host mx.example.net[198.51.100.20] said: 554 mx.example.net 5.7.1 Your access to this mail system has been rejected (in reply to RCPT TO command))";
-    let Parsed::Event(event) = parse_text(line) else {
-        panic!()
+    // One segment: a code of the reply's class standing as a word inside the text is its
+    // enhanced code, wherever the server put it; a version number or a code of another class
+    // is prose.
+    let said = |reply: &str| {
+        let line = format!(
+            "Nov 21 08:00:16 mx1 postfix/smtp[4213]: 3F2A1B0CEB: to=<k@example.net>, relay=mx.example.net[198.51.100.20]:25, delay=1, dsn=5.0.0, status=bounced (host mx.example.net[198.51.100.20] said: {reply} (in reply to RCPT TO command))"
+        );
+        let Parsed::Event(event) = parse_text(&line) else {
+            panic!("{line}")
+        };
+        (
+            event.reply_code,
+            event.enhanced_code.map(|code| code.to_string()),
+        )
     };
-    assert_eq!((event.reply_code, event.enhanced_code), (Some(554), None));
+    let code = |text: &str| Some(text.to_string());
+    assert_eq!(
+        said("554 mx.example.net 5.7.1 Your access to this mail system has been rejected"),
+        (Some(554), code("5.7.1"))
+    );
+    assert_eq!(
+        said("511 sorry, no mailbox here by that name (#5.1.1 - chkuser)"),
+        (Some(511), code("5.1.1"))
+    );
+    assert_eq!(
+        said("550 Requested action not taken: mailbox unavailable (5.1.1)"),
+        (Some(550), code("5.1.1"))
+    );
+    assert_eq!(
+        said("554 Transaction failed: 5.7.1 Message rejected"),
+        (Some(554), code("5.7.1"))
+    );
+    for prose in [
+        "554 mx.example.net ESMTP Exim 5.94.2 refuses you",
+        "550 see 4.7.1 in our policy",
+        "550 blocked 192.0.2.5.1.1 listed",
+        "550 rule 5.7.1a matched",
+        "550 Rule5.7.1 matched",
+    ] {
+        assert_eq!(said(prose), (prose[..3].parse().ok(), None), "{prose}");
+    }
 }
 
 #[test]
