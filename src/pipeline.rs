@@ -17,7 +17,7 @@ use std::sync::{Arc, Condvar, Mutex, mpsc};
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use crate::codes::Class;
+use crate::codes::{Action, Class};
 use crate::detect::{self, FormatChoice};
 use crate::event::Event;
 use crate::filter::EventFilter;
@@ -648,9 +648,14 @@ fn parse_chunk<C: Collector>(
 /// A success is `delivered` whether or not the line carried a reply: an Exim local delivery, or a
 /// `=>` line written without `+smtp_confirmation`, has no code and is a success by its action
 /// alone, and the knowledge base, which sees only codes and text, would call it `other`.
-fn reason_of(event: &Event) -> &'static str {
+pub fn reason_of(event: &Event) -> &'static str {
     if event.class == Class::Success {
         return "delivered";
+    }
+    // A message given up in the queue has expired whatever its last reply said, and Postfix's
+    // expiry line (`status=expired, returned to sender`) carries no text to classify.
+    if event.action == Action::Expired {
+        return "expired";
     }
     kb::memo::reason_at(
         event.reply_code,

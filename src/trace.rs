@@ -210,11 +210,7 @@ pub fn note_of(event: &Event) -> String {
         event.direction,
         event.stage,
     );
-    let reason = if event.class == crate::codes::Class::Success {
-        "delivered"
-    } else {
-        found.reason
-    };
+    let reason = crate::pipeline::reason_of(event);
     let name = found
         .pattern
         .map(|p| p.title.to_string())

@@ -593,6 +593,38 @@ fn postfix_line_shapes_give_their_fields() {
                 timestamp: "2026-11-21T08:21:08.123456+01:00",
                 ..NONE
             },
+            // smtpd's warnings are the only lines written for a failed login and for a client
+            // over one of anvil's limits.
+            Expect {
+                needle: "SASL LOGIN authentication failed: UGFzc3dvcmQ6",
+                action: "rejected",
+                direction: "inbound",
+                stage: "AUTH",
+                class: "5xx",
+                remote_host: "unknown",
+                remote_ip: "198.51.100.67",
+                ..NONE
+            },
+            Expect {
+                needle: "Connection lost to authentication server",
+                action: "rejected",
+                direction: "inbound",
+                stage: "AUTH",
+                class: "4xx",
+                remote_host: "unknown",
+                remote_ip: "198.51.100.91",
+                ..NONE
+            },
+            Expect {
+                needle: "Connection rate limit exceeded: 61",
+                action: "rejected",
+                direction: "inbound",
+                stage: "CONNECT",
+                class: "4xx",
+                remote_host: "unknown",
+                remote_ip: "203.0.113.23",
+                ..NONE
+            },
         ],
     );
 }
@@ -607,7 +639,6 @@ fn postfix_lines_without_an_outcome_give_no_event() {
             "NOQUEUE: filter: RCPT",
             "PREGREET 11",
             "COMMAND PIPELINING from",
-            "SASL LOGIN authentication failed: UGFzc3dvcmQ6",
             "sender delay notification",
             "milter-discard: END-OF-MESSAGE",
             "proxy-accept: END-OF-MESSAGE",
@@ -618,10 +649,10 @@ fn postfix_lines_without_an_outcome_give_no_event() {
 #[test]
 fn postfix_footer_accounts_for_every_line() {
     let lines = lines(POSTFIX);
-    assert_eq!(lines["read"], 171);
-    assert_eq!(lines["events"], 118);
+    assert_eq!(lines["read"], 172);
+    assert_eq!(lines["events"], 122);
     assert_eq!(lines["refusals"], 10);
-    assert_eq!(lines["no_outcome"], 48);
+    assert_eq!(lines["no_outcome"], 45);
     // dovecot, opendkim, the syslog daemon's own repeat notice and heartbeat, and a journal
     // boot marker.
     assert_eq!(lines["other_programs"], 5);
@@ -840,6 +871,18 @@ fn exim_line_shapes_give_their_fields() {
                 recipient: "hal@remote.example",
                 ..NONE
             },
+            // A message refused for its size once read, when the client announced none.
+            Expect {
+                needle: "rejected from <big@huge.example>",
+                action: "rejected",
+                direction: "inbound",
+                stage: "END-OF-DATA",
+                class: "5xx",
+                remote_host: "mx.huge.example",
+                remote_ip: "198.51.100.220",
+                sender: "big@huge.example",
+                ..NONE
+            },
         ],
     );
 }
@@ -866,8 +909,8 @@ fn exim_lines_without_an_outcome_give_no_event() {
 #[test]
 fn exim_footer_accounts_for_every_line() {
     let lines = lines(EXIM);
-    assert_eq!(lines["read"], 131);
-    assert_eq!(lines["events"], 97);
+    assert_eq!(lines["read"], 132);
+    assert_eq!(lines["events"], 98);
     assert_eq!(lines["refusals"], 7);
     assert_eq!(lines["no_outcome"], 34);
     assert_eq!(lines["other_programs"], 0);

@@ -118,7 +118,7 @@ pub fn classify_at(
         return done("delivered", None, Layer::Class);
     }
     if let Some(pattern) = patterns::find(text) {
-        return done(pattern.reason, Some(pattern), Layer::Text);
+        return done(pattern.reason_for(direction), Some(pattern), Layer::Text);
     }
     let at_auth = stage.is_some_and(|s| s.eq_ignore_ascii_case("AUTH"));
     let failure = matches!(class, Some(Class::Transient | Class::Permanent));
@@ -131,7 +131,7 @@ pub fn classify_at(
                 .then(|| provider_uses(code).next())
                 .flatten()
             {
-                return done(p.reason, Some(p), Layer::Enhanced);
+                return done(p.reason_for(direction), Some(p), Layer::Enhanced);
             } else {
                 (None, Some(explanation.entry.reason))
             }

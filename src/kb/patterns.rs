@@ -23,6 +23,9 @@ pub struct TextPattern {
     pub id: &'static str,
     /// The reason category it gives (see [`super::REASONS`]).
     pub reason: &'static str,
+    /// The reason when our own server sent the text to a client, where the same words mean
+    /// something else (see [`TextPattern::reason_for`]).
+    pub reason_when_sent: Option<&'static str>,
     /// The provider or software whose wording it is, where that is known.
     pub provider: Option<&'static str>,
     /// The regular expression, matched case-insensitively anywhere in the reply text.
@@ -52,6 +55,14 @@ impl TextPattern {
         self.codes.iter().any(|spec| spec_matches(spec, code))
     }
 
+    /// The reason for one direction.
+    pub fn reason_for(&self, direction: Direction) -> &'static str {
+        match direction {
+            Direction::Outbound => self.reason,
+            Direction::Inbound => self.reason_when_sent.unwrap_or(self.reason),
+        }
+    }
+
     /// The advice for one direction.
     pub fn fix_for(&self, direction: Direction) -> &'static str {
         match direction {
@@ -69,6 +80,7 @@ impl TextPattern {
         TextPattern {
             id,
             reason,
+            reason_when_sent: None,
             provider,
             regex,
             title: "",
@@ -95,6 +107,11 @@ impl TextPattern {
 
     const fn fix(mut self, fix: &'static str) -> Self {
         self.fix = fix;
+        self
+    }
+
+    const fn reason_when_sent(mut self, reason: &'static str) -> Self {
+        self.reason_when_sent = Some(reason);
         self
     }
 
@@ -219,6 +236,15 @@ type P = TextPattern;
 
 /// Every recognised reply text, most specific first.
 pub(crate) static PATTERNS: &[TextPattern] = &[
+    // Exim's words for the end of the retries come after the last reply, whatever it said:
+    // the message is over, and the reply before them is only the last of many. Postfix's
+    // expiry line says only `returned to sender`.
+    P::new("expired", None, "expired",
+        r"delivery time expired|message expired|retry timeout exceeded|(have|has) been failing for a long time|after a long failure period|^returned to sender$")
+        .says("Expired in the queue", "Retries ran out before the message could be delivered.")
+        .fix("Look at the earlier deferrals of this message; their reason is the cause.")
+        .test("retry timeout exceeded",
+              "retry scheduled"),
     // Google (Gmail and Workspace); every Google reply ends with "gsmtp".
     P::new("gmail_no_such_user", GOOGLE, "user_unknown",
         r"email account that you tried to reach does not exist")
@@ -879,6 +905,22 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                as that address, add it to smtpd_sender_login_maps.")
         .test("553 5.7.1 <boss@example.org>: Sender address rejected: not logged in",
               "553 5.7.1 <boss@example.org>: Sender address rejected: Domain not found"),
+    // Before the Postfix recipient rules: the nested reply of a failed sender check reads
+    // like a recipient refusal, but the address refused is the sender.
+    P::new("sender_verify_failed", None, "sender_rejected",
+        r"sender address rejected: undeliverable address|verification failed for <|sender verif(y|ication) fail")
+        .says("Sender address failed verification",
+              "The receiver checked the envelope sender with its domain's servers and the \
+               check failed; any refusal quoted inside is about the sender, not a recipient.")
+        .fix("Make sure the sender address exists and that its domain's servers accept mail \
+              for it: bounces must be able to reach it.")
+        .sent("Our sender verification (reject_unverified_sender, Exim's verify = sender) \
+               failed for the client's MAIL FROM; the quoted reply says why.")
+        .test("550 5.1.0 <a@b.example>: Sender address rejected: undeliverable address: host \
+               mx.b.example[198.51.100.9] said: 550 5.1.1 <a@b.example>: Recipient address \
+               rejected: User unknown",
+              "550 5.1.1 <a@b.example>: Recipient address rejected: undeliverable address: \
+               User unknown"),
     P::new("postfix_unknown_client", POSTFIX, "reverse_dns",
         r"client host rejected: cannot find your (reverse )?hostname")
         .says("No reverse DNS for the client",
@@ -1018,6 +1060,16 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .sent("Check our certificate chain, key permissions and TLS settings.")
         .test("Cannot start TLS: handshake failure",
               "220 2.0.0 Ready to start TLS"),
+    P::new("auth_backend_down", None, "system_error",
+        r"connection lost to authentication server|authentication server (is )?(unavailable|not responding)")
+        .says("Authentication service down",
+              "The server could not check the login: its authentication back end (saslauthd, \
+               Dovecot's auth socket) did not answer. The password was never judged.")
+        .fix("Let the queue retry; if it lasts, tell the remote postmaster.")
+        .sent("Our SASL back end is down or unreachable: check saslauthd or Dovecot's auth \
+               service and the socket smtpd_sasl_path names.")
+        .test("SASL LOGIN authentication failed: Connection lost to authentication server",
+              "535 5.7.8 Authentication credentials invalid"),
     P::new("auth_required", None, "auth_required",
         r"authentication (is )?required|must authenticate|authentication needed")
         .says("Authentication required",
@@ -1081,7 +1133,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "550 5.7.1 rejected: sender not authorized"),
     // Generic categories.
     P::new("dnsbl", None, "blocklisted",
-        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)")
+        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)|is listed (in|at|on) ")
         .says("DNS blocklist",
               "The receiver refused the IP because a blocklist names it.")
         .fix("Look the IP up on the list named in the text, fix the cause (a compromised host \
@@ -1138,6 +1190,16 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                message.")
         .test("550 5.2.1 Mailbox disabled for this recipient",
               "250 Mailbox enabled"),
+    // Before the domain rules: a refused sender domain is about our sender, not a recipient.
+    P::new("sender_rejected", None, "sender_rejected",
+        r"sender address rejected|sender (domain |address )?(is )?(invalid|unknown|not allowed|rejected|refused)|sender verif(y|ication) failed")
+        .says("Sender address refused",
+              "The receiver refused the envelope sender or its domain.")
+        .fix("Send from an address whose domain has working DNS and that accepts bounces.")
+        .sent("Our sender restrictions refused the client's MAIL FROM; the text names the \
+               rule.")
+        .test("554 5.7.1 <spam@bad.example>: Sender address rejected: Access denied",
+              "554 5.7.1 <user@example.org>: Recipient address rejected: Access denied"),
     P::new("postfix_dns_error", POSTFIX, "domain_not_found",
         r"host or domain name not found|name service error")
         .says("Domain not found in DNS",
@@ -1147,8 +1209,24 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("Host or domain name not found. Name service error for name=nowhere.example \
                type=MX: Host not found, try again",
               "Host found"),
+    // Exim's words when no router takes an address. Sent by a remote server, or by our own
+    // routing of mail going out, they mean the domain cannot be reached; sent by our server
+    // to a client at RCPT, they mean no user or alias of ours has that name, since addresses
+    // in domains we do not handle are refused as relaying first.
+    P::new("unrouteable", Some("Exim"), "domain_not_found",
+        r"unrout(e)?able")
+        .reason_when_sent("user_unknown")
+        .says("Unrouteable address",
+              "No route to the address was found: its domain has no usable mail DNS, or, when \
+               our own server refuses a client with it, no local user or alias has that name.")
+        .fix("Check the address for a typo and its domain's MX; remove it if the domain is \
+              gone.")
+        .sent("The client sent to a local address that no router accepted: a mistyped or \
+               harvested name, or a missing alias.")
+        .test("550 Unrouteable address",
+              "250 routed"),
     P::new("domain_not_found", None, "domain_not_found",
-        r"domain not found|no such domain|domain (does not|doesn't) exist|nxdomain|no mx (record|host)|unrout(e)?able")
+        r"domain not found|no such domain|domain (does not|doesn't) exist|nxdomain|no mx (record|host)|point to non-existent hosts")
         .says("Domain not found", "The domain does not exist or publishes no mail server.")
         .fix("Check the address for a typo; remove it if the domain is gone.")
         .test("550 5.1.2 Domain not found",
@@ -1159,17 +1237,8 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .fix("Stop sending to that domain.")
         .test("556 5.1.10 Recipient address has null MX",
               "250 accepts mail"),
-    P::new("sender_rejected", None, "sender_rejected",
-        r"sender address rejected|sender (domain |address )?(is )?(invalid|unknown|not allowed|rejected|refused)|sender verif(y|ication) failed")
-        .says("Sender address refused",
-              "The receiver refused the envelope sender or its domain.")
-        .fix("Send from an address whose domain has working DNS and that accepts bounces.")
-        .sent("Our sender restrictions refused the client's MAIL FROM; the text names the \
-               rule.")
-        .test("554 5.7.1 <spam@bad.example>: Sender address rejected: Access denied",
-              "554 5.7.1 <user@example.org>: Recipient address rejected: Access denied"),
     P::new("helo_rejected", None, "helo_rejected",
-        r"(helo|ehlo) command rejected|(invalid|bad|bogus|forged) (helo|ehlo)|(helo|ehlo)[^.]{0,30}(invalid|rejected|not (valid|allowed))")
+        r"(helo|ehlo) command rejected|(invalid|bad|bogus|forged) (helo|ehlo)|(helo|ehlo)[^.]{0,30}(invalid|rejected|not (valid|allowed))|syntactically invalid argument")
         .says("HELO refused", "The name given in HELO or EHLO was refused.")
         .fix("Make the HELO name the server's fully qualified name, resolving to its IP and \
               matching its PTR.")
@@ -1177,7 +1246,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 5.7.1 <mail.example>: Helo command rejected: Host not found",
               "250 HELO received"),
     P::new("user_unknown", None, "user_unknown",
-        r"user unknown|unknown user|no such (user|mailbox|recipient|address)|user not found|(mailbox|recipient|address) not found|invalid (recipient|mailbox)|unknown (recipient|mailbox)|not a valid (recipient|mailbox)")
+        r"user unknown|unknown user|no such (user|mailbox|recipient|address)|user not found|(mailbox|recipient|address) not found|invalid (recipient|mailbox)|unknown (recipient|mailbox)|not a valid (recipient|mailbox)|recipient cannot be verified")
         .says("Unknown user", "The recipient address does not exist at the destination.")
         .fix("Remove the address or correct it.")
         .sent("The client sent to an address we do not have; check aliases if it should \
@@ -1214,7 +1283,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("552 5.3.4 Message too big for system",
               "250 Message size 1024 accepted"),
     P::new("rate_limited", None, "rate_limited",
-        r"rate limit|rate-limit|ratelimit|too many messages|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)")
+        r"rate limit|rate-limit|ratelimit|too many messages|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails|messages) per (hour|day)")
         .says("Rate limited", "The receiver throttles this sender for now.")
         .fix("Let the queue retry; lower concurrency and rate towards this destination \
               (Postfix per-destination concurrency and rate delay).")
@@ -1230,7 +1299,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("452 4.5.3 Error: too many recipients",
               "250 one recipient"),
     P::new("too_many_connections", None, "too_many_connections",
-        r"too many (concurrent |simultaneous |parallel )?(smtp )?(connections|sessions)|connection (count|rate) limit|concurrent connections? limit")
+        r"too many (concurrent |simultaneous |parallel )?(smtp )?(connections|sessions)|connection (count|rate) limit|concurrent connections? limit|connection concurrency limit")
         .says("Too many connections",
               "The client opened more simultaneous connections than the server allows.")
         .fix("Lower the parallel connections to that destination (Postfix \
@@ -1262,12 +1331,20 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                milter rule that fired.")
         .test("554 5.7.1 Message content rejected",
               "Content-Type: text/plain"),
-    P::new("expired", None, "expired",
-        r"delivery time expired|message expired|retry timeout exceeded|(have|has) been failing for a long time")
-        .says("Expired in the queue", "Retries ran out before the message could be delivered.")
-        .fix("Look at the earlier deferrals of this message; their reason is the cause.")
-        .test("retry timeout exceeded",
-              "retry scheduled"),
+    // Before the connection rules: the lookup that failed inside an expansion may quote a
+    // refused or timed-out connection, but the fault is in our own configuration or backend.
+    P::new("expansion_failed", Some("Exim"), "system_error",
+        r"failed to expand|temporarily unable to expand|lookup of .{0,200} gave defer")
+        .says("Configuration expansion failed",
+              "Exim could not expand a string of its configuration, most often because a \
+               lookup (database, LDAP, DNS list) failed while it ran.")
+        .fix("Let the queue retry; the receiving server's configuration or a lookup behind it \
+              is failing.")
+        .sent("Our configuration failed to expand: the rest of the line names the string and \
+               the lookup; check that the database or service it queries is up.")
+        .test("451 Temporary local problem - failed to expand ACL string \"${lookup mysql{...}}\": \
+               lookup of \"x\" gave DEFER: connection refused",
+              "451 Temporary local problem - please try later"),
     P::new("timed_out", None, "connection_failed",
         r"timed out|timeout")
         .says("Connection timed out", "The other side did not answer in time.")
@@ -1309,7 +1386,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("554 5.4.6 Too many hops",
               "250 hop"),
     P::new("smtp_syntax", None, "protocol_error",
-        r"syntax error|bad sequence of commands|command unrecognized|line too long|too many (bad commands|errors)")
+        r"syntax error|bad sequence of commands|command unrecognized|line too long|too many (bad commands|errors)|synchronization error|pipelining was not advertised|too many (nonmail|unrecognized) commands")
         .says("SMTP syntax error", "A command was malformed or out of order.")
         .fix("Check the client's SMTP dialogue; the previous reply usually shows the real \
               failure.")
@@ -1318,14 +1395,14 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("501 5.5.4 Syntax error in parameters",
               "250 syntax ok"),
     P::new("service_unavailable", None, "service_unavailable",
-        r"service (is )?(temporarily )?(not available|unavailable)|server (is )?(shutting down|too busy)|closing (transmission )?channel")
+        r"service (is )?(temporarily )?(not available|unavailable)|server (is )?(shutting down|too busy)|closing (transmission )?channel|load average")
         .says("Service unavailable", "The server is not serving mail right now.")
         .fix("Let the queue retry.")
         .sent("Check our server's load, disk and process limits.")
         .test("421 4.3.2 Service not available, closing transmission channel",
               "220 Service available"),
     P::new("system_error", None, "system_error",
-        r"local error in processing|internal (server )?error|temporary (local |server )?(problem|failure|error)|configuration error|queue file write error|system error")
+        r"local error in processing|internal (server )?error|temporary (local |server )?(problem|failure|error)|configuration error|queue file write error|system error|scanner (not available|unavailable|failure)")
         .says("Receiving system error", "The receiving server failed internally.")
         .fix("Let the queue retry; if it lasts, tell the remote postmaster.")
         .sent("Look in our logs for the failing milter, filter, lookup or disk.")

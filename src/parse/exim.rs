@@ -1093,7 +1093,8 @@ struct What<'a> {
 }
 
 /// Reads the command after `rejected `: `RCPT <x>`, `MAIL <x>`, `MAIL FROM:<x>`, `after DATA`,
-/// `DATA`, `during MIME ACL checks`, `connection ...`, `EHLO or HELO name`, `EHLO from ...`,
+/// `DATA`, `from <x>` (a message too big), `during MIME ACL checks`, `connection ...`, `EHLO or
+/// HELO name`, `EHLO from ...`,
 /// `"EHLO x"` (quoted by synchronization errors), `AUTH ...`, `VRFY ...`, `ETRN ...`, ...
 fn read_what(what: &str) -> Option<What<'_>> {
     let mut result = What {
@@ -1157,6 +1158,13 @@ fn read_what(what: &str) -> Option<What<'_>> {
     } else if let Some(after) = what.strip_prefix("DATA") {
         result.stage = Some("DATA");
         result.rest = after;
+    } else if let Some(after) = what.strip_prefix("from <") {
+        // A message refused once read, for its size (`rejected from <x> H=...: message too
+        // big: read=N max=M`), when the client had not announced it.
+        let close = find_byte(b'>', after)?;
+        result.stage = Some("END-OF-DATA");
+        result.sender = Some(&after[..close]);
+        result.rest = &after[close + 1..];
     } else if let Some(inner) = what.strip_prefix('"') {
         let close = find_byte(b'"', inner)?;
         result.stage = stage_of_command(&inner[..close]);

@@ -31,6 +31,7 @@ crate::needles! {
     FROM_KEY = "from=<";
     NOTIFICATION = " notification: ";
     TO_KEY = "to=<";
+    LIMIT_EXCEEDED = " limit exceeded: ";
 }
 
 /// Which of the phrases that mark a possible outcome a message holds: `status=`, and a `: `
@@ -99,6 +100,10 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
             None if body.starts_with("warning: ") && greeting_loop(rest).is_some() => {
                 per_host_failure(rest, Marks::default())
             }
+            None if body.starts_with("warning: ") => match smtpd_refusal(rest) {
+                Some(event) => Some(Some(event)),
+                None => return Parsed::NoOutcome,
+            },
             None => return Parsed::NoOutcome,
         }
     } else {
@@ -525,6 +530,53 @@ fn reject(action: Action, rest: &str) -> RuleResult<'_> {
         event.permanence = event.class.permanence();
     }
     Some(Some(event))
+}
+
+/// smtpd's warnings that are the only line written for a refusal of the client: a limit of
+/// anvil's (`Connection rate limit exceeded: 61 from unknown[192.0.2.1] for service smtp`, and
+/// the concurrency, message, recipient, TLS session and AUTH limits), answered with a 4xx, and a
+/// failed login (`unknown[192.0.2.1]: SASL LOGIN authentication failed: ...`), answered with
+/// 535 5.7.8.
+fn smtpd_refusal(warning: &str) -> Option<Event<'_>> {
+    let mut event = Event::new(LogFormat::Postfix, Direction::Inbound, Action::Rejected);
+    if let Some(at) = LIMIT_EXCEEDED.find(warning) {
+        let (_, client) = warning[at..].split_once(" from ")?;
+        set_remote(&mut event, read_host_addr(client)?);
+        let limit = &warning[..at];
+        event.stage = Some(if limit.starts_with("Connection ") {
+            "CONNECT"
+        } else if limit.starts_with("Message delivery request ") {
+            "MAIL"
+        } else if limit.starts_with("Recipient address ") {
+            "RCPT"
+        } else if limit.starts_with("New TLS session ") {
+            "STARTTLS"
+        } else if limit.starts_with("AUTH command ") {
+            "AUTH"
+        } else {
+            return None;
+        });
+        event.text = Cow::Borrowed(warning);
+        event.class = Class::Transient;
+    } else {
+        let host = read_host_addr(warning)?;
+        let failure = warning[host.len..].strip_prefix(": ")?;
+        let (_, after_mechanism) = failure.strip_prefix("SASL ")?.split_once(' ')?;
+        if !after_mechanism.starts_with("authentication failed") {
+            return None;
+        }
+        set_remote(&mut event, host);
+        event.stage = Some("AUTH");
+        event.text = Cow::Borrowed(failure);
+        // A back end that could not be asked gets 454 4.7.0; a refused login, 535 5.7.8.
+        event.class = if failure.ends_with("Connection lost to authentication server") {
+            Class::Transient
+        } else {
+            Class::Permanent
+        };
+    }
+    event.permanence = event.class.permanence();
+    Some(event)
 }
 
 fn is_transient_refusal(text: &str) -> bool {

@@ -798,7 +798,8 @@ fn lines_without_outcome() {
         "Nov 21 08:00:07 mx1 postfix/postscreen[1500]: CONNECT from [198.51.100.23]:51234 to [192.0.2.1]:25",
         "Nov 21 08:00:07 mx1 postfix/postscreen[1500]: DNSBL rank 3 for [198.51.100.23]:51234",
         "Nov 21 08:00:07 mx1 postfix/dnsblog[1501]: addr 198.51.100.23 listed by domain zen.spamhaus.org as 127.0.0.2",
-        "Nov 21 08:00:08 mx1 postfix/smtpd[2202]: warning: unknown[198.51.100.24]: SASL LOGIN authentication failed: UGFzc3dvcmQ6",
+        "Nov 21 08:00:08 mx1 postfix/smtpd[2202]: warning: hostname x.example does not resolve to address 198.51.100.24",
+        "Nov 21 08:00:08 mx1 postfix/smtpd[2202]: warning: unknown[198.51.100.24]: SASL LOGIN authentication aborted",
         "Nov 21 08:00:09 mx1 postfix/smtpd[2202]: lost connection after AUTH from unknown[198.51.100.24]",
         "Nov 21 08:00:10 mx1 postfix/master[1000]: daemon started -- version 3.7.11, configuration /etc/postfix",
         "Nov 21 08:00:11 mx1 postfix/cleanup[2304]: 2B3C4D5E6F: hold: header Subject: check me from local; from=<root> to=<bob@example.com>",
@@ -1163,4 +1164,85 @@ fn tls_failures_without_a_reply_are_at_starttls() {
     assert_eq!(event.stage, None);
     let line = "Nov 21 08:00:19 mx1 postfix/smtp[4111]: 3F2A1B0CAC: TLS is required, but our TLS engine is unavailable";
     assert_eq!(parse_text(line), Parsed::NoOutcome);
+}
+
+#[test]
+fn smtpd_warnings_that_stand_for_a_refusal_are_inbound_rejects() {
+    let cases = [
+        (
+            "Nov 21 09:00:19 mx1 postfix/smtpd[6019]: warning: Connection rate limit exceeded: 61 from unknown[203.0.113.23] for service smtp",
+            "CONNECT",
+            "4xx",
+            "unknown",
+            "203.0.113.23",
+        ),
+        (
+            "Nov 21 09:00:20 mx1 postfix/smtpd[6020]: warning: Connection concurrency limit exceeded: 51 from mail.example.net[198.51.100.24] for service smtp",
+            "CONNECT",
+            "4xx",
+            "mail.example.net",
+            "198.51.100.24",
+        ),
+        (
+            "Nov 21 09:00:21 mx1 postfix/smtpd[6021]: warning: Recipient address rate limit exceeded: 501 from unknown[203.0.113.25] for service smtp",
+            "RCPT",
+            "4xx",
+            "unknown",
+            "203.0.113.25",
+        ),
+        (
+            "Nov 21 09:00:22 mx1 postfix/smtpd[6022]: warning: unknown[203.0.113.5]: SASL LOGIN authentication failed: UGFzc3dvcmQ6",
+            "AUTH",
+            "5xx",
+            "unknown",
+            "203.0.113.5",
+        ),
+        (
+            "Nov 21 09:00:23 mx1 postfix/submission/smtpd[6023]: warning: host.example[2001:db8::5]: SASL PLAIN authentication failed: authentication failure, sasl_username=bob@example.org",
+            "AUTH",
+            "5xx",
+            "host.example",
+            "2001:db8::5",
+        ),
+        // The back end could not be asked: Postfix answers 454 4.7.0.
+        (
+            "Nov 21 09:00:24 mx1 postfix/smtpd[6024]: warning: unknown[203.0.113.5]: SASL LOGIN authentication failed: Connection lost to authentication server",
+            "AUTH",
+            "4xx",
+            "unknown",
+            "203.0.113.5",
+        ),
+    ];
+    for (line, stage, class, host, ip) in cases {
+        let Parsed::Event(event) = parse_text(line) else {
+            panic!("no event from {line}")
+        };
+        assert_eq!(
+            (
+                event.direction,
+                event.action,
+                event.stage,
+                event.class.label(),
+                event.remote_host,
+                event.remote_ip,
+            ),
+            (
+                Direction::Inbound,
+                Action::Rejected,
+                Some(stage),
+                class,
+                host,
+                ip,
+            ),
+            "{line}"
+        );
+        assert_eq!(event.reply_code, None, "{line}");
+    }
+    // A limit this rule does not know, and a warning naming no client, are no outcome.
+    for line in [
+        "Nov 21 09:00:25 mx1 postfix/smtpd[6025]: warning: Frobnication limit exceeded: 5 from unknown[203.0.113.5] for service smtp",
+        "Nov 21 09:00:25 mx1 postfix/smtpd[6025]: warning: Connection rate limit exceeded: 61 for service smtp",
+    ] {
+        assert_eq!(parse_text(line), Parsed::NoOutcome, "{line}");
+    }
 }
