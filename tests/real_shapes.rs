@@ -883,6 +883,18 @@ fn exim_line_shapes_give_their_fields() {
                 sender: "big@huge.example",
                 ..NONE
             },
+            // An LMTP socket is the host of a deferral too.
+            Expect {
+                needle: "== ray@example.org R=dovecot_lmtp",
+                action: "deferred",
+                stage: "RCPT",
+                reply: "452",
+                enhanced: "4.2.2",
+                class: "4xx",
+                remote_host: "/run/dovecot/lmtp",
+                recipient: "ray@example.org",
+                ..NONE
+            },
         ],
     );
 }
@@ -909,8 +921,8 @@ fn exim_lines_without_an_outcome_give_no_event() {
 #[test]
 fn exim_footer_accounts_for_every_line() {
     let lines = lines(EXIM);
-    assert_eq!(lines["read"], 132);
-    assert_eq!(lines["events"], 98);
+    assert_eq!(lines["read"], 133);
+    assert_eq!(lines["events"], 99);
     assert_eq!(lines["refusals"], 7);
     assert_eq!(lines["no_outcome"], 34);
     assert_eq!(lines["other_programs"], 0);

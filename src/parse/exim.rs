@@ -835,6 +835,12 @@ fn read_host_spec(text: &str) -> Option<(HostSpec<'_>, usize)> {
     if name.is_empty() && ip.is_empty() && !helo {
         return None;
     }
+    // A unix socket (an LMTP transport's `H=/run/dovecot/lmtp`) is the host even when the
+    // message follows it straight after a colon.
+    if ip.is_empty() && !helo && name.starts_with('/') && name.len() > 1 && name.ends_with(':') {
+        name = &name[..name.len() - 1];
+        pos -= 1;
+    }
     // A name with a colon at its end is the end of a sentence, not a host.
     if ip.is_empty() && !helo && name.ends_with(':') {
         return None;
