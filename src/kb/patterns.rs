@@ -1345,6 +1345,21 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("451 Temporary local problem - failed to expand ACL string \"${lookup mysql{...}}\": \
                lookup of \"x\" gave DEFER: connection refused",
               "451 Temporary local problem - please try later"),
+    // Before the generic timeout: a session that stalled after the connection was made needs
+    // other advice than a connection that was never made.
+    P::new("timed_out_in_session", None, "connection_failed",
+        r"timed out (while|after) (sending|receiving|reading|waiting)|smtp timeout (after|while)")
+        .says("Session timed out",
+              "A connection was made, then the other side stopped answering in the middle of \
+               the session.")
+        .fix("Let the queue retry. If it stops at the same step again and again, look for a \
+              size limit, a slow content filter at the receiver or a middlebox cutting long \
+              sessions. A timeout after the end of the data may deliver the message twice.")
+        .sent("A client went quiet in the middle of a session: usually a bot or a broken \
+               network path, worth a look only for known partners.")
+        .test("conversation with mx.example.net[192.0.2.5] timed out while sending end of data \
+               -- message may be sent more than once",
+              "connect to mx.example.net[192.0.2.5]:25: Connection timed out"),
     P::new("timed_out", None, "connection_failed",
         r"timed out|timeout")
         .says("Connection timed out", "The other side did not answer in time.")
