@@ -895,6 +895,15 @@ fn exim_line_shapes_give_their_fields() {
                 recipient: "ray@example.org",
                 ..NONE
             },
+            // A message submitted on the command line, refused by the non-SMTP ACL.
+            Expect {
+                needle: "rejected by non-SMTP ACL",
+                action: "rejected",
+                direction: "inbound",
+                class: "5xx",
+                sender: "userx@example.org",
+                ..NONE
+            },
         ],
     );
 }
@@ -914,6 +923,7 @@ fn exim_lines_without_an_outcome_give_no_event() {
             "<= <> R=1tE3xB-000Ab2-Rz",
             "Completed QT=4s",
             "*> ann@remote.example",
+            "domain matches queue_smtp_domains",
         ],
     );
 }
@@ -921,10 +931,10 @@ fn exim_lines_without_an_outcome_give_no_event() {
 #[test]
 fn exim_footer_accounts_for_every_line() {
     let lines = lines(EXIM);
-    assert_eq!(lines["read"], 133);
-    assert_eq!(lines["events"], 99);
+    assert_eq!(lines["read"], 135);
+    assert_eq!(lines["events"], 100);
     assert_eq!(lines["refusals"], 7);
-    assert_eq!(lines["no_outcome"], 34);
+    assert_eq!(lines["no_outcome"], 35);
     assert_eq!(lines["other_programs"], 0);
     assert_eq!(lines["unmatched"], 0);
 }

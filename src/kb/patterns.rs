@@ -279,7 +279,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                prevents additional messages from being delivered. - gsmtp",
               "450 4.2.1 Mailbox busy, receiving mail now"),
     P::new("gmail_unsolicited_rate", GOOGLE, "rate_limited",
-        r"4\.7\.28|unusual rate of unsolicited mail")
+        r"4\.7\.28|unusual (rate|amount) of unsolicited mail")
         .says("Gmail: rate limited for unsolicited mail",
               "Google saw an unusual volume of unwanted mail from this IP or domain and \
                throttles it.")
@@ -1167,7 +1167,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("552 5.2.2 Mailbox full",
               "250 Mailbox found"),
     P::new("over_quota", None, "mailbox_full",
-        r"over ?quota|quota (exceeded|full)|exceed(s|ed)? (the |their |its )?(storage |disk )?quota|out of (storage|disk) space")
+        r"over[ -]?quota|quota (exceeded|full)|exceed(s|ed)? (the |their |its )?(storage |disk )?quota|out of (storage|disk) space")
         .says("Over quota", "The recipient has used up their storage quota.")
         .fix("Let the queue retry; the recipient has to free space.")
         .sent("One of our users is over quota; tell them or raise the quota.")
@@ -1226,7 +1226,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 Unrouteable address",
               "250 routed"),
     P::new("domain_not_found", None, "domain_not_found",
-        r"domain not found|no such domain|domain (does not|doesn't) exist|nxdomain|no mx (record|host)|point to non-existent hosts")
+        r"domain not found|no such domain|domain (does not|doesn't) exist|nxdomain|no mx (record|host)|point to non-existent hosts|missing mx|mxs point to missing|lookup of host \S+ failed")
         .says("Domain not found", "The domain does not exist or publishes no mail server.")
         .fix("Check the address for a typo; remove it if the domain is gone.")
         .test("550 5.1.2 Domain not found",

@@ -397,7 +397,7 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
     // failed and its retry rule says to wait. That attempt was logged and counted when it
     // happened; counting every queue run that skips the address again would multiply one
     // failure by the number of queue runs.
-    if is_retry_wait(rest) {
+    if is_retry_wait(rest) || QUEUED_ON_PURPOSE.is_in(rest) {
         return Some(Parsed::NoOutcome);
     }
     let defer_at = DEFER_ERRNO.find(rest)?;
@@ -518,6 +518,9 @@ crate::needles! {
     RETRY_TIMEOUT_EXCEEDED = "retry timeout exceeded";
     FAILING_FOR_A_LONG_TIME = "have been failing for a long time";
     DEFER_ERRNO = " defer (";
+    // `queue_smtp_domains` or `-odqs`: the message was left for the next queue run on
+    // purpose, before any attempt.
+    QUEUED_ON_PURPOSE = "domain matches queue_smtp_domains, or -odqs set";
     HOST_FIELD = " H=";
     DELIVERY_TIME_FIELD = " DT=";
     SMTP_TIMEOUT = "SMTP timeout";
@@ -1144,6 +1147,10 @@ fn read_what(what: &str) -> Option<What<'_>> {
         .find_map(|w| what.strip_prefix(w))
     {
         result.stage = Some("END-OF-DATA");
+        result.rest = after;
+    } else if let Some(after) = what.strip_prefix("by non-SMTP ACL") {
+        // A message submitted on the command line, refused once read.
+        result.stage = None;
         result.rest = after;
     } else if let Some(after) = what.strip_prefix("by local_scan()") {
         result.stage = Some("END-OF-DATA");
