@@ -240,7 +240,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
     // the message is over, and the reply before them is only the last of many. Postfix's
     // expiry line says only `returned to sender`.
     P::new("expired", None, "expired",
-        r"delivery time expired|message expired|retry timeout exceeded|(have|has) been failing for a long time|after a long failure period|^returned to sender$")
+        r"delivery time expired|message expired|retry timeout exceeded|(have|has) been failing for a long time|after a long failure period|returned to sender")
         .says("Expired in the queue", "Retries ran out before the message could be delivered.")
         .fix("Look at the earlier deferrals of this message; their reason is the cause.")
         .test("retry timeout exceeded",
@@ -435,7 +435,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                - gsmtp",
               "235 Username accepted"),
     P::new("gmail_admin_rule", GOOGLE, "policy",
-        r"violates .{0,100}email policy|- gcdp")
+        r"violates \S+ email policy|- gcdp")
         .says("Gmail: recipient administrator's rule",
               "A custom rule set by the recipient's Workspace administrator refused the \
                message.")
@@ -1334,7 +1334,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
     // Before the connection rules: the lookup that failed inside an expansion may quote a
     // refused or timed-out connection, but the fault is in our own configuration or backend.
     P::new("expansion_failed", Some("Exim"), "system_error",
-        r"failed to expand|temporarily unable to expand|lookup of .{0,200} gave defer")
+        r"(failed|unable) to expand")
         .says("Configuration expansion failed",
               "Exim could not expand a string of its configuration, most often because a \
                lookup (database, LDAP, DNS list) failed while it ran.")
