@@ -16,7 +16,8 @@ Examples:
   journalctl -u postfix -o short-iso | mailsift report
   mailsift merge --format html -o fleet.html mx1.json mx2.json
   mailsift explain 421
-  mailsift explain 550 5.1.1";
+  mailsift explain \"550 5.1.1\"                 one reply: the code and its enhanced code
+  mailsift explain 421 450                     two codes side by side";
 
 /// Scan Postfix and Exim mail logs for SMTP reply codes and enhanced status codes, and explain
 /// what each one means and how to fix it.
@@ -227,7 +228,8 @@ pub struct ReportShape {
     #[arg(long, value_enum, default_value_t = LangArg::En, value_name = "LANG")]
     pub lang: LangArg,
 
-    /// Colour in the text report: `auto` colours only a terminal, and NO_COLOR turns it off.
+    /// Colour in the text report: `auto` colours only a terminal, and not when NO_COLOR is set;
+    /// `always` colours even then.
     #[arg(long, value_enum, default_value_t = WhenArg::Auto, value_name = "WHEN")]
     pub color: WhenArg,
 }
