@@ -10,8 +10,8 @@
 //! message, or when too many messages are open at once. Closed messages leave only counts, so
 //! memory stays bounded by the queue size and a cap, whatever the log size.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
@@ -31,6 +31,11 @@ const OPEN_RECIPIENT_CAP: usize = 100_000;
 const EXACT_DELAYS_CAP: usize = 100_000;
 /// Lost recipients listed as examples.
 pub const LOST_EXAMPLES: usize = 10;
+/// Closed messages with lost recipients and no notification yet, kept in case the line of the
+/// notification comes just after the one that ended the message.
+const LATE_NOTIFICATION_WAIT: usize = 64;
+/// How long after a message's end its notification is still taken as its own.
+const LATE_NOTIFICATION_NANOS: i64 = 60 * NANOS_PER_SECOND;
 
 /// A moment as nanoseconds of the log's UTC-corrected time, or unknown: half the size of an
 /// `Option<NaiveDateTime>`, and an open message holds two. Nanoseconds keep the subtraction of two
@@ -612,7 +617,21 @@ pub struct Follower {
     /// When silent messages were last looked for; a sweep walks every open message, so it
     /// runs once per hour of log time, or when the cap is passed.
     swept_at: Instant,
+    /// Messages just closed with lost recipients and no notification, newest last.
+    awaiting_notification: VecDeque<AwaitingNotification>,
     summary: OutcomeSummary,
+}
+
+/// A closed message whose notification may still be logged: Postfix's bounce process can write
+/// `sender non-delivery notification: ID` just after qmgr's `ID: removed`, in the same second.
+#[derive(Clone, Debug)]
+struct AwaitingNotification {
+    key: u64,
+    closed_at: Instant,
+    /// Its lost recipients.
+    lost: u64,
+    /// Where its lost recipients start and end in the list of examples.
+    examples: std::ops::Range<usize>,
 }
 
 impl Follower {
@@ -648,7 +667,7 @@ impl Follower {
         match sighting.seen {
             Seen::Ended => {
                 if let Some(message) = self.open.remove(sighting.message) {
-                    self.close(message);
+                    self.close(sighting.message, message);
                 }
             }
             Seen::Made => {
@@ -656,6 +675,8 @@ impl Follower {
                 if let Some(message) = self.open.get_mut(sighting.message) {
                     message.names.get_or_insert_with(Box::default).notification =
                         Some(child.into());
+                } else {
+                    self.notify_closed(sighting.message, at, child);
                 }
             }
             Seen::Attempt {
@@ -670,7 +691,7 @@ impl Follower {
                     && starts_another(message, recipient_key, action, at)
                 {
                     let message = self.open.remove(key).expect("just seen");
-                    self.close(message);
+                    self.close(key, message);
                 }
                 let seen_messages = &mut self.seen_messages;
                 let keeps_names = self.summary.lost_examples.len() < LOST_EXAMPLES;
@@ -799,17 +820,43 @@ impl Follower {
                         .filter(|r| r.ending.is_none())
                         .count() as u64;
                 }
-                self.close(message);
+                self.close(key, message);
             }
         }
     }
 
-    fn close(&mut self, mut message: Message) {
+    /// Gives a notification logged after its message's end to that message, if it ended
+    /// lately.
+    fn notify_closed(&mut self, key: u64, at: Instant, child: &str) {
+        let Some(index) = self
+            .awaiting_notification
+            .iter()
+            .rposition(|m| m.key == key)
+        else {
+            return;
+        };
+        let Some(waiting) = self.awaiting_notification.remove(index) else {
+            return;
+        };
+        if let (Some(closed), Some(now)) = (waiting.closed_at.known(), at.known())
+            && now.saturating_sub(closed) > LATE_NOTIFICATION_NANOS
+        {
+            return;
+        }
+        self.summary.notified += waiting.lost;
+        for example in &mut self.summary.lost_examples[waiting.examples] {
+            example.notification = Some(child.to_string());
+        }
+    }
+
+    fn close(&mut self, message_key: u64, mut message: Message) {
         self.open_recipients -= message.recipients.len();
         if message.recipients.is_empty() {
             return;
         }
         let summary = &mut self.summary;
+        let lost_before = summary.lost();
+        let examples_before = summary.lost_examples.len();
         summary.messages += 1;
         for recipient in message.recipients.drain(..) {
             summary.recipients += 1;
@@ -850,6 +897,22 @@ impl Follower {
                     line: progress.line,
                 });
             }
+        }
+        let lost = summary.lost() - lost_before;
+        let notified = message
+            .names
+            .as_ref()
+            .is_some_and(|n| n.notification.is_some());
+        if lost > 0 && !notified {
+            if self.awaiting_notification.len() == LATE_NOTIFICATION_WAIT {
+                self.awaiting_notification.pop_front();
+            }
+            self.awaiting_notification.push_back(AwaitingNotification {
+                key: message_key,
+                closed_at: self.latest,
+                lost,
+                examples: examples_before..summary.lost_examples.len(),
+            });
         }
         let list = message.recipients;
         if list.spilled()
@@ -1023,6 +1086,60 @@ mod tests {
         assert_eq!(many.max(), 200_000);
         let median = many.quantile(0.5).unwrap() as f64;
         assert!((median - 100_000.0).abs() / 100_000.0 < 0.04, "{median}");
+    }
+
+    /// A bounce of `id` to `to` at `time`, its end, and its notification, in the given order.
+    fn bounce_then(
+        id: &str,
+        notification_first: bool,
+        notified_at: Option<Timestamp>,
+    ) -> OutcomeSummary {
+        let mut sightings = Sightings::default();
+        sightings.attempt(
+            &attempt(id, "a@x.example", Action::Bounced, at(1, 8)),
+            "f",
+            1,
+        );
+        let notification = Lifecycle {
+            timestamp: notified_at,
+            host: "",
+            ..Lifecycle::made(id, id, "9Z8Y7X6W5V")
+        };
+        let end = Lifecycle {
+            timestamp: at(1, 8),
+            host: "",
+            ..Lifecycle::ended(id)
+        };
+        if notification_first {
+            sightings.lifecycle(&notification, "f", 2);
+            sightings.lifecycle(&end, "f", 3);
+        } else {
+            sightings.lifecycle(&end, "f", 2);
+            sightings.lifecycle(&notification, "f", 3);
+        }
+        let mut follower = Follower::default();
+        follower.follow(&sightings);
+        follower.finish()
+    }
+
+    #[test]
+    fn a_notification_logged_just_after_the_end_still_counts() {
+        for notification_first in [true, false] {
+            let summary = bounce_then("1A2B3C4D5E", notification_first, at(1, 8));
+            assert_eq!(
+                (summary.lost(), summary.notified),
+                (1, 1),
+                "{notification_first}"
+            );
+            assert_eq!(
+                summary.lost_examples[0].notification.as_deref(),
+                Some("9Z8Y7X6W5V")
+            );
+        }
+        // An hour later the id names another message: its notification is not this one's.
+        let summary = bounce_then("1A2B3C4D5E", false, at(1, 9));
+        assert_eq!((summary.lost(), summary.notified), (1, 0));
+        assert_eq!(summary.lost_examples[0].notification, None);
     }
 
     #[test]

@@ -144,6 +144,9 @@ pub struct TracedLine {
     pub message: Option<String>,
     /// Whether it ends that message's life, so that its id may name another message after.
     pub ends_message: bool,
+    /// Whether it tells of a notification made from that message (Postfix's `sender
+    /// non-delivery notification: ID`), which may be logged just after the message's end.
+    pub notifies: bool,
     /// For a line with an SMTP outcome, what it means in one line.
     pub note: Option<String>,
 }
@@ -194,6 +197,7 @@ impl Collector for CollectLines<'_> {
             text: raw.to_string(),
             message: message.map(|m| m.id.to_string()),
             ends_message: message.is_some_and(|m| m.ends),
+            notifies: message.is_some_and(|m| m.made.is_some_and(|(parent, _)| parent == m.id)),
             note,
         });
     }

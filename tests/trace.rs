@@ -235,3 +235,18 @@ fn a_queue_id_used_again_a_day_later_is_marked() {
         "{out}"
     );
 }
+
+#[test]
+fn a_notification_logged_after_the_removal_stays_with_its_message() {
+    let log_text = "\
+Nov 20 09:06:44 mx1 postfix/smtp[7382]: 7A26488594: to=<judy@example.org>, relay=mx.example.org[203.0.113.5]:25, delay=1.3, delays=0.2/0.01/0.8/0.25, dsn=5.1.1, status=bounced (host mx.example.org[203.0.113.5] said: 550 5.1.1 <judy@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command))
+Nov 20 09:06:44 mx1 postfix/qmgr[6048]: 7A26488594: removed
+Nov 20 09:06:44 mx1 postfix/bounce[9528]: 7A26488594: sender non-delivery notification: CC7B7E3431
+";
+    let dir = tempfile::tempdir().unwrap();
+    let log = temp_file(dir.path(), "mail.log", log_text.as_bytes());
+    let (code, out, err) = trace(&["7A26488594", log.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("is used again"), "{out}");
+    assert!(out.contains("sender non-delivery notification"), "{out}");
+}

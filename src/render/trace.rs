@@ -49,7 +49,9 @@ pub fn write_trace(
     let mut ended: HashSet<&str> = HashSet::new();
     for line in lines {
         if let Some(id) = line.message.as_deref() {
-            if ended.remove(id) {
+            // The notification of a message may be logged just after its end, by another
+            // process in the same second; it still belongs to the message that ended.
+            if !line.notifies && ended.remove(id) {
                 writeln!(
                     out,
                     "--- {} is used again by another message from here on",
