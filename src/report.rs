@@ -357,12 +357,12 @@ fn csv_key(key: &CodeKey) -> CsvKey {
     (key.class, key.reply, key.enhanced, key.codeless_reason)
 }
 
-/// Keeps the larger of two top destinations; one is better than none.
+/// Fills a missing top destination from a smaller piece. A row's top destination otherwise
+/// stays that of its largest piece, the one its name and advice come from: a client of ours
+/// beside advice for a remote server's refusal would send the reader the wrong way.
 fn keep_top(best: &mut Option<(String, u64)>, candidate: Option<(String, u64)>) {
-    if let Some((name, count)) = candidate
-        && best.as_ref().is_none_or(|(_, best)| count > *best)
-    {
-        *best = Some((name, count));
+    if best.is_none() {
+        *best = candidate;
     }
 }
 
@@ -601,7 +601,23 @@ mod tests {
             "user_unknown",
             "The email account that you tried to reach does not exist.",
         );
-        let events = [outbound, inbound.clone(), inbound];
+        // The inbound refusals, more in all, come from three clients; the outbound bounces all
+        // go to one domain: the row's top destination must still be the inbound side's, the
+        // side its advice is for.
+        let client = |ip| {
+            let mut refused = inbound.clone();
+            refused.remote_ip = ip;
+            refused
+        };
+        let events = [
+            outbound.clone(),
+            outbound.clone(),
+            outbound,
+            inbound.clone(),
+            inbound.clone(),
+            client("192.0.2.8"),
+            client("192.0.2.9"),
+        ];
         let plain = report(&events, None);
         let by_reason = report(&events, Some(Dimension::Reason));
         assert_eq!(plain.csv_rows.len(), 1);
@@ -612,9 +628,11 @@ mod tests {
             .find(|r| r.key.direction == Direction::Inbound)
             .unwrap();
         for row in [&plain.csv_rows[0], &by_reason.csv_rows[0]] {
-            assert_eq!(row.count, 3);
+            assert_eq!(row.count, 7);
             assert_eq!(row.name, inbound_row.advice.name);
             assert_eq!(row.advice, inbound_row.advice.fix);
+            assert!(row.top_domain.is_some());
+            assert_eq!(row.top_domain, inbound_row.top.first().cloned());
         }
         assert_ne!(plain.rows[0].advice.name, plain.rows[1].advice.name);
     }
