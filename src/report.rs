@@ -478,7 +478,9 @@ fn share(count: u64, total: u64) -> f64 {
 }
 
 static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+)@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)")
+    // A local part is an atom or a quoted string (`"john doe"@example.org`), which may hold
+    // spaces and other characters an atom may not.
+    Regex::new(r#"("[^"\\\r\n]*"|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+)@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)"#)
         .expect("the address pattern compiles")
 });
 
@@ -681,5 +683,9 @@ mod tests {
             redact_addresses("no address here 5.1.1"),
             "no address here 5.1.1"
         );
+        // A quoted local part, spaces and all, is hidden as a whole.
+        let quoted = redact_addresses(r#"to=<"john doe"@example.org>, said "hi" to x@y.example"#);
+        assert!(!quoted.contains("john"), "{quoted}");
+        assert!(quoted.contains("@example.org>") && quoted.contains(r#"said "hi" to u-"#));
     }
 }
