@@ -85,7 +85,17 @@ pub struct CompletionsArgs {
 }
 
 /// `mailsift trace`.
+// Trace shares the scan options but keeps every line of the messages it follows, so the event
+// filters do not apply and stay out of its help.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("since", |a| a.hide(true)),
+    mut_arg("until", |a| a.hide(true)),
+    mut_arg("only", |a| a.hide(true)),
+    mut_arg("direction", |a| a.hide(true)),
+    mut_arg("files", |a| a.help("Log files to read; gzip, zstd, bzip2 and xz are read as they \
+        are. Files only: they are read twice, so standard input cannot be traced."))
+)]
 pub struct TraceArgs {
     /// A Postfix queue id (2B3C4D5E6F), an Exim message id (1vWxYz-000AbC-12) or an address.
     #[arg(value_name = "ID|ADDRESS")]
