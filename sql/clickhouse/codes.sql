@@ -9,10 +9,11 @@
 -- * a line without any code is keyed by its reason as well, so that relay refusals,
 --   greylistings and timeouts logged without a number stay apart;
 -- * each direction of a code is counted apart first, then the two are added together: the
---   row takes its reason from the direction with more outcomes (outbound on a tie), and its
---   top destination is the larger of the two directions' top destinations (the first on a
---   tie). An outbound event goes to the recipient's domain; an inbound one comes from a
---   client, named in lower case, or by its address when the name is missing or 'unknown';
+--   row takes its reason and its top destination from the direction with more outcomes
+--   (outbound on a tie), the one its advice is for; the other direction's top destination
+--   is taken only when that one has none. An outbound event goes to the recipient's domain;
+--   an inbound one comes from a client, named in lower case, or by its address when the name
+--   is missing or 'unknown';
 -- * a reason or destination tied on count goes to the name first in byte order;
 -- * rows come by count, largest first, then by class, reply code, enhanced code (numerically)
 --   and reason.
@@ -101,8 +102,8 @@ merged AS (
         sum(n) AS total,
         min(first_seen) AS first_seen,
         max(last_seen) AS last_seen,
-        argMinIf(top_domain, (-top_n, piece), top_n > 0) AS top_domain,
-        nullIf(max(top_n), 0) AS top_domain_count,
+        argMinIf(top_domain, piece, top_n > 0) AS top_domain,
+        nullIf(argMinIf(top_n, piece, top_n > 0), 0) AS top_domain_count,
         argMin(reason, piece) AS main_reason
     FROM ordered
     GROUP BY class, permanence, reply, enhanced, codeless_reason

@@ -9,9 +9,9 @@
 -- * a line without any code is keyed by its reason as well, so that relay refusals,
 --   greylistings and timeouts logged without a number stay apart;
 -- * each direction of a code is counted apart first, then the two are added together: the
---   row takes its reason from the direction with more outcomes (outbound on a tie), and its
---   top destination is the larger of the two directions' top destinations (the first on a
---   tie). An outbound event goes to the recipient's domain; an inbound one comes from a
+--   row takes its reason and its top destination from the direction with more outcomes
+--   (outbound on a tie), the one its advice is for; the other direction's top destination
+--   is taken only when that one has none. An outbound event goes to the recipient's domain; an inbound one comes from a
 --   client, named in lower case, or by its address when the name is missing or 'unknown';
 -- * a reason or destination tied on count goes to the name first in byte order;
 -- * rows come by count, largest first, then by class, reply code, enhanced code (numerically)
@@ -101,8 +101,8 @@ merged AS (
         sum(n) AS n,
         min(first_seen) AS first_seen,
         max(last_seen) AS last_seen,
-        arg_min(top_domain, (-top_n, piece)) FILTER (WHERE top_domain IS NOT NULL) AS top_domain,
-        max(top_n) AS top_domain_count,
+        arg_min(top_domain, piece) FILTER (WHERE top_domain IS NOT NULL) AS top_domain,
+        arg_min(top_n, piece) FILTER (WHERE top_domain IS NOT NULL) AS top_domain_count,
         arg_min(reason, piece) AS reason
     FROM ordered
     GROUP BY class, permanence, reply, enhanced, codeless_reason
