@@ -268,7 +268,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                direct the recipient to the help centre. b7si4 - gsmtp",
               "452-4.2.2 The email account that you tried to reach is disabled. - gsmtp"),
     P::new("gmail_recipient_rate", GOOGLE, "rate_limited",
-        r"receiving mail at a rate")
+        r"receiving mail at a rate|receiving mail too quickly")
         .says("Gmail: recipient receives too fast",
               "This one Google recipient is getting more mail than Google lets through.")
         .fix("Let the queue retry and space out messages to this recipient; check that no \
@@ -279,7 +279,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                prevents additional messages from being delivered. - gsmtp",
               "450 4.2.1 Mailbox busy, receiving mail now"),
     P::new("gmail_unsolicited_rate", GOOGLE, "rate_limited",
-        r"4\.7\.28|unusual (rate|amount) of unsolicited mail")
+        r"4\.7\.28|unusual (rate|amount) of (unsolicited )?mail")
         .says("Gmail: rate limited for unsolicited mail",
               "Google saw an unusual volume of unwanted mail from this IP or domain and \
                throttles it.")
@@ -363,8 +363,18 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550-5.7.1 Our system has detected that this message is likely unsolicited \
                mail. To reduce spam, it has been blocked. - gsmtp",
               "550-5.7.1 Unsolicited bulk mail is not accepted here"),
+    P::new("yahoo_unauthenticated", YAHOO, "dmarc_policy",
+        r"yahoo requires all senders to authenticate")
+        .says("Yahoo: unauthenticated sender",
+              "Yahoo refused mail that passed neither SPF nor DKIM for the sending domain.")
+        .fix("Publish SPF for the sending IP and sign with DKIM for the From domain, then add a \
+              DMARC record.")
+        .link(YAHOO_HUB)
+        .test("550 5.7.9 This mail has been blocked because the sender is unauthenticated. \
+               Yahoo requires all senders to authenticate with either SPF or DKIM.",
+              "550 5.7.9 Gmail requires all senders to authenticate"),
     P::new("gmail_unauthenticated", GOOGLE, "dmarc_policy",
-        r"unauthenticated email|sender is unauthenticated|(does not|doesn't) have authentication information|fails to pass authentication checks")
+        r"unauthenticated email|sender is unauthenticated|because it is unauthenticated|(does not|doesn't) have authentication information|fails to pass authentication checks")
         .says("Gmail: unauthenticated sender",
               "Neither SPF nor DKIM passed in line with the From domain, so the domain's DMARC \
                policy or Google's own rules refused the message.")
@@ -406,6 +416,16 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .codes(&["4.7.0"])
         .test("421-4.7.0 Try again later, closing connection. (EHLO) x1si2 - gsmtp",
               "421 4.7.0 Try again later"),
+    P::new("gmail_relay_denied", GOOGLE, "relay_denied",
+        r"invalid credentials for relay|mail relay denied")
+        .says("Google Workspace: relay not allowed",
+              "Google's SMTP relay service does not know the sending IP or domain: it is not \
+               registered in the Workspace relay settings.")
+        .fix("Add the sending IP (or require SMTP AUTH) in the Google Workspace SMTP relay \
+              settings for the domain.")
+        .test("550-5.7.1 Invalid credentials for relay [192.0.2.10]. The IP address you've \
+               registered in your Workspace SMTP Relay service doesn't match",
+              "550 5.7.1 Relay accepted"),
     P::new("gmail_tls_rcpt_domain", GOOGLE, "tls_required",
         r"tls required for rcpt domain")
         .says("Gmail: recipient domain requires TLS",
@@ -659,7 +679,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "421 4.7.0 [TSS04] temporarily deferred"),
     P::new("yahoo_ts_older", YAHOO, "rate_limited",
         // unverified: the older TS01 to TS03 codes are described as reputation deferrals.
-        r"\[ts0[1-3]\]")
+        r"\[ts0[1-3]\]|\[ipts0?4\]|deferred due to user complaints")
         .says("Yahoo: older reputation deferral", "Yahoo defers mail from this IP for now.")
         .fix("Let the queue retry slowly and review complaints and list hygiene.")
         .link(YAHOO_HUB)
@@ -1042,7 +1062,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("TLS is required, but was not offered by host mx.example.net[192.0.2.5]",
               "TLS is required for this domain"),
     P::new("tls_required", None, "tls_required",
-        r"tls required|tls is required|requires? (tls|starttls|encryption)|encryption required|starttls (is )?required|must use tls")
+        r"(tls|ssl)(/sslv3)? connection required|tls required|tls is required|requires? (tls|starttls|encryption)|encryption required|starttls (is )?required|must use tls")
         .says("TLS required", "The peer only continues over an encrypted connection.")
         .fix("Enable STARTTLS on the sending side and check that the certificates are \
               accepted.")
@@ -1071,7 +1091,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("SASL LOGIN authentication failed: Connection lost to authentication server",
               "535 5.7.8 Authentication credentials invalid"),
     P::new("auth_required", None, "auth_required",
-        r"authentication (is )?required|must authenticate|authentication needed")
+        r"authentication (is )?required|must authenticate|authentication needed|client was not authenticated")
         .says("Authentication required",
               "The server wants a login before it takes mail from this client.")
         .fix("Configure SMTP AUTH for this relay (Postfix smtp_sasl_auth_enable and a \
@@ -1133,7 +1153,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "550 5.7.1 rejected: sender not authorized"),
     // Generic categories.
     P::new("dnsbl", None, "blocklisted",
-        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)|is listed (in|at|on) ")
+        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)|is listed (in|at|on) |(poor|bad|low) (email |ip )?reputation")
         .says("DNS blocklist",
               "The receiver refused the IP because a blocklist names it.")
         .fix("Look the IP up on the list named in the text, fix the cause (a compromised host \
@@ -1159,6 +1179,16 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .sent("Expected behaviour of our greylisting.")
         .test("451 4.7.1 Greylisting in action, please come back later",
               "451 4.7.1 grey area"),
+    // Before the mailbox rules: a quota on what the sender may send is not the recipient's
+    // storage.
+    P::new("sending_quota", None, "rate_limited",
+        r"(daily|hourly|sending|message|send) quota (exceeded|reached)|exceeded its quota for sending|relay limit exceeded")
+        .says("Sending quota reached",
+              "The sending account or service has used up what it may send in a period.")
+        .fix("Wait for the quota to reset, or raise it with the provider; spread large sends \
+              out.")
+        .test("454 Throttling failure: Daily message quota exceeded.",
+              "552 5.2.2 Mailbox quota exceeded"),
     P::new("mailbox_full", None, "mailbox_full",
         r"mailbox (is |was )?full|mailbox (has )?exceeded|(mailbox|storage) (size )?limit (exceeded|reached)")
         .says("Mailbox full", "The recipient's mailbox has no room left.")
@@ -1174,7 +1204,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("452 4.2.2 <u@example.org>: user is over quota",
               "250 quota ok"),
     P::new("insufficient_storage", None, "system_error",
-        r"insufficient (system )?storage|not enough (disk )?space|disk full|no space left")
+        r"insufficient (system |disk )?(storage|space)|not enough (disk )?space|disk full|no space left|mail system full")
         .says("Insufficient storage",
               "The receiving server is short of disk space for its queue or mailboxes.")
         .fix("Let the queue retry; the administrator of the receiving server must free disk \
@@ -1183,7 +1213,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("452 4.3.1 Insufficient system storage",
               "250 sufficient storage"),
     P::new("mailbox_disabled", None, "mailbox_disabled",
-        r"mailbox (is )?(disabled|inactive|suspended|deactivated|frozen)|account (has been |is )?(disabled|suspended|deactivated|inactive|closed|locked)|mailbox has moved|has been suspended")
+        r"mailbox (is )?(disabled|inactive|suspended|deactivated|frozen)|account (has been |is )?(disabled|suspended|deactivated|inactive|closed|locked)|mailbox has moved|has been suspended|temporar(il)?y locked|deactivated mailbox|suspend the service|no longer valid")
         .says("Mailbox disabled", "The mailbox exists but does not take mail.")
         .fix("Stop sending to it and reach the person another way.")
         .sent("One of our mailboxes is disabled: re-enable it, or keep it refusing with a clear \
@@ -1192,7 +1222,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "250 Mailbox enabled"),
     // Before the domain rules: a refused sender domain is about our sender, not a recipient.
     P::new("sender_rejected", None, "sender_rejected",
-        r"sender address rejected|sender (domain |address )?(is )?(invalid|unknown|not allowed|rejected|refused)|sender verif(y|ication) failed")
+        r"sender address rejected|sender (domain |address )?(is )?(invalid|unknown|not allowed|rejected|refused)|sender verif(y|ication) failed|domain of sender address|badmailfrom")
         .says("Sender address refused",
               "The receiver refused the envelope sender or its domain.")
         .fix("Send from an address whose domain has working DNS and that accepts bounces.")
@@ -1245,6 +1275,14 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .sent("Our HELO restrictions refused the client; real servers send a resolvable name.")
         .test("550 5.7.1 <mail.example>: Helo command rejected: Host not found",
               "250 HELO received"),
+    P::new("malformed_address", None, "bad_address",
+        r"malformed address|bad address syntax|need fully-qualified address|address syntax error")
+        .says("Malformed address", "An address in the envelope is not written as an address.")
+        .fix("Correct how the address is written: one local part, an @ and a fully qualified \
+              domain, without stray spaces or brackets.")
+        .sent("The client sent an address that is not one; usually a broken script or bot.")
+        .test("501 5.1.3 Bad address syntax",
+              "250 address ok"),
     P::new("user_unknown", None, "user_unknown",
         r"user unknown|unknown user|no such (user|mailbox|recipient|address)|user not found|(mailbox|recipient|address) not found|invalid (recipient|mailbox)|unknown (recipient|mailbox)|not a valid (recipient|mailbox)|recipient cannot be verified")
         .says("Unknown user", "The recipient address does not exist at the destination.")
@@ -1268,7 +1306,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 Requested action not taken: mailbox unavailable",
               "250 mailbox available"),
     P::new("relay_denied", None, "relay_denied",
-        r"relay(ing)? (is )?(denied|not permitted|not allowed|prohibited|refused)|not permitted to relay|unable to relay|we do not relay|no relaying|list of allowed rcpthosts")
+        r"relay(ing)? (is )?(denied|not permitted|not allowed|prohibited|refused)|not permitted to relay|unable to relay|we do not relay|no relaying|list of allowed rcpthosts|as a relay")
         .says("Relaying denied",
               "The server does not handle this domain and will not pass the mail on.")
         .fix("Check the recipient domain's MX; to relay through a server, authenticate first.")
@@ -1276,14 +1314,14 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 relay not permitted",
               "250 relay ok"),
     P::new("message_too_large", None, "message_too_large",
-        r"message (size )?exceeds|size exceeds|message (is )?too (big|large)|exceeds (the )?(maximum|max) (message )?size|max(imum)? message size|message length exceeds")
+        r"message (size )?exceeds|size exceeds|message (is )?too (big|large)|exceeds (the )?(maximum|max) (message )?size|max(imum)? message size|message length exceeds|max(imum)? e-?mail size")
         .says("Message too large", "The message is bigger than the receiver accepts.")
         .fix("Send a smaller message or share large files by link.")
         .sent("Our size limit refused it; raise it only if such mail is wanted.")
         .test("552 5.3.4 Message too big for system",
               "250 Message size 1024 accepted"),
     P::new("rate_limited", None, "rate_limited",
-        r"rate limit|rate-limit|ratelimit|too many messages|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails|messages) per (hour|day)")
+        r"rate limit|rate-limit|ratelimit|too many messages|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails|messages) per (hour|day|connection)|excessive volume|frequency limit|receive limit")
         .says("Rate limited", "The receiver throttles this sender for now.")
         .fix("Let the queue retry; lower concurrency and rate towards this destination \
               (Postfix per-destination concurrency and rate delay).")
@@ -1299,7 +1337,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("452 4.5.3 Error: too many recipients",
               "250 one recipient"),
     P::new("too_many_connections", None, "too_many_connections",
-        r"too many (concurrent |simultaneous |parallel )?(smtp )?(connections|sessions)|connection (count|rate) limit|concurrent connections? limit|connection concurrency limit")
+        r"too many (concurrent |simultaneous |parallel )?(smtp )?(connections|sessions)|connection (count|rate) limit|concurrent connections? limit|connection concurrency limit|too many open connections")
         .says("Too many connections",
               "The client opened more simultaneous connections than the server allows.")
         .fix("Lower the parallel connections to that destination (Postfix \
@@ -1309,7 +1347,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("421 4.7.0 mail.example.org Error: too many connections from 192.0.2.33",
               "452 4.5.3 too many recipients"),
     P::new("virus", None, "content_rejected",
-        r"virus|malware|infected|trojan|(dangerous|executable|blocked|forbidden) (attachment|file)")
+        r"virus|malware|infected|trojan|(dangerous|executable|blocked|forbidden) (attachment|file)|- banned")
         .says("Malware found", "A scanner found malware or a banned attachment type.")
         .fix("Scan the sending system; do not send executable attachments.")
         .sent("Our scanner refused the message, as intended.")
@@ -1324,7 +1362,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 5.7.1 Message rejected as spam by Content Filtering",
               "550 5.7.1 Message rejected by filter"),
     P::new("content_rejected", None, "content_rejected",
-        r"content (rejected|not accepted)|message content|content filter|rejected (due to|because of) content|high probability|spam ?score")
+        r"content (rejected|not accepted|denied)|messagescoringupperlimit|message content|content filter|rejected (due to|because of) content|high probability|spam ?score")
         .says("Content refused", "A content rule refused the message.")
         .fix("Find what in the message triggers the filter (links, attachments, wording).")
         .sent("One of our content rules refused the message; the log names the header, body or \
@@ -1417,7 +1455,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("421 4.3.2 Service not available, closing transmission channel",
               "220 Service available"),
     P::new("system_error", None, "system_error",
-        r"local error in processing|internal (server )?error|temporary (local |server )?(problem|failure|error)|configuration error|queue file write error|system error|scanner (not available|unavailable|failure)")
+        r"local error in processing|internal (server )?error|temporary (local |server |system )?(problem|failure|error)|configuration error|queue file write error|system error|scanner (not available|unavailable|failure)")
         .says("Receiving system error", "The receiving server failed internally.")
         .fix("Let the queue retry; if it lasts, tell the remote postmaster.")
         .sent("Look in our logs for the failing milter, filter, lookup or disk.")

@@ -437,6 +437,57 @@ const REAL_LINES: &[(&str, &str)] = &[
     ("an MX or SRV record indicated no SMTP service", "null_mx"),
     ("all screening ports busy", "postscreen_ports_busy"),
     (
+        "450-4.2.1 The user you are trying to contact is receiving mail too quickly. Please \
+         resend your message at a later time.",
+        "gmail_recipient_rate",
+    ),
+    (
+        "421-4.7.28 Gmail has detected an unusual rate of mail originating from your SPF \
+         domain [example.org] - gsmtp",
+        "gmail_unsolicited_rate",
+    ),
+    (
+        "550 5.7.9 This mail has been blocked because the sender is unauthenticated. Yahoo \
+         requires all senders to authenticate with either SPF or DKIM.",
+        "yahoo_unauthenticated",
+    ),
+    (
+        "550-5.7.0 Mail relay denied [192.0.2.10]. Invalid credentials for relay for one of \
+         the domains in: example.org - gsmtp",
+        "gmail_relay_denied",
+    ),
+    (
+        "454 Throttling failure: Daily message quota exceeded.",
+        "sending_quota",
+    ),
+    (
+        "421-4.3.0 Temporary System Problem. Try again later. - gsmtp",
+        "system_error",
+    ),
+    (
+        "421 4.7.1 Messages to x@icloud.com deferred due to excessive volume. Try again later",
+        "rate_limited",
+    ),
+    (
+        "553 5.1.8 <a@b.example>... Domain of sender address a@b.example does not exist",
+        "sender_rejected",
+    ),
+    ("550 5.7.1 Client was not authenticated", "auth_required"),
+    ("550 Ip frequency limited.", "rate_limited"),
+    (
+        "452 4.4.5 Insufficient disk space; try again later",
+        "insufficient_storage",
+    ),
+    ("501 Bad address syntax.", "malformed_address"),
+    (
+        "451 TLS/SSLv3 Connection required. (#4.7.1)",
+        "tls_required",
+    ),
+    (
+        "550 Connections from 192.0.2.1 rejected due to a poor email reputation score.",
+        "dnsbl",
+    ),
+    (
         "550 5.7.23 SPF validation failed: 192.0.2.1 is not allowed to send mail from \
          example.com",
         "spf_fail",
