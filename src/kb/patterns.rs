@@ -1101,7 +1101,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("530 5.7.0 Authentication required",
               "235 2.7.0 Authentication successful"),
     P::new("auth_failed", None, "auth_failed",
-        r"authentication (credentials invalid|failed|failure|unsuccessful)|invalid credentials|(bad|incorrect|wrong) (user ?name|password|credentials)|login failed")
+        r"authentication (credentials invalid|failed|failure|unsuccessful)|invalid credentials|(bad|incorrect|wrong) (user ?name|password|credentials)|login failed|too many login attempts")
         .says("Authentication failed", "The login was attempted and refused.")
         .fix("Correct the user name and password in the SASL password map; some providers \
               need an app password.")
@@ -1153,7 +1153,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "550 5.7.1 rejected: sender not authorized"),
     // Generic categories.
     P::new("dnsbl", None, "blocklisted",
-        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)|is listed (in|at|on) |(poor|bad|low) (email |ip )?reputation")
+        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)|is listed (in|at|on) |(poor|bad|low) (email |ip )?reputation|ip reputation|spam ip|spam statistics")
         .says("DNS blocklist",
               "The receiver refused the IP because a blocklist names it.")
         .fix("Look the IP up on the list named in the text, fix the cause (a compromised host \
@@ -1173,7 +1173,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 5.7.1 Rejected: no reverse DNS for 192.0.2.1",
               "550 5.7.1 forward DNS ok"),
     P::new("greylisted", None, "greylisted",
-        r"gr[ae]y[- ]?list")
+        r"gr[ae]y[- ]?list|internal resources are temporarily unavailable")
         .says("Greylisted", "A deliberate deferral of a first contact.")
         .fix("Nothing: the normal retry passes.")
         .sent("Expected behaviour of our greylisting.")
@@ -1213,7 +1213,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("452 4.3.1 Insufficient system storage",
               "250 sufficient storage"),
     P::new("mailbox_disabled", None, "mailbox_disabled",
-        r"mailbox (is )?(disabled|inactive|suspended|deactivated|frozen)|account (has been |is )?(disabled|suspended|deactivated|inactive|closed|locked)|mailbox has moved|has been suspended|temporar(il)?y locked|deactivated mailbox|suspend the service|no longer valid")
+        r"mailbox (is )?(disabled|inactive|suspended|deactivated|frozen)|account (has been |is )?(disabled|suspended|deactivated|inactive|closed|locked)|mailbox has moved|has been suspended|temporar(il)?y locked|deactivated mailbox|suspend the service|no longer valid|(domain|account) is (currently )?suspended")
         .says("Mailbox disabled", "The mailbox exists but does not take mail.")
         .fix("Stop sending to it and reach the person another way.")
         .sent("One of our mailboxes is disabled: re-enable it, or keep it refusing with a clear \
@@ -1256,7 +1256,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 Unrouteable address",
               "250 routed"),
     P::new("domain_not_found", None, "domain_not_found",
-        r"domain not found|no such domain|domain (does not|doesn't) exist|nxdomain|no mx (record|host)|point to non-existent hosts|missing mx|mxs point to missing|lookup of host \S+ failed")
+        r"domain not found|no such domain|domain (does not|doesn't) exist|nxdomain|no mx (record|host)|host unknown|point to non-existent hosts|missing mx|mxs point to missing|lookup of host \S+ failed")
         .says("Domain not found", "The domain does not exist or publishes no mail server.")
         .fix("Check the address for a typo; remove it if the domain is gone.")
         .test("550 5.1.2 Domain not found",
@@ -1284,7 +1284,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("501 5.1.3 Bad address syntax",
               "250 address ok"),
     P::new("user_unknown", None, "user_unknown",
-        r"user unknown|unknown user|no such (user|mailbox|recipient|address)|user not found|(mailbox|recipient|address) not found|invalid (recipient|mailbox)|unknown (recipient|mailbox)|not a valid (recipient|mailbox)|recipient cannot be verified")
+        r"user unknown|unknown user|no such (user|mailbox|recipient|address)|user not found|(mailbox|recipient|address) not found|invalid (recipient|mailbox)|unknown (recipient|mailbox)|not a valid (recipient|mailbox)|recipient cannot be verified|validrcptto")
         .says("Unknown user", "The recipient address does not exist at the destination.")
         .fix("Remove the address or correct it.")
         .sent("The client sent to an address we do not have; check aliases if it should \
@@ -1320,8 +1320,19 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .sent("Our size limit refused it; raise it only if such mail is wanted.")
         .test("552 5.3.4 Message too big for system",
               "250 Message size 1024 accepted"),
+    // Before the rate rules: a connection limit often asks to slow down too.
+    P::new("too_many_connections", None, "too_many_connections",
+        r"too many (concurrent |simultaneous |parallel )?(smtp )?(connections|sessions)|connection (count|rate) limit|concurrent connections? limit|connection concurrency limit|too many open connections|maximum number of connections")
+        .says("Too many connections",
+              "The client opened more simultaneous connections than the server allows.")
+        .fix("Lower the parallel connections to that destination (Postfix \
+              default_destination_concurrency_limit or a per-transport setting).")
+        .sent("Our anvil or postscreen limits refused the client; raise them for known \
+               partners.")
+        .test("421 4.7.0 mail.example.org Error: too many connections from 192.0.2.33",
+              "452 4.5.3 too many recipients"),
     P::new("rate_limited", None, "rate_limited",
-        r"rate limit|rate-limit|ratelimit|too many messages|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails|messages) per (hour|day|connection)|excessive volume|frequency limit|receive limit")
+        r"rate limit|rate-limit|ratelimit|too many messages|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails?|messages?) per (hour|day|connection|session)|excessive volume|frequency limit|receive limit")
         .says("Rate limited", "The receiver throttles this sender for now.")
         .fix("Let the queue retry; lower concurrency and rate towards this destination \
               (Postfix per-destination concurrency and rate delay).")
@@ -1336,16 +1347,6 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                a normal MTA sends the remaining recipients in another transaction.")
         .test("452 4.5.3 Error: too many recipients",
               "250 one recipient"),
-    P::new("too_many_connections", None, "too_many_connections",
-        r"too many (concurrent |simultaneous |parallel )?(smtp )?(connections|sessions)|connection (count|rate) limit|concurrent connections? limit|connection concurrency limit|too many open connections")
-        .says("Too many connections",
-              "The client opened more simultaneous connections than the server allows.")
-        .fix("Lower the parallel connections to that destination (Postfix \
-              default_destination_concurrency_limit or a per-transport setting).")
-        .sent("Our anvil or postscreen limits refused the client; raise them for known \
-               partners.")
-        .test("421 4.7.0 mail.example.org Error: too many connections from 192.0.2.33",
-              "452 4.5.3 too many recipients"),
     P::new("virus", None, "content_rejected",
         r"virus|malware|infected|trojan|(dangerous|executable|blocked|forbidden) (attachment|file)|- banned")
         .says("Malware found", "A scanner found malware or a banned attachment type.")
@@ -1455,7 +1456,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("421 4.3.2 Service not available, closing transmission channel",
               "220 Service available"),
     P::new("system_error", None, "system_error",
-        r"local error in processing|internal (server )?error|temporary (local |server |system )?(problem|failure|error)|configuration error|queue file write error|system error|scanner (not available|unavailable|failure)")
+        r"local error in processing|internal (server )?error|temporary (local |server |system )?(problem|failure|error)|configuration error|queue file write error|system error|scanner (not available|unavailable|failure)|unknown mailer error")
         .says("Receiving system error", "The receiving server failed internally.")
         .fix("Let the queue retry; if it lasts, tell the remote postmaster.")
         .sent("Look in our logs for the failing milter, filter, lookup or disk.")

@@ -480,6 +480,29 @@ const REAL_LINES: &[(&str, &str)] = &[
     ),
     ("501 Bad address syntax.", "malformed_address"),
     (
+        "421 mwinf5c79 ME Trop de connexions, veuillez verifier votre configuration. Too many \
+         connections, slow down. OFR005_104",
+        "too_many_connections",
+    ),
+    (
+        "451 4.7.652 The mail server [192.0.2.251] has exceeded the maximum number of \
+         connections. (S3115)",
+        "too_many_connections",
+    ),
+    (
+        "421 Max message per connection reached, closing transmission channel",
+        "rate_limited",
+    ),
+    (
+        "454-4.7.0 Too many login attempts, please try again later. x1si2 - gsmtp",
+        "auth_failed",
+    ),
+    ("550 5.2.1 Host Unknown", "domain_not_found"),
+    (
+        "553 sorry, this recipient is not in my validrcptto list (#5.7.1)",
+        "user_unknown",
+    ),
+    (
         "451 TLS/SSLv3 Connection required. (#4.7.1)",
         "tls_required",
     ),
