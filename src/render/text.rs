@@ -117,8 +117,8 @@ fn write_header(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resu
         }
         writeln!(
             out,
-            "  {:<8} {} ({})",
-            words.input,
+            "  {} {} ({})",
+            pad(words.input, 8),
             visible(&input.name),
             notes.join(", ")
         )?;
@@ -127,12 +127,12 @@ fn write_header(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resu
         (Some(first), Some(last)) => format!("{first} .. {last}"),
         _ => "no timestamps".to_string(),
     };
-    writeln!(out, "  {:<8} {span}", words.span)?;
+    writeln!(out, "  {} {span}", pad(words.span, 8))?;
     let formats: Vec<&str> = tally.formats.iter().map(|f| f.label()).collect();
     writeln!(
         out,
-        "  {:<8} {} {}; {} {}; {}{} {}; MTA {}",
-        words.read,
+        "  {} {} {}; {} {}; {}{} {}; MTA {}",
+        pad(words.read, 8),
         thousands(tally.lines.read),
         words.lines,
         thousands(tally.events()),
@@ -189,8 +189,8 @@ fn write_split(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resul
     ] {
         writeln!(
             out,
-            "  {:<22} {:>9} {:>6}  {}",
-            label,
+            "  {} {:>9} {:>6}  {}",
+            pad(label, 22),
             thousands(count),
             percent(count, failures),
             paint.class(class, &bar(count, failures))
@@ -281,6 +281,13 @@ fn entry_text((name, count): &(String, u64), approximate: bool) -> String {
 
 /// As many `name count` entries as fit in `width` characters, joined by `, `, with `, …` when
 /// some are left out. A first entry too long for the width has its name cut, never its count.
+/// `text` followed by spaces up to `width` columns of a terminal: labels in Chinese take two
+/// columns a character, which padding by characters would leave the tables ragged for.
+fn pad(text: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
+}
+
 fn fit_list(entries: &[(String, u64)], approximate: bool, width: usize) -> String {
     let mut text = String::new();
     for (i, entry) in entries.iter().enumerate() {
@@ -478,8 +485,8 @@ fn write_outcomes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
     writeln!(out, "{}", paint.heading(words.message_outcomes))?;
     writeln!(
         out,
-        "  {:<26} {} {}, {} {}",
-        words.followed,
+        "  {} {} {}, {} {}",
+        pad(words.followed, 26),
         thousands(all),
         words.recipients,
         thousands(outcomes.messages),
@@ -488,7 +495,7 @@ fn write_outcomes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
     for (label, count, class, detail) in outcome_lines(outcomes, words) {
         let line = format!(
             "  {} {:>9} {:>6}  {}",
-            paint.class(class, &format!("{label:<26}")),
+            paint.class(class, &pad(label, 26)),
             thousands(count),
             percent(count, all),
             detail
@@ -500,8 +507,8 @@ fn write_outcomes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
         let about = if delay.approximate() { "~" } else { "" };
         writeln!(
             out,
-            "  {:<26} median {about}{}, p90 {about}{}, max {}",
-            words.delay_added,
+            "  {} median {about}{}, p90 {about}{}, max {}",
+            pad(words.delay_added, 26),
             duration_text(median),
             duration_text(p90),
             duration_text(delay.max())
@@ -804,6 +811,15 @@ mod tests {
 
     fn entries(list: &[(&str, u64)]) -> Vec<(String, u64)> {
         list.iter().map(|(n, c)| (n.to_string(), *c)).collect()
+    }
+
+    #[test]
+    fn labels_are_padded_to_terminal_columns() {
+        assert_eq!(pad("read", 8), "read    ");
+        // Each Chinese character takes two columns.
+        assert_eq!(pad("已读", 8), "已读    ");
+        assert_eq!(pad("时间范围", 8), "时间范围");
+        assert_eq!(pad("longer than the width", 4), "longer than the width");
     }
 
     #[test]
