@@ -1153,7 +1153,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "550 5.7.1 rejected: sender not authorized"),
     // Generic categories.
     P::new("dnsbl", None, "blocklisted",
-        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)|is listed (in|at|on) |(poor|bad|low) (email |ip )?reputation|ip reputation|spam ip|spam statistics")
+        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)|is listed (in|at|on) |(poor|bad|low) (email |ip )?reputation|ip reputation|spam ip|spam statistics|block has been placed against your ip|contact your internet service provider|this ip has been (temporarily )?blocked|access from ip address|dial-?up/transient ip")
         .says("DNS blocklist",
               "The receiver refused the IP because a blocklist names it.")
         .fix("Look the IP up on the list named in the text, fix the cause (a compromised host \
@@ -1213,7 +1213,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("452 4.3.1 Insufficient system storage",
               "250 sufficient storage"),
     P::new("mailbox_disabled", None, "mailbox_disabled",
-        r"mailbox (is )?(disabled|inactive|suspended|deactivated|frozen)|account (has been |is )?(disabled|suspended|deactivated|inactive|closed|locked)|mailbox has moved|has been suspended|temporar(il)?y locked|deactivated mailbox|suspend the service|no longer valid|(domain|account) is (currently )?suspended")
+        r"mailbox (is )?(disabled|inactive|suspended|deactivated|frozen)|account (has been |is )?(disabled|suspended|deactivated|inactive|closed|locked)|mailbox has moved|has been suspended|temporar(il)?y locked|deactivated mailbox|suspend the service|no longer valid|(domain|account) is (currently )?suspended|is currently suspended|archived recipient|account is ?blocked")
         .says("Mailbox disabled", "The mailbox exists but does not take mail.")
         .fix("Stop sending to it and reach the person another way.")
         .sent("One of our mailboxes is disabled: re-enable it, or keep it refusing with a clear \
@@ -1222,7 +1222,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "250 Mailbox enabled"),
     // Before the domain rules: a refused sender domain is about our sender, not a recipient.
     P::new("sender_rejected", None, "sender_rejected",
-        r"sender address rejected|sender (domain |address )?(is )?(invalid|unknown|not allowed|rejected|refused)|sender verif(y|ication) failed|domain of sender address|badmailfrom")
+        r"sender address rejected|sender (domain |address )?(is )?(invalid|unknown|not allowed|rejected|refused)|sender verif(y|ication) failed|domain of sender address|badmailfrom|unresolvable rfc\.?5321 from domain|invalid sender")
         .says("Sender address refused",
               "The receiver refused the envelope sender or its domain.")
         .fix("Send from an address whose domain has working DNS and that accepts bounces.")
@@ -1256,7 +1256,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 Unrouteable address",
               "250 routed"),
     P::new("domain_not_found", None, "domain_not_found",
-        r"domain not found|no such domain|domain (does not|doesn't) exist|nxdomain|no mx (record|host)|host unknown|point to non-existent hosts|missing mx|mxs point to missing|lookup of host \S+ failed")
+        r"domain not found|no such domain|domain (does not|doesn't) exist|nxdomain|no mx (record|host)|host unknown|point to non-existent hosts|missing mx|mxs point to missing|lookup of host \S+ failed|dns query failed")
         .says("Domain not found", "The domain does not exist or publishes no mail server.")
         .fix("Check the address for a typo; remove it if the domain is gone.")
         .test("550 5.1.2 Domain not found",
@@ -1332,7 +1332,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("421 4.7.0 mail.example.org Error: too many connections from 192.0.2.33",
               "452 4.5.3 too many recipients"),
     P::new("rate_limited", None, "rate_limited",
-        r"rate limit|rate-limit|ratelimit|too many messages|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails?|messages?) per (hour|day|connection|session)|excessive volume|frequency limit|receive limit")
+        r"rate limit|rate-limit|ratelimit|too many messages|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails?|messages?) per (hour|day|connection|session)|excessive volume|frequency limit|receive limit|limits for how many messages|limit for the number of messages|daily limit|exceeded permitted limits|thread limit|max(imum)? number of messages")
         .says("Rate limited", "The receiver throttles this sender for now.")
         .fix("Let the queue retry; lower concurrency and rate towards this destination \
               (Postfix per-destination concurrency and rate delay).")
@@ -1449,7 +1449,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("501 5.5.4 Syntax error in parameters",
               "250 syntax ok"),
     P::new("service_unavailable", None, "service_unavailable",
-        r"service (is )?(temporarily )?(not available|unavailable)|server (is )?(shutting down|too busy)|closing (transmission )?channel|load average")
+        r"service (is )?(temporarily )?(not available|unavailable)|server (is )?(shutting down|too busy)|closing (transmission )?channel|load average|not accepting (connections|messages)")
         .says("Service unavailable", "The server is not serving mail right now.")
         .fix("Let the queue retry.")
         .sent("Check our server's load, disk and process limits.")

@@ -499,6 +499,29 @@ const REAL_LINES: &[(&str, &str)] = &[
     ),
     ("550 5.2.1 Host Unknown", "domain_not_found"),
     (
+        "421 RP-001 (BAY004-MC1F1) Unfortunately, some messages from 192.0.2.1 weren't sent. \
+         Please try again. We have limits for how many messages can be sent per hour and per \
+         day.",
+        "rate_limited",
+    ),
+    (
+        "550 SC-004 (COL004-MC4F5) Unfortunately, messages from 192.0.2.1 weren't sent. A \
+         block has been placed against your IP address because we have received complaints.",
+        "dnsbl",
+    ),
+    (
+        "550 5.4.312 DNS query failed [Message=InfoNoRecords]",
+        "domain_not_found",
+    ),
+    (
+        "550 5.5.0 Boite du destinataire archivee. Archived recipient. LPN007_420",
+        "mailbox_disabled",
+    ),
+    (
+        "550 The domain example.net is currently suspended. Try later.",
+        "mailbox_disabled",
+    ),
+    (
         "553 sorry, this recipient is not in my validrcptto list (#5.7.1)",
         "user_unknown",
     ),
