@@ -473,7 +473,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 5.4.5 Daily user sending limit exceeded. - gsmtp",
               "250 Daily sending report queued"),
     P::new("gmail_not_rfc5322", GOOGLE, "content_rejected",
-        r"not rfc ?5322 compliant|rfcmessagenoncompliant")
+        r"not rfc ?5322 compliant|rfcmessagenoncompliant|missing a valid (address in the from|message-id)")
         .says("Gmail: message not RFC 5322 compliant",
               "The message's headers break the message format rules (for example two From \
                headers, or no Date or Message-ID).")
@@ -1111,7 +1111,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "235 2.7.0 Authentication succeeded"),
     // Sender authentication.
     P::new("dmarc", None, "dmarc_policy",
-        r"dmarc")
+        r"dmarc|failing both spf and dkim")
         .says("DMARC failure",
               "The From domain's DMARC policy asked the receiver to refuse mail that fails \
                both aligned SPF and aligned DKIM.")
@@ -1363,7 +1363,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 5.7.1 Message rejected as spam by Content Filtering",
               "550 5.7.1 Message rejected by filter"),
     P::new("content_rejected", None, "content_rejected",
-        r"content (rejected|not accepted|denied)|messagescoringupperlimit|message content|content filter|rejected (due to|because of) content|high probability|spam ?score")
+        r"content (rejected|not accepted|denied)|message filtered|messagescoringupperlimit|message content|content filter|rejected (due to|because of) content|high probability|spam ?score")
         .says("Content refused", "A content rule refused the message.")
         .fix("Find what in the message triggers the filter (links, attachments, wording).")
         .sent("One of our content rules refused the message; the log names the header, body or \

@@ -514,6 +514,15 @@ const REAL_LINES: &[(&str, &str)] = &[
         "domain_not_found",
     ),
     (
+        "550-5.7.1 Messages missing a valid Message-ID: header are not accepted. x1si2 - gsmtp",
+        "gmail_not_rfc5322",
+    ),
+    (
+        "554 5.7.1 [HME1] This message was blocked for failing both SPF and DKIM \
+         authentication checks.",
+        "dmarc",
+    ),
+    (
         "550 5.5.0 Boite du destinataire archivee. Archived recipient. LPN007_420",
         "mailbox_disabled",
     ),
