@@ -360,7 +360,7 @@ fn csv_key(key: &CodeKey) -> CsvKey {
 /// Fills a missing top destination from a smaller piece. A row's top destination otherwise
 /// stays that of its largest piece, the one its name and advice come from: a client of ours
 /// beside advice for a remote server's refusal would send the reader the wrong way.
-fn keep_top(best: &mut Option<(String, u64)>, candidate: Option<(String, u64)>) {
+fn fill_missing_top(best: &mut Option<(String, u64)>, candidate: Option<(String, u64)>) {
     if best.is_none() {
         *best = candidate;
     }
@@ -388,7 +388,7 @@ fn merge_csv_rows(pieces: impl Iterator<Item = (CsvKey, CsvRow)>, total: u64) ->
                     &mut existing.last_seen,
                     piece.last_seen,
                 );
-                keep_top(&mut existing.top_domain, piece.top_domain);
+                fill_missing_top(&mut existing.top_domain, piece.top_domain);
             }
             None => {
                 index.insert((piece.key.clone(), key), merged.len());

@@ -1222,7 +1222,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "250 Mailbox enabled"),
     // Before the domain rules: a refused sender domain is about our sender, not a recipient.
     P::new("sender_rejected", None, "sender_rejected",
-        r"sender address rejected|sender (domain |address )?(is )?(invalid|unknown|not allowed|rejected|refused)|sender verif(y|ication) failed|domain of sender address|badmailfrom|unresolvable rfc\.?5321 from domain|invalid sender")
+        r"sender address rejected|sender (domain |address )?(is )?(invalid|unknown|not allowed|rejected|refused)|domain of sender address|badmailfrom|unresolvable rfc\.?5321 from domain|invalid sender")
         .says("Sender address refused",
               "The receiver refused the envelope sender or its domain.")
         .fix("Send from an address whose domain has working DNS and that accepts bounces.")

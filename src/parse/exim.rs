@@ -1,11 +1,12 @@
 //! Exim's mainlog and rejectlog lines, whether written to Exim's own files or through syslog.
 //!
 //! Outbound outcomes are the delivery lines (`=>`, `->`, `>>` delivered; `**` failed or
-//! expired; `==` deferred; `*>`, a delivery suppressed by `-N`, is none) and the per-host lines a remote transport writes for each server it
-//! gave up on (`H=mx.example [192.0.2.1] Connection timed out`). Inbound outcomes are the rejects
-//! Exim's ACLs and SMTP code log (`H=... F=<...> rejected RCPT <...>: ...`, `temporarily
-//! rejected ...`, `rejected EHLO from ...`, synchronization errors, dropped calls, refused
-//! connections) and failed authentications. Everything else Exim writes (arrivals, `Completed`,
+//! expired; `==` deferred; `*>`, a delivery suppressed by `-N`, is none) and the per-host lines
+//! a remote transport writes for each server it gave up on (`H=mx.example [192.0.2.1]
+//! Connection timed out`). Inbound outcomes are the rejects Exim's ACLs and SMTP code log
+//! (`H=... F=<...> rejected RCPT <...>: ...`, `temporarily rejected ...`, `rejected EHLO from
+//! ...`, synchronization errors, dropped calls, refused connections) and failed
+//! authentications. Everything else Exim writes (arrivals, `Completed`,
 //! queue runs, frozen-message notes, TLS and connection bookkeeping, the header dumps of the
 //! rejectlog) is a line without an outcome, unless it looks as if it carries a reply that no rule
 //! here read, in which case it is reported as unmatched so that a gap never hides an outcome.
@@ -1102,9 +1103,9 @@ struct What<'a> {
 }
 
 /// Reads the command after `rejected `: `RCPT <x>`, `MAIL <x>`, `MAIL FROM:<x>`, `after DATA`,
-/// `DATA`, `from <x>` (a message too big), `during MIME ACL checks`, `connection ...`, `EHLO or
-/// HELO name`, `EHLO from ...`,
-/// `"EHLO x"` (quoted by synchronization errors), `AUTH ...`, `VRFY ...`, `ETRN ...`, ...
+/// `DATA`, `from <x>` (a message too big), `by non-SMTP ACL`, `during MIME ACL checks`,
+/// `connection ...`, `EHLO or HELO name`, `EHLO from ...`, `"EHLO x"` (quoted by
+/// synchronization errors), `AUTH ...`, `VRFY ...`, `ETRN ...`, ...
 fn read_what(what: &str) -> Option<What<'_>> {
     let mut result = What {
         stage: None,
@@ -1149,8 +1150,7 @@ fn read_what(what: &str) -> Option<What<'_>> {
         result.stage = Some("END-OF-DATA");
         result.rest = after;
     } else if let Some(after) = what.strip_prefix("by non-SMTP ACL") {
-        // A message submitted on the command line, refused once read.
-        result.stage = None;
+        // A message submitted on the command line, refused once read: no SMTP step.
         result.rest = after;
     } else if let Some(after) = what.strip_prefix("by local_scan()") {
         result.stage = Some("END-OF-DATA");
