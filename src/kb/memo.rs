@@ -19,37 +19,72 @@ const CAPACITY: usize = 16_384;
 /// let a log of long replies make the memory large.
 const LONGEST_REMEMBERED: usize = 1024;
 
-/// What a reason was given for; the text is a range of its generation's `texts`.
+/// What a reason was given for; the text is a range of its generation's `texts`, as logged
+/// or folded as the patterns read it.
 struct Key {
     reply_code: Option<u16>,
     enhanced: Option<EnhancedCode>,
     direction: Direction,
     stage: Option<&'static str>,
+    folded: bool,
     text: (u32, u32),
 }
 
-/// Remembered reasons, with the texts they were given for kept end to end in one string, so
-/// that remembering a reply allocates nothing once the string has grown to its working size.
+/// A reply looked up: its codes, where it was said, and its text as logged or folded.
+#[derive(Clone, Copy, Hash)]
+struct Query<'a> {
+    reply_code: Option<u16>,
+    enhanced: Option<EnhancedCode>,
+    direction: Direction,
+    stage: Option<&'static str>,
+    folded: bool,
+    text: &'a [u8],
+}
+
+impl Query<'_> {
+    fn hash(&self) -> u64 {
+        foldhash::fast::FixedState::default().hash_one(self)
+    }
+
+    fn is(&self, generation: &Generation, key: &Key) -> bool {
+        key.reply_code == self.reply_code
+            && key.enhanced == self.enhanced
+            && key.direction == self.direction
+            && key.stage == self.stage
+            && key.folded == self.folded
+            && generation.text(key.text) == self.text
+    }
+}
+
+/// Remembered reasons, with the texts they were given for kept end to end in one buffer, so
+/// that remembering a reply allocates nothing once the buffer has grown to its working size.
 #[derive(Default)]
 struct Generation {
     reasons: HashMap<u64, (Key, &'static str), foldhash::fast::FixedState>,
-    texts: String,
+    texts: Vec<u8>,
 }
 
 impl Generation {
-    fn text(&self, range: (u32, u32)) -> &str {
+    fn text(&self, range: (u32, u32)) -> &[u8] {
         &self.texts[range.0 as usize..range.1 as usize]
     }
 
-    fn keep(&mut self, text: &str) -> (u32, u32) {
+    fn keep(&mut self, text: &[u8]) -> (u32, u32) {
         let start = self.texts.len() as u32;
-        self.texts.push_str(text);
+        self.texts.extend_from_slice(text);
         (start, self.texts.len() as u32)
     }
 
     fn clear(&mut self) {
         self.reasons.clear();
         self.texts.clear();
+    }
+
+    fn get(&self, query: &Query, hash: u64) -> Option<&'static str> {
+        match self.reasons.get(&hash) {
+            Some((key, reason)) if query.is(self, key) => Some(reason),
+            _ => None,
+        }
     }
 }
 
@@ -60,6 +95,37 @@ impl Generation {
 struct Generations {
     young: Generation,
     old: Generation,
+    /// The text being looked up, folded.
+    folded: Vec<u8>,
+}
+
+impl Generations {
+    fn recall(&mut self, query: &Query) -> Option<&'static str> {
+        let hash = query.hash();
+        if let Some(reason) = self.young.get(query, hash) {
+            return Some(reason);
+        }
+        let reason = self.old.get(query, hash)?;
+        self.remember(query, hash, reason);
+        Some(reason)
+    }
+
+    fn remember(&mut self, query: &Query, hash: u64, reason: &'static str) {
+        if self.young.reasons.len() >= CAPACITY / 2 {
+            // The old generation's room is reused for the new young one.
+            std::mem::swap(&mut self.young, &mut self.old);
+            self.young.clear();
+        }
+        let key = Key {
+            reply_code: query.reply_code,
+            enhanced: query.enhanced,
+            direction: query.direction,
+            stage: query.stage,
+            folded: query.folded,
+            text: self.young.keep(query.text),
+        };
+        self.young.reasons.insert(hash, (key, reason));
+    }
 }
 
 thread_local! {
@@ -67,6 +133,11 @@ thread_local! {
 }
 
 /// The reason [`super::classify_at`] gives, remembered per thread.
+///
+/// A text seen before as it is costs one lookup. Other texts are folded (see
+/// [`super::patterns::fold`]) and looked up again: the answer depends on nothing else, so
+/// replies that differ only in the recipient, the client's address or a tracking id share
+/// one entry, and the patterns run once for all of them.
 pub fn reason_at(
     reply_code: Option<u16>,
     enhanced: Option<EnhancedCode>,
@@ -77,40 +148,34 @@ pub fn reason_at(
     if text.len() > LONGEST_REMEMBERED {
         return super::classify_at(reply_code, enhanced, text, direction, stage).reason;
     }
-    let hash = foldhash::fast::FixedState::default()
-        .hash_one((reply_code, enhanced, direction, stage, text));
-    let same = |generation: &Generation, key: &Key| {
-        key.reply_code == reply_code
-            && key.enhanced == enhanced
-            && key.direction == direction
-            && key.stage == stage
-            && generation.text(key.text) == text
-    };
     MEMORY.with(|memory| {
         let mut memory = memory.borrow_mut();
-        let Generations { young, old } = &mut *memory;
-        if let Some((key, reason)) = young.reasons.get(&hash)
-            && same(young, key)
-        {
-            return *reason;
-        }
-        let reason = match old.reasons.get(&hash) {
-            Some((key, reason)) if same(old, key) => *reason,
-            _ => super::classify_at(reply_code, enhanced, text, direction, stage).reason,
-        };
-        if young.reasons.len() >= CAPACITY / 2 {
-            // The old generation's room is reused for the new young one.
-            std::mem::swap(young, old);
-            young.clear();
-        }
-        let key = Key {
+        let as_logged = Query {
             reply_code,
             enhanced,
             direction,
             stage,
-            text: young.keep(text),
+            folded: false,
+            text: text.as_bytes(),
         };
-        young.reasons.insert(hash, (key, reason));
+        if let Some(reason) = memory.recall(&as_logged) {
+            return reason;
+        }
+        let mut folded = std::mem::take(&mut memory.folded);
+        super::patterns::fold(text, &mut folded);
+        let as_read = Query {
+            folded: true,
+            text: &folded,
+            ..as_logged
+        };
+        let reason = memory.recall(&as_read).unwrap_or_else(|| {
+            let reason =
+                super::classify_folded(reply_code, enhanced, &folded, direction, stage).reason;
+            memory.remember(&as_read, as_read.hash(), reason);
+            reason
+        });
+        memory.remember(&as_logged, as_logged.hash(), reason);
+        memory.folded = folded;
         reason
     })
 }
@@ -205,7 +270,54 @@ mod tests {
         }
         MEMORY.with(|memory| {
             let memory = memory.borrow();
-            assert!(!memory.young.texts.contains(&text));
+            assert!(memchr::memmem::find(&memory.young.texts, text.as_bytes()).is_none());
+        });
+    }
+
+    #[test]
+    fn replies_for_other_recipients_and_clients_share_an_entry() {
+        let texts = [
+            "<walter1814@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
+            "<Sybil.765@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
+        ];
+        for text in texts {
+            reason_at(
+                Some(550),
+                "5.1.1".parse().ok(),
+                text,
+                Direction::Inbound,
+                Some("RCPT"),
+            );
+        }
+        let blocked = [
+            "Service unavailable; Client host [198.51.100.24] blocked using zen.spamhaus.org",
+            "Service unavailable; Client host [203.0.113.9] blocked using zen.spamhaus.org",
+            "Service unavailable; Client host [IPv6:2001:db8::25] blocked using zen.spamhaus.org",
+        ];
+        for text in blocked {
+            reason_at(
+                Some(554),
+                "5.7.1".parse().ok(),
+                text,
+                Direction::Inbound,
+                Some("RCPT"),
+            );
+        }
+        MEMORY.with(|memory| {
+            let memory = memory.borrow();
+            let folded: Vec<&[u8]> = memory
+                .young
+                .reasons
+                .values()
+                .filter(|(key, _)| key.folded)
+                .map(|(key, _)| memory.young.text(key.text))
+                .collect();
+            assert_eq!(folded.len(), 2, "one folded entry per kind of reply");
+            assert!(
+                folded
+                    .iter()
+                    .all(|text| !text.windows(6).any(|w| w == b"walter"))
+            );
         });
     }
 }

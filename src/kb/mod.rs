@@ -103,6 +103,31 @@ pub fn classify_at(
     direction: Direction,
     stage: Option<&str>,
 ) -> Classification {
+    classify_with(reply_code, enhanced, direction, stage, || {
+        patterns::find(text)
+    })
+}
+
+/// [`classify_at`] for a text already [`patterns::fold`]ed, as the per-thread memory keeps it.
+pub(crate) fn classify_folded(
+    reply_code: Option<u16>,
+    enhanced: Option<EnhancedCode>,
+    folded: &[u8],
+    direction: Direction,
+    stage: Option<&str>,
+) -> Classification {
+    classify_with(reply_code, enhanced, direction, stage, || {
+        patterns::find_folded(folded)
+    })
+}
+
+fn classify_with(
+    reply_code: Option<u16>,
+    enhanced: Option<EnhancedCode>,
+    direction: Direction,
+    stage: Option<&str>,
+    find_pattern: impl FnOnce() -> Option<&'static TextPattern>,
+) -> Classification {
     let class = reply_code
         .and_then(Class::from_reply_code)
         .or_else(|| enhanced.map(EnhancedCode::class));
@@ -117,7 +142,7 @@ pub fn classify_at(
     if class == Some(Class::Success) {
         return done("delivered", None, Layer::Class);
     }
-    if let Some(pattern) = patterns::find(text) {
+    if let Some(pattern) = find_pattern() {
         return done(pattern.reason_for(direction), Some(pattern), Layer::Text);
     }
     let at_auth = stage.is_some_and(|s| s.eq_ignore_ascii_case("AUTH"));

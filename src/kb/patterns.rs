@@ -149,22 +149,222 @@ pub(crate) fn spec_matches(spec: &str, code: EnhancedCode) -> bool {
 }
 
 /// The first pattern, in table order, that matches `text`.
+pub(crate) fn find(text: &str) -> Option<&'static TextPattern> {
+    thread_local! {
+        static FOLDED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    FOLDED.with(|folded| {
+        let mut folded = folded.borrow_mut();
+        fold(text, &mut folded);
+        find_folded(&folded)
+    })
+}
+
+/// [`find`] over a text already [`fold`]ed.
 ///
 /// One pass of the set over the text: most texts that reach here match a pattern, so a
 /// separate "does anything match" pass first would only scan them twice.
-pub(crate) fn find(text: &str) -> Option<&'static TextPattern> {
-    if text.is_empty() {
+pub(crate) fn find_folded(folded: &[u8]) -> Option<&'static TextPattern> {
+    if folded.is_empty() {
         return None;
     }
-    thread_local! {
-        static LOWERED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    SET.first_match(folded).map(|i| &PATTERNS[i])
+}
+
+/// Writes `text` into `out` as the patterns read it: in lower case, with what names one
+/// message, one recipient or one client left out: the local part of every `<local@domain>`;
+/// and, each written as `#`, every IPv4 address but the loopback answers of blocklists, every
+/// bracketed IPv6 address (`[IPv6:2001:db8::1]`), every word of ten or more letters and digits
+/// mixing both (the tracking ids of Gmail, Microsoft and most large providers), and every
+/// ISO 8601 time.
+///
+/// None of these decide what a reply means, and a mailbox called `blocked.user` must not read
+/// as a block. Leaving them out also makes the replies a server gives for thousands of
+/// recipients one text, which the per-thread memory of answers then recognises.
+pub(crate) fn fold(text: &str, out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(text.len());
+    let bytes = text.as_bytes();
+    let lower = |out: &mut Vec<u8>, part: &[u8]| {
+        out.extend(part.iter().map(u8::to_ascii_lowercase));
+    };
+    // Most of a reply is words without digits, copied in runs; only a digit, a `<` or a `[`
+    // can start something to leave out.
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(offset) = bytes[at..]
+        .iter()
+        .position(|b| MAY_START_NOISE[usize::from(*b)])
+    {
+        let found = at + offset;
+        match bytes[found] {
+            b'<' => {
+                let local_part = address_local_part(&bytes[found + 1..]);
+                if local_part > 0 {
+                    lower(out, &bytes[copied..=found]);
+                    copied = found + 1 + local_part;
+                }
+                at = found + 1 + local_part;
+            }
+            b'[' => {
+                let address = bracketed_ipv6_len(&bytes[found + 1..]);
+                if address > 0 {
+                    lower(out, &bytes[copied..=found]);
+                    out.push(b'#');
+                    copied = found + 1 + address;
+                }
+                at = found + 1 + address;
+            }
+            _ => {
+                let word_start = found
+                    - bytes[copied..found]
+                        .iter()
+                        .rev()
+                        .take_while(|b| b.is_ascii_alphanumeric())
+                        .count();
+                let word_end = found
+                    + bytes[found..]
+                        .iter()
+                        .take_while(|b| b.is_ascii_alphanumeric())
+                        .count();
+                let rest = &bytes[word_start..];
+                let after_dot = word_start > 0 && bytes[word_start - 1] == b'.';
+                let masked = (word_start == found)
+                    .then(|| {
+                        iso_time_len(rest)
+                            .or_else(|| (!after_dot).then(|| client_ipv4_len(rest))?)
+                    })
+                    .flatten()
+                    .or_else(|| {
+                        is_tracking_id(&bytes[word_start..word_end])
+                            .then_some(word_end - word_start)
+                    });
+                match masked {
+                    Some(len) => {
+                        lower(out, &bytes[copied..word_start]);
+                        out.push(b'#');
+                        copied = word_start + len;
+                        at = copied;
+                    }
+                    None => at = word_end,
+                }
+            }
+        }
     }
-    LOWERED.with(|lowered| {
-        let mut lowered = lowered.borrow_mut();
-        lowered.clear();
-        lowered.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
-        SET.first_match(&lowered).map(|i| &PATTERNS[i])
-    })
+    lower(out, &bytes[copied..]);
+}
+
+/// The bytes [`fold`] stops at: digits, `<` and `[`.
+static MAY_START_NOISE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'<' as usize] = true;
+    table[b'[' as usize] = true;
+    let mut digit = b'0';
+    while digit <= b'9' {
+        table[digit as usize] = true;
+        digit += 1;
+    }
+    table
+};
+
+/// A word long enough, and mixing letters and digits, to be an id rather than a word or a
+/// number of a reply (`5.7.1`, `S3140`, `AS(201806281)`, `TSS04` all stay).
+fn is_tracking_id(word: &[u8]) -> bool {
+    word.len() >= 10
+        && word.iter().any(u8::is_ascii_digit)
+        && word.iter().any(u8::is_ascii_alphabetic)
+}
+
+/// The length of the ISO 8601 time `text` starts with (`2026-11-21T08:00:04.123Z`,
+/// `2026-11-21 08:00:04`), if it starts with one.
+fn iso_time_len(text: &[u8]) -> Option<usize> {
+    const SHAPE: &[u8] = b"dddd-dd-dd?dd:dd:dd";
+    if text.len() < SHAPE.len() {
+        return None;
+    }
+    let fits = SHAPE.iter().zip(text).all(|(want, got)| match want {
+        b'd' => got.is_ascii_digit(),
+        b'?' => matches!(got, b'T' | b't' | b' '),
+        literal => literal == got,
+    });
+    if !fits {
+        return None;
+    }
+    let mut len = SHAPE.len();
+    if text.get(len) == Some(&b'.') {
+        len += 1 + text[len + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+    }
+    if matches!(text.get(len), Some(b'Z' | b'z')) {
+        len += 1;
+    }
+    Some(len)
+}
+
+/// After a `<`, the length of the local part of the address that follows (up to its `@`), or
+/// 0 when no plain address follows.
+fn address_local_part(rest: &[u8]) -> usize {
+    let span = &rest[..rest.len().min(256)];
+    let Some(close) = memchr::memchr(b'>', span) else {
+        return 0;
+    };
+    let address = &span[..close];
+    if address.iter().any(|b| matches!(b, b' ' | b'<' | b'[')) {
+        return 0;
+    }
+    memchr::memrchr(b'@', address).unwrap_or(0)
+}
+
+/// After a `[`, the length of the IPv6 address that follows up to its `]`, or 0 when what
+/// follows is not one (`[TS01]`, `[BL21]`, a host name).
+fn bracketed_ipv6_len(rest: &[u8]) -> usize {
+    let span = &rest[..rest.len().min(64)];
+    let Some(close) = memchr::memchr(b']', span) else {
+        return 0;
+    };
+    let inside = &span[..close];
+    let address = inside
+        .get(..5)
+        .filter(|prefix| prefix.eq_ignore_ascii_case(b"ipv6:"))
+        .map_or(inside, |_| &inside[5..]);
+    let colons = address.iter().filter(|b| **b == b':').count();
+    let ipv6 = colons >= 2
+        && address
+            .iter()
+            .all(|b| b.is_ascii_hexdigit() || *b == b':' || *b == b'.');
+    if ipv6 { close } else { 0 }
+}
+
+/// The length of the IPv4 address `text` starts with, unless it is a loopback address:
+/// `127.0.0.2` and the like are the answers of DNS blocklists, and say why a client was
+/// listed. An address followed by more of a dotted name (`2.0.192.zen.example`) is no address.
+fn client_ipv4_len(text: &[u8]) -> Option<usize> {
+    let mut len = 0;
+    for part in 0..4 {
+        if part > 0 {
+            if text.get(len) != Some(&b'.') {
+                return None;
+            }
+            len += 1;
+        }
+        let digits = text[len..]
+            .iter()
+            .take(4)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if !(1..=3).contains(&digits) {
+            return None;
+        }
+        len += digits;
+    }
+    let continues = match text.get(len) {
+        Some(b'.') => text.get(len + 1).is_some_and(u8::is_ascii_alphanumeric),
+        Some(next) => next.is_ascii_alphanumeric(),
+        None => false,
+    };
+    (!continues && !text.starts_with(b"127.")).then_some(len)
 }
 
 /// The pattern table compiled into one automaton, with the one search state every thread uses.

@@ -1035,3 +1035,59 @@ fn patterns_use_no_anchors() {
         );
     }
 }
+
+#[test]
+fn addresses_and_client_ips_never_decide_a_reason() {
+    let mut folded = Vec::new();
+    patterns::fold(
+        "<Spam.Trap@Example.org>: Recipient address rejected: User unknown; client [192.0.2.7], \
+         [IPv6:2001:DB8::1] and [BL21]",
+        &mut folded,
+    );
+    assert_eq!(
+        String::from_utf8(folded).unwrap(),
+        "<@example.org>: recipient address rejected: user unknown; client [#], [#] and [bl21]"
+    );
+    // A mailbox whose name reads like a block is still an unknown user.
+    let unknown = classify(
+        Some(550),
+        Some(code("5.1.1")),
+        "<blocked.by.spamhaus@example.org>: Recipient address rejected: User unknown in \
+         local recipient table",
+        Direction::Outbound,
+    );
+    assert_eq!(unknown.reason, "user_unknown");
+    let mut ids = Vec::new();
+    patterns::fold(
+        "https://support.google.com/mail/?p=NoSuchUser 41be03b00d2f7-b5c0b1f2c3si1234567a.123 - \
+         gsmtp [AM0PR01MB1234.eurprd01.prod.exchangelabs.com 2026-11-21T08:00:04.1234567Z \
+         08DC0A1B2C3D4E5F] (S3140) AS(201806281) 5.7.1",
+        &mut ids,
+    );
+    assert_eq!(
+        String::from_utf8(ids).unwrap(),
+        "https://support.google.com/mail/?p=nosuchuser #-#.123 - gsmtp [#.eurprd01.prod.\
+         exchangelabs.com # #] (s3140) as(201806281) 5.7.1"
+    );
+    let mut listed = Vec::new();
+    patterns::fold(
+        "203.0.113.110 is listed at zen.spamhaus.org (127.0.0.4: https://www.spamhaus.org/query/\
+         ip/203.0.113.110); looked up 110.113.0.203.zen.spamhaus.org",
+        &mut listed,
+    );
+    assert_eq!(
+        String::from_utf8(listed).unwrap(),
+        "# is listed at zen.spamhaus.org (127.0.0.4: https://www.spamhaus.org/query/ip/#); \
+         looked up 110.113.0.203.zen.spamhaus.org"
+    );
+    // Text that is not a plain address or an IP stays as it is.
+    let mut kept = Vec::new();
+    patterns::fold(
+        "see <https://example.org/x> and [mx.example.org] <a b@c>",
+        &mut kept,
+    );
+    assert_eq!(
+        kept,
+        b"see <https://example.org/x> and [mx.example.org] <a b@c>".to_vec()
+    );
+}
