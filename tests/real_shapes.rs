@@ -895,6 +895,31 @@ fn exim_line_shapes_give_their_fields() {
                 recipient: "ray@example.org",
                 ..NONE
             },
+            // SA-Exim refusing a message for its spam score, after DATA.
+            Expect {
+                needle: "rejected by local_scan(): Rejected: hits=9.1",
+                action: "rejected",
+                direction: "inbound",
+                stage: "END-OF-DATA",
+                class: "5xx",
+                remote_host: "relay.bulk.example",
+                remote_ip: "203.0.113.77",
+                sender: "promo@bulk.example",
+                ..NONE
+            },
+            // A DNSBL message with an escaped line break kept in the text.
+            Expect {
+                needle: "is in a black list at dnsbl.sorbs.net",
+                action: "rejected",
+                direction: "inbound",
+                stage: "RCPT",
+                class: "5xx",
+                remote_host: "mail.spammy.example",
+                remote_ip: "203.0.113.90",
+                sender: "x@spammy.example",
+                recipient: "info@example.org",
+                ..NONE
+            },
             // A message submitted on the command line, refused by the non-SMTP ACL.
             Expect {
                 needle: "rejected by non-SMTP ACL",
@@ -924,6 +949,9 @@ fn exim_lines_without_an_outcome_give_no_event() {
             "Completed QT=4s",
             "*> ann@remote.example",
             "domain matches queue_smtp_domains",
+            // SA-Exim's verdicts on accepted messages: the SMTP answer was a success.
+            "SA: Action: flagged as Spam but accepted",
+            "SA: Action: silently tossed message",
         ],
     );
 }
@@ -931,10 +959,10 @@ fn exim_lines_without_an_outcome_give_no_event() {
 #[test]
 fn exim_footer_accounts_for_every_line() {
     let lines = lines(EXIM);
-    assert_eq!(lines["read"], 135);
-    assert_eq!(lines["events"], 100);
+    assert_eq!(lines["read"], 139);
+    assert_eq!(lines["events"], 102);
     assert_eq!(lines["refusals"], 7);
-    assert_eq!(lines["no_outcome"], 35);
+    assert_eq!(lines["no_outcome"], 37);
     assert_eq!(lines["other_programs"], 0);
     assert_eq!(lines["unmatched"], 0);
 }

@@ -1555,7 +1555,9 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("554 5.7.0 Reject, id=12345 - INFECTED: Eicar-Test-Signature",
               "250 Attachment scanned"),
     P::new("spam", None, "content_rejected",
-        r"spam|junk mail|unsolicited|bulk mail")
+        // SA-Exim and SpamAssassin milters give only the score (`Rejected: hits=7.5
+        // required=5.0`), not the word.
+        r"spam|junk mail|unsolicited|bulk mail|(hits|score)=-?[0-9.]+,? required=")
         .says("Judged to be spam", "A content filter classified the message as spam.")
         .fix("Review content, links, authentication and the list's consent, then send again \
               only once fixed.")

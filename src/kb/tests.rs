@@ -417,6 +417,12 @@ const REAL_LINES: &[(&str, &str)] = &[
         "greylisted",
     ),
     ("451 4.7.1 Please try again later", "try_again_later"),
+    // SA-Exim's refusal after DATA, as Exim logs it from local_scan().
+    ("Rejected: hits=7.5 required=5.0 trigger=5.0", "spam"),
+    (
+        "550 5.7.1 Message refused: score=12.4, required=6.0",
+        "spam",
+    ),
     (
         "421 mx.example.net Too many concurrent SMTP connections; please try again later.",
         "too_many_connections",
