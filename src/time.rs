@@ -249,6 +249,7 @@ fn parse_syslog(line: &[u8]) -> Option<(RawTime, usize)> {
         (a, b) if a.is_ascii_digit() && b.is_ascii_digit() => {
             u32::from(a - b'0') * 10 + u32::from(b - b'0')
         }
+        (d, b' ') if d.is_ascii_digit() => return parse_unpadded_day(line, month, d - b'0'),
         _ => return None,
     };
     // No month has a day 0 or a day past 31: such a header is not a syslog time at all.
@@ -270,6 +271,19 @@ fn parse_syslog(line: &[u8]) -> Option<(RawTime, usize)> {
         }
     }
     let (time, end) = parse_clock(line, 7)?;
+    Some((RawTime::YearLess { month, day, time }, end))
+}
+
+/// `Jan 1 08:00:04`: a day before the 10th written without its padding space, as some syslog
+/// templates and log shippers write it (and as a log pasted through a space-squeezing tool
+/// ends up).
+#[cold]
+fn parse_unpadded_day(line: &[u8], month: u32, day: u8) -> Option<(RawTime, usize)> {
+    if day == 0 {
+        return None;
+    }
+    let (time, end) = parse_clock(line, 6)?;
+    let day = u32::from(day);
     Some((RawTime::YearLess { month, day, time }, end))
 }
 
@@ -510,6 +524,19 @@ mod tests {
         assert!(matches!(raw, RawTime::YearLess { time, .. } if time.second() == 59));
         assert!(parse_leading(b"").is_none());
         assert!(parse_leading(b"2026-13-01T00:00:00Z").is_none());
+        // A day without its padding space.
+        let (raw, end) = parse_leading(b"Jan 1 00:00:07 hostname postfix/smtpd[1]:").unwrap();
+        assert_eq!(end, 14);
+        assert_eq!(
+            raw,
+            RawTime::YearLess {
+                month: 1,
+                day: 1,
+                time: NaiveTime::from_hms_opt(0, 0, 7).unwrap()
+            }
+        );
+        assert!(parse_leading(b"Jan 0 00:00:07 x").is_none());
+        assert!(parse_leading(b"Jan 1 0:00:07 x").is_none());
     }
 
     fn at(y: i32, m: u32, d: u32) -> NaiveDateTime {

@@ -625,6 +625,28 @@ fn postfix_line_shapes_give_their_fields() {
                 remote_ip: "203.0.113.23",
                 ..NONE
             },
+            // Expired by hand with `postsuper -e`.
+            Expect {
+                needle: "status=force-expired",
+                action: "expired",
+                class: "5xx",
+                sender: "news@example.com",
+                ..NONE
+            },
+            // A syslog template that leaves out the colon after `TAG[PID]`.
+            Expect {
+                needle: "postfix/smtp[4311] 6E7F809A1C",
+                action: "bounced",
+                stage: "RCPT",
+                reply: "554",
+                enhanced: "5.7.1",
+                dsn: "5.7.1",
+                class: "5xx",
+                remote_host: "mx.example.net",
+                remote_ip: "198.51.100.20",
+                recipient: "lou@example.net",
+                ..NONE
+            },
         ],
     );
 }
@@ -642,6 +664,7 @@ fn postfix_lines_without_an_outcome_give_no_event() {
             "sender delay notification",
             "milter-discard: END-OF-MESSAGE",
             "proxy-accept: END-OF-MESSAGE",
+            "postfix/submission/smtpd[4310] 6E7F809A1C: client=",
         ],
     );
 }
@@ -649,10 +672,10 @@ fn postfix_lines_without_an_outcome_give_no_event() {
 #[test]
 fn postfix_footer_accounts_for_every_line() {
     let lines = lines(POSTFIX);
-    assert_eq!(lines["read"], 172);
-    assert_eq!(lines["events"], 122);
+    assert_eq!(lines["read"], 175);
+    assert_eq!(lines["events"], 124);
     assert_eq!(lines["refusals"], 10);
-    assert_eq!(lines["no_outcome"], 45);
+    assert_eq!(lines["no_outcome"], 46);
     // dovecot, opendkim, the syslog daemon's own repeat notice and heartbeat, and a journal
     // boot marker.
     assert_eq!(lines["other_programs"], 5);
@@ -920,6 +943,18 @@ fn exim_line_shapes_give_their_fields() {
                 recipient: "info@example.org",
                 ..NONE
             },
+            // Releases before 4.80 named the failing host inside the quoted error.
+            Expect {
+                needle: "host mx2.bol.example [198.51.100.120]: 450",
+                action: "refused",
+                stage: "RCPT",
+                reply: "450",
+                enhanced: "4.7.1",
+                class: "4xx",
+                remote_host: "mx2.bol.example",
+                remote_ip: "198.51.100.120",
+                ..NONE
+            },
             // A message submitted on the command line, refused by the non-SMTP ACL.
             Expect {
                 needle: "rejected by non-SMTP ACL",
@@ -959,9 +994,9 @@ fn exim_lines_without_an_outcome_give_no_event() {
 #[test]
 fn exim_footer_accounts_for_every_line() {
     let lines = lines(EXIM);
-    assert_eq!(lines["read"], 139);
-    assert_eq!(lines["events"], 102);
-    assert_eq!(lines["refusals"], 7);
+    assert_eq!(lines["read"], 140);
+    assert_eq!(lines["events"], 103);
+    assert_eq!(lines["refusals"], 8);
     assert_eq!(lines["no_outcome"], 37);
     assert_eq!(lines["other_programs"], 0);
     assert_eq!(lines["unmatched"], 0);

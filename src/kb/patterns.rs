@@ -1127,6 +1127,20 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "553 5.7.1 <boss@example.org>: Sender address rejected: Domain not found"),
     // Before the Postfix recipient rules: the nested reply of a failed sender check reads
     // like a recipient refusal, but the address refused is the sender.
+    // Before the failed checks below: a check that could not finish is not a failed one.
+    P::new("verify_incomplete", Some("Exim"), "system_error",
+        r"could not complete (sender|recipient) verify")
+        .says("Address check could not finish",
+              "The receiver tried to confirm the address with its domain's servers (a callout) \
+               and got no definite answer: a timeout, a temporary error or no server to ask. \
+               The refusal is temporary.")
+        .fix("Let the queue retry. If it lasts, check that the address's domain has working \
+              MX hosts that answer RCPT TO for it.")
+        .sent("Our callout verification (verify = sender/callout or recipient/callout) got no \
+               answer from the address's servers; check the callout timeouts and whether \
+               those servers are reachable from here.")
+        .test("451 Could not complete sender verify callout",
+              "550 Sender verify failed"),
     P::new("sender_verify_failed", None, "sender_rejected",
         r"sender address rejected: undeliverable address|verification failed for <|sender verif(y|ication) fail")
         .says("Sender address failed verification",
@@ -1476,13 +1490,25 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 5.7.1 <mail.example>: Helo command rejected: Host not found",
               "250 HELO received"),
     P::new("malformed_address", None, "bad_address",
-        r"malformed address|bad address syntax|need fully-qualified address|address syntax error")
+        r"malformed address|bad address syntax|need fully-qualified address|address syntax error|restricted characters in address")
         .says("Malformed address", "An address in the envelope is not written as an address.")
         .fix("Correct how the address is written: one local part, an @ and a fully qualified \
               domain, without stray spaces or brackets.")
         .sent("The client sent an address that is not one; usually a broken script or bot.")
         .test("501 5.1.3 Bad address syntax",
               "250 address ok"),
+    P::new("header_syntax", Some("Exim"), "bad_address",
+        r#"failing address in "[a-z-]+:" header|no valid sender in any header line"#)
+        .says("Malformed address header",
+              "The receiver checks the addresses in the message's From:, Sender:, To: and Cc: \
+               headers (Exim's verify = header_syntax and header_sender); one is not a valid \
+               address, or no header names a sender that can be verified.")
+        .fix("Fix the software that wrote the message: every address header must hold \
+              complete addresses, and From: a real, routable sender.")
+        .sent("Our header checks refused a message with a broken address header; usually a \
+               badly written script or a spam tool.")
+        .test("550 domain missing or malformed: failing address in \"From:\" header is: @",
+              "550 5.1.1 <a@b.example>: Recipient address rejected"),
     P::new("user_unknown", None, "user_unknown",
         r"user unknown|unknown user|no such (user|mailbox|recipient|address)|user not found|(mailbox|recipient|address) not found|invalid (recipient|mailbox)|unknown (recipient|mailbox)|not a valid (recipient|mailbox)|recipient cannot be verified|validrcptto")
         .says("Unknown user", "The recipient address does not exist at the destination.")
@@ -1514,7 +1540,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 relay not permitted",
               "250 relay ok"),
     P::new("message_too_large", None, "message_too_large",
-        r"message (size )?exceeds|size exceeds|message (is )?too (big|large)|exceeds (the )?(maximum|max) (message )?size|max(imum)? message size|message length exceeds|max(imum)? e-?mail size")
+        r"message (size )?exceeds|size exceeds|size value too big|message (is )?too (big|large)|exceeds (the )?(maximum|max) (message )?size|max(imum)? message size|message length exceeds|max(imum)? e-?mail size")
         .says("Message too large", "The message is bigger than the receiver accepts.")
         .fix("Send a smaller message or share large files by link.")
         .sent("Our size limit refused it; raise it only if such mail is wanted.")

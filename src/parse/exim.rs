@@ -1344,6 +1344,9 @@ fn refused_connection(body: &str) -> Option<Event<'_>> {
 /// HELO name in parentheses or another field: those mark a line about a client of ours (an ACL
 /// `logwrite` at DATA time, say), which is not read here.
 fn per_host(body: &str) -> Option<Event<'_>> {
+    if body.starts_with("SMTP error from remote mail") {
+        return per_host_named_in_text(body);
+    }
     let host_text = match body.strip_prefix("H=") {
         Some(host_text) => host_text,
         None => {
@@ -1370,6 +1373,19 @@ fn per_host(body: &str) -> Option<Event<'_>> {
     event.remote_host = host.name;
     event.remote_ip = host.ip;
     read_outcome_text(&mut event, message);
+    event.settle_class();
+    Some(event)
+}
+
+/// `1abc-... SMTP error from remote mail server after MAIL FROM:<x> SIZE=n: host mx.example
+/// [192.0.2.1]: 421 ...`: the per-host failure as releases before 4.80 wrote it, with the host
+/// inside the quoted error instead of in front of it.
+fn per_host_named_in_text(body: &str) -> Option<Event<'_>> {
+    let mut event = Event::new(LogFormat::Exim, Direction::Outbound, Action::Refused);
+    read_outcome_text(&mut event, body);
+    if event.remote_ip.is_empty() || event.reply_code.is_none() {
+        return None;
+    }
     event.settle_class();
     Some(event)
 }

@@ -264,13 +264,14 @@ fn delivery_status(body: &str, first_status: usize) -> RuleResult<'_> {
     let after = &body[status_at + "status=".len()..];
     let word_len = after
         .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
         .count();
     let action = match &after[..word_len] {
         "sent" => Action::Sent,
         "deferred" | "SOFTBOUNCE" => Action::Deferred,
         "bounced" => Action::Bounced,
-        "expired" => Action::Expired,
+        // `postsuper -e` (Postfix 3.5 on) expires a message by hand: `status=force-expired`.
+        "expired" | "force-expired" => Action::Expired,
         // Address verification probes: answers to our own questions, not deliveries.
         "deliverable" | "undeliverable" => return Some(None),
         _ => return None,

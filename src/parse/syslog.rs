@@ -66,19 +66,34 @@ fn split_after_time(line: &str, time: RawTime, mut pos: usize) -> Option<SyslogL
 }
 
 /// Splits `TAG[PID]: MESSAGE` into the tag with its pid and the message. The tag holds no
-/// space, so the first space ends it: a line whose first word is not `TAG[PID]:` is not a
-/// syslog line, and the search never runs over the whole message.
+/// space, so the first space ends it: a line whose first word is not `TAG[PID]:` (or
+/// `TAG[PID]`) is not a syslog line, and the search never runs over the whole message.
 // Inlined by hand: it is called again for the rare facility word, and the compiler would
 // otherwise keep it out of line on the path every line takes.
 #[inline(always)]
 fn split_tag(tag_part: &str) -> Option<(&str, &str)> {
     let tag_end = find_byte_early(b' ', tag_part).unwrap_or(tag_part.len());
-    let colon = tag_part[..tag_end].strip_suffix(':')?.len();
-    let tag_and_pid = &tag_part[..colon];
+    let Some(tag_and_pid) = tag_part[..tag_end].strip_suffix(':') else {
+        return split_tag_without_colon(tag_part, tag_end);
+    };
     if tag_and_pid.is_empty() {
         return None;
     }
-    Some((tag_and_pid, tag_part.get(colon + 2..).unwrap_or("")))
+    Some((tag_and_pid, tag_part.get(tag_end + 1..).unwrap_or("")))
+}
+
+/// `TAG[PID] MESSAGE`, without the colon: what some syslog-ng and log shipper templates
+/// (`$PROGRAM[$PID] $MSG`) write. Only a tag with a pid is taken, so that an ordinary word
+/// after the host is never read as one.
+#[cold]
+#[inline(never)]
+fn split_tag_without_colon(tag_part: &str, tag_end: usize) -> Option<(&str, &str)> {
+    let tag_and_pid = &tag_part[..tag_end];
+    let (tag, pid) = split_pid(tag_and_pid);
+    if tag.is_empty() || pid.is_empty() || tag_end == tag_part.len() {
+        return None;
+    }
+    Some((tag_and_pid, &tag_part[tag_end + 1..]))
 }
 
 /// What follows a `FACILITY.PRIORITY` word that some syslog daemons (BusyBox's, and rsyslog
@@ -371,6 +386,22 @@ mod tests {
         assert_eq!(s.tag, "kernel");
         assert_eq!(s.message, "");
         assert!(split("Nov 21 08:00:04 mx1 last message repeated 3 times").is_none());
+    }
+
+    #[test]
+    fn a_tag_with_a_pid_needs_no_colon() {
+        let line = "2021-02-06T09:58:59.184925+01:00 mail.example.com postfix/submission/smtpd[99525] \
+                    2D19728491: client=unknown[192.0.2.13]";
+        let s = split(line).unwrap();
+        assert_eq!(s.host, "mail.example.com");
+        assert_eq!(s.tag, "postfix/submission/smtpd");
+        assert_eq!(s.pid(), Some(99525));
+        assert_eq!(s.message, "2D19728491: client=unknown[192.0.2.13]");
+        // Without a pid, or with brackets that hold none, a word is no tag.
+        assert!(split("Nov 21 08:00:04 mx1 postfix/smtpd connect from x").is_none());
+        assert!(split("Nov 21 08:00:04 mx1 H=[192.0.2.1] connect from x").is_none());
+        assert!(split("Nov 21 08:00:04 mx1 [123] x").is_none());
+        assert!(split("Nov 21 08:00:04 mx1 postfix/smtpd[123]").is_none());
     }
 
     #[test]

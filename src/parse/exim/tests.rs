@@ -617,6 +617,20 @@ const CASES: &[Case] = &[
         ..BASE
     },
     // 5. Per-host attempt failures: one server of several, not a recipient's fate.
+    // Releases before 4.80 put the host inside the quoted error.
+    Case {
+        line: "2014-09-29 21:27:08 1XYdJu-002e6P-9F SMTP error from remote mail server after MAIL FROM:<someone@example.com> SIZE=6601: host mta5.am0.yahoodns.net [198.51.100.240]: 421 4.7.0 [GL01] Message from (192.0.2.133) temporarily deferred - 4.16.50.",
+        action: "refused",
+        stage: "MAIL",
+        reply: "421",
+        enhanced: "4.7.0",
+        class: "4xx",
+        remote_host: "mta5.am0.yahoodns.net",
+        remote_ip: "198.51.100.240",
+        queue_id: "1XYdJu-002e6P-9F",
+        text: Some("[GL01] Message from (192.0.2.133) temporarily deferred - 4.16.50."),
+        ..BASE
+    },
     Case {
         line: "2026-11-21 08:03:00 1tE3y9-000Aba-zz H=mx.slow.example [203.0.113.9] Connection timed out",
         action: "refused",

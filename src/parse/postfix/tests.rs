@@ -613,6 +613,13 @@ const CASES: &[Case] = &[
         class: "5xx",
         ..BASE
     },
+    // Expired by hand with `postsuper -e`.
+    Case {
+        line: "Apr 10 14:50:16 mx1 postfix/qmgr[3663]: BACE842E73: from=<noreply@example.com>, status=force-expired, returned to sender",
+        action: "expired",
+        class: "5xx",
+        ..BASE
+    },
     // 12. Local, virtual, pipe and LMTP deliveries.
     Case {
         line: "Nov 21 08:11:00 mx1 postfix/local[3301]: 3C4D5E6F70: to=<alice@example.com>, relay=local, delay=0.02, delays=0.01/0/0/0.01, dsn=2.0.0, status=sent (delivered to mailbox)",
