@@ -418,6 +418,7 @@ const YAHOO: Option<&str> = Some("Yahoo");
 const APPLE: Option<&str> = Some("Apple iCloud");
 const SPAMHAUS: Option<&str> = Some("Spamhaus");
 const POSTFIX: Option<&str> = Some("Postfix");
+const NETEASE: Option<&str> = Some("NetEase (163.com, 126.com)");
 
 const GOOGLE_GUIDELINES: &str = "https://support.google.com/mail/answer/81126";
 const GOOGLE_POSTMASTER: &str = "https://postmaster.google.com/";
@@ -879,7 +880,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "421 4.7.0 [TSS04] temporarily deferred"),
     P::new("yahoo_ts_older", YAHOO, "rate_limited",
         // unverified: the older TS01 to TS03 codes are described as reputation deferrals.
-        r"\[ts0[1-3]\]|\[ipts0?4\]|deferred due to user complaints")
+        r"\[ts0[1-3]\]|\[gl01\]|\[ipts0?4\]|deferred due to user complaints")
         .says("Yahoo: older reputation deferral", "Yahoo defers mail from this IP for now.")
         .fix("Let the queue retry slowly and review complaints and list hygiene.")
         .link(YAHOO_HUB)
@@ -894,6 +895,72 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.10, because \
                the ip is in Spamhaus's list",
               "553 5.7.1 [BL2] Connections refused"),
+    // NetEase answers with a two-part tag (`DT:SPM`, `HL:ICC`, `MI:SFQ`) after the code.
+    P::new("netease_spam", NETEASE, "content_rejected",
+        r"dt:spm")
+        .says("NetEase: judged to be spam",
+              "163.com and 126.com refused the message because its content or the way it was \
+               sent looks like spam. With a 4xx code the same message may pass on a later try.")
+        .fix("Leave it queued so it is retried; if it keeps failing, review the content and \
+              links and make SPF, DKIM and DMARC pass for the sending domain.")
+        .test("451 DT:SPM 163 mx13,P8CowECpNVM_oEVaenoEAQ--.23796S3 1514512449, please try \
+               again 15min later",
+              "451 4.7.1 Please try again later"),
+    P::new("netease_rbl", NETEASE, "blocklisted",
+        r"dt:rbl")
+        .says("NetEase: sending IP on a public blocklist",
+              "NetEase checks the connecting IP against public DNS blocklists and found it on \
+               at least one.")
+        .fix("Look the IP up on the common blocklists, fix what got it listed, and ask each \
+              list for removal.")
+        .test("450 DT:RBL 163 mx1 http://www.rbls.org/", "450 DT:SPM 163 mx1"),
+    P::new("netease_ip_suspended", NETEASE, "blocklisted",
+        r"hl:(ihu|ipb|mep|rep)")
+        .says("NetEase: sending IP suspended",
+              "NetEase stopped taking mail from this IP for a time because of how it sent: \
+               many recipients that do not exist, forged sender domains, or other abuse.")
+        .fix("Find the cause on this IP (a compromised account, an old list), clean the \
+              recipient list, and wait for the suspension to lapse before sending in volume.")
+        .test("421 HL:REP 163 mx3 too many nonexistent recipients", "421 HL:ICC 163 mx3"),
+    P::new("netease_connections", NETEASE, "too_many_connections",
+        r"hl:icc")
+        .says("NetEase: too many connections at once",
+              "The IP held more simultaneous connections to NetEase than it allows, so new \
+               ones are turned away for a while.")
+        .fix("Lower the number of parallel connections to NetEase's servers (Postfix: a \
+              transport with a small destination_concurrency_limit for 163.com and 126.com).")
+        .test("421 HL:ICC 163 mx3", "421 HL:REP 163 mx3"),
+    P::new("netease_volume", NETEASE, "rate_limited",
+        r"hl:if[cq]|mi:(sfq|dmc)")
+        .says("NetEase: sending too fast",
+              "The IP, the sender or the connection sent more messages in a short time than \
+               NetEase accepts.")
+        .fix("Let the queue retry later and spread sending out: fewer messages per \
+              connection and per minute to NetEase's domains.")
+        .test("451 MI:SFQ 163 smtp2 sender over quota in 15 minutes",
+              "451 MI:SPF 163 smtp2"),
+    P::new("netease_recipients", NETEASE, "too_many_recipients",
+        r"rp:drc")
+        .says("NetEase: too many recipients in one connection",
+              "More recipients were given in one connection than NetEase takes.")
+        .fix("Send fewer recipients per connection to NetEase's domains; the rest are \
+              retried.")
+        .test("450 RP:DRC 163 mx2", "450 RP:CCL 163 mx2"),
+    P::new("netease_commands", NETEASE, "protocol_error",
+        r"(mi|rp):c[ce]l")
+        .says("NetEase: too many bad or surplus commands",
+              "The sending program sent more erroneous or unexpected SMTP commands than NetEase \
+               tolerates in one session.")
+        .fix("Check the sending software's SMTP dialogue; a correct MTA does not trip this.")
+        .test("450 MI:CEL 163 mx4", "450 MI:SFQ 163 mx4"),
+    P::new("netease_not_allowed", NETEASE, "policy",
+        r"wm:bl[iu]")
+        .says("NetEase: sender not on the allowed list",
+              "The receiving NetEase domain only takes mail from listed IPs or senders, and \
+               this one is not among them.")
+        .fix("Ask the recipient's administrator to add the sending IP or address to the \
+              domain's allowed senders.")
+        .test("450 WM:BLI 163 mx5", "450 WM:SPM 163 mx5"),
     P::new("yahoo_policy", YAHOO, "policy",
         r"message not accepted for policy reasons")
         .says("Yahoo: refused for policy reasons",

@@ -417,6 +417,16 @@ const REAL_LINES: &[(&str, &str)] = &[
         "greylisted",
     ),
     ("451 4.7.1 Please try again later", "try_again_later"),
+    (
+        "451 DT:SPM 163 mx40,WsCowAAnEhlCoEVa5GjcAA--.20089S3 1514512452, please try again \
+         15min later",
+        "netease_spam",
+    ),
+    (
+        "421 4.7.0 [GL01] Message from (192.0.2.133) temporarily deferred - 4.16.50. Please \
+         refer to http://postmaster.yahoo.com/errors/postmaster-21.html",
+        "yahoo_ts_older",
+    ),
     // SA-Exim's refusal after DATA, as Exim logs it from local_scan().
     ("Rejected: hits=7.5 required=5.0 trigger=5.0", "spam"),
     (
@@ -838,7 +848,14 @@ fn the_brief_list_of_patterns_is_covered() {
 #[test]
 fn provider_blocks_and_throttles_link_to_self_service() {
     // Where no self-service page exists, the advice says what to do instead.
-    let without_page = ["sorbs", "ms_banned_sender", "ms_ip_not_accepted"];
+    let without_page = [
+        "sorbs",
+        "ms_banned_sender",
+        "ms_ip_not_accepted",
+        "netease_rbl",
+        "netease_ip_suspended",
+        "netease_volume",
+    ];
     for p in all_patterns() {
         let provider_block = p.provider.is_some_and(|name| name != "Postfix")
             && matches!(p.reason, "blocklisted" | "rate_limited");
