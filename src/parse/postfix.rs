@@ -272,8 +272,11 @@ fn delivery_status(body: &str, first_status: usize) -> RuleResult<'_> {
         "bounced" => Action::Bounced,
         // `postsuper -e` (Postfix 3.5 on) expires a message by hand: `status=force-expired`.
         "expired" | "force-expired" => Action::Expired,
-        // Address verification probes: answers to our own questions, not deliveries.
-        "deliverable" | "undeliverable" => return Some(None),
+        // Address verification probes: answers to our own questions, not deliveries
+        // (`undeliverable-but-not-cached` when negative answers are not kept).
+        word if word.starts_with("deliverable") || word.starts_with("undeliverable") => {
+            return Some(None);
+        }
         _ => return None,
     };
     let detail = after[word_len..].trim_start_matches([',', ' ']);

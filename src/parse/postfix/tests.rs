@@ -812,6 +812,10 @@ fn lines_without_outcome() {
         "Nov 21 08:00:11 mx1 postfix/cleanup[2304]: 2B3C4D5E6F: hold: header Subject: check me from local; from=<root> to=<bob@example.com>",
         "Nov 21 08:00:12 mx1 postfix/anvil[1300]: statistics: max connection rate 12/60s for (smtp:198.51.100.24) at Nov 21 07:58:00",
         "Nov 21 08:00:13 mx1 postfix/pickup[1400]: 4D5E6F7081: uid=33 from=<www-data>",
+        // Address verification probes answer our own question; they deliver nothing.
+        "Nov 21 08:00:14 mx1 postfix/smtp[3103]: 5E6F708192: to=<ann@example.net>, relay=mx.example.net[203.0.113.20]:25, delay=0.5, delays=0/0/0.3/0.2, dsn=2.1.5, status=deliverable (250 2.1.5 Ok)",
+        "Nov 21 08:00:15 mx1 postfix/smtp[3104]: 5E6F708193: to=<bob@example.net>, relay=mx.example.net[203.0.113.20]:25, delay=0.5, delays=0/0/0.3/0.2, dsn=5.1.1, status=undeliverable (host mx.example.net[203.0.113.20] said: 550 5.1.1 User unknown (in reply to RCPT TO command))",
+        "Nov 21 08:00:16 mx1 postfix/error[3105]: 5E6F708194: to=<cy@example.net>, relay=none, delay=0.01, delays=0.01/0/0/0, dsn=5.1.1, status=undeliverable-but-not-cached (User unknown in virtual alias table)",
     ] {
         assert!(
             matches!(parse_text(line), Parsed::NoOutcome | Parsed::Lifecycle(_)),
