@@ -1242,6 +1242,19 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .sent("Our reject_non_fqdn_helo_hostname fired; real mail servers send a full name.")
         .test("504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname",
               "450 4.7.1 <mail>: Helo command rejected: Host not found"),
+    P::new("postfix_non_fqdn_address", POSTFIX, "bad_address",
+        r"address rejected: need fully-qualified address")
+        .says("Address without a full domain (Postfix)",
+              "reject_non_fqdn_sender or reject_non_fqdn_recipient refused an address whose \
+               domain is not fully qualified, such as root@localhost or user@server.")
+        .fix("Make the sending system write whole addresses: give it its mail domain (for \
+              Postfix, myorigin; for a script, its From setting) so that user@host becomes \
+              user@example.com.")
+        .sent("Our reject_non_fqdn_sender or reject_non_fqdn_recipient fired: the client \
+               writes addresses with a bare host name, most often a misconfigured server or \
+               script.")
+        .test("504 5.5.2 <root@maria>: Sender address rejected: need fully-qualified address",
+              "504 5.5.2 <maria>: Helo command rejected: need fully-qualified hostname"),
     P::new("postfix_sender_domain", POSTFIX, "sender_rejected",
         r"sender address rejected: domain not found")
         .says("Sender domain does not resolve",

@@ -427,6 +427,10 @@ const REAL_LINES: &[(&str, &str)] = &[
          refer to http://postmaster.yahoo.com/errors/postmaster-21.html",
         "yahoo_ts_older",
     ),
+    (
+        "504 5.5.2 <root@maria>: Sender address rejected: need fully-qualified address",
+        "postfix_non_fqdn_address",
+    ),
     // SA-Exim's refusal after DATA, as Exim logs it from local_scan().
     ("Rejected: hits=7.5 required=5.0 trigger=5.0", "spam"),
     (
