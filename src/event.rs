@@ -135,6 +135,21 @@ impl<'a> Event<'a> {
     pub fn recipient_domain(&self) -> Cow<'a, str> {
         domain_of(self.recipient)
     }
+
+    /// Whether this success only handed the message to a filter on this host (amavis, a
+    /// second Postfix or Exim instance) that queued it again under a new id, which its reply
+    /// names (`... Ok: queued as 4PbC4z6W5Qz3tG3`, `... OK id=1tE3xA-000Ab1-Qz`). The
+    /// recipient's fate is that of the new queue entry, followed on its own; counted here too,
+    /// every filtered message would be delivered twice.
+    pub fn is_local_handoff(&self) -> bool {
+        let loopback = self.remote_ip.starts_with("127.") || self.remote_ip == "::1";
+        let requeued = || {
+            let text = self.text.as_bytes();
+            memchr::memmem::find(text, b"queued as ").is_some()
+                || memchr::memmem::find(text, b"OK id=").is_some()
+        };
+        self.action == Action::Sent && loopback && requeued()
+    }
 }
 
 /// The domain of an address (`bob@Example.ORG` gives `example.org`); empty when there is none.
@@ -153,6 +168,36 @@ pub fn domain_of(address: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_local_success_that_queued_again_hands_off() {
+        let handoff = |ip: &'static str, text: &'static str, action: Action| {
+            let mut e = Event::new(LogFormat::Postfix, Direction::Outbound, action);
+            e.remote_ip = ip;
+            e.text = Cow::Borrowed(text);
+            e.is_local_handoff()
+        };
+        let amavis = "from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 4PbC4z6W5Qz3tG3";
+        assert!(handoff("127.0.0.1", amavis, Action::Sent));
+        assert!(handoff("::1", "Ok: queued as 3C4D5E6F70", Action::Sent));
+        assert!(handoff("127.0.0.1", "OK id=1tE3xA-000Ab1-Qz", Action::Sent));
+        // A remote server's queue, a local mailbox, a failure: not hand-offs.
+        assert!(!handoff(
+            "192.0.2.10",
+            "Ok: queued as 3C4D5E6F70",
+            Action::Sent
+        ));
+        assert!(!handoff(
+            "127.0.0.1",
+            "<bo@example.org> kPr3Ax5hZGkAAQ Saved",
+            Action::Sent
+        ));
+        assert!(!handoff(
+            "127.0.0.1",
+            "queued as 3C4D5E6F70",
+            Action::Deferred
+        ));
+    }
 
     #[test]
     fn domain_is_lower_cased_and_empty_without_at() {

@@ -598,6 +598,7 @@ fn parse_chunk<C: Collector>(
             Parsed::Event(mut event) => {
                 if collector.follows_messages()
                     && event.action.is_delivery_attempt()
+                    && !event.is_local_handoff()
                     && filter.in_window(event.timestamp)
                 {
                     collector.delivery(&mut part, source, line_number, &event);

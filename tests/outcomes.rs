@@ -188,6 +188,39 @@ Nov 29 09:00:05 mx1 postfix/smtp[1]: 6F7A8B9C0D: to=<erin@example.com>, relay=mx
 }
 
 #[test]
+fn a_hand_off_to_a_local_content_filter_is_not_a_delivery() {
+    // Each message goes through amavis on 127.0.0.1:10024, which queues it again under a new
+    // id: the hand-off's 250 is an SMTP outcome, but each message is delivered once. The LMTP
+    // delivery to a local socket on 127.0.0.1 without a new queue id is a delivery.
+    let log = "\
+Nov 21 09:00:00 mx1 postfix/amavis/smtp[1]: 4PbC4x469Jz3tBr: to=<ann@example.org>, relay=127.0.0.1[127.0.0.1]:10024, delay=2.4, delays=0.29/0.02/0.01/2.1, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 4PbC4z6W5Qz3tG3)
+Nov 21 09:00:00 mx1 postfix/qmgr[2]: 4PbC4x469Jz3tBr: removed
+Nov 21 09:00:01 mx1 postfix/pipe[3]: 4PbC4z6W5Qz3tG3: to=<ann@example.org>, relay=dovecot, delay=0.12, delays=0.01/0.01/0/0.1, dsn=2.0.0, status=sent (delivered via dovecot service)
+Nov 21 09:00:01 mx1 postfix/qmgr[2]: 4PbC4z6W5Qz3tG3: removed
+Nov 21 09:00:02 mx1 postfix/amavis/smtp[1]: 4PbC7269xVz3tBr: to=<bo@example.org>, relay=127.0.0.1[127.0.0.1]:10024, delay=4.9, delays=0.15/0.02/0.01/4.7, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 4PbC774GLyz3tG3)
+Nov 21 09:00:03 mx1 postfix/lmtp[4]: 4PbC774GLyz3tG3: to=<bo@example.org>, relay=127.0.0.1[127.0.0.1]:24, delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent (250 2.0.0 <bo@example.org> kPr3Ax5hZGkAAQ Saved)
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(dir.path(), "amavis.log", log.as_bytes());
+    let report = json_report(&[path.to_str().unwrap()]);
+    assert_eq!(report["lines"]["events"], 4);
+    assert_eq!(
+        counts(&report["message_outcomes"]),
+        [
+            ("messages", 2),
+            ("recipients", 2),
+            ("delivered_at_once", 2),
+            ("delivered_after_deferral", 0),
+            ("bounced_at_once", 0),
+            ("bounced_after_deferral", 0),
+            ("expired", 0),
+            ("pending", 0),
+            ("notified", 0),
+        ]
+    );
+}
+
+#[test]
 fn rotated_files_given_newest_first_give_the_same_outcomes() {
     let text = std::fs::read_to_string(POSTFIX_LIVES).unwrap();
     let lines: Vec<&str> = text.lines().collect();
