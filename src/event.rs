@@ -138,17 +138,30 @@ impl<'a> Event<'a> {
 
     /// Whether this success only handed the message to a filter on this host (amavis, a
     /// second Postfix or Exim instance) that queued it again under a new id, which its reply
-    /// names (`... Ok: queued as 4PbC4z6W5Qz3tG3`, `... OK id=1tE3xA-000Ab1-Qz`). The
-    /// recipient's fate is that of the new queue entry, followed on its own; counted here too,
-    /// every filtered message would be delivered twice.
+    /// names. The recipient's fate is that of the new queue entry, followed on its own;
+    /// counted here too, every filtered message would be delivered twice.
     pub fn is_local_handoff(&self) -> bool {
+        self.requeued_as().is_some()
+    }
+
+    /// The id a filter on this host queued the message under again, from its reply
+    /// (`... Ok: queued as 4PbC4z6W5Qz3tG3`, `... OK id=1tE3xA-000Ab1-Qz`); `None` for any
+    /// other line.
+    pub fn requeued_as(&self) -> Option<&str> {
         let loopback = self.remote_ip.starts_with("127.") || self.remote_ip == "::1";
-        let requeued = || {
-            let text = self.text.as_bytes();
-            memchr::memmem::find(text, b"queued as ").is_some()
-                || memchr::memmem::find(text, b"OK id=").is_some()
-        };
-        self.action == Action::Sent && loopback && requeued()
+        if self.action != Action::Sent || !loopback {
+            return None;
+        }
+        let text = self.text.as_ref();
+        let after = ["queued as ", "OK id="].iter().find_map(|lead| {
+            memchr::memmem::rfind(text.as_bytes(), lead.as_bytes())
+                .map(|at| &text[at + lead.len()..])
+        })?;
+        let id_len = after
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            .count();
+        (id_len > 0).then(|| &after[..id_len])
     }
 }
 
@@ -179,6 +192,12 @@ mod tests {
         };
         let amavis = "from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 4PbC4z6W5Qz3tG3";
         assert!(handoff("127.0.0.1", amavis, Action::Sent));
+        let mut e = Event::new(LogFormat::Postfix, Direction::Outbound, Action::Sent);
+        e.remote_ip = "127.0.0.1";
+        e.text = Cow::Borrowed(amavis);
+        assert_eq!(e.requeued_as(), Some("4PbC4z6W5Qz3tG3"));
+        e.text = Cow::Borrowed("250 OK id=1tE3xA-000Ab1-Qz");
+        assert_eq!(e.requeued_as(), Some("1tE3xA-000Ab1-Qz"));
         assert!(handoff("::1", "Ok: queued as 3C4D5E6F70", Action::Sent));
         assert!(handoff("127.0.0.1", "OK id=1tE3xA-000Ab1-Qz", Action::Sent));
         // A remote server's queue, a local mailbox, a failure: not hand-offs.

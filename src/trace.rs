@@ -1,5 +1,6 @@
 //! `mailsift trace`: every line of one message's life, found by its queue id, its message id
-//! or an address, with the messages made from it (bounce and delay notices) followed.
+//! or an address, with the messages made from it (bounce and delay notices, and the copy a
+//! content filter on the same host queued again) followed.
 //!
 //! Two passes over the inputs: the first learns which messages the target names and which
 //! messages were made from which, the second keeps their lines. Lines are then put in time
@@ -85,11 +86,18 @@ impl Collector for FindMessages<'_> {
         true
     }
 
-    fn line(&self, part: &mut Found, source: &Source, _: u64, raw: &str, _: &Parsed) {
+    fn line(&self, part: &mut Found, source: &Source, _: u64, raw: &str, parsed: &Parsed) {
         let Some(parse::MessageLine { id, made, .. }) = parse::message_of(raw, &source.context)
         else {
             return;
         };
+        // A content filter on this host queued the message again: its life goes on there.
+        if let Parsed::Event(event) = parsed
+            && let Some(requeued) = event.requeued_as()
+            && part.links.len() < LINK_CAP
+        {
+            part.links.push((id.to_string(), requeued.to_string()));
+        }
         let named = match self.target {
             Target::Id(target) => id == target,
             Target::Address(_) => self.target.matches_text(raw),

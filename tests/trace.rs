@@ -89,6 +89,32 @@ fn a_bounce_is_followed_into_its_notification() {
 }
 
 #[test]
+fn a_message_is_followed_through_a_local_content_filter() {
+    let log = "\
+Nov 21 09:00:00 mx1 postfix/qmgr[12]: 4PbC4x469Jz3tBr: from=<ann@example.com>, size=900, nrcpt=1 (queue active)
+Nov 21 09:00:02 mx1 postfix/amavis/smtp[1]: 4PbC4x469Jz3tBr: to=<bo@example.org>, relay=127.0.0.1[127.0.0.1]:10024, delay=2.4, delays=0.29/0.02/0.01/2.1, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 4PbC4z6W5Qz3tG3)
+Nov 21 09:00:02 mx1 postfix/qmgr[12]: 4PbC4x469Jz3tBr: removed
+Nov 21 09:00:02 mx1 postfix/qmgr[12]: 4PbC4z6W5Qz3tG3: from=<ann@example.com>, size=1400, nrcpt=1 (queue active)
+Nov 21 09:00:03 mx1 postfix/pipe[3]: 4PbC4z6W5Qz3tG3: to=<bo@example.org>, relay=dovecot, delay=0.12, delays=0.01/0.01/0/0.1, dsn=2.0.0, status=sent (delivered via dovecot service)
+Nov 21 09:00:03 mx1 postfix/qmgr[12]: 4PbC4z6W5Qz3tG3: removed
+Nov 21 09:00:04 mx1 postfix/pipe[3]: 5QcD5y570KzAbCd: to=<cy@example.org>, relay=dovecot, delay=0.12, delays=0.01/0.01/0/0.1, dsn=2.0.0, status=sent (delivered via dovecot service)
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(dir.path(), "mail.log", log.as_bytes());
+    let (code, out, err) = trace(&["4PbC4x469Jz3tBr", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .next()
+            .unwrap()
+            .contains("2 messages (4PbC4x469Jz3tBr, 4PbC4z6W5Qz3tG3)"),
+        "{out}"
+    );
+    assert!(out.contains("relay=dovecot"), "{out}");
+    assert!(!out.contains("5QcD5y570KzAbCd"), "{out}");
+}
+
+#[test]
 fn an_address_finds_its_messages_and_rejects() {
     let dir = tempfile::tempdir().unwrap();
     let log = temp_file(
