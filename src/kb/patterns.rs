@@ -1366,7 +1366,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("530 5.7.0 TLS required for this server",
               "250 TLS optional"),
     P::new("tls_failure", None, "tls_failure",
-        r"cannot start tls|tls handshake (failed|failure|error)|ssl_accept|ssl_connect|tls library problem|starttls (failed|failure)|handshake failure|certificate verif(y|ication) failed|tls not available|untrusted tls")
+        r"cannot start tls|tls handshake (failed|failure|error)|ssl_accept|ssl_connect|gnutls_handshake|tls error on connection|tls library problem|starttls (failed|failure)|handshake failure|certificate verif(y|ication) failed|tls not available|untrusted tls")
         .says("TLS handshake failed",
               "The two sides could not agree on TLS or a certificate was refused.")
         .fix("Check certificates, protocol versions and ciphers on both sides; test with \

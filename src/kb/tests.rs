@@ -431,6 +431,11 @@ const REAL_LINES: &[(&str, &str)] = &[
         "504 5.5.2 <root@maria>: Sender address rejected: need fully-qualified address",
         "postfix_non_fqdn_address",
     ),
+    (
+        "TLS error on connection to mx.example.net [198.51.100.20] (gnutls_handshake): The TLS \
+         connection was non-properly terminated.",
+        "tls_failure",
+    ),
     // SA-Exim's refusal after DATA, as Exim logs it from local_scan().
     ("Rejected: hits=7.5 required=5.0 trigger=5.0", "spam"),
     (

@@ -560,7 +560,7 @@ fn is_bookkeeping(body: &str) -> bool {
         "SMTP syntax error",
         "SMTP protocol error",
         // A failed TLS handshake from a client: no SMTP reply was exchanged.
-        "TLS error on connection",
+        "TLS error on connection from",
     ];
     PREFIXES.iter().any(|p| body.starts_with(p))
 }
@@ -1347,6 +1347,9 @@ fn per_host(body: &str) -> Option<Event<'_>> {
     if body.starts_with("SMTP error from remote mail") {
         return per_host_named_in_text(body);
     }
+    if let Some(named) = body.strip_prefix("TLS error on connection to ") {
+        return per_host_tls_failure(body, named);
+    }
     let host_text = match body.strip_prefix("H=") {
         Some(host_text) => host_text,
         None => {
@@ -1386,6 +1389,23 @@ fn per_host_named_in_text(body: &str) -> Option<Event<'_>> {
     if event.remote_ip.is_empty() || event.reply_code.is_none() {
         return None;
     }
+    event.settle_class();
+    Some(event)
+}
+
+/// `1abc-... TLS error on connection to mx.example [192.0.2.1] (gnutls_handshake): ...`: our
+/// TLS handshake with one server failed, as releases before 4.80 wrote it (later ones write
+/// `H=mx.example [192.0.2.1] TLS error on connection (...)`, read by [`per_host`]).
+fn per_host_tls_failure<'a>(body: &'a str, named: &'a str) -> Option<Event<'a>> {
+    let (host, _) = read_host_spec(named)?;
+    if host.ip.is_empty() {
+        return None;
+    }
+    let mut event = Event::new(LogFormat::Exim, Direction::Outbound, Action::Refused);
+    event.remote_host = host.name;
+    event.remote_ip = host.ip;
+    event.stage = Some("STARTTLS");
+    event.text = Cow::Borrowed(body);
     event.settle_class();
     Some(event)
 }

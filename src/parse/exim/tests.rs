@@ -617,6 +617,20 @@ const CASES: &[Case] = &[
         ..BASE
     },
     // 5. Per-host attempt failures: one server of several, not a recipient's fate.
+    // A failed TLS handshake with one server, as releases before 4.80 wrote it.
+    Case {
+        line: "2014-08-05 07:45:41 1XEYMR-0002rc-TP TLS error on connection to mx.example.net [198.51.100.20] (gnutls_handshake): The TLS connection was non-properly terminated.",
+        action: "refused",
+        stage: "STARTTLS",
+        class: "4xx",
+        remote_host: "mx.example.net",
+        remote_ip: "198.51.100.20",
+        queue_id: "1XEYMR-0002rc-TP",
+        text: Some(
+            "TLS error on connection to mx.example.net [198.51.100.20] (gnutls_handshake): The TLS connection was non-properly terminated.",
+        ),
+        ..BASE
+    },
     // Releases before 4.80 put the host inside the quoted error.
     Case {
         line: "2014-09-29 21:27:08 1XYdJu-002e6P-9F SMTP error from remote mail server after MAIL FROM:<someone@example.com> SIZE=6601: host mta5.am0.yahoodns.net [198.51.100.240]: 421 4.7.0 [GL01] Message from (192.0.2.133) temporarily deferred - 4.16.50.",
