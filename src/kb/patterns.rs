@@ -1680,6 +1680,19 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "Content-Type: text/plain"),
     // Before the connection rules: the lookup that failed inside an expansion may quote a
     // refused or timed-out connection, but the fault is in our own configuration or backend.
+    // After the quota patterns: a mailbox that is full is not a broken one.
+    P::new("local_mailbox_error", None, "system_error",
+        r"failed to (lock|open|create|stat) |cannot (update|open|create|lock) (mailbox|file|maildir)|unable to lock for exclusive access|unable to create lock file|mailbox (is )?locked")
+        .says("Local mailbox delivery failed",
+              "The local delivery agent could not write the message into the mailbox: a lock \
+               left behind, a wrong owner or permission, a missing directory, or a full file \
+               system.")
+        .fix("Check the mailbox path, its owner and permissions, stale lock files and free \
+              space on the mail store; deferred messages are retried from the queue.")
+        .sent("Our delivery to a local mailbox failed: check the mailbox's path, owner, \
+               permissions and lock files, and the disk.")
+        .test("failed to lock mailbox /var/mail/userx (lock file)",
+              "552 5.2.2 Mailbox full"),
     P::new("expansion_failed", Some("Exim"), "system_error",
         r"(failed|unable) to expand")
         .says("Configuration expansion failed",

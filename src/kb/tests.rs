@@ -436,6 +436,11 @@ const REAL_LINES: &[(&str, &str)] = &[
          connection was non-properly terminated.",
         "tls_failure",
     ),
+    (
+        "cannot update mailbox /var/mail/bob for user bob. unable to lock for exclusive \
+         access: Resource temporarily unavailable",
+        "local_mailbox_error",
+    ),
     // SA-Exim's refusal after DATA, as Exim logs it from local_scan().
     ("Rejected: hits=7.5 required=5.0 trigger=5.0", "spam"),
     (
