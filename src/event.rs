@@ -148,15 +148,18 @@ impl<'a> Event<'a> {
     /// (`... Ok: queued as 4PbC4z6W5Qz3tG3`, `... OK id=1tE3xA-000Ab1-Qz`); `None` for any
     /// other line.
     pub fn requeued_as(&self) -> Option<&str> {
+        crate::needles! {
+            QUEUED_AS = "queued as ";
+            OK_ID = "OK id=";
+        }
         let loopback = self.remote_ip.starts_with("127.") || self.remote_ip == "::1";
         if self.action != Action::Sent || !loopback {
             return None;
         }
         let text = self.text.as_ref();
-        let after = ["queued as ", "OK id="].iter().find_map(|lead| {
-            memchr::memmem::rfind(text.as_bytes(), lead.as_bytes())
-                .map(|at| &text[at + lead.len()..])
-        })?;
+        let after = [&QUEUED_AS, &OK_ID]
+            .into_iter()
+            .find_map(|lead| lead.rfind(text).map(|at| &text[at + lead.len()..]))?;
         let id_len = after
             .bytes()
             .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')

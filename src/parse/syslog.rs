@@ -49,7 +49,7 @@ fn split_after_time(line: &str, time: RawTime, mut pos: usize) -> Option<SyslogL
     };
     let (tag_and_pid, mut message) = match split_tag(tag_part) {
         Some(split) => split,
-        None => split_tag(after_facility(tag_part)?)?,
+        None => split_uncommon_tag(tag_part)?,
     };
     // The first byte turns nearly every line away before the whole prefix is compared.
     if message.as_bytes().first() == Some(&b'm') && message.starts_with(REPEATED) {
@@ -73,24 +73,34 @@ fn split_after_time(line: &str, time: RawTime, mut pos: usize) -> Option<SyslogL
 #[inline(always)]
 fn split_tag(tag_part: &str) -> Option<(&str, &str)> {
     let tag_end = find_byte_early(b' ', tag_part).unwrap_or(tag_part.len());
-    let Some(tag_and_pid) = tag_part[..tag_end].strip_suffix(':') else {
-        return split_tag_without_colon(tag_part, tag_end);
-    };
+    let colon = tag_part[..tag_end].strip_suffix(':')?.len();
+    let tag_and_pid = &tag_part[..colon];
     if tag_and_pid.is_empty() {
         return None;
     }
-    Some((tag_and_pid, tag_part.get(tag_end + 1..).unwrap_or("")))
+    Some((tag_and_pid, tag_part.get(colon + 2..).unwrap_or("")))
+}
+
+/// The tag shapes that `split_tag` does not take, kept out of line so that the split every
+/// line goes through stays small: a `FACILITY.PRIORITY` word before the tag, or a tag
+/// without its colon.
+#[cold]
+#[inline(never)]
+fn split_uncommon_tag(tag_part: &str) -> Option<(&str, &str)> {
+    match after_facility(tag_part) {
+        Some(after) => split_tag(after),
+        None => split_tag_without_colon(tag_part),
+    }
 }
 
 /// `TAG[PID] MESSAGE`, without the colon: what some syslog-ng and log shipper templates
 /// (`$PROGRAM[$PID] $MSG`) write. Only a tag with a pid is taken, so that an ordinary word
 /// after the host is never read as one.
-#[cold]
-#[inline(never)]
-fn split_tag_without_colon(tag_part: &str, tag_end: usize) -> Option<(&str, &str)> {
+fn split_tag_without_colon(tag_part: &str) -> Option<(&str, &str)> {
+    let tag_end = find_byte(b' ', tag_part)?;
     let tag_and_pid = &tag_part[..tag_end];
     let (tag, pid) = split_pid(tag_and_pid);
-    if tag.is_empty() || pid.is_empty() || tag_end == tag_part.len() {
+    if tag.is_empty() || pid.is_empty() {
         return None;
     }
     Some((tag_and_pid, &tag_part[tag_end + 1..]))
@@ -312,6 +322,9 @@ fn repeated_message(message: &str) -> Option<&str> {
 /// Splits `postfix/smtpd[2202]` into the tag and the digits of its pid (empty for none). The
 /// pid is read from the end, where it sits: a handful of digits, where a search for `[` from
 /// the front would cross the whole tag.
+// Inlined by hand: the rare tag without a colon calls it too, and the compiler would
+// otherwise keep it out of line on the path every line takes.
+#[inline(always)]
 fn split_pid(tag_and_pid: &str) -> (&str, &str) {
     let bytes = tag_and_pid.as_bytes();
     let Some(inner) = bytes.strip_suffix(b"]") else {
