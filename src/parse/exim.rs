@@ -894,13 +894,17 @@ fn read_outcome_text<'a>(event: &mut Event<'a>, message: &'a str) {
             event.text = Cow::Borrowed(message);
             // Releases before 4.80 named the host in the text: `SMTP timeout while connected
             // to mx.example [192.0.2.1] after ...`, `Remote host mx.example [192.0.2.1]
-            // closed connection in response to ...`.
+            // closed connection in response to ...`, `TLS error on connection to mx.example
+            // [192.0.2.1] (gnutls_handshake): ...`.
             const CONNECTED: &str = " while connected to ";
             const REMOTE_HOST: &str = "Remote host ";
+            const TLS_ERROR: &str = "TLS error on connection to ";
             let named = if let Some(at) = message.find(CONNECTED) {
                 Some(&message[at + CONNECTED.len()..])
             } else {
-                message.strip_prefix(REMOTE_HOST)
+                message
+                    .strip_prefix(REMOTE_HOST)
+                    .or_else(|| message.strip_prefix(TLS_ERROR))
             };
             if event.remote_ip.is_empty()
                 && let Some(named) = named
@@ -1344,11 +1348,10 @@ fn refused_connection(body: &str) -> Option<Event<'_>> {
 /// HELO name in parentheses or another field: those mark a line about a client of ours (an ACL
 /// `logwrite` at DATA time, say), which is not read here.
 fn per_host(body: &str) -> Option<Event<'_>> {
-    if body.starts_with("SMTP error from remote mail") {
+    if body.starts_with("SMTP error from remote mail")
+        || body.starts_with("TLS error on connection to ")
+    {
         return per_host_named_in_text(body);
-    }
-    if let Some(named) = body.strip_prefix("TLS error on connection to ") {
-        return per_host_tls_failure(body, named);
     }
     let host_text = match body.strip_prefix("H=") {
         Some(host_text) => host_text,
@@ -1381,31 +1384,15 @@ fn per_host(body: &str) -> Option<Event<'_>> {
 }
 
 /// `1abc-... SMTP error from remote mail server after MAIL FROM:<x> SIZE=n: host mx.example
-/// [192.0.2.1]: 421 ...`: the per-host failure as releases before 4.80 wrote it, with the host
-/// inside the quoted error instead of in front of it.
+/// [192.0.2.1]: 421 ...` and `1abc-... TLS error on connection to mx.example [192.0.2.1]
+/// (gnutls_handshake): ...`: per-host failures as releases before 4.80 wrote them, with the
+/// host inside the text instead of in front of it.
 fn per_host_named_in_text(body: &str) -> Option<Event<'_>> {
     let mut event = Event::new(LogFormat::Exim, Direction::Outbound, Action::Refused);
     read_outcome_text(&mut event, body);
-    if event.remote_ip.is_empty() || event.reply_code.is_none() {
+    if event.remote_ip.is_empty() {
         return None;
     }
-    event.settle_class();
-    Some(event)
-}
-
-/// `1abc-... TLS error on connection to mx.example [192.0.2.1] (gnutls_handshake): ...`: our
-/// TLS handshake with one server failed, as releases before 4.80 wrote it (later ones write
-/// `H=mx.example [192.0.2.1] TLS error on connection (...)`, read by [`per_host`]).
-fn per_host_tls_failure<'a>(body: &'a str, named: &'a str) -> Option<Event<'a>> {
-    let (host, _) = read_host_spec(named)?;
-    if host.ip.is_empty() {
-        return None;
-    }
-    let mut event = Event::new(LogFormat::Exim, Direction::Outbound, Action::Refused);
-    event.remote_host = host.name;
-    event.remote_ip = host.ip;
-    event.stage = Some("STARTTLS");
-    event.text = Cow::Borrowed(body);
     event.settle_class();
     Some(event)
 }
