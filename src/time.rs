@@ -256,22 +256,34 @@ fn parse_syslog(line: &[u8]) -> Option<(RawTime, usize)> {
     if !(1..=31).contains(&day) || line[6] != b' ' {
         return None;
     }
-    // The usual `HH:MM:SS` without a fraction is read at fixed places; anything else goes the
-    // general way.
-    if line.get(15) != Some(&b'.') && line[9] == b':' && line[12] == b':' {
+    let (time, end) = read_clock(line, 7)?;
+    Some((RawTime::YearLess { month, day, time }, end))
+}
+
+/// The clock at `at`, as [`parse_clock`] reads it. Every line has one, so the usual
+/// `HH:MM:SS`, with or without a fraction, is read at fixed places; a leap second or anything
+/// malformed goes the general way.
+#[inline(always)]
+fn read_clock(line: &[u8], at: usize) -> Option<(NaiveTime, usize)> {
+    if line.len() >= at + 8 && line[at + 2] == b':' && line[at + 5] == b':' {
         let pair = |at: usize| {
             let (tens, ones) = (line[at].wrapping_sub(b'0'), line[at + 1].wrapping_sub(b'0'));
             (tens < 10 && ones < 10).then(|| u32::from(tens) * 10 + u32::from(ones))
         };
-        if let (Some(hour), Some(minute), Some(second)) = (pair(7), pair(10), pair(13))
+        if let (Some(hour), Some(minute), Some(second)) = (pair(at), pair(at + 3), pair(at + 6))
             && second < 60
         {
-            let time = NaiveTime::from_hms_opt(hour, minute, second)?;
-            return Some((RawTime::YearLess { month, day, time }, 15));
+            let (nanos, end) = match line.get(at + 8) {
+                Some(b'.') => read_fraction(line, at + 8).unwrap_or((0, at + 8)),
+                _ => (0, at + 8),
+            };
+            return Some((
+                NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?,
+                end,
+            ));
         }
     }
-    let (time, end) = parse_clock(line, 7)?;
-    Some((RawTime::YearLess { month, day, time }, end))
+    parse_clock(line, at)
 }
 
 /// `Jan 1 08:00:04`: a day before the 10th written without its padding space, as some syslog
@@ -297,7 +309,7 @@ fn parse_numeric(line: &[u8]) -> Option<(RawTime, usize)> {
         return None;
     }
     let date = date_of(line[..10].try_into().ok()?)?;
-    let (time, mut end) = parse_clock(line, 11)?;
+    let (time, mut end) = read_clock(line, 11)?;
     let mut offset = None;
     if line[10] == b'T' {
         if let Some((o, e)) = parse_offset(line, end) {

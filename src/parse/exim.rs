@@ -179,11 +179,21 @@ fn split_pid(text: &str) -> (Option<u32>, &str) {
     if bytes.first() != Some(&b'[') {
         return (None, text);
     }
-    let digits = bytes[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+    // The value is worked out in the same pass that finds the digits' end: this runs on every
+    // line of a log written with `+pid`.
+    let (mut digits, mut value) = (0, 0u64);
+    for &b in &bytes[1..] {
+        let digit = b.wrapping_sub(b'0');
+        if digit >= 10 {
+            break;
+        }
+        value = value.saturating_mul(10).saturating_add(u64::from(digit));
+        digits += 1;
+    }
     if digits == 0 || bytes.get(1 + digits) != Some(&b']') {
         return (None, text);
     }
-    let pid = text[1..1 + digits].parse().ok();
+    let pid = u32::try_from(value).ok();
     let rest = &text[digits + 2..];
     (pid, rest.strip_prefix(' ').unwrap_or(rest))
 }

@@ -1342,6 +1342,12 @@ fn time_of_exim_lines_with_every_header_form() {
             "2026-11-21T08:00:04",
             Some(123),
         ),
+        // A pid too large to be one is dropped, and the line still read.
+        (
+            "2026-11-21 08:00:04 [99999999999] 1tE3xA-000Ab1-Qz ** a@b.example: Unrouteable address",
+            "2026-11-21T08:00:04",
+            None,
+        ),
         (
             "2026-11-21 08:00:04.5 1tE3xA-000Ab1-Qz ** a@b.example: Unrouteable address",
             "2026-11-21T08:00:04.500",
