@@ -36,7 +36,7 @@ pub const UNMATCHED_CAP: usize = 1_000;
 
 /// The maps of a tally. Their keys come from log text, which strangers write, so the hasher is
 /// seeded per run; nothing here depends on iteration order.
-type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Counts per class, in the order 2xx, 3xx, 4xx, 5xx.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -601,9 +601,9 @@ pub struct UnmatchedLine {
 pub struct Tally {
     /// How lines were spent.
     pub lines: LineCounts,
-    /// Outcomes per class (refusals excluded).
+    /// Outcomes per class (refusals and reject warnings excluded).
     pub by_class: ClassCounts,
-    /// Outcomes per action (refusals excluded).
+    /// Outcomes per action (refusals and reject warnings excluded).
     pub by_action: BTreeMap<Action, u64>,
     /// Outcomes per reason.
     pub by_reason: BTreeMap<&'static str, u64>,
@@ -611,10 +611,15 @@ pub struct Tally {
     /// a chunk sees a handful of reasons, nearly always the same string, which a short list
     /// finds by address where the map would compare text at every level.
     pending_reasons: Vec<(&'static str, u64)>,
-    /// Per code (refusals excluded).
+    /// Per code (refusals and reject warnings excluded).
     pub codes: Map<CodeKey, Group>,
     /// Per-host refusals (`refused to talk to me` and the like), per code.
     pub refusals: Map<CodeKey, Group>,
+    /// Postfix's `reject_warning`s, per code: rejects our server would have made and only
+    /// logged (`warn_if_reject`, `soft_bounce`-style trials of a new restriction). The client
+    /// never saw the reply, so they are kept out of the outcomes, the class split and
+    /// `--fail-on`.
+    pub warnings: Map<CodeKey, Group>,
     /// Per (key, code), for `--by`.
     pub groups: Map<(Box<str>, CodeKey), Group>,
     /// The largest group count dropped from `groups` by the cap.
@@ -655,7 +660,7 @@ impl Tally {
 }
 
 impl Tally {
-    /// The number of outcomes counted, refusals excluded.
+    /// The number of outcomes counted, refusals and reject warnings excluded.
     pub fn events(&self) -> u64 {
         self.by_class.total()
     }
@@ -679,6 +684,11 @@ impl Tally {
         self.refusals.values().map(|g| g.count).sum()
     }
 
+    /// The number of reject warnings.
+    pub fn warning_count(&self) -> u64 {
+        self.warnings.values().map(|g| g.count).sum()
+    }
+
     /// Adds one event read at `file:line`.
     pub fn add(&mut self, event: &Event<'_>, file: &str, line: u64, options: &TallyOptions) {
         if !self.formats.contains(&event.log_format) {
@@ -693,12 +703,16 @@ impl Tally {
             line,
             text: event.text.to_string(),
         };
-        if event.action == Action::Refused {
-            let group = self
-                .refusals
+        let set_apart = match event.action {
+            Action::Refused => Some((&mut self.refusals, remote_name(event))),
+            Action::RejectWarning => Some((&mut self.warnings, destination.clone())),
+            _ => None,
+        };
+        if let Some((map, counterpart)) = set_apart {
+            let group = map
                 .entry(key)
                 .or_insert_with(|| Group::new(CODE_DESTINATION_CAP));
-            group.add(event, (file, line), &remote_name(event), None);
+            group.add(event, (file, line), &counterpart, None);
             if group.examples.len() < options.examples {
                 group.examples.push(example());
             }
@@ -820,6 +834,12 @@ impl Tally {
             options.examples,
             CODE_DESTINATION_CAP,
         );
+        merge_groups(
+            &mut self.warnings,
+            later.warnings,
+            options.examples,
+            CODE_DESTINATION_CAP,
+        );
         self.groups_dropped_max = self.groups_dropped_max.max(later.groups_dropped_max);
         let mut groups: Vec<_> = later.groups.into_iter().collect();
         groups.sort_by(|a, b| a.0.cmp(&b.0));
@@ -845,6 +865,11 @@ impl Tally {
     /// The refusal codes, most frequent first.
     pub fn refusals_by_count(&self) -> Vec<(&CodeKey, &Group)> {
         by_count(&self.refusals)
+    }
+
+    /// The reject warning codes, most frequent first.
+    pub fn warnings_by_count(&self) -> Vec<(&CodeKey, &Group)> {
+        by_count(&self.warnings)
     }
 
     /// Outcomes per day (local time) and class.

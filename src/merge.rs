@@ -20,7 +20,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::aggregate::{
-    CODE_DESTINATION_CAP, ClassCounts, CodeKey, Distinct, Example, Group, KeyCounter, Tally,
+    CODE_DESTINATION_CAP, ClassCounts, CodeKey, Distinct, Example, Group, KeyCounter, Map, Tally,
     TallyOptions,
 };
 use crate::codes::{Action, Class, Direction, EnhancedCode};
@@ -60,6 +60,10 @@ pub struct State {
     codes: Vec<GroupState>,
     /// Per-host refusals, in the order of `refusals`.
     refusals: Vec<GroupState>,
+    /// Reject warnings, in the order of `reject_warnings`; absent from summaries written
+    /// before they were counted apart.
+    #[serde(default)]
+    reject_warnings: Vec<GroupState>,
     /// Spike-detection series, per domain and for all destinations.
     spikes: Vec<SeriesState>,
     /// The provider of each domain, from the first relay host named for it; empty when that
@@ -273,12 +277,7 @@ fn group_state(
 /// report shows them, so a redacted report's state is redacted too.
 pub fn state_of(report: &Report) -> State {
     let tally = &report.tally;
-    let groups = |rows: &[CodeRow], refusals: bool| -> Vec<GroupState> {
-        let map = if refusals {
-            &tally.refusals
-        } else {
-            &tally.codes
-        };
+    let groups = |rows: &[CodeRow], map: &Map<CodeKey, Group>| -> Vec<GroupState> {
         rows.iter()
             .filter_map(|row| {
                 let group = map.get(&row.key)?;
@@ -327,8 +326,9 @@ pub fn state_of(report: &Report) -> State {
             })
             .collect(),
         messages: distinct_state(&tally.messages),
-        codes: groups(&report.rows, false),
-        refusals: groups(&report.refusals, true),
+        codes: groups(&report.rows, &tally.codes),
+        refusals: groups(&report.refusals, &tally.refusals),
+        reject_warnings: groups(&report.warnings, &tally.warnings),
         spikes,
         providers: tally
             .spikes
@@ -776,6 +776,10 @@ fn part_of(file: SummaryFile) -> Result<Part, String> {
         let (key, group) = group(refusal, &inputs)?;
         tally.refusals.insert(key, group);
     }
+    for warning in &state.reject_warnings {
+        let (key, group) = group(warning, &inputs)?;
+        tally.warnings.insert(key, group);
+    }
     let spikes = state
         .spikes
         .iter()
@@ -942,7 +946,8 @@ pub fn merge_summaries(
     };
     let mut tally = Tally::default();
     let mut outcomes = OutcomeSummary::default();
-    let mut first_texts: HashMap<(bool, CodeKey, &'static str), Example> = HashMap::new();
+    // Keyed by the section (outcomes, refusals, reject warnings) as well as the code.
+    let mut first_texts: HashMap<(usize, CodeKey, &'static str), Example> = HashMap::new();
     for index in order {
         let summary = &mut listed[index];
         let read = match summary.bytes.take() {
@@ -977,10 +982,14 @@ pub fn merge_summaries(
             .filter(|(input, name)| input.name != **name)
             .map(|(input, name)| (input.name.clone(), name.clone()))
             .collect();
-        for (refusal, map) in [
-            (false, &mut part.tally.codes),
-            (true, &mut part.tally.refusals),
-        ] {
+        for (section, map) in [
+            &mut part.tally.codes,
+            &mut part.tally.refusals,
+            &mut part.tally.warnings,
+        ]
+        .into_iter()
+        .enumerate()
+        {
             for (key, group) in map.iter_mut() {
                 for example in group.examples.iter_mut() {
                     if let Some(new) = renames.get(&example.file) {
@@ -992,7 +1001,7 @@ pub fn merge_summaries(
                         text.file = new.clone();
                     }
                     let slot = first_texts
-                        .entry((refusal, *key, reason))
+                        .entry((section, *key, reason))
                         .or_insert_with(|| text.clone());
                     if place(text) < place(slot) {
                         *slot = text.clone();
@@ -1001,7 +1010,12 @@ pub fn merge_summaries(
             }
         }
         tally.merge(part.tally, &options);
-        for group in tally.codes.values_mut().chain(tally.refusals.values_mut()) {
+        for group in tally
+            .codes
+            .values_mut()
+            .chain(tally.refusals.values_mut())
+            .chain(tally.warnings.values_mut())
+        {
             if group.examples.len() > examples {
                 group.examples.sort_by_key(place);
                 group.examples.truncate(examples);
@@ -1015,12 +1029,15 @@ pub fn merge_summaries(
             tally.spikes.add_series(destination, code, &points);
         }
     }
-    for (refusal, map) in [(false, &mut tally.codes), (true, &mut tally.refusals)] {
+    for (section, map) in [&mut tally.codes, &mut tally.refusals, &mut tally.warnings]
+        .into_iter()
+        .enumerate()
+    {
         for (key, group) in map.iter_mut() {
             group.examples.sort_by_key(place);
             group.examples.truncate(examples);
             for (reason, text) in group.reason_texts.iter_mut() {
-                if let Some(first) = first_texts.remove(&(refusal, *key, *reason)) {
+                if let Some(first) = first_texts.remove(&(section, *key, *reason)) {
                     *text = first;
                 }
             }

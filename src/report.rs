@@ -146,6 +146,8 @@ pub struct Report {
     pub rows: Vec<CodeRow>,
     /// Per-host refusals, most frequent first.
     pub refusals: Vec<CodeRow>,
+    /// Reject warnings, most frequent first.
+    pub warnings: Vec<CodeRow>,
     /// The rows of `--format csv`.
     pub csv_rows: Vec<CsvRow>,
     /// The `--by` dimension of `csv_rows`.
@@ -212,6 +214,7 @@ impl Report {
         let total = tally.events();
         let rows = code_rows(&tally.codes_by_count(), total, settings);
         let refusals = code_rows(&tally.refusals_by_count(), tally.refusal_count(), settings);
+        let warnings = code_rows(&tally.warnings_by_count(), tally.warning_count(), settings);
         let csv_rows = match settings.by {
             None => csv_rows_by_code(&rows, total),
             Some(_) => csv_rows_by_group(&tally, &rows, total),
@@ -257,6 +260,7 @@ impl Report {
             tally,
             rows,
             refusals,
+            warnings,
             csv_rows,
             thresholds,
             unmatched,

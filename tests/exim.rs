@@ -183,12 +183,14 @@ fn one_run_reads_postfix_exim_gzipped_exim_and_exim_through_syslog() {
         .map(|bytes| bytes.iter().filter(|&&b| b == b'\n').count())
         .sum();
     assert_eq!(lines["read"], read as u64);
-    // Every event row is one counted line; refusals are in `events` but not in `outcomes`.
+    // Every event row is one counted line; refusals and reject warnings are in `events` but
+    // not in `outcomes`.
     assert_eq!(lines["events"], rows(&out).len() as u64);
     assert!(lines["refusals"] > 0);
+    assert!(lines["reject_warnings"] > 0);
     assert_eq!(
         lines["events"],
-        report["outcomes"].as_u64().unwrap() + lines["refusals"]
+        report["outcomes"].as_u64().unwrap() + lines["refusals"] + lines["reject_warnings"]
     );
     assert!(lines["other_programs"] > 0);
     assert_eq!(lines["unmatched"], 0);

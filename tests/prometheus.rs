@@ -226,6 +226,10 @@ fn assert_agrees_with_json(prometheus: &str, json_text: &str) {
     let lines = &json["lines"];
     assert_eq!(sum(&samples, "mailsift_refusals"), n(&lines["refusals"]));
     assert_eq!(
+        sum(&samples, "mailsift_reject_warnings"),
+        n(&lines["reject_warnings"])
+    );
+    assert_eq!(
         value(&samples, "mailsift_lines_read", &[]),
         Some(n(&lines["read"]))
     );
@@ -297,6 +301,10 @@ fn samples_agree_with_the_json_report() {
     let samples = parse(&prometheus);
     assert!(value(&samples, "mailsift_outcomes", &[("class", "5xx")]).unwrap() > 0.0);
     assert!(sum(&samples, "mailsift_refusals") > 0.0, "{prometheus}");
+    assert!(
+        sum(&samples, "mailsift_reject_warnings") > 0.0,
+        "{prometheus}"
+    );
     assert!(prometheus.ends_with('\n'));
     assert!(!prometheus.contains("\r"));
 }

@@ -175,12 +175,18 @@ fn snapshot_text_in_colour() {
 
 type CodeTriple = (String, String, String);
 
-/// Events per (class, reply code, enhanced code or else dsn), per-host refusals left out as the
-/// report keeps them apart.
+/// Whether an event row is one the report counts apart from the outcomes: a per-host refusal
+/// or a reject warning.
+fn set_apart(row: &BTreeMap<String, String>) -> bool {
+    row["action"] == "refused" || row["action"] == "reject_warning"
+}
+
+/// Events per (class, reply code, enhanced code or else dsn), per-host refusals and reject
+/// warnings left out as the report keeps them apart.
 fn event_counts(events_csv: &str) -> BTreeMap<CodeTriple, u64> {
     let mut counts = BTreeMap::new();
     for row in csv_maps(events_csv) {
-        if row["action"] == "refused" {
+        if set_apart(&row) {
             continue;
         }
         *counts.entry(event_key(&row)).or_default() += 1;
@@ -342,7 +348,7 @@ fn fail_on_not_met_exits_0() {
 #[test]
 fn fail_on_counts_match_the_events() {
     let events = csv_maps(&on_samples(&["events"]));
-    let outcomes: Vec<_> = events.iter().filter(|r| r["action"] != "refused").collect();
+    let outcomes: Vec<_> = events.iter().filter(|r| !set_apart(r)).collect();
     let count = |keep: &dyn Fn(&BTreeMap<String, String>) -> bool| {
         outcomes.iter().filter(|r| keep(r)).count() as u64
     };
@@ -412,6 +418,66 @@ fn an_unreadable_input_wins_over_a_met_threshold() {
     assert!(err.contains("no/such/mail.log"), "{err}");
     assert!(out.contains("  input    no/such/mail.log (COULD NOT BE OPENED)\n"));
     assert!(out.contains(" MET\n"));
+}
+
+/// Two trials of a new restriction under `warn_if_reject`, then one real reject.
+const WARNINGS: &str = "\
+Nov 21 08:07:12 mx1 postfix/smtpd[2214]: NOQUEUE: reject_warning: RCPT from unknown[198.51.100.56]: 450 4.7.1 Client host rejected: cannot find your reverse hostname, [198.51.100.56]; from=<x@y.example> to=<alice@example.com> proto=ESMTP helo=<y.example>
+Nov 21 08:09:40 mx1 postfix/smtpd[2230]: NOQUEUE: reject_warning: RCPT from unknown[198.51.100.61]: 450 4.7.1 Client host rejected: cannot find your reverse hostname, [198.51.100.61]; from=<z@w.example> to=<bob@example.com> proto=ESMTP helo=<w.example>
+Nov 21 08:10:02 mx1 postfix/smtpd[2231]: NOQUEUE: reject: RCPT from unknown[203.0.113.9]: 554 5.7.1 <x@elsewhere.example>: Relay access denied; from=<spam@203.0.113.9> to=<x@elsewhere.example> proto=ESMTP helo=<203.0.113.9>
+";
+
+#[test]
+fn reject_warnings_are_reported_apart_and_never_trip_thresholds() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = temp_file(dir.path(), "warn.log", WARNINGS.as_bytes());
+    let log = log.to_str().unwrap();
+    let report = |extra: &[&str]| {
+        let mut args = vec!["report", "--year", "2026"];
+        args.extend(extra);
+        args.push(log);
+        run(&args)
+    };
+    let (code, out, err) = report(&["--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let summary = json(&out);
+    // Only the real reject is an outcome; the client never saw the 450.
+    assert_eq!(summary["outcomes"], 1);
+    assert_eq!(summary["by_class"]["4xx"], 0);
+    assert_eq!(summary["by_class"]["5xx"], 1);
+    assert_eq!(summary["lines"]["reject_warnings"], 2);
+    assert_eq!(summary["lines"]["events"], 3);
+    let warnings = summary["reject_warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["reply_code"], 450);
+    assert_eq!(warnings[0]["count"], 2);
+    assert!(
+        summary["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["reply_code"] != 450)
+    );
+
+    // A threshold on the warned code is not met; one on the real reject is.
+    let (code, out, _) = report(&["--fail-on", "4xx>=1", "--fail-on", "4.7.1>=1"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, _, _) = report(&["--fail-on", "5xx>=1"]);
+    assert_eq!(code, 3);
+
+    let (_, text, _) = report(&[]);
+    let section = &text[text
+        .find("Reject warnings (logged only, not sent)")
+        .expect(&text)..];
+    assert!(section.contains("450 4.7.1"), "{section}");
+    assert!(section.contains("198.51.100.56"), "{section}");
+    assert!(text.contains("            2  reject warnings\n"), "{text}");
+    let (_, markdown, _) = report(&["--format", "markdown"]);
+    assert!(
+        markdown.contains("## Reject warnings (logged only, not sent)\n"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("| 450 | 4.7.1 | 2 |"), "{markdown}");
 }
 
 // --- 4. Every line is accounted for ---------------------------------------------------------
@@ -492,9 +558,10 @@ fn every_line_lands_in_exactly_one_bucket() {
         }
         assert!(lines["other_programs"] >= alone["other_programs"]);
         assert!(lines["unmatched"] >= alone["unmatched"]);
-        // Outcomes and refusals together are the lines that gave a kept event.
+        // Outcomes, refusals and reject warnings together are the lines that gave a kept
+        // event.
         assert_eq!(
-            summary["outcomes"].as_u64().unwrap() + lines["refusals"],
+            summary["outcomes"].as_u64().unwrap() + lines["refusals"] + lines["reject_warnings"],
             lines["events"],
             "{filters:?}"
         );
@@ -518,17 +585,19 @@ fn text_and_markdown_footers_agree_with_json() {
         out
     };
     let lines = lines_of(&json(&report("json")));
-    assert!(lines["refusals"] > 0 && lines["unmatched"] > 0);
+    assert!(lines["refusals"] > 0 && lines["reject_warnings"] > 0 && lines["unmatched"] > 0);
+    let outcomes = lines["events"] - lines["refusals"] - lines["reject_warnings"];
     let text = report("text");
     let footer = &text[text.rfind("\nLines\n").unwrap()..];
     let expected = format!(
         "\nLines\n{:>13}  read\n{:>13}  SMTP outcomes\n{:>13}  per-host refusals\n\
-         {:>13}  without an outcome\n{:>13}  of other programs\n\
+         {:>13}  reject warnings\n{:>13}  without an outcome\n{:>13}  of other programs\n\
          {:>13}  unmatched (--unmatched lists them)\n{:>13}  left out by filters\n\
          {:>13}  over-long\n",
         lines["read"],
-        lines["events"] - lines["refusals"],
+        outcomes,
         lines["refusals"],
+        lines["reject_warnings"],
         lines["no_outcome"],
         lines["other_programs"],
         lines["unmatched"],
@@ -538,17 +607,19 @@ fn text_and_markdown_footers_agree_with_json() {
     assert_eq!(footer, expected);
     let markdown = report("markdown");
     let footer = &markdown[markdown.rfind("\n## Lines\n").unwrap()..];
-    for (label, key) in [
-        ("read", "read"),
-        ("SMTP outcomes and refusals", "events"),
-        ("without an outcome", "no_outcome"),
-        ("of other programs", "other_programs"),
-        ("unmatched", "unmatched"),
-        ("left out by filters", "filtered_out"),
-        ("over-long", "over_long"),
+    for (label, count) in [
+        ("read", lines["read"]),
+        ("SMTP outcomes", outcomes),
+        ("per-host refusals", lines["refusals"]),
+        ("reject warnings", lines["reject_warnings"]),
+        ("without an outcome", lines["no_outcome"]),
+        ("of other programs", lines["other_programs"]),
+        ("unmatched", lines["unmatched"]),
+        ("left out by filters", lines["filtered_out"]),
+        ("over-long", lines["over_long"]),
     ] {
         assert!(
-            footer.contains(&format!("\n| {label} | {} |\n", lines[key])),
+            footer.contains(&format!("\n| {label} | {count} |\n")),
             "{label}: {footer}"
         );
     }

@@ -141,9 +141,14 @@ pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Resul
             write_advice(&mut page, row, words);
         }
     }
-    if !report.refusals.is_empty() {
-        let _ = writeln!(page, "<h2>{}</h2>", html(words.refusals));
-        write_code_table(&mut page, &report.refusals, 0);
+    for (heading, rows) in [
+        (words.refusals, &report.refusals),
+        (words.reject_warnings, &report.warnings),
+    ] {
+        if !rows.is_empty() {
+            let _ = writeln!(page, "<h2>{}</h2>", html(heading));
+            write_code_table(&mut page, rows, 0);
+        }
     }
     if !report.thresholds.is_empty() {
         let _ = writeln!(page, "<h2>{}</h2>", html(words.thresholds));
@@ -165,10 +170,9 @@ pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Resul
         }
         page.push_str("</table>\n");
     }
-    let lines = &tally.lines;
     let _ = writeln!(page, "<h2>{}</h2>", html(words.footer));
     page.push_str("<table>\n");
-    for (label, count) in line_buckets(lines) {
+    for (label, count) in line_buckets(tally) {
         let _ = writeln!(
             page,
             "<tr><td>{label}</td><td class=\"n\">{}</td></tr>",

@@ -207,7 +207,7 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
     let mut outcomes = Family::new(
         "mailsift_outcomes",
         "SMTP outcomes (one per recipient per attempt, or per rejected command) in the inputs, \
-         by class; per-host refusals are not counted here.",
+         by class; per-host refusals and reject warnings are not counted here.",
         &["class", "permanence"],
     );
     for class in CLASSES {
@@ -223,7 +223,10 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
         "SMTP outcomes in the inputs, by what happened.",
         &["action"],
     );
-    for action in Action::ALL.into_iter().filter(|a| *a != Action::Refused) {
+    for action in Action::ALL
+        .into_iter()
+        .filter(|a| !matches!(a, Action::Refused | Action::RejectWarning))
+    {
         actions.add(
             &[action.label()],
             tally.by_action.get(&action).copied().unwrap_or(0),
@@ -273,6 +276,21 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
     add_rows(&report.refusals, &mut refusals, &mut refusing_hosts);
     families.push(refusals);
     families.push(refusing_hosts);
+
+    let mut warnings = Family::new(
+        "mailsift_reject_warnings",
+        "Rejects our server only logged (Postfix reject_warning: warn_if_reject), by code and \
+         reason; the client was not refused, and they are not counted in mailsift_outcomes.",
+        CODE_LABELS,
+    );
+    let mut warned_clients = Family::new(
+        "mailsift_client_reject_warnings",
+        "Reject warnings in the inputs for the most frequent clients of each code (--top).",
+        HOST_LABELS,
+    );
+    add_rows(&report.warnings, &mut warnings, &mut warned_clients);
+    families.push(warnings);
+    families.push(warned_clients);
 
     let lines = &tally.lines;
     let mut read = Family::new("mailsift_lines_read", "Lines read from the inputs.", &[]);
@@ -441,10 +459,12 @@ mod tests {
             assert_eq!(sample(&text, &series), Some("0"), "{text}");
         }
         assert_eq!(
-            sample(&text, "mailsift_action_outcomes{action=\"reject_warning\"}"),
+            sample(&text, "mailsift_action_outcomes{action=\"expired\"}"),
             Some("0")
         );
+        // Counted apart, in their own families.
         assert!(!text.contains("action=\"refused\""), "{text}");
+        assert!(!text.contains("action=\"reject_warning\""), "{text}");
         assert!(
             !text.contains("timestamp_seconds"),
             "no time without events: {text}"

@@ -1,9 +1,9 @@
 //! The headings and labels of the text and Markdown reports, in each `--lang` language. The
 //! advice itself stays in English; column names of CSV and keys of JSON never change.
 
+use crate::aggregate::Tally;
 use crate::codes::Class;
 use crate::outcome::OutcomeSummary;
-use crate::pipeline::LineCounts;
 use crate::render::explain::Lang;
 
 /// Every word the text and Markdown reports print around the data.
@@ -59,6 +59,8 @@ pub struct ReportLabels {
     pub example: &'static str,
     /// Heading of per-host refusals.
     pub refusals: &'static str,
+    /// Heading of the rejects our server only logged (`reject_warning`).
+    pub reject_warnings: &'static str,
     /// Heading of the hourly timeline.
     pub per_hour: &'static str,
     /// Heading of the daily timeline.
@@ -107,12 +109,19 @@ pub struct ReportLabels {
     pub nothing_found: &'static str,
 }
 
-/// The footer's buckets with their names, in the order the Markdown and HTML reports list
-/// them; every line read is in exactly one bucket after the first.
-pub fn line_buckets(lines: &LineCounts) -> [(&'static str, u64); 7] {
+/// The footer's buckets with their names, in the order every report lists them; every line
+/// read is in exactly one bucket after the first. The lines that gave an event are split into
+/// outcomes, per-host refusals and reject warnings, which the report counts apart.
+pub fn line_buckets(tally: &Tally) -> [(&'static str, u64); 9] {
+    let lines = &tally.lines;
+    let refusals = tally.refusal_count();
+    let warnings = tally.warning_count();
+    let outcomes = lines.events.saturating_sub(refusals + warnings);
     [
         ("read", lines.read),
-        ("SMTP outcomes and refusals", lines.events),
+        ("SMTP outcomes", outcomes),
+        ("per-host refusals", refusals),
+        ("reject warnings", warnings),
         ("without an outcome", lines.no_outcome),
         ("of other programs", lines.other_programs),
         ("unmatched", lines.unmatched),
@@ -211,6 +220,7 @@ const EN: ReportLabels = ReportLabels {
     clients: "clients",
     example: "example",
     refusals: "Per-host refusals",
+    reject_warnings: "Reject warnings (logged only, not sent)",
     per_hour: "Failures per hour",
     per_day: "Failures per day",
     outcomes_per_hour: "Outcomes per hour",
@@ -262,6 +272,7 @@ const FR: ReportLabels = ReportLabels {
     clients: "clients",
     example: "exemple",
     refusals: "Refus par hôte",
+    reject_warnings: "Avertissements de rejet (journalisés, non envoyés)",
     per_hour: "Échecs par heure",
     per_day: "Échecs par jour",
     outcomes_per_hour: "Résultats par heure",
@@ -313,6 +324,7 @@ const VI: ReportLabels = ReportLabels {
     clients: "máy khách",
     example: "ví dụ",
     refusals: "Từ chối theo máy chủ",
+    reject_warnings: "Cảnh báo từ chối (chỉ ghi nhật ký, không gửi)",
     per_hour: "Lỗi theo giờ",
     per_day: "Lỗi theo ngày",
     outcomes_per_hour: "Kết quả theo giờ",
@@ -364,6 +376,7 @@ const ZH: ReportLabels = ReportLabels {
     clients: "客户端",
     example: "示例",
     refusals: "按主机的拒绝",
+    reject_warnings: "拒绝警告（仅记录，未发送）",
     per_hour: "每小时失败数",
     per_day: "每天失败数",
     outcomes_per_hour: "每小时的结果",
@@ -415,6 +428,7 @@ const RU: ReportLabels = ReportLabels {
     clients: "клиенты",
     example: "пример",
     refusals: "Отказы по хостам",
+    reject_warnings: "Предупреждения об отказе (только в журнале, не отправлены)",
     per_hour: "Ошибки по часам",
     per_day: "Ошибки по дням",
     outcomes_per_hour: "Результаты по часам",

@@ -192,6 +192,7 @@ pub fn summary_json(report: &Report) -> Value {
             "read": lines.read,
             "events": lines.events,
             "refusals": tally.refusal_count(),
+            "reject_warnings": tally.warning_count(),
             "no_outcome": lines.no_outcome,
             "other_programs": lines.other_programs,
             "unmatched": lines.unmatched,
@@ -209,6 +210,7 @@ pub fn summary_json(report: &Report) -> Value {
         "by_reason": tally.by_reason.iter().map(|(r, c)| (r.to_string(), json!(c))).collect::<serde_json::Map<_, _>>(),
         "codes": report.rows.iter().map(code_json).collect::<Vec<_>>(),
         "refusals": report.refusals.iter().map(code_json).collect::<Vec<_>>(),
+        "reject_warnings": report.warnings.iter().map(code_json).collect::<Vec<_>>(),
         "hours": tally.hours.iter().map(|(hour, counts)| json!({
             "hour": hour.format("%Y-%m-%dT%H:00").to_string(),
             "by_class": class_object(counts),
@@ -515,6 +517,12 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
         }
         writeln!(out)?;
     }
+    for (heading, rows) in [
+        (words.refusals, &report.refusals),
+        (words.reject_warnings, &report.warnings),
+    ] {
+        write_markdown_set_apart(out, heading, rows)?;
+    }
     if !report.thresholds.is_empty() {
         writeln!(out, "## {}", words.thresholds)?;
         writeln!(out)?;
@@ -531,15 +539,51 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
         }
         writeln!(out)?;
     }
-    let lines = &tally.lines;
     writeln!(out, "## {}", words.footer)?;
     writeln!(out)?;
     writeln!(out, "| bucket | lines |")?;
     writeln!(out, "|---|---:|")?;
-    for (label, count) in line_buckets(lines) {
+    for (label, count) in line_buckets(tally) {
         writeln!(out, "| {label} | {count} |")?;
     }
     Ok(())
+}
+
+/// A table of codes counted apart from the outcomes: per-host refusals, reject warnings.
+fn write_markdown_set_apart(
+    out: &mut dyn Write,
+    heading: &str,
+    rows: &[CodeRow],
+) -> io::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "## {heading}")?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "| reply | enhanced | count | name | reason | top hosts |"
+    )?;
+    writeln!(out, "|---|---|---:|---|---|---|")?;
+    for row in rows {
+        let top = row
+            .top
+            .iter()
+            .map(|(name, count)| format!("{} {count}", md(name)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            row.key.reply.map_or("-".into(), |c| c.to_string()),
+            row.key.enhanced.map_or("-".into(), |c| c.to_string()),
+            row.count,
+            md(&row.advice.name),
+            row.reason,
+            top
+        )?;
+    }
+    writeln!(out)
 }
 
 /// A label with its first letter in upper case, for Markdown's bold lead-ins.

@@ -90,6 +90,7 @@ pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) 
         }
     }
     write_refusals(out, &paint, report)?;
+    write_warnings(out, &paint, report)?;
     write_timeline(out, &paint, report)?;
     write_thresholds(out, &paint, report)?;
     if options.unmatched {
@@ -566,24 +567,58 @@ fn write_outcomes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
 }
 
 fn write_refusals(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
-    if report.refusals.is_empty() {
+    write_set_apart(
+        out,
+        paint,
+        paint.words.refusals,
+        &[
+            "One host of several tried failed; the outcome counted above is the status",
+            "line that follows.",
+        ],
+        &report.refusals,
+        |row| short_name(&row.advice.name).to_string(),
+    )
+}
+
+fn write_warnings(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    write_set_apart(
+        out,
+        paint,
+        paint.words.reject_warnings,
+        &[
+            "Rejects a restriction would have made (warn_if_reject); the client was not",
+            "refused, so none is counted above. Drop warn_if_reject once these look right.",
+        ],
+        &report.warnings,
+        // Which restriction would have refused matters more than the code's name.
+        |row| row.reason.to_string(),
+    )
+}
+
+/// A table of codes counted apart from the outcomes, with a note on why; `label` names a row.
+fn write_set_apart(
+    out: &mut dyn Write,
+    paint: &Paint,
+    heading: &str,
+    notes: &[&str],
+    rows: &[CodeRow],
+    label: impl Fn(&CodeRow) -> String,
+) -> io::Result<()> {
+    if rows.is_empty() {
         return Ok(());
     }
     writeln!(out)?;
-    writeln!(out, "{}", paint.heading(paint.words.refusals))?;
-    for note in [
-        "One host of several tried failed; the outcome counted above is the status",
-        "line that follows.",
-    ] {
+    writeln!(out, "{}", paint.heading(heading))?;
+    for note in notes {
         writeln!(out, "  {}", paint.dim(note))?;
     }
-    for row in &report.refusals {
+    for row in rows {
         writeln!(
             out,
             "  {} {:>9}  {:<22} {}",
             paint.class(row.class(), &format!("{:<13}", codes_label(row))),
             thousands(row.count),
-            shorten(short_name(&row.advice.name), 22),
+            shorten(&label(row), 22),
             fit_list(&row.top[..row.top.len().min(3)], row.top_approximate, 30)
         )?;
     }
@@ -706,9 +741,14 @@ fn write_footer(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resu
     writeln!(out)?;
     writeln!(out, "{}", paint.heading(paint.words.footer))?;
     let refusals = report.tally.refusal_count();
+    let warnings = report.tally.warning_count();
     let parts = [
-        (lines.events - refusals.min(lines.events), "SMTP outcomes"),
+        (
+            lines.events.saturating_sub(refusals + warnings),
+            "SMTP outcomes",
+        ),
         (refusals, "per-host refusals"),
+        (warnings, "reject warnings"),
         (lines.no_outcome, "without an outcome"),
         (lines.other_programs, "of other programs"),
         (lines.unmatched, "unmatched (--unmatched lists them)"),
