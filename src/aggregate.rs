@@ -634,6 +634,10 @@ pub struct Tally {
     pub first_seen: Option<Timestamp>,
     /// The latest event time.
     pub last_seen: Option<Timestamp>,
+    /// The earliest time of any line read, of whatever program: where the log starts.
+    pub read_from: Option<Timestamp>,
+    /// The latest time of any line read: where the log ends.
+    pub read_to: Option<Timestamp>,
     /// The first unmatched lines, when asked for.
     pub unmatched: Vec<UnmatchedLine>,
     /// What this part saw of messages' lives, not yet followed.
@@ -682,6 +686,21 @@ impl Tally {
     /// The number of per-host refusals.
     pub fn refusal_count(&self) -> u64 {
         self.refusals.values().map(|g| g.count).sum()
+    }
+
+    /// Widens the span of the lines read to take in `from` and `to`.
+    pub fn read_between(&mut self, from: Timestamp, to: Timestamp) {
+        widen(&mut self.read_from, &mut self.read_to, Some(from));
+        widen(&mut self.read_from, &mut self.read_to, Some(to));
+    }
+
+    /// The span a report's header gives: that of the lines read, or, for a summary written
+    /// before it was kept, that of the outcomes.
+    pub fn span(&self) -> Option<(Timestamp, Timestamp)> {
+        match (self.read_from, self.read_to) {
+            (Some(from), Some(to)) => Some((from, to)),
+            _ => self.first_seen.zip(self.last_seen),
+        }
     }
 
     /// The number of reject warnings.
@@ -817,6 +836,8 @@ impl Tally {
         add_maps(&mut self.by_reason, later.by_reason);
         widen(&mut self.first_seen, &mut self.last_seen, later.first_seen);
         widen(&mut self.first_seen, &mut self.last_seen, later.last_seen);
+        widen(&mut self.read_from, &mut self.read_to, later.read_from);
+        widen(&mut self.read_from, &mut self.read_to, later.read_to);
         for (hour, counts) in later.hours {
             self.hours.entry(hour).or_default().merge(counts);
         }

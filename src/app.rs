@@ -22,6 +22,7 @@ use crate::render::events::{self, EventRows, EventsFormat};
 use crate::render::safe::visible;
 use crate::render::{explain, html, prometheus, summary, text, trace as render_trace};
 use crate::report::{InputSummary, Report};
+use crate::time::Timestamp;
 use crate::trace;
 
 /// How a run ended, as the process exit status.
@@ -243,6 +244,9 @@ pub fn write_report(task: &ReportTask, out: &mut dyn Write) -> anyhow::Result<Ou
     let mut outcome = Outcome::Done;
     let mut tally = Tally::default();
     let mut inputs: Vec<InputSummary> = Vec::new();
+    // The times of each input's first and last dated lines.
+    let mut input_ends: Vec<(Option<Timestamp>, Option<Timestamp>)> =
+        vec![(None, None); scan.inputs.len()];
     let collector = TallyCollector {
         options: task.tally,
     };
@@ -256,9 +260,19 @@ pub fn write_report(task: &ReportTask, out: &mut dyn Write) -> anyhow::Result<Ou
                 start: starts.get(source.index).copied().flatten(),
             }),
             News::Chunk {
-                counts, mut part, ..
+                source,
+                counts,
+                span,
+                mut part,
             } => {
                 part.lines = counts;
+                if let Some((first, last)) = span {
+                    // Chunks of a source come in order: its first dated line is in the
+                    // first chunk that has one, its last in the last.
+                    let ends = &mut input_ends[source.index];
+                    ends.0.get_or_insert(first);
+                    ends.1 = Some(last);
+                }
                 tally.merge(part, &task.tally);
             }
             News::OverLong { .. } => {
@@ -284,6 +298,11 @@ pub fn write_report(task: &ReportTask, out: &mut dyn Write) -> anyhow::Result<Ou
         }
         Ok(())
     })?;
+    for (first, last) in input_ends {
+        if let (Some(first), Some(last)) = (first, last) {
+            tally.read_between(first, last);
+        }
+    }
     let report = Report::new(inputs, tally, &task.settings);
     let text_options = text::TextOptions {
         color: task.color,

@@ -385,6 +385,11 @@ struct SummaryFile {
     lines: LinesFile,
     first_seen: Option<String>,
     last_seen: Option<String>,
+    /// Absent from summaries written before the span of the lines read was kept.
+    #[serde(default)]
+    read_from: Option<String>,
+    #[serde(default)]
+    read_to: Option<String>,
     formats: Vec<String>,
     by_class: BTreeMap<String, u64>,
     by_action: BTreeMap<String, u64>,
@@ -767,6 +772,8 @@ fn part_of(file: SummaryFile) -> Result<Part, String> {
     }
     tally.first_seen = timestamp(&file.first_seen)?;
     tally.last_seen = timestamp(&file.last_seen)?;
+    tally.read_from = timestamp(&file.read_from)?;
+    tally.read_to = timestamp(&file.read_to)?;
     tally.messages = distinct(&state.messages)?;
     for code in &state.codes {
         let (key, group) = group(code, &inputs)?;

@@ -25,6 +25,7 @@ use crate::input::chunk::{BufferPool, ChunkReader, LineChunk, Piece};
 use crate::input::{self, Compression, InputError, InputSpec};
 use crate::kb;
 use crate::parse::{self, Lifecycle, LineContext, Parsed};
+use crate::time::Timestamp;
 
 /// Bytes read from the start of each source to decide its format and year. A fixed amount, so
 /// that detection does not depend on the chunk size.
@@ -170,6 +171,8 @@ pub enum News<P> {
         source: Arc<Source>,
         /// How its lines were spent.
         counts: LineCounts,
+        /// The times of its first and of its last line that have one, of whatever program.
+        span: Option<(Timestamp, Timestamp)>,
         /// What the collector made of it.
         part: P,
     },
@@ -445,6 +448,7 @@ fn read_source<'scope, C: Collector>(
                 let buffers = Arc::clone(buffers);
                 workers.spawn(move |_| {
                     let (counts, part) = parse_chunk(collector, filter, &source, &chunk);
+                    let span = chunk_span(&chunk, &source.context);
                     buffers.give(chunk.data);
                     let _ = news.send(Numbered {
                         source: source_index,
@@ -452,6 +456,7 @@ fn read_source<'scope, C: Collector>(
                         news: Some(News::Chunk {
                             source,
                             counts,
+                            span,
                             part,
                         }),
                     });
@@ -577,6 +582,21 @@ impl Read for FailingReader {
             None => Ok(0),
         }
     }
+}
+
+/// The times of the first and of the last dated line of a chunk, in that order, from which a
+/// report gives the span of an input: from its first dated line to its last, as `head` and
+/// `tail` would show it, whatever the lines between. Nearly always the first and last lines
+/// themselves, so this costs two line reads per chunk.
+fn chunk_span(chunk: &LineChunk, context: &LineContext) -> Option<(Timestamp, Timestamp)> {
+    let data = chunk.data.strip_suffix(b"\n").unwrap_or(&chunk.data);
+    let time_of = |line: &[u8]| {
+        let line = std::str::from_utf8(line).ok()?;
+        parse::time_of(line.strip_suffix('\r').unwrap_or(line), context)
+    };
+    let first = data.split(|b| *b == b'\n').find_map(time_of)?;
+    let last = data.rsplit(|b| *b == b'\n').find_map(time_of)?;
+    Some((first, last))
 }
 
 /// Parses every line of a chunk: the work done on the pool.
@@ -754,6 +774,56 @@ mod tests {
                 (expected.clone(), counts)
             );
         }
+    }
+
+    #[test]
+    fn a_chunk_spans_its_first_and_last_dated_lines() {
+        let context = LineContext {
+            years: crate::time::YearRule::Given {
+                year: 2026,
+                first_month: 1,
+            },
+            format: parse::SourceFormat::Syslog,
+        };
+        let chunk = |text: &[u8]| LineChunk {
+            first_line: 1,
+            data: text.to_vec(),
+        };
+        let span = |text: &[u8]| {
+            chunk_span(&chunk(text), &context).map(|(from, to)| (from.to_string(), to.to_string()))
+        };
+        // Undated pieces at either end are passed over; a CRLF ending is no obstacle.
+        assert_eq!(
+            span(
+                b"  continued piece\n\xff\xfe junk\n\
+                  Nov 21 08:00:00 mx1 dovecot: imap-login: Login\r\n\
+                  Nov 21 08:00:05 mx1 postfix/smtpd[1]: connect from a[192.0.2.1]\r\n\
+                  Nov 21 08:09:59 mx1 postfix/anvil[2]: statistics: max cache size 1\r\n\
+                  another piece\n"
+            ),
+            Some((
+                "2026-11-21T08:00:00".to_string(),
+                "2026-11-21T08:09:59".to_string()
+            ))
+        );
+        // The ends go by place, not by time: the same ends whatever the chunks between.
+        assert_eq!(
+            span(b"Nov 21 08:00:09 mx1 a: x\nNov 21 08:00:01 mx1 b: y\n"),
+            Some((
+                "2026-11-21T08:00:09".to_string(),
+                "2026-11-21T08:00:01".to_string()
+            ))
+        );
+        // One dated line spans itself.
+        assert_eq!(
+            span(b"Nov 21 08:00:00 mx1 dovecot: x\n"),
+            Some((
+                "2026-11-21T08:00:00".to_string(),
+                "2026-11-21T08:00:00".to_string()
+            ))
+        );
+        assert_eq!(span(b"no time here\n\n"), None);
+        assert_eq!(span(b""), None);
     }
 
     /// The reason of the event one Exim mainlog line gives.

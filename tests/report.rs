@@ -480,6 +480,39 @@ fn reject_warnings_are_reported_apart_and_never_trip_thresholds() {
     assert!(markdown.contains("| 450 | 4.7.1 | 2 |"), "{markdown}");
 }
 
+#[test]
+fn the_span_is_that_of_every_line_read_not_only_the_outcomes() {
+    let dir = tempfile::tempdir().unwrap();
+    // The log starts and ends with lines of other programs and lines without an outcome.
+    let text = format!(
+        "Nov 21 07:58:00 mx1 dovecot: imap-login: Login: user=<alice@example.com>\n\
+         Nov 21 08:00:00 mx1 postfix/smtpd[2210]: connect from unknown[198.51.100.56]\n\
+         {WARNINGS}\
+         Nov 21 08:15:30 mx1 postfix/anvil[2300]: statistics: max connection rate 1/60s\n"
+    );
+    let log = temp_file(dir.path(), "span.log", text.as_bytes());
+    let log = log.to_str().unwrap();
+    let (code, out, err) = run(&["report", "--year", "2026", log]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("  span     2026-11-21T07:58:00 .. 2026-11-21T08:15:30\n"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["report", "--year", "2026", "--format", "json", log]);
+    let summary = json(&out);
+    assert_eq!(summary["read_from"], "2026-11-21T07:58:00");
+    assert_eq!(summary["read_to"], "2026-11-21T08:15:30");
+    // The outcomes keep their own span.
+    assert_eq!(summary["first_seen"], "2026-11-21T08:10:02");
+    let summary_file = temp_file(dir.path(), "span.json", out.as_bytes());
+    let (code, merged, err) = run(&["merge", summary_file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        merged.contains("  span     2026-11-21T07:58:00 .. 2026-11-21T08:15:30\n"),
+        "{merged}"
+    );
+}
+
 // --- 4. Every line is accounted for ---------------------------------------------------------
 
 /// Lines of other programs, blank lines, one outcome, bookkeeping and two unmatched lines.

@@ -78,7 +78,7 @@ pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Resul
             }
         );
     }
-    if let (Some(first), Some(last)) = (tally.first_seen, tally.last_seen) {
+    if let Some((first, last)) = tally.span() {
         let _ = writeln!(
             page,
             "<li>{} .. {}</li>",

@@ -201,6 +201,8 @@ pub fn summary_json(report: &Report) -> Value {
         },
         "first_seen": tally.first_seen.map(|t| t.to_string()),
         "last_seen": tally.last_seen.map(|t| t.to_string()),
+        "read_from": tally.read_from.map(|t| t.to_string()),
+        "read_to": tally.read_to.map(|t| t.to_string()),
         "formats": tally.formats.iter().map(|f| f.label()).collect::<Vec<_>>(),
         "outcomes": tally.events(),
         "messages": tally.messages.count(),
@@ -399,7 +401,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
             complete
         )?;
     }
-    if let (Some(first), Some(last)) = (tally.first_seen, tally.last_seen) {
+    if let Some((first, last)) = tally.span() {
         writeln!(out, "- time span {first} to {last}")?;
     }
     writeln!(

@@ -124,8 +124,8 @@ fn write_header(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resu
             notes.join(", ")
         )?;
     }
-    let span = match (tally.first_seen, tally.last_seen) {
-        (Some(first), Some(last)) => format!("{first} .. {last}"),
+    let span = match tally.span() {
+        Some((first, last)) => format!("{first} .. {last}"),
         _ => "no timestamps".to_string(),
     };
     writeln!(out, "  {} {span}", pad(words.span, 8))?;
