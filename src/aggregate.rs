@@ -20,7 +20,9 @@ use crate::event::{Event, LogFormat};
 use crate::incident::{ChunkSpikes, Spikes};
 use crate::outcome::{Follower, Sightings};
 use crate::parse::Lifecycle;
+use crate::parse::postscreen::Screening;
 use crate::pipeline::{Collector, LineCounts, Source};
+use crate::screening::Screenings;
 use crate::time::Timestamp;
 
 /// Distinct destinations kept exactly per code before the smallest are pruned.
@@ -648,6 +650,8 @@ pub struct Tally {
     pub chunk_spikes: ChunkSpikes,
     /// The counts for spike detection merged so far.
     pub spikes: Spikes,
+    /// postscreen's verdicts.
+    pub screenings: Screenings,
 }
 
 #[cfg(test)]
@@ -861,6 +865,7 @@ impl Tally {
             options.examples,
             CODE_DESTINATION_CAP,
         );
+        self.screenings.merge(later.screenings);
         self.groups_dropped_max = self.groups_dropped_max.max(later.groups_dropped_max);
         let mut groups: Vec<_> = later.groups.into_iter().collect();
         groups.sort_by(|a, b| a.0.cmp(&b.0));
@@ -976,6 +981,10 @@ impl Collector for TallyCollector {
 
     fn lifecycle(&self, part: &mut Tally, source: &Source, line: u64, said: &Lifecycle) {
         part.sightings.lifecycle(said, &source.name, line);
+    }
+
+    fn screened(&self, part: &mut Tally, screening: &Screening) {
+        part.screenings.add(screening);
     }
 
     fn seal(&self, part: &mut Tally) {

@@ -38,6 +38,13 @@ impl EventFilter {
             && (self.only.is_empty() || self.only.iter().any(|item| item.matches(event)))
     }
 
+    /// Whether one of postscreen's verdicts written at `time` is kept: it has no code for
+    /// `--only` to match and is about clients, so `--only` and `--direction outbound` leave it
+    /// out.
+    pub fn keeps_screening(&self, time: Option<Timestamp>) -> bool {
+        self.only.is_empty() && self.direction != Some(Direction::Outbound) && self.in_window(time)
+    }
+
     /// Whether a line written at `time` lies inside `--since` and `--until`.
     pub fn in_window(&self, time: Option<Timestamp>) -> bool {
         if self.since.is_none() && self.until.is_none() {

@@ -25,6 +25,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod screening;
 pub mod threshold;
 pub mod time;
 pub mod trace;

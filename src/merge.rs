@@ -31,8 +31,10 @@ use crate::input::{self, Compression, InputSpec};
 use crate::kb;
 use crate::outcome::{Delays, Ending, LostRecipient, OutcomeSummary};
 use crate::parse::SourceFormat;
+use crate::parse::postscreen::Verdict;
 use crate::pipeline::{self, LineCounts};
 use crate::report::{CodeRow, InputSummary, Report, ReportSettings, SCHEMA_VERSION};
+use crate::screening::{FAILING_CLIENT_CAP, Screenings};
 use crate::time::{self, RawTime, Timestamp};
 
 /// The most example lines a summary can hold per code (`--examples` at most).
@@ -64,6 +66,9 @@ pub struct State {
     /// before they were counted apart.
     #[serde(default)]
     reject_warnings: Vec<GroupState>,
+    /// postscreen's verdicts; absent from summaries written before they were counted.
+    #[serde(default)]
+    postscreen: ScreeningState,
     /// Spike-detection series, per domain and for all destinations.
     spikes: Vec<SeriesState>,
     /// The provider of each domain, from the first relay host named for it; empty when that
@@ -71,6 +76,51 @@ pub struct State {
     providers: BTreeMap<String, String>,
     /// What the followed messages came to.
     outcomes: OutcomesState,
+}
+
+/// [`Screenings`]: lines per verdict, and every failing client kept with its count.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ScreeningState {
+    verdicts: BTreeMap<String, u64>,
+    failing_clients: BTreeMap<String, u64>,
+    failing_clients_max_undercount: u64,
+}
+
+fn screening_state(screenings: &Screenings) -> ScreeningState {
+    let failing = screenings.failing_clients();
+    ScreeningState {
+        verdicts: Verdict::ALL
+            .into_iter()
+            .filter(|v| screenings.count(*v) > 0)
+            .map(|v| (v.label().to_string(), screenings.count(v)))
+            .collect(),
+        failing_clients: failing
+            .entries()
+            .into_iter()
+            .map(|(client, count)| (client.to_string(), count))
+            .collect(),
+        failing_clients_max_undercount: failing.max_undercount(),
+    }
+}
+
+fn screenings_of(state: &ScreeningState) -> Result<Screenings, String> {
+    let counts = state
+        .verdicts
+        .iter()
+        .map(|(label, count)| {
+            let verdict = by_label(&Verdict::ALL, Verdict::label, label, "postscreen verdict")?;
+            Ok((verdict, *count))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let failing = KeyCounter::from_entries(
+        FAILING_CLIENT_CAP,
+        state
+            .failing_clients
+            .iter()
+            .map(|(client, count)| (client.as_str().into(), *count)),
+        state.failing_clients_max_undercount,
+    );
+    Ok(Screenings::from_parts(counts, failing))
 }
 
 /// A [`Distinct`]: exact hashes (little-endian u64, base64) or HyperLogLog registers (base64).
@@ -329,6 +379,7 @@ pub fn state_of(report: &Report) -> State {
         codes: groups(&report.rows, &tally.codes),
         refusals: groups(&report.refusals, &tally.refusals),
         reject_warnings: groups(&report.warnings, &tally.warnings),
+        postscreen: screening_state(&tally.screenings),
         spikes,
         providers: tally
             .spikes
@@ -787,6 +838,7 @@ fn part_of(file: SummaryFile) -> Result<Part, String> {
         let (key, group) = group(warning, &inputs)?;
         tally.warnings.insert(key, group);
     }
+    tally.screenings = screenings_of(&state.postscreen)?;
     let spikes = state
         .spikes
         .iter()

@@ -24,6 +24,7 @@ use crate::filter::EventFilter;
 use crate::input::chunk::{BufferPool, ChunkReader, LineChunk, Piece};
 use crate::input::{self, Compression, InputError, InputSpec};
 use crate::kb;
+use crate::parse::postscreen::Screening;
 use crate::parse::{self, Lifecycle, LineContext, Parsed};
 use crate::time::Timestamp;
 
@@ -140,6 +141,11 @@ pub trait Collector: Sync {
     /// Takes every line inside the time window that tells of a message's life.
     fn lifecycle(&self, part: &mut Self::Part, source: &Source, line: u64, said: &Lifecycle) {
         let _ = (part, source, line, said);
+    }
+
+    /// Takes one of postscreen's verdicts that the filters keep.
+    fn screened(&self, part: &mut Self::Part, screening: &Screening) {
+        let _ = (part, screening);
     }
 
     /// Whether [`Collector::line`] is to be called for every line read.
@@ -636,6 +642,12 @@ fn parse_chunk<C: Collector>(
                 counts.no_outcome += 1;
                 if collector.follows_messages() && filter.in_window(said.timestamp) {
                     collector.lifecycle(&mut part, source, line_number, &said);
+                }
+            }
+            Parsed::Screened(screening) => {
+                counts.no_outcome += 1;
+                if filter.keeps_screening(screening.timestamp) {
+                    collector.screened(&mut part, &screening);
                 }
             }
             Parsed::Foreign => counts.other_programs += 1,

@@ -148,6 +148,9 @@ pub struct Report {
     pub refusals: Vec<CodeRow>,
     /// Reject warnings, most frequent first.
     pub warnings: Vec<CodeRow>,
+    /// The `--top` clients that failed postscreen's tests most, redacted never: they are
+    /// addresses, not mailboxes.
+    pub failing_clients: Vec<(String, u64)>,
     /// The rows of `--format csv`.
     pub csv_rows: Vec<CsvRow>,
     /// The `--by` dimension of `csv_rows`.
@@ -215,6 +218,13 @@ impl Report {
         let rows = code_rows(&tally.codes_by_count(), total, settings);
         let refusals = code_rows(&tally.refusals_by_count(), tally.refusal_count(), settings);
         let warnings = code_rows(&tally.warnings_by_count(), tally.warning_count(), settings);
+        let failing_clients = tally
+            .screenings
+            .failing_clients()
+            .top(settings.top)
+            .into_iter()
+            .map(|(client, count)| (client.to_string(), count))
+            .collect();
         let csv_rows = match settings.by {
             None => csv_rows_by_code(&rows, total),
             Some(_) => csv_rows_by_group(&tally, &rows, total),
@@ -261,6 +271,7 @@ impl Report {
             rows,
             refusals,
             warnings,
+            failing_clients,
             csv_rows,
             thresholds,
             unmatched,

@@ -229,6 +229,17 @@ fn assert_agrees_with_json(prometheus: &str, json_text: &str) {
         sum(&samples, "mailsift_reject_warnings"),
         n(&lines["reject_warnings"])
     );
+    for (verdict, count) in json["postscreen"]["verdicts"].as_object().unwrap() {
+        assert_eq!(
+            value(
+                &samples,
+                "mailsift_postscreen_verdicts",
+                &[("verdict", verdict)]
+            ),
+            Some(n(count)),
+            "{verdict}"
+        );
+    }
     assert_eq!(
         value(&samples, "mailsift_lines_read", &[]),
         Some(n(&lines["read"]))

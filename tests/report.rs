@@ -513,6 +513,85 @@ fn the_span_is_that_of_every_line_read_not_only_the_outcomes() {
     );
 }
 
+const POSTSCREEN: &str = "tests/fixtures/postfix/postscreen.log";
+
+#[test]
+fn postscreen_verdicts_are_summed_up_apart_from_the_outcomes() {
+    let summary = |extra: &[&str]| {
+        let mut args = vec!["report", "--year", "2026", "--format", "json"];
+        args.extend(extra);
+        args.push(POSTSCREEN);
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        json(&out)
+    };
+    let all = summary(&[]);
+    let verdicts = &all["postscreen"]["verdicts"];
+    for (verdict, count) in [
+        ("connect", 1),
+        ("pass_new", 1),
+        ("pass_old", 0),
+        ("allowlist_veto", 1),
+        ("denylisted", 2),
+        ("dnsbl", 1),
+        ("pregreet", 1),
+        ("hangup", 1),
+        ("pipelining", 1),
+        ("non_smtp", 1),
+        ("bare_newline", 1),
+        ("command_limit", 3),
+    ] {
+        assert_eq!(verdicts[verdict], count, "{verdict}: {verdicts}");
+    }
+    assert_eq!(all["postscreen"]["failed"], 11);
+    assert_eq!(
+        all["postscreen"]["top_failing_clients"][0]["name"],
+        "203.0.113.7"
+    );
+    assert_eq!(all["postscreen"]["top_failing_clients"][0]["count"], 2);
+    // The rejects postscreen logs are outcomes as before; its verdicts are not.
+    assert_eq!(all["outcomes"], 5);
+    let lines = lines_of(&all);
+    assert_accounted(&lines, "postscreen");
+    assert_eq!(lines["no_outcome"], 17);
+
+    // Verdicts have no code and are about clients: --only and outbound leave them out.
+    for extra in [&["--only", "5xx"][..], &["--direction", "outbound"]] {
+        let filtered = summary(extra);
+        assert_eq!(filtered["postscreen"]["failed"], 0, "{extra:?}");
+        assert_eq!(
+            filtered["postscreen"]["verdicts"]["connect"], 0,
+            "{extra:?}"
+        );
+    }
+    let window = summary(&[
+        "--since",
+        "2026-11-21T08:00:06",
+        "--until",
+        "2026-11-21T08:00:08",
+    ]);
+    assert_eq!(window["postscreen"]["verdicts"]["pipelining"], 1);
+    assert_eq!(window["postscreen"]["verdicts"]["pregreet"], 0);
+
+    // A merged summary keeps them.
+    let dir = tempfile::tempdir().unwrap();
+    let file = temp_file(dir.path(), "ps.json", all.to_string().as_bytes());
+    let (code, merged, err) = run(&["merge", "--format", "json", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&merged)["postscreen"], all["postscreen"]);
+
+    let (_, text, _) = run(&["report", "--year", "2026", POSTSCREEN]);
+    let section = &text[text.find("Connection screening (postscreen)").expect(&text)..];
+    assert!(
+        section.contains("    dnsbl                    1  "),
+        "{section}"
+    );
+    assert!(
+        section.contains("  failed a test             11  "),
+        "{section}"
+    );
+}
+
 // --- 4. Every line is accounted for ---------------------------------------------------------
 
 /// Lines of other programs, blank lines, one outcome, bookkeeping and two unmatched lines.

@@ -7,6 +7,7 @@
 pub mod exim;
 pub mod needle;
 pub mod postfix;
+pub mod postscreen;
 pub mod reply;
 pub mod syslog;
 
@@ -26,6 +27,9 @@ pub enum Parsed<'a> {
     /// A line without an outcome that tells of a message's life: that it is over, or that a
     /// notification was made from it. Counted with [`Parsed::NoOutcome`] lines.
     Lifecycle(Lifecycle<'a>),
+    /// One of postscreen's verdicts on a client: no outcome, but a report sums them up.
+    /// Counted with [`Parsed::NoOutcome`] lines.
+    Screened(postscreen::Screening<'a>),
     /// A line written by another program (dovecot, opendkim, amavis, ...).
     Foreign,
     /// A line of a known MTA, or a line of no known shape, that looks like it may carry an

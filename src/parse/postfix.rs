@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use super::needle::{
     HIGHS, Needle, classify_word, every_word, find_byte, find_byte_early, split_comma_space,
 };
+use super::postscreen::{self, Screening};
 use super::reply::{
     HostAddr, Reply, read_host_addr, read_reply, split_in_reply_to, stage_of_command,
     stage_of_while,
@@ -76,6 +77,18 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
     match first_words(body) {
         FirstWords::MayCarryOutcome => {}
         FirstWords::Quiet => return Parsed::NoOutcome,
+        FirstWords::Screening if header.tag.ends_with("/postscreen") => {
+            return match postscreen::read(body) {
+                Some((verdict, client)) => Parsed::Screened(Screening {
+                    timestamp: years.complete(header.time),
+                    verdict,
+                    client,
+                }),
+                None => Parsed::NoOutcome,
+            };
+        }
+        // The same words from another program are read as any other line.
+        FirstWords::Screening => {}
         FirstWords::Removed if is_queue_id(queue_id) => {
             return lifecycle(header, years, Lifecycle::ended(queue_id));
         }
@@ -207,9 +220,10 @@ fn is_queue_id(text: &str) -> bool {
 enum FirstWords {
     /// Nothing yet: the message is read further.
     MayCarryOutcome,
-    /// A shape that never carries an SMTP reply: connections, queue bookkeeping, TLS set-up,
-    /// postscreen's tests.
+    /// A shape that never carries an SMTP reply: connections, queue bookkeeping, TLS set-up.
     Quiet,
+    /// The first word of one of postscreen's verdicts, when postscreen wrote it.
+    Screening,
     /// qmgr's `removed`: the message's life is over.
     Removed,
     /// bounce's `sender non-delivery notification: ID` (and the delay and success notices).
@@ -229,7 +243,10 @@ fn first_words(body: &str) -> FirstWords {
         "Anonymous" | "Trusted" | "Untrusted" | "Verified" => {
             rest.starts_with(" TLS connection established ")
         }
-        "CONNECT" | "PASS" | "DISCONNECT" | "WHITELISTED" | "HANGUP" | "DNSBL" => true,
+        "DISCONNECT" => true,
+        "CONNECT" | "PASS" | "WHITELISTED" | "ALLOWLISTED" | "WHITELIST" | "ALLOWLIST"
+        | "BLACKLISTED" | "DENYLISTED" | "DNSBL" | "PREGREET" | "HANGUP" | "COMMAND"
+        | "NON-SMTP" | "BARE" | "TIME" | "LENGTH" => return FirstWords::Screening,
         "sender" if NOTIFICATION.is_in(rest) => return FirstWords::Notification,
         // qmgr's `from=<...>, size=..., nrcpt=... (queue active)`; its expiry line ends
         // otherwise.

@@ -15,6 +15,7 @@ use super::text::{duration_text, key_codes};
 use crate::aggregate::ClassCounts;
 use crate::codes::{Class, codes_text};
 use crate::outcome::OutcomeSummary;
+use crate::parse::postscreen::Verdict;
 use crate::report::{CodeRow, Report};
 
 /// The classes in the order they are stacked and listed, with their colours.
@@ -150,6 +151,7 @@ pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Resul
             write_code_table(&mut page, rows, 0);
         }
     }
+    write_screening(&mut page, report, words.screening);
     if !report.thresholds.is_empty() {
         let _ = writeln!(page, "<h2>{}</h2>", html(words.thresholds));
         page.push_str(
@@ -535,4 +537,38 @@ fn percent(part: u64, whole: u64) -> String {
 
 fn thousands(n: u64) -> String {
     crate::render::text::thousands(n)
+}
+
+/// postscreen's verdicts, with what each means, and the clients that failed most.
+fn write_screening(page: &mut String, report: &Report, heading: &str) {
+    let screenings = &report.tally.screenings;
+    if screenings.is_empty() {
+        return;
+    }
+    let _ = writeln!(page, "<h2>{}</h2>", html(heading));
+    page.push_str(
+        "<table>\n<tr><th>verdict</th><th class=\"n\">lines</th><th>what it means</th></tr>\n",
+    );
+    for verdict in Verdict::ALL {
+        let count = screenings.count(verdict);
+        if count > 0 || !verdict.is_failure() {
+            let _ = writeln!(
+                page,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                verdict.label(),
+                thousands(count),
+                html(verdict.meaning())
+            );
+        }
+    }
+    page.push_str("</table>\n");
+    if !report.failing_clients.is_empty() {
+        let top = report
+            .failing_clients
+            .iter()
+            .map(|(client, count)| format!("{} {count}", html(client)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(page, "<p>Clients failing most: {top}</p>");
+    }
 }

@@ -23,6 +23,7 @@ use chrono::{DateTime, Duration, FixedOffset, Local, TimeZone};
 
 use crate::aggregate::CodeKey;
 use crate::codes::{Action, Class};
+use crate::parse::postscreen::Verdict;
 use crate::render::safe::visible;
 use crate::report::{CodeRow, Report};
 use crate::time::Timestamp;
@@ -291,6 +292,17 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
     add_rows(&report.warnings, &mut warnings, &mut warned_clients);
     families.push(warnings);
     families.push(warned_clients);
+
+    let mut verdicts = Family::new(
+        "mailsift_postscreen_verdicts",
+        "postscreen's verdicts on clients in the inputs, by verdict (connect, pass_new, \
+         pass_old, allowlisted, and the tests failed); not counted in mailsift_outcomes.",
+        &["verdict"],
+    );
+    for verdict in Verdict::ALL {
+        verdicts.add(&[verdict.label()], tally.screenings.count(verdict));
+    }
+    families.push(verdicts);
 
     let lines = &tally.lines;
     let mut read = Family::new("mailsift_lines_read", "Lines read from the inputs.", &[]);

@@ -61,6 +61,8 @@ pub struct ReportLabels {
     pub refusals: &'static str,
     /// Heading of the rejects our server only logged (`reject_warning`).
     pub reject_warnings: &'static str,
+    /// Heading of postscreen's verdicts.
+    pub screening: &'static str,
     /// Heading of the hourly timeline.
     pub per_hour: &'static str,
     /// Heading of the daily timeline.
@@ -221,6 +223,7 @@ const EN: ReportLabels = ReportLabels {
     example: "example",
     refusals: "Per-host refusals",
     reject_warnings: "Reject warnings (logged only, not sent)",
+    screening: "Connection screening (postscreen)",
     per_hour: "Failures per hour",
     per_day: "Failures per day",
     outcomes_per_hour: "Outcomes per hour",
@@ -273,6 +276,7 @@ const FR: ReportLabels = ReportLabels {
     example: "exemple",
     refusals: "Refus par hôte",
     reject_warnings: "Avertissements de rejet (journalisés, non envoyés)",
+    screening: "Filtrage des connexions (postscreen)",
     per_hour: "Échecs par heure",
     per_day: "Échecs par jour",
     outcomes_per_hour: "Résultats par heure",
@@ -325,6 +329,7 @@ const VI: ReportLabels = ReportLabels {
     example: "ví dụ",
     refusals: "Từ chối theo máy chủ",
     reject_warnings: "Cảnh báo từ chối (chỉ ghi nhật ký, không gửi)",
+    screening: "Sàng lọc kết nối (postscreen)",
     per_hour: "Lỗi theo giờ",
     per_day: "Lỗi theo ngày",
     outcomes_per_hour: "Kết quả theo giờ",
@@ -377,6 +382,7 @@ const ZH: ReportLabels = ReportLabels {
     example: "示例",
     refusals: "按主机的拒绝",
     reject_warnings: "拒绝警告（仅记录，未发送）",
+    screening: "连接筛查（postscreen）",
     per_hour: "每小时失败数",
     per_day: "每天失败数",
     outcomes_per_hour: "每小时的结果",
@@ -429,6 +435,7 @@ const RU: ReportLabels = ReportLabels {
     example: "пример",
     refusals: "Отказы по хостам",
     reject_warnings: "Предупреждения об отказе (только в журнале, не отправлены)",
+    screening: "Проверка подключений (postscreen)",
     per_hour: "Ошибки по часам",
     per_day: "Ошибки по дням",
     outcomes_per_hour: "Результаты по часам",

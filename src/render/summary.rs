@@ -10,6 +10,7 @@ use crate::aggregate::ClassCounts;
 use crate::codes::{Class, codes_text};
 use crate::merge;
 use crate::outcome::OutcomeSummary;
+use crate::parse::postscreen::Verdict;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{ReportLabels, line_buckets, outcome_lines, report_labels};
 use crate::render::safe::{csv_cell, visible};
@@ -213,6 +214,7 @@ pub fn summary_json(report: &Report) -> Value {
         "codes": report.rows.iter().map(code_json).collect::<Vec<_>>(),
         "refusals": report.refusals.iter().map(code_json).collect::<Vec<_>>(),
         "reject_warnings": report.warnings.iter().map(code_json).collect::<Vec<_>>(),
+        "postscreen": screening_json(report),
         "hours": tally.hours.iter().map(|(hour, counts)| json!({
             "hour": hour.format("%Y-%m-%dT%H:00").to_string(),
             "by_class": class_object(counts),
@@ -525,6 +527,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
     ] {
         write_markdown_set_apart(out, heading, rows)?;
     }
+    write_markdown_screening(out, report, words.screening)?;
     if !report.thresholds.is_empty() {
         writeln!(out, "## {}", words.thresholds)?;
         writeln!(out)?;
@@ -547,6 +550,59 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
     writeln!(out, "|---|---:|")?;
     for (label, count) in line_buckets(tally) {
         writeln!(out, "| {label} | {count} |")?;
+    }
+    Ok(())
+}
+
+/// postscreen's verdicts: every verdict with its count, 0 included, so that scripts find the
+/// same keys in every summary.
+fn screening_json(report: &Report) -> Value {
+    let screenings = &report.tally.screenings;
+    json!({
+        "verdicts": Verdict::ALL
+            .iter()
+            .map(|v| (v.label().to_string(), json!(screenings.count(*v))))
+            .collect::<serde_json::Map<_, _>>(),
+        "failed": screenings.failures(),
+        "top_failing_clients": report.failing_clients.iter().map(|(client, count)| json!({
+            "name": visible(client),
+            "count": count,
+        })).collect::<Vec<_>>(),
+        "top_failing_clients_approximate": screenings.failing_clients().approximate(),
+    })
+}
+
+/// The Markdown table of postscreen's verdicts, with what each means.
+fn write_markdown_screening(out: &mut dyn Write, report: &Report, heading: &str) -> io::Result<()> {
+    let screenings = &report.tally.screenings;
+    if screenings.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "## {heading}")?;
+    writeln!(out)?;
+    writeln!(out, "| verdict | lines | what it means |")?;
+    writeln!(out, "|---|---:|---|")?;
+    for verdict in Verdict::ALL {
+        let count = screenings.count(verdict);
+        if count > 0 || !verdict.is_failure() {
+            writeln!(
+                out,
+                "| {} | {count} | {} |",
+                verdict.label(),
+                verdict.meaning()
+            )?;
+        }
+    }
+    writeln!(out)?;
+    if !report.failing_clients.is_empty() {
+        let top = report
+            .failing_clients
+            .iter()
+            .map(|(client, count)| format!("{} {count}", md(client)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        writeln!(out, "Clients failing most: {top}")?;
+        writeln!(out)?;
     }
     Ok(())
 }

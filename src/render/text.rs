@@ -10,6 +10,7 @@ use std::io::{self, Write};
 
 use crate::aggregate::CodeKey;
 use crate::codes::{Class, Direction, Permanence, codes_text};
+use crate::parse::postscreen::Verdict;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{ReportLabels, outcome_lines, report_labels};
 use crate::render::safe::visible;
@@ -91,6 +92,7 @@ pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) 
     }
     write_refusals(out, &paint, report)?;
     write_warnings(out, &paint, report)?;
+    write_screening(out, &paint, report)?;
     write_timeline(out, &paint, report)?;
     write_thresholds(out, &paint, report)?;
     if options.unmatched {
@@ -620,6 +622,66 @@ fn write_set_apart(
             thousands(row.count),
             shorten(&label(row), 22),
             fit_list(&row.top[..row.top.len().min(3)], row.top_approximate, 30)
+        )?;
+    }
+    Ok(())
+}
+
+fn write_screening(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    let screenings = &report.tally.screenings;
+    if screenings.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", paint.heading(paint.words.screening))?;
+    for note in [
+        "Verdicts on clients before any SMTP server saw them, one per line; a client",
+        "may fail several tests. None of them is counted as an SMTP outcome.",
+    ] {
+        writeln!(out, "  {}", paint.dim(note))?;
+    }
+    let row = |out: &mut dyn Write, indent: usize, verdict: Verdict| -> io::Result<()> {
+        let label = format!("{:indent$}{}", "", verdict.label());
+        writeln!(
+            out,
+            "  {label:<18} {:>9}  {}",
+            thousands(screenings.count(verdict)),
+            verdict.short()
+        )
+    };
+    for verdict in Verdict::ALL.into_iter().filter(|v| !v.is_failure()) {
+        if verdict != Verdict::AllowlistVeto || screenings.count(verdict) > 0 {
+            row(out, 0, verdict)?;
+        }
+    }
+    writeln!(
+        out,
+        "  {:<18} {:>9}  of which:",
+        "failed a test",
+        thousands(screenings.failures()),
+    )?;
+    for verdict in Verdict::ALL
+        .into_iter()
+        .filter(|v| v.is_failure() && screenings.count(*v) > 0)
+    {
+        row(out, 2, verdict)?;
+    }
+    if !report.failing_clients.is_empty() {
+        writeln!(
+            out,
+            "  {:<18} {}",
+            "failing most",
+            fit_list(
+                &report.failing_clients,
+                screenings.failing_clients().approximate(),
+                58
+            )
+        )?;
+        paragraph(
+            out,
+            "fix",
+            "Nothing for bots. A real sender among them: allowlist its address in \
+             postscreen_access_list, and look at the test it failed.",
         )?;
     }
     Ok(())

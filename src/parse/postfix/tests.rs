@@ -1,6 +1,7 @@
 //! Each case is one real-shaped Postfix line and every field the parser must take from it.
 
 use super::*;
+use crate::parse::postscreen::Verdict;
 use crate::parse::syslog;
 use chrono::NaiveDate;
 
@@ -802,8 +803,7 @@ fn lines_without_outcome() {
         "Nov 21 08:00:05 mx1 postfix/qmgr[1200]: 2B3C4D5E6F: removed",
         "Nov 21 08:00:05 mx1 postfix/bounce[3201]: 2B3C4D5E6F: sender non-delivery notification: 3C4D5E6F70",
         "Nov 21 08:00:06 mx1 postfix/smtp[3102]: Trusted TLS connection established to mx.example.org[203.0.113.10]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)",
-        "Nov 21 08:00:07 mx1 postfix/postscreen[1500]: CONNECT from [198.51.100.23]:51234 to [192.0.2.1]:25",
-        "Nov 21 08:00:07 mx1 postfix/postscreen[1500]: DNSBL rank 3 for [198.51.100.23]:51234",
+        "Nov 21 08:00:07 mx1 postfix/postscreen[1500]: DISCONNECT [198.51.100.23]:51234",
         "Nov 21 08:00:07 mx1 postfix/dnsblog[1501]: addr 198.51.100.23 listed by domain zen.spamhaus.org as 127.0.0.2",
         "Nov 21 08:00:08 mx1 postfix/smtpd[2202]: warning: hostname x.example does not resolve to address 198.51.100.24",
         "Nov 21 08:00:08 mx1 postfix/smtpd[2202]: warning: unknown[198.51.100.24]: SASL LOGIN authentication aborted",
@@ -822,6 +822,44 @@ fn lines_without_outcome() {
             "{line}"
         );
     }
+}
+
+#[test]
+fn postscreen_verdicts_are_read_from_postscreen_alone() {
+    for (line, verdict, client) in [
+        (
+            "Nov 21 08:00:07 mx1 postfix/postscreen[1500]: CONNECT from [198.51.100.23]:51234 to [192.0.2.1]:25",
+            Verdict::Connect,
+            "198.51.100.23",
+        ),
+        (
+            "Nov 21 08:00:07 mx1 postfix/postscreen[1500]: DNSBL rank 3 for [198.51.100.23]:51234",
+            Verdict::Dnsbl,
+            "198.51.100.23",
+        ),
+        (
+            "Nov 21 08:00:07 mx1 postfix-in/postscreen[1500]: PREGREET 22 after 0.1 from [2001:db8::23]:51234: HELO x\\r\\n",
+            Verdict::Pregreet,
+            "2001:db8::23",
+        ),
+        (
+            "Nov 21 08:00:08 mx1 postfix/postscreen[1500]: PASS OLD [198.51.100.24]:40000",
+            Verdict::PassOld,
+            "198.51.100.24",
+        ),
+    ] {
+        let Parsed::Screened(screening) = parse_text(line) else {
+            panic!("{line}: {:?}", parse_text(line));
+        };
+        assert_eq!((screening.verdict, screening.client), (verdict, client));
+        assert_eq!(
+            screening.timestamp.unwrap().to_string()[..10],
+            *"2026-11-21"
+        );
+    }
+    // The same words written by another program are no verdict.
+    let line = "Nov 21 08:00:07 mx1 postfix/smtpd[1500]: CONNECT from [198.51.100.23]:51234 to [192.0.2.1]:25";
+    assert!(!matches!(parse_text(line), Parsed::Screened(_)), "{line}");
 }
 
 #[test]

@@ -1,0 +1,117 @@
+//! The sum of postscreen's verdicts: how many clients it answered, let through and turned
+//! away, for which reason, and which clients failed its tests most. postscreen drops most of
+//! an exposed server's unwanted connections before any SMTP server sees them, and only its
+//! verdicts tell of it, so a report without them would hide most of the screening work.
+
+use crate::aggregate::KeyCounter;
+use crate::parse::postscreen::{Screening, Verdict};
+
+/// Clients whose failures are counted exactly before the smallest are dropped.
+pub const FAILING_CLIENT_CAP: usize = 2_000;
+
+/// Verdict lines per verdict, and per client for the failed tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Screenings {
+    counts: [u64; Verdict::ALL.len()],
+    failing: KeyCounter,
+}
+
+impl Default for Screenings {
+    fn default() -> Self {
+        Screenings {
+            counts: [0; Verdict::ALL.len()],
+            failing: KeyCounter::new(FAILING_CLIENT_CAP),
+        }
+    }
+}
+
+impl Screenings {
+    /// The verdicts counted elsewhere (a merged summary), with the failing clients it kept.
+    pub fn from_parts(
+        counts: impl IntoIterator<Item = (Verdict, u64)>,
+        failing: KeyCounter,
+    ) -> Self {
+        let mut screenings = Screenings {
+            failing,
+            ..Screenings::default()
+        };
+        for (verdict, count) in counts {
+            screenings.counts[verdict as usize] += count;
+        }
+        screenings
+    }
+
+    /// Counts one verdict line.
+    pub fn add(&mut self, screening: &Screening<'_>) {
+        self.counts[screening.verdict as usize] += 1;
+        if screening.verdict.is_failure() {
+            self.failing.add(screening.client, 1);
+        }
+    }
+
+    /// Adds the verdicts counted in another part.
+    pub fn merge(&mut self, other: Screenings) {
+        for (ours, theirs) in self.counts.iter_mut().zip(other.counts) {
+            *ours += theirs;
+        }
+        self.failing.merge(other.failing);
+    }
+
+    /// The verdict lines of one kind.
+    pub fn count(&self, verdict: Verdict) -> u64 {
+        self.counts[verdict as usize]
+    }
+
+    /// Whether no verdict was read: the log has no postscreen, or the filters left it out.
+    pub fn is_empty(&self) -> bool {
+        self.counts.iter().all(|&count| count == 0)
+    }
+
+    /// Failed tests, all kinds together.
+    pub fn failures(&self) -> u64 {
+        Verdict::ALL
+            .into_iter()
+            .filter(|v| v.is_failure())
+            .map(|v| self.count(v))
+            .sum()
+    }
+
+    /// The clients that failed tests, per client.
+    pub fn failing_clients(&self) -> &KeyCounter {
+        &self.failing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn screening(verdict: Verdict, client: &str) -> Screening<'_> {
+        Screening {
+            timestamp: None,
+            verdict,
+            client,
+        }
+    }
+
+    #[test]
+    fn verdicts_are_counted_and_only_failures_name_clients() {
+        let mut part = Screenings::default();
+        assert!(part.is_empty());
+        part.add(&screening(Verdict::Connect, "192.0.2.1"));
+        part.add(&screening(Verdict::PassNew, "192.0.2.1"));
+        part.add(&screening(Verdict::Pregreet, "203.0.113.7"));
+        let mut other = Screenings::default();
+        other.add(&screening(Verdict::Dnsbl, "203.0.113.7"));
+        other.add(&screening(Verdict::Hangup, "198.51.100.2"));
+        part.merge(other);
+        assert!(!part.is_empty());
+        assert_eq!(part.count(Verdict::Connect), 1);
+        assert_eq!(part.count(Verdict::Dnsbl), 1);
+        assert_eq!(part.failures(), 3);
+        assert_eq!(
+            part.failing_clients().top(5),
+            [("203.0.113.7", 2), ("198.51.100.2", 1)]
+        );
+    }
+}
