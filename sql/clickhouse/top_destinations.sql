@@ -4,8 +4,8 @@
 -- recipient's domain; an inbound one comes from a client, named in lower case, or by its
 -- address when the name is missing or 'unknown'. A tie on count goes to the name first in
 -- byte order. The enhanced code is the one in the reply text, else Postfix's dsn=; a line
--- without any code is keyed by its reason as well. Refusals (action 'refused') are not
--- outcomes and are left out.
+-- without any code is keyed by its reason as well. Refusals (action 'refused') and reject
+-- warnings (action 'reject_warning') are not outcomes and are left out.
 WITH outcomes AS (
     SELECT
         direction,
@@ -20,7 +20,7 @@ WITH outcomes AS (
             lower(remote_host)
         ) AS destination
     FROM events
-    WHERE action != 'refused'
+    WHERE action NOT IN ('refused', 'reject_warning')
 ),
 ranked AS (
     SELECT

@@ -5,7 +5,8 @@
 -- and cannot be computed from events.
 --
 -- The rules are the report's:
--- * a refusal (action 'refused') is not an outcome and is left out;
+-- * a refusal (action 'refused') or a reject warning (action 'reject_warning') is not an
+--   outcome and is left out;
 -- * a line without any code is keyed by its reason as well, so that relay refusals,
 --   greylistings and timeouts logged without a number stay apart;
 -- * each direction of a code is counted apart first, then the two are added together: the
@@ -36,7 +37,7 @@ WITH outcomes AS (
             ELSE lower(remote_host)
         END AS destination
     FROM events
-    WHERE action <> 'refused'
+    WHERE action NOT IN ('refused', 'reject_warning')
 ),
 -- Per direction and code, each reason with its rank.
 reasons AS (

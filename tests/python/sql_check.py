@@ -48,11 +48,11 @@ DUCKDB_TABLE_NDJSON_LOAD = (
 )
 DUCKDB_CLASS_SPLIT = (
     "SELECT class, permanence, count(*) AS count FROM events "
-    "WHERE action <> 'refused' GROUP BY ALL ORDER BY class"
+    "WHERE action NOT IN ('refused', 'reject_warning') GROUP BY ALL ORDER BY class"
 )
 CLICKHOUSE_CLASS_SPLIT = (
     "SELECT class, permanence, count() AS count FROM file('{file}') "
-    "WHERE action != 'refused' GROUP BY class, permanence ORDER BY class"
+    "WHERE action NOT IN ('refused', 'reject_warning') GROUP BY class, permanence ORDER BY class"
 )
 CLICKHOUSE_SETTING = "--date_time_input_format=best_effort"
 
