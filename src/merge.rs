@@ -34,7 +34,7 @@ use crate::parse::SourceFormat;
 use crate::parse::postscreen::Verdict;
 use crate::pipeline::{self, LineCounts};
 use crate::report::{CodeRow, InputSummary, Report, ReportSettings, SCHEMA_VERSION};
-use crate::screening::{FAILING_CLIENT_CAP, Screenings};
+use crate::screening::{FAILING_CLIENT_CAP, LIST_CAP, Screenings};
 use crate::time::{self, RawTime, Timestamp};
 
 /// The most example lines a summary can hold per code (`--examples` at most).
@@ -78,12 +78,37 @@ pub struct State {
     outcomes: OutcomesState,
 }
 
-/// [`Screenings`]: lines per verdict, and every failing client kept with its count.
+/// [`Screenings`]: lines per verdict, and every failing client and blocklist kept with its
+/// count.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct ScreeningState {
     verdicts: BTreeMap<String, u64>,
     failing_clients: BTreeMap<String, u64>,
     failing_clients_max_undercount: u64,
+    #[serde(default)]
+    lists: BTreeMap<String, u64>,
+    #[serde(default)]
+    lists_max_undercount: u64,
+}
+
+/// The entries of a counter, for a summary's state.
+fn counter_entries(counter: &KeyCounter) -> BTreeMap<String, u64> {
+    counter
+        .entries()
+        .into_iter()
+        .map(|(key, count)| (key.to_string(), count))
+        .collect()
+}
+
+/// A counter from a summary's state.
+fn counter_of(cap: usize, entries: &BTreeMap<String, u64>, max_undercount: u64) -> KeyCounter {
+    KeyCounter::from_entries(
+        cap,
+        entries
+            .iter()
+            .map(|(key, count)| (key.as_str().into(), *count)),
+        max_undercount,
+    )
 }
 
 fn screening_state(screenings: &Screenings) -> ScreeningState {
@@ -94,12 +119,10 @@ fn screening_state(screenings: &Screenings) -> ScreeningState {
             .filter(|v| screenings.count(*v) > 0)
             .map(|v| (v.label().to_string(), screenings.count(v)))
             .collect(),
-        failing_clients: failing
-            .entries()
-            .into_iter()
-            .map(|(client, count)| (client.to_string(), count))
-            .collect(),
+        failing_clients: counter_entries(failing),
         failing_clients_max_undercount: failing.max_undercount(),
+        lists: counter_entries(screenings.lists()),
+        lists_max_undercount: screenings.lists().max_undercount(),
     }
 }
 
@@ -112,15 +135,13 @@ fn screenings_of(state: &ScreeningState) -> Result<Screenings, String> {
             Ok((verdict, *count))
         })
         .collect::<Result<Vec<_>, String>>()?;
-    let failing = KeyCounter::from_entries(
+    let failing = counter_of(
         FAILING_CLIENT_CAP,
-        state
-            .failing_clients
-            .iter()
-            .map(|(client, count)| (client.as_str().into(), *count)),
+        &state.failing_clients,
         state.failing_clients_max_undercount,
     );
-    Ok(Screenings::from_parts(counts, failing))
+    let lists = counter_of(LIST_CAP, &state.lists, state.lists_max_undercount);
+    Ok(Screenings::from_parts(counts, failing, lists))
 }
 
 /// A [`Distinct`]: exact hashes (little-endian u64, base64) or HyperLogLog registers (base64).

@@ -10,7 +10,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::aggregate::{CodeKey, Dimension, Example, Group, Tally, UnmatchedLine, widen};
+use crate::aggregate::{
+    CodeKey, Dimension, Example, Group, KeyCounter, Tally, UnmatchedLine, widen,
+};
 use crate::codes::{Class, EnhancedCode, Permanence};
 use crate::incident::Incident;
 use crate::kb::{self, Advice};
@@ -151,6 +153,8 @@ pub struct Report {
     /// The `--top` clients that failed postscreen's tests most, redacted never: they are
     /// addresses, not mailboxes.
     pub failing_clients: Vec<(String, u64)>,
+    /// The `--top` blocklists that listed screened clients most.
+    pub screening_lists: Vec<(String, u64)>,
     /// The rows of `--format csv`.
     pub csv_rows: Vec<CsvRow>,
     /// The `--by` dimension of `csv_rows`.
@@ -218,13 +222,15 @@ impl Report {
         let rows = code_rows(&tally.codes_by_count(), total, settings);
         let refusals = code_rows(&tally.refusals_by_count(), tally.refusal_count(), settings);
         let warnings = code_rows(&tally.warnings_by_count(), tally.warning_count(), settings);
-        let failing_clients = tally
-            .screenings
-            .failing_clients()
-            .top(settings.top)
-            .into_iter()
-            .map(|(client, count)| (client.to_string(), count))
-            .collect();
+        let top = |counter: &KeyCounter| -> Vec<(String, u64)> {
+            counter
+                .top(settings.top)
+                .into_iter()
+                .map(|(key, count)| (key.to_string(), count))
+                .collect()
+        };
+        let failing_clients = top(tally.screenings.failing_clients());
+        let screening_lists = top(tally.screenings.lists());
         let csv_rows = match settings.by {
             None => csv_rows_by_code(&rows, total),
             Some(_) => csv_rows_by_group(&tally, &rows, total),
@@ -272,6 +278,7 @@ impl Report {
             refusals,
             warnings,
             failing_clients,
+            screening_lists,
             csv_rows,
             thresholds,
             unmatched,

@@ -4,16 +4,21 @@
 //! verdicts tell of it, so a report without them would hide most of the screening work.
 
 use crate::aggregate::KeyCounter;
-use crate::parse::postscreen::{Screening, Verdict};
+use crate::parse::postscreen::{Said, Screening, Verdict};
 
 /// Clients whose failures are counted exactly before the smallest are dropped.
 pub const FAILING_CLIENT_CAP: usize = 2_000;
 
-/// Verdict lines per verdict, and per client for the failed tests.
+/// Blocklists counted exactly before the smallest are dropped: a server asks a handful.
+pub const LIST_CAP: usize = 100;
+
+/// Verdict lines per verdict, per client for the failed tests, and dnsblog's listings per
+/// blocklist.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Screenings {
     counts: [u64; Verdict::ALL.len()],
     failing: KeyCounter,
+    lists: KeyCounter,
 }
 
 impl Default for Screenings {
@@ -21,6 +26,7 @@ impl Default for Screenings {
         Screenings {
             counts: [0; Verdict::ALL.len()],
             failing: KeyCounter::new(FAILING_CLIENT_CAP),
+            lists: KeyCounter::new(LIST_CAP),
         }
     }
 }
@@ -30,9 +36,11 @@ impl Screenings {
     pub fn from_parts(
         counts: impl IntoIterator<Item = (Verdict, u64)>,
         failing: KeyCounter,
+        lists: KeyCounter,
     ) -> Self {
         let mut screenings = Screenings {
             failing,
+            lists,
             ..Screenings::default()
         };
         for (verdict, count) in counts {
@@ -41,11 +49,16 @@ impl Screenings {
         screenings
     }
 
-    /// Counts one verdict line.
+    /// Counts one line of the screening.
     pub fn add(&mut self, screening: &Screening<'_>) {
-        self.counts[screening.verdict as usize] += 1;
-        if screening.verdict.is_failure() {
-            self.failing.add(screening.client, 1);
+        match screening.said {
+            Said::Verdict { verdict, client } => {
+                self.counts[verdict as usize] += 1;
+                if verdict.is_failure() {
+                    self.failing.add(client, 1);
+                }
+            }
+            Said::Listed { list } => self.lists.add(list, 1),
         }
     }
 
@@ -55,6 +68,7 @@ impl Screenings {
             *ours += theirs;
         }
         self.failing.merge(other.failing);
+        self.lists.merge(other.lists);
     }
 
     /// The verdict lines of one kind.
@@ -62,9 +76,10 @@ impl Screenings {
         self.counts[verdict as usize]
     }
 
-    /// Whether no verdict was read: the log has no postscreen, or the filters left it out.
+    /// Whether nothing of the screening was read: the log has no postscreen, or the filters
+    /// left it out.
     pub fn is_empty(&self) -> bool {
-        self.counts.iter().all(|&count| count == 0)
+        self.counts.iter().all(|&count| count == 0) && self.lists.keys_held() == 0
     }
 
     /// Failed tests, all kinds together.
@@ -80,6 +95,11 @@ impl Screenings {
     pub fn failing_clients(&self) -> &KeyCounter {
         &self.failing
     }
+
+    /// dnsblog's listings, per blocklist: which lists do the screening's work.
+    pub fn lists(&self) -> &KeyCounter {
+        &self.lists
+    }
 }
 
 #[cfg(test)]
@@ -89,8 +109,7 @@ mod tests {
     fn screening(verdict: Verdict, client: &str) -> Screening<'_> {
         Screening {
             timestamp: None,
-            verdict,
-            client,
+            said: Said::Verdict { verdict, client },
         }
     }
 
@@ -104,6 +123,12 @@ mod tests {
         let mut other = Screenings::default();
         other.add(&screening(Verdict::Dnsbl, "203.0.113.7"));
         other.add(&screening(Verdict::Hangup, "198.51.100.2"));
+        for list in ["zen.spamhaus.org", "zen.spamhaus.org", "bl.example"] {
+            other.add(&Screening {
+                timestamp: None,
+                said: Said::Listed { list },
+            });
+        }
         part.merge(other);
         assert!(!part.is_empty());
         assert_eq!(part.count(Verdict::Connect), 1);
@@ -112,6 +137,10 @@ mod tests {
         assert_eq!(
             part.failing_clients().top(5),
             [("203.0.113.7", 2), ("198.51.100.2", 1)]
+        );
+        assert_eq!(
+            part.lists().top(5),
+            [("zen.spamhaus.org", 2), ("bl.example", 1)]
         );
     }
 }

@@ -549,11 +549,18 @@ fn postscreen_verdicts_are_summed_up_apart_from_the_outcomes() {
         "203.0.113.7"
     );
     assert_eq!(all["postscreen"]["top_failing_clients"][0]["count"], 2);
+    assert_eq!(
+        all["postscreen"]["top_lists"],
+        serde_json::json!([
+            {"name": "zen.spamhaus.org", "count": 2},
+            {"name": "b.barracudacentral.org", "count": 1},
+        ])
+    );
     // The rejects postscreen logs are outcomes as before; its verdicts are not.
     assert_eq!(all["outcomes"], 5);
     let lines = lines_of(&all);
     assert_accounted(&lines, "postscreen");
-    assert_eq!(lines["no_outcome"], 17);
+    assert_eq!(lines["no_outcome"], 20);
 
     // Verdicts have no code and are about clients: --only and outbound leave them out.
     for extra in [&["--only", "5xx"][..], &["--direction", "outbound"]] {

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use super::needle::{
     HIGHS, Needle, classify_word, every_word, find_byte, find_byte_early, split_comma_space,
 };
-use super::postscreen::{self, Screening};
+use super::postscreen::{self, Reading, Screening};
 use super::reply::{
     HostAddr, Reply, read_host_addr, read_reply, split_in_reply_to, stage_of_command,
     stage_of_while,
@@ -77,18 +77,17 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
     match first_words(body) {
         FirstWords::MayCarryOutcome => {}
         FirstWords::Quiet => return Parsed::NoOutcome,
-        FirstWords::Screening if header.tag.ends_with("/postscreen") => {
-            return match postscreen::read(body) {
-                Some((verdict, client)) => Parsed::Screened(Screening {
+        FirstWords::Screening => match postscreen::read(header.tag, body) {
+            Reading::Said(said) => {
+                return Parsed::Screened(Screening {
                     timestamp: years.complete(header.time),
-                    verdict,
-                    client,
-                }),
-                None => Parsed::NoOutcome,
-            };
-        }
-        // The same words from another program are read as any other line.
-        FirstWords::Screening => {}
+                    said,
+                });
+            }
+            Reading::Other => return Parsed::NoOutcome,
+            // The same words from another program are read as any other line.
+            Reading::NotScreening => {}
+        },
         FirstWords::Removed if is_queue_id(queue_id) => {
             return lifecycle(header, years, Lifecycle::ended(queue_id));
         }
@@ -246,7 +245,7 @@ fn first_words(body: &str) -> FirstWords {
         "DISCONNECT" => true,
         "CONNECT" | "PASS" | "WHITELISTED" | "ALLOWLISTED" | "WHITELIST" | "ALLOWLIST"
         | "BLACKLISTED" | "DENYLISTED" | "DNSBL" | "PREGREET" | "HANGUP" | "COMMAND"
-        | "NON-SMTP" | "BARE" | "TIME" | "LENGTH" => return FirstWords::Screening,
+        | "NON-SMTP" | "BARE" | "TIME" | "LENGTH" | "addr" => return FirstWords::Screening,
         "sender" if NOTIFICATION.is_in(rest) => return FirstWords::Notification,
         // qmgr's `from=<...>, size=..., nrcpt=... (queue active)`; its expiry line ends
         // otherwise.

@@ -18,6 +18,9 @@
 //! BARE NEWLINE from [203.0.113.7]:51234 after DATA
 //! COMMAND TIME LIMIT from [203.0.113.7]:51234 after RCPT   (and COUNT, LENGTH)
 //! ```
+//!
+//! and dnsblog, which asks the blocklists for postscreen, names each list that answered:
+//! `postfix/dnsblog[PID]: addr 203.0.113.7 listed by domain zen.spamhaus.org as 127.0.0.4`.
 
 use crate::time::Timestamp;
 
@@ -162,20 +165,60 @@ impl Verdict {
     }
 }
 
-/// One verdict line, with when it was written and the client it is about.
+/// One line of the screening, with when it was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Screening<'a> {
     /// When the line was written.
     pub timestamp: Option<Timestamp>,
-    /// What postscreen decided.
-    pub verdict: Verdict,
-    /// The client's address, as logged inside the brackets.
-    pub client: &'a str,
+    /// What it says.
+    pub said: Said<'a>,
+}
+
+/// What a line of the screening says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Said<'a> {
+    /// postscreen's verdict on a client, named by its address as logged inside the brackets.
+    Verdict { verdict: Verdict, client: &'a str },
+    /// dnsblog found a client on a blocklist, named by its DNS domain.
+    Listed { list: &'a str },
+}
+
+/// What a line with one of the screening's first words turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading<'a> {
+    /// A verdict or a listing.
+    Said(Said<'a>),
+    /// Another line of postscreen or dnsblog (`DISCONNECT`, cache statistics, warnings).
+    Other,
+    /// The same words written by another program.
+    NotScreening,
+}
+
+/// Reads a line of `tag` (the syslog tag, `postfix/postscreen` or `postfix/dnsblog`, any
+/// instance name before the slash) from its text after the syslog header.
+pub fn read<'a>(tag: &str, message: &'a str) -> Reading<'a> {
+    let said = if tag.ends_with("/postscreen") {
+        verdict(message).map(|(verdict, client)| Said::Verdict { verdict, client })
+    } else if tag.ends_with("/dnsblog") {
+        listing(message).map(|list| Said::Listed { list })
+    } else {
+        return Reading::NotScreening;
+    };
+    said.map_or(Reading::Other, Reading::Said)
+}
+
+/// The blocklist of dnsblog's `addr IP listed by domain LIST as 127.0.0.N`.
+fn listing(message: &str) -> Option<&str> {
+    let (_, rest) = message
+        .strip_prefix("addr ")?
+        .split_once(" listed by domain ")?;
+    let list = rest.split(' ').next()?;
+    (!list.is_empty()).then_some(list)
 }
 
 /// Reads a verdict from the text of a postscreen line after its syslog header; `None` for its
 /// other lines (`DISCONNECT`, cache statistics, warnings, rejects).
-pub fn read(message: &str) -> Option<(Verdict, &str)> {
+fn verdict(message: &str) -> Option<(Verdict, &str)> {
     let (verdict, rest) = verdict_words(message)?;
     let open = rest.find('[')?;
     let close = open + rest[open..].find(']')?;
@@ -306,7 +349,11 @@ mod tests {
                 "198.51.100.12",
             ),
         ] {
-            assert_eq!(read(line), Some((verdict, client)), "{line}");
+            assert_eq!(
+                read("postfix/postscreen", line),
+                Reading::Said(Said::Verdict { verdict, client }),
+                "{line}"
+            );
         }
     }
 
@@ -321,8 +368,27 @@ mod tests {
             "DNSBL rank 3 for []:25",
             "connect from [203.0.113.7]:51234",
         ] {
-            assert_eq!(read(line), None, "{line}");
+            assert_eq!(read("postfix/postscreen", line), Reading::Other, "{line}");
         }
+    }
+
+    #[test]
+    fn dnsblog_names_the_list_and_other_programs_are_no_screening() {
+        let line = "addr 203.0.113.7 listed by domain zen.spamhaus.org as 127.0.0.4";
+        assert_eq!(
+            read("postfix-in/dnsblog", line),
+            Reading::Said(Said::Listed {
+                list: "zen.spamhaus.org"
+            })
+        );
+        assert_eq!(
+            read("postfix/dnsblog", "addr 203.0.113.7 blocked"),
+            Reading::Other
+        );
+        assert_eq!(
+            read("postfix/smtpd", "PASS NEW [203.0.113.7]:51234"),
+            Reading::NotScreening
+        );
     }
 
     #[test]

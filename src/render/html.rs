@@ -562,13 +562,17 @@ fn write_screening(page: &mut String, report: &Report, heading: &str) {
         }
     }
     page.push_str("</table>\n");
-    if !report.failing_clients.is_empty() {
-        let top = report
-            .failing_clients
-            .iter()
-            .map(|(client, count)| format!("{} {count}", html(client)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let _ = writeln!(page, "<p>Clients failing most: {top}</p>");
+    for (lead, entries) in [
+        ("Blocklists that listed clients", &report.screening_lists),
+        ("Clients failing most", &report.failing_clients),
+    ] {
+        if !entries.is_empty() {
+            let top = entries
+                .iter()
+                .map(|(name, count)| format!("{} {count}", html(name)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(page, "<p>{lead}: {top}</p>");
+        }
     }
 }

@@ -304,6 +304,17 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
     }
     families.push(verdicts);
 
+    let mut lists = Family::new(
+        "mailsift_postscreen_dnsbl_listings",
+        "Clients found on a blocklist by postscreen's dnsblog in the inputs, for the most \
+         frequent lists (--top).",
+        &["list"],
+    );
+    for (list, count) in &report.screening_lists {
+        lists.add(&[list], *count);
+    }
+    families.push(lists);
+
     let lines = &tally.lines;
     let mut read = Family::new("mailsift_lines_read", "Lines read from the inputs.", &[]);
     read.add(&[], lines.read);

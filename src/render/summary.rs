@@ -569,6 +569,10 @@ fn screening_json(report: &Report) -> Value {
             "count": count,
         })).collect::<Vec<_>>(),
         "top_failing_clients_approximate": screenings.failing_clients().approximate(),
+        "top_lists": report.screening_lists.iter().map(|(list, count)| json!({
+            "name": visible(list),
+            "count": count,
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -594,15 +598,19 @@ fn write_markdown_screening(out: &mut dyn Write, report: &Report, heading: &str)
         }
     }
     writeln!(out)?;
-    if !report.failing_clients.is_empty() {
-        let top = report
-            .failing_clients
-            .iter()
-            .map(|(client, count)| format!("{} {count}", md(client)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        writeln!(out, "Clients failing most: {top}")?;
-        writeln!(out)?;
+    for (lead, entries) in [
+        ("Blocklists that listed clients", &report.screening_lists),
+        ("Clients failing most", &report.failing_clients),
+    ] {
+        if !entries.is_empty() {
+            let top = entries
+                .iter()
+                .map(|(name, count)| format!("{} {count}", md(name)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            writeln!(out, "{lead}: {top}")?;
+            writeln!(out)?;
+        }
     }
     Ok(())
 }

@@ -666,6 +666,18 @@ fn write_screening(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
     {
         row(out, 2, verdict)?;
     }
+    if !report.screening_lists.is_empty() {
+        writeln!(
+            out,
+            "  {:<18} {}",
+            "listed by",
+            fit_list(
+                &report.screening_lists,
+                screenings.lists().approximate(),
+                58
+            )
+        )?;
+    }
     if !report.failing_clients.is_empty() {
         writeln!(
             out,

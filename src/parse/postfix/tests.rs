@@ -1,7 +1,7 @@
 //! Each case is one real-shaped Postfix line and every field the parser must take from it.
 
 use super::*;
-use crate::parse::postscreen::Verdict;
+use crate::parse::postscreen::{Said, Verdict};
 use crate::parse::syslog;
 use chrono::NaiveDate;
 
@@ -804,7 +804,6 @@ fn lines_without_outcome() {
         "Nov 21 08:00:05 mx1 postfix/bounce[3201]: 2B3C4D5E6F: sender non-delivery notification: 3C4D5E6F70",
         "Nov 21 08:00:06 mx1 postfix/smtp[3102]: Trusted TLS connection established to mx.example.org[203.0.113.10]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)",
         "Nov 21 08:00:07 mx1 postfix/postscreen[1500]: DISCONNECT [198.51.100.23]:51234",
-        "Nov 21 08:00:07 mx1 postfix/dnsblog[1501]: addr 198.51.100.23 listed by domain zen.spamhaus.org as 127.0.0.2",
         "Nov 21 08:00:08 mx1 postfix/smtpd[2202]: warning: hostname x.example does not resolve to address 198.51.100.24",
         "Nov 21 08:00:08 mx1 postfix/smtpd[2202]: warning: unknown[198.51.100.24]: SASL LOGIN authentication aborted",
         "Nov 21 08:00:09 mx1 postfix/smtpd[2202]: lost connection after AUTH from unknown[198.51.100.24]",
@@ -851,12 +850,22 @@ fn postscreen_verdicts_are_read_from_postscreen_alone() {
         let Parsed::Screened(screening) = parse_text(line) else {
             panic!("{line}: {:?}", parse_text(line));
         };
-        assert_eq!((screening.verdict, screening.client), (verdict, client));
+        assert_eq!(screening.said, Said::Verdict { verdict, client });
         assert_eq!(
             screening.timestamp.unwrap().to_string()[..10],
             *"2026-11-21"
         );
     }
+    let line = "Nov 21 08:00:07 mx1 postfix/dnsblog[1501]: addr 198.51.100.23 listed by domain zen.spamhaus.org as 127.0.0.2";
+    let Parsed::Screened(screening) = parse_text(line) else {
+        panic!("{line}");
+    };
+    assert_eq!(
+        screening.said,
+        Said::Listed {
+            list: "zen.spamhaus.org"
+        }
+    );
     // The same words written by another program are no verdict.
     let line = "Nov 21 08:00:07 mx1 postfix/smtpd[1500]: CONNECT from [198.51.100.23]:51234 to [192.0.2.1]:25";
     assert!(!matches!(parse_text(line), Parsed::Screened(_)), "{line}");
