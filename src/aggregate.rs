@@ -618,10 +618,9 @@ pub struct Tally {
     /// Per-host refusals (`refused to talk to me` and the like), per code.
     pub refusals: Map<CodeKey, Group>,
     /// Postfix's `reject_warning`s, per code: rejects our server would have made and only
-    /// logged (`warn_if_reject`, `soft_bounce`-style trials of a new restriction). The client
-    /// never saw the reply, so they are kept out of the outcomes, the class split and
-    /// `--fail-on`.
-    pub warnings: Map<CodeKey, Group>,
+    /// logged (`warn_if_reject`, to try a new restriction). The client never saw the reply,
+    /// so they are kept out of the outcomes, the class split and `--fail-on`.
+    pub reject_warnings: Map<CodeKey, Group>,
     /// Per (key, code), for `--by`.
     pub groups: Map<(Box<str>, CodeKey), Group>,
     /// The largest group count dropped from `groups` by the cap.
@@ -698,18 +697,19 @@ impl Tally {
         widen(&mut self.read_from, &mut self.read_to, Some(to));
     }
 
-    /// The span a report's header gives: that of the lines read, or, for a summary written
-    /// before it was kept, that of the outcomes.
+    /// The span a report's header gives: that of the lines read, widened to every outcome,
+    /// since a line written out of time order can put an outcome before the first line or
+    /// after the last.
     pub fn span(&self) -> Option<(Timestamp, Timestamp)> {
-        match (self.read_from, self.read_to) {
-            (Some(from), Some(to)) => Some((from, to)),
-            _ => self.first_seen.zip(self.last_seen),
-        }
+        let (mut from, mut to) = (self.read_from, self.read_to);
+        widen(&mut from, &mut to, self.first_seen);
+        widen(&mut from, &mut to, self.last_seen);
+        from.zip(to)
     }
 
     /// The number of reject warnings.
-    pub fn warning_count(&self) -> u64 {
-        self.warnings.values().map(|g| g.count).sum()
+    pub fn reject_warning_count(&self) -> u64 {
+        self.reject_warnings.values().map(|g| g.count).sum()
     }
 
     /// Adds one event read at `file:line`.
@@ -728,7 +728,7 @@ impl Tally {
         };
         let set_apart = match event.action {
             Action::Refused => Some((&mut self.refusals, remote_name(event))),
-            Action::RejectWarning => Some((&mut self.warnings, destination.clone())),
+            Action::RejectWarning => Some((&mut self.reject_warnings, destination.clone())),
             _ => None,
         };
         if let Some((map, counterpart)) = set_apart {
@@ -860,8 +860,8 @@ impl Tally {
             CODE_DESTINATION_CAP,
         );
         merge_groups(
-            &mut self.warnings,
-            later.warnings,
+            &mut self.reject_warnings,
+            later.reject_warnings,
             options.examples,
             CODE_DESTINATION_CAP,
         );
@@ -894,8 +894,8 @@ impl Tally {
     }
 
     /// The reject warning codes, most frequent first.
-    pub fn warnings_by_count(&self) -> Vec<(&CodeKey, &Group)> {
-        by_count(&self.warnings)
+    pub fn reject_warnings_by_count(&self) -> Vec<(&CodeKey, &Group)> {
+        by_count(&self.reject_warnings)
     }
 
     /// Outcomes per day (local time) and class.
@@ -981,6 +981,10 @@ impl Collector for TallyCollector {
 
     fn lifecycle(&self, part: &mut Tally, source: &Source, line: u64, said: &Lifecycle) {
         part.sightings.lifecycle(said, &source.name, line);
+    }
+
+    fn wants_span(&self) -> bool {
+        true
     }
 
     fn screened(&self, part: &mut Tally, screening: &Screening) {

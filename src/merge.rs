@@ -62,12 +62,9 @@ pub struct State {
     codes: Vec<GroupState>,
     /// Per-host refusals, in the order of `refusals`.
     refusals: Vec<GroupState>,
-    /// Reject warnings, in the order of `reject_warnings`; absent from summaries written
-    /// before they were counted apart.
-    #[serde(default)]
+    /// Reject warnings, in the order of `reject_warnings`.
     reject_warnings: Vec<GroupState>,
-    /// postscreen's verdicts; absent from summaries written before they were counted.
-    #[serde(default)]
+    /// postscreen's verdicts and dnsblog's listings.
     postscreen: ScreeningState,
     /// Spike-detection series, per domain and for all destinations.
     spikes: Vec<SeriesState>,
@@ -85,9 +82,7 @@ struct ScreeningState {
     verdicts: BTreeMap<String, u64>,
     failing_clients: BTreeMap<String, u64>,
     failing_clients_max_undercount: u64,
-    #[serde(default)]
     lists: BTreeMap<String, u64>,
-    #[serde(default)]
     lists_max_undercount: u64,
 }
 
@@ -399,7 +394,7 @@ pub fn state_of(report: &Report) -> State {
         messages: distinct_state(&tally.messages),
         codes: groups(&report.rows, &tally.codes),
         refusals: groups(&report.refusals, &tally.refusals),
-        reject_warnings: groups(&report.warnings, &tally.warnings),
+        reject_warnings: groups(&report.reject_warnings, &tally.reject_warnings),
         postscreen: screening_state(&tally.screenings),
         spikes,
         providers: tally
@@ -457,10 +452,7 @@ struct SummaryFile {
     lines: LinesFile,
     first_seen: Option<String>,
     last_seen: Option<String>,
-    /// Absent from summaries written before the span of the lines read was kept.
-    #[serde(default)]
     read_from: Option<String>,
-    #[serde(default)]
     read_to: Option<String>,
     formats: Vec<String>,
     by_class: BTreeMap<String, u64>,
@@ -857,7 +849,7 @@ fn part_of(file: SummaryFile) -> Result<Part, String> {
     }
     for warning in &state.reject_warnings {
         let (key, group) = group(warning, &inputs)?;
-        tally.warnings.insert(key, group);
+        tally.reject_warnings.insert(key, group);
     }
     tally.screenings = screenings_of(&state.postscreen)?;
     let spikes = state
@@ -1065,7 +1057,7 @@ pub fn merge_summaries(
         for (section, map) in [
             &mut part.tally.codes,
             &mut part.tally.refusals,
-            &mut part.tally.warnings,
+            &mut part.tally.reject_warnings,
         ]
         .into_iter()
         .enumerate()
@@ -1094,7 +1086,7 @@ pub fn merge_summaries(
             .codes
             .values_mut()
             .chain(tally.refusals.values_mut())
-            .chain(tally.warnings.values_mut())
+            .chain(tally.reject_warnings.values_mut())
         {
             if group.examples.len() > examples {
                 group.examples.sort_by_key(place);
@@ -1109,9 +1101,13 @@ pub fn merge_summaries(
             tally.spikes.add_series(destination, code, &points);
         }
     }
-    for (section, map) in [&mut tally.codes, &mut tally.refusals, &mut tally.warnings]
-        .into_iter()
-        .enumerate()
+    for (section, map) in [
+        &mut tally.codes,
+        &mut tally.refusals,
+        &mut tally.reject_warnings,
+    ]
+    .into_iter()
+    .enumerate()
     {
         for (key, group) in map.iter_mut() {
             group.examples.sort_by_key(place);

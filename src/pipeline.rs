@@ -148,6 +148,11 @@ pub trait Collector: Sync {
         let _ = (part, screening);
     }
 
+    /// Whether each chunk's news is to carry the span of its lines (see [`News::Chunk`]).
+    fn wants_span(&self) -> bool {
+        false
+    }
+
     /// Whether [`Collector::line`] is to be called for every line read.
     fn every_line(&self) -> bool {
         false
@@ -177,7 +182,8 @@ pub enum News<P> {
         source: Arc<Source>,
         /// How its lines were spent.
         counts: LineCounts,
-        /// The times of its first and of its last line that have one, of whatever program.
+        /// The times of its first and of its last line that have one, of whatever program,
+        /// inside `--since` and `--until`; only when the collector asks for it.
         span: Option<(Timestamp, Timestamp)>,
         /// What the collector made of it.
         part: P,
@@ -454,7 +460,11 @@ fn read_source<'scope, C: Collector>(
                 let buffers = Arc::clone(buffers);
                 workers.spawn(move |_| {
                     let (counts, part) = parse_chunk(collector, filter, &source, &chunk);
-                    let span = chunk_span(&chunk, &source.context);
+                    let span = if collector.wants_span() {
+                        chunk_span(&chunk, &source.context, filter)
+                    } else {
+                        None
+                    };
                     buffers.give(chunk.data);
                     let _ = news.send(Numbered {
                         source: source_index,
@@ -590,15 +600,24 @@ impl Read for FailingReader {
     }
 }
 
-/// The times of the first and of the last dated line of a chunk, in that order, from which a
-/// report gives the span of an input: from its first dated line to its last, as `head` and
-/// `tail` would show it, whatever the lines between. Nearly always the first and last lines
-/// themselves, so this costs two line reads per chunk.
-fn chunk_span(chunk: &LineChunk, context: &LineContext) -> Option<(Timestamp, Timestamp)> {
+/// The times of the first and of the last dated line of a chunk inside the filter's window,
+/// in that order, from which a report gives the span of an input: from its first dated line to
+/// its last, as `head` and `tail` would show it, whatever the lines between. Nearly always the
+/// first and last lines themselves, so this costs two line reads per chunk.
+fn chunk_span(
+    chunk: &LineChunk,
+    context: &LineContext,
+    filter: &EventFilter,
+) -> Option<(Timestamp, Timestamp)> {
     let data = chunk.data.strip_suffix(b"\n").unwrap_or(&chunk.data);
     let time_of = |line: &[u8]| {
-        let line = std::str::from_utf8(line).ok()?;
-        parse::time_of(line.strip_suffix('\r').unwrap_or(line), context)
+        // The time is at the start: a stray byte further on does not hide it.
+        let text = match std::str::from_utf8(line) {
+            Ok(text) => text,
+            Err(error) => std::str::from_utf8(&line[..error.valid_up_to()]).ok()?,
+        };
+        let time = parse::time_of(text.strip_suffix('\r').unwrap_or(text), context)?;
+        filter.in_window(Some(time)).then_some(time)
     };
     let first = data.split(|b| *b == b'\n').find_map(time_of)?;
     let last = data.rsplit(|b| *b == b'\n').find_map(time_of)?;
@@ -801,9 +820,11 @@ mod tests {
             first_line: 1,
             data: text.to_vec(),
         };
-        let span = |text: &[u8]| {
-            chunk_span(&chunk(text), &context).map(|(from, to)| (from.to_string(), to.to_string()))
+        let span_within = |text: &[u8], filter: &EventFilter| {
+            chunk_span(&chunk(text), &context, filter)
+                .map(|(from, to)| (from.to_string(), to.to_string()))
         };
+        let span = |text: &[u8]| span_within(text, &EventFilter::default());
         // Undated pieces at either end are passed over; a CRLF ending is no obstacle.
         assert_eq!(
             span(
@@ -836,6 +857,36 @@ mod tests {
         );
         assert_eq!(span(b"no time here\n\n"), None);
         assert_eq!(span(b""), None);
+        // A stray byte after the time does not hide it.
+        assert_eq!(
+            span(b"Nov 21 07:00:00 mx1 dovecot: caf\xe9\nNov 21 08:00:00 mx1 dovecot: x\n"),
+            Some((
+                "2026-11-21T07:00:00".to_string(),
+                "2026-11-21T08:00:00".to_string()
+            ))
+        );
+        // Lines outside --since and --until are passed over.
+        let at = |second| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 21)
+                .unwrap()
+                .and_hms_opt(8, 0, second)
+        };
+        let window = EventFilter {
+            since: at(1),
+            until: at(9),
+            ..EventFilter::default()
+        };
+        assert_eq!(
+            span_within(
+                b"Nov 21 08:00:00 mx1 a: x\nNov 21 08:00:02 mx1 a: x\n\
+                  Nov 21 08:00:05 mx1 a: x\nNov 21 08:00:09 mx1 a: x\n",
+                &window
+            ),
+            Some((
+                "2026-11-21T08:00:02".to_string(),
+                "2026-11-21T08:00:05".to_string()
+            ))
+        );
     }
 
     /// The reason of the event one Exim mainlog line gives.

@@ -21,7 +21,7 @@ use crate::threshold::Threshold;
 use crate::time::Timestamp;
 
 /// The version of the JSON summary's layout; raised on any change that breaks readers.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// One input as the report names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,7 +149,7 @@ pub struct Report {
     /// Per-host refusals, most frequent first.
     pub refusals: Vec<CodeRow>,
     /// Reject warnings, most frequent first.
-    pub warnings: Vec<CodeRow>,
+    pub reject_warnings: Vec<CodeRow>,
     /// The `--top` clients that failed postscreen's tests most, redacted never: they are
     /// addresses, not mailboxes.
     pub failing_clients: Vec<(String, u64)>,
@@ -221,7 +221,11 @@ impl Report {
         let total = tally.events();
         let rows = code_rows(&tally.codes_by_count(), total, settings);
         let refusals = code_rows(&tally.refusals_by_count(), tally.refusal_count(), settings);
-        let warnings = code_rows(&tally.warnings_by_count(), tally.warning_count(), settings);
+        let reject_warnings = code_rows(
+            &tally.reject_warnings_by_count(),
+            tally.reject_warning_count(),
+            settings,
+        );
         let top = |counter: &KeyCounter| -> Vec<(String, u64)> {
             counter
                 .top(settings.top)
@@ -276,7 +280,7 @@ impl Report {
             tally,
             rows,
             refusals,
-            warnings,
+            reject_warnings,
             failing_clients,
             screening_lists,
             csv_rows,

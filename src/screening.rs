@@ -1,10 +1,10 @@
-//! The sum of postscreen's verdicts: how many clients it answered, let through and turned
-//! away, for which reason, and which clients failed its tests most. postscreen drops most of
-//! an exposed server's unwanted connections before any SMTP server sees them, and only its
-//! verdicts tell of it, so a report without them would hide most of the screening work.
+//! The sum of postscreen's verdicts: how many clients it answered and let through, which tests
+//! clients failed, which blocklists listed them, and which clients failed most. On an exposed
+//! server most unwanted connections end in postscreen, and only its verdicts tell of them, so
+//! a report without them would hide most of the screening work.
 
 use crate::aggregate::KeyCounter;
-use crate::parse::postscreen::{Said, Screening, Verdict};
+use crate::parse::postscreen::{Finding, Screening, Verdict};
 
 /// Clients whose failures are counted exactly before the smallest are dropped.
 pub const FAILING_CLIENT_CAP: usize = 2_000;
@@ -51,14 +51,14 @@ impl Screenings {
 
     /// Counts one line of the screening.
     pub fn add(&mut self, screening: &Screening<'_>) {
-        match screening.said {
-            Said::Verdict { verdict, client } => {
+        match screening.finding {
+            Finding::Verdict { verdict, client } => {
                 self.counts[verdict as usize] += 1;
                 if verdict.is_failure() {
                     self.failing.add(client, 1);
                 }
             }
-            Said::Listed { list } => self.lists.add(list, 1),
+            Finding::Listed { list } => self.lists.add(list, 1),
         }
     }
 
@@ -109,7 +109,7 @@ mod tests {
     fn screening(verdict: Verdict, client: &str) -> Screening<'_> {
         Screening {
             timestamp: None,
-            said: Said::Verdict { verdict, client },
+            finding: Finding::Verdict { verdict, client },
         }
     }
 
@@ -126,7 +126,7 @@ mod tests {
         for list in ["zen.spamhaus.org", "zen.spamhaus.org", "bl.example"] {
             other.add(&Screening {
                 timestamp: None,
-                said: Said::Listed { list },
+                finding: Finding::Listed { list },
             });
         }
         part.merge(other);

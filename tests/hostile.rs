@@ -329,6 +329,27 @@ fn markup_in_log_text_is_escaped_in_html_and_markdown() {
 }
 
 #[test]
+fn hostile_text_where_postscreen_names_a_client_or_dnsblog_a_list_stays_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = "<script>x</script>\x1b[31m|red";
+    let log = format!(
+        "Nov 21 08:00:01 mx1 postfix/postscreen[1]: PREGREET 11 after 0.1 from [{hostile}]:25: EHLO x\n\
+         Nov 21 08:00:01 mx1 postfix/dnsblog[2]: addr 192.0.2.1 listed by domain {hostile}.example as 127.0.0.2\n"
+    );
+    let path = temp_file(dir.path(), "ps.log", log.as_bytes());
+    let path = path.to_str().unwrap();
+    for format in ["text", "json", "markdown", "html", "prometheus"] {
+        let (code, out, _) = run(&["report", "--format", format, "--year", "2026", path]);
+        assert_eq!(code, 0, "{format}");
+        assert!(!out.contains('\x1b'), "{format}: a raw escape in {out}");
+        if format == "markdown" || format == "html" {
+            assert!(!out.contains("<script>"), "{format}: raw markup in {out}");
+        }
+        assert!(out.contains("pregreet"), "{format}: {out}");
+    }
+}
+
+#[test]
 fn a_file_that_shrinks_and_grows_while_read_is_read_without_fault() {
     let dir = tempfile::tempdir().unwrap();
     let body = BOUNCE.repeat(20_000);

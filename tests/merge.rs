@@ -138,7 +138,7 @@ fn a_summary_of_another_schema_is_refused_by_name_and_the_rest_is_merged() {
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 3, "{stderr}");
     assert!(
-        lines[0].contains("old.json: schema_version 1") && lines[0].contains("schema_version 2")
+        lines[0].contains("old.json: schema_version 1") && lines[0].contains("schema_version 3")
     );
     assert!(lines[1].contains("junk.json: not a JSON summary"));
     assert!(

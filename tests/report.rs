@@ -504,6 +504,32 @@ fn the_span_is_that_of_every_line_read_not_only_the_outcomes() {
     assert_eq!(summary["read_to"], "2026-11-21T08:15:30");
     // The outcomes keep their own span.
     assert_eq!(summary["first_seen"], "2026-11-21T08:10:02");
+    // With a window, the span is that of the lines inside it.
+    let (_, windowed, _) = run(&[
+        "report",
+        "--year",
+        "2026",
+        "--since",
+        "2026-11-21T08:00",
+        "--until",
+        "2026-11-21T08:12",
+        log,
+    ]);
+    assert!(
+        windowed.contains("  span     2026-11-21T08:00:00 .. 2026-11-21T08:10:02\n"),
+        "{windowed}"
+    );
+    // A line written out of time order cannot put an outcome outside the span.
+    let late = format!(
+        "{text}Nov 21 08:20:00 mx1 postfix/smtpd[2232]: NOQUEUE: reject: RCPT from unknown[203.0.113.9]: 554 5.7.1 <y@elsewhere.example>: Relay access denied; from=<spam@203.0.113.9> to=<y@elsewhere.example> proto=ESMTP helo=<203.0.113.9>\n\
+         Nov 21 08:16:00 mx1 postfix/anvil[2300]: statistics: max cache size 1\n"
+    );
+    let late = temp_file(dir.path(), "late.log", late.as_bytes());
+    let (_, out_of_order, _) = run(&["report", "--year", "2026", late.to_str().unwrap()]);
+    assert!(
+        out_of_order.contains("  span     2026-11-21T07:58:00 .. 2026-11-21T08:20:00\n"),
+        "{out_of_order}"
+    );
     let summary_file = temp_file(dir.path(), "span.json", out.as_bytes());
     let (code, merged, err) = run(&["merge", summary_file.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");

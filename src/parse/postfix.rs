@@ -78,10 +78,10 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
         FirstWords::MayCarryOutcome => {}
         FirstWords::Quiet => return Parsed::NoOutcome,
         FirstWords::Screening => match postscreen::read(header.tag, body) {
-            Reading::Said(said) => {
+            Reading::Found(finding) => {
                 return Parsed::Screened(Screening {
                     timestamp: years.complete(header.time),
-                    said,
+                    finding,
                 });
             }
             Reading::Other => return Parsed::NoOutcome,
@@ -245,7 +245,7 @@ fn first_words(body: &str) -> FirstWords {
         "DISCONNECT" => true,
         "CONNECT" | "PASS" | "WHITELISTED" | "ALLOWLISTED" | "WHITELIST" | "ALLOWLIST"
         | "BLACKLISTED" | "DENYLISTED" | "DNSBL" | "PREGREET" | "HANGUP" | "COMMAND"
-        | "NON-SMTP" | "BARE" | "TIME" | "LENGTH" | "addr" => return FirstWords::Screening,
+        | "NON-SMTP" | "BARE" | "addr" => return FirstWords::Screening,
         "sender" if NOTIFICATION.is_in(rest) => return FirstWords::Notification,
         // qmgr's `from=<...>, size=..., nrcpt=... (queue active)`; its expiry line ends
         // otherwise.

@@ -1,6 +1,8 @@
-//! postscreen's verdicts: what it decided about each client it screened before any SMTP server
-//! saw it. They carry no reply code (a client dropped by postscreen is told `521` or nothing at
-//! all, and only the verdict is logged), so they are no outcomes; a report sums them up apart.
+//! postscreen's verdicts: what it found about each client it screened before handing it to an
+//! SMTP server. They carry no reply code, so they are no outcomes; a report sums them up apart.
+//! What became of a client that failed a test depends on the test's `postscreen_*_action`:
+//! under `ignore` (the default of most) it went on, under `enforce` it was refused later with
+//! a `NOQUEUE: reject` line (an outcome), and under `drop` only the verdict tells of it.
 //!
 //! The shapes, after `postfix/postscreen[PID]: `:
 //!
@@ -147,10 +149,7 @@ impl Verdict {
                 "clients that spoke before the greeting ended, as spam bots do; a real sender \
                  doing this has a broken or proxied SMTP client"
             }
-            Verdict::Hangup => {
-                "clients that hung up during the tests, mostly bots giving up; many from real \
-                 senders point at a long postscreen_greet_wait"
-            }
+            Verdict::Hangup => "clients that hung up during the tests, mostly bots giving up",
             Verdict::Pipelining => {
                 "clients that sent commands without waiting for replies; usually bots"
             }
@@ -171,12 +170,12 @@ pub struct Screening<'a> {
     /// When the line was written.
     pub timestamp: Option<Timestamp>,
     /// What it says.
-    pub said: Said<'a>,
+    pub finding: Finding<'a>,
 }
 
 /// What a line of the screening says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Said<'a> {
+pub enum Finding<'a> {
     /// postscreen's verdict on a client, named by its address as logged inside the brackets.
     Verdict { verdict: Verdict, client: &'a str },
     /// dnsblog found a client on a blocklist, named by its DNS domain.
@@ -187,7 +186,7 @@ pub enum Said<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reading<'a> {
     /// A verdict or a listing.
-    Said(Said<'a>),
+    Found(Finding<'a>),
     /// Another line of postscreen or dnsblog (`DISCONNECT`, cache statistics, warnings).
     Other,
     /// The same words written by another program.
@@ -197,14 +196,14 @@ pub enum Reading<'a> {
 /// Reads a line of `tag` (the syslog tag, `postfix/postscreen` or `postfix/dnsblog`, any
 /// instance name before the slash) from its text after the syslog header.
 pub fn read<'a>(tag: &str, message: &'a str) -> Reading<'a> {
-    let said = if tag.ends_with("/postscreen") {
-        verdict(message).map(|(verdict, client)| Said::Verdict { verdict, client })
+    let finding = if tag.ends_with("/postscreen") {
+        verdict(message).map(|(verdict, client)| Finding::Verdict { verdict, client })
     } else if tag.ends_with("/dnsblog") {
-        listing(message).map(|list| Said::Listed { list })
+        listing(message).map(|list| Finding::Listed { list })
     } else {
         return Reading::NotScreening;
     };
-    said.map_or(Reading::Other, Reading::Said)
+    finding.map_or(Reading::Other, Reading::Found)
 }
 
 /// The blocklist of dnsblog's `addr IP listed by domain LIST as 127.0.0.N`.
@@ -228,7 +227,7 @@ fn verdict(message: &str) -> Option<(Verdict, &str)> {
 
 /// The verdict a line starts with, and the rest of the line after its words.
 fn verdict_words(message: &str) -> Option<(Verdict, &str)> {
-    const WORDS: [(&str, Verdict); 20] = [
+    const WORDS: [(&str, Verdict); 18] = [
         ("CONNECT from ", Verdict::Connect),
         ("PASS NEW ", Verdict::PassNew),
         ("PASS OLD ", Verdict::PassOld),
@@ -247,9 +246,6 @@ fn verdict_words(message: &str) -> Option<(Verdict, &str)> {
         ("COMMAND TIME LIMIT from ", Verdict::CommandLimit),
         ("COMMAND COUNT LIMIT from ", Verdict::CommandLimit),
         ("COMMAND LENGTH LIMIT from ", Verdict::CommandLimit),
-        // Older releases named the limits without `COMMAND`.
-        ("TIME LIMIT from ", Verdict::CommandLimit),
-        ("LENGTH LIMIT from ", Verdict::CommandLimit),
     ];
     WORDS
         .iter()
@@ -351,7 +347,7 @@ mod tests {
         ] {
             assert_eq!(
                 read("postfix/postscreen", line),
-                Reading::Said(Said::Verdict { verdict, client }),
+                Reading::Found(Finding::Verdict { verdict, client }),
                 "{line}"
             );
         }
@@ -377,7 +373,7 @@ mod tests {
         let line = "addr 203.0.113.7 listed by domain zen.spamhaus.org as 127.0.0.4";
         assert_eq!(
             read("postfix-in/dnsblog", line),
-            Reading::Said(Said::Listed {
+            Reading::Found(Finding::Listed {
                 list: "zen.spamhaus.org"
             })
         );

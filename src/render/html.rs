@@ -144,7 +144,7 @@ pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Resul
     }
     for (heading, rows) in [
         (words.refusals, &report.refusals),
-        (words.reject_warnings, &report.warnings),
+        (words.reject_warnings, &report.reject_warnings),
     ] {
         if !rows.is_empty() {
             let _ = writeln!(page, "<h2>{}</h2>", html(heading));

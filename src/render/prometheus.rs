@@ -289,7 +289,7 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
         "Reject warnings in the inputs for the most frequent clients of each code (--top).",
         HOST_LABELS,
     );
-    add_rows(&report.warnings, &mut warnings, &mut warned_clients);
+    add_rows(&report.reject_warnings, &mut warnings, &mut warned_clients);
     families.push(warnings);
     families.push(warned_clients);
 

@@ -117,7 +117,7 @@ pub struct ReportLabels {
 pub fn line_buckets(tally: &Tally) -> [(&'static str, u64); 9] {
     let lines = &tally.lines;
     let refusals = tally.refusal_count();
-    let warnings = tally.warning_count();
+    let warnings = tally.reject_warning_count();
     let outcomes = lines.events.saturating_sub(refusals + warnings);
     [
         ("read", lines.read),

@@ -193,7 +193,7 @@ pub fn summary_json(report: &Report) -> Value {
             "read": lines.read,
             "events": lines.events,
             "refusals": tally.refusal_count(),
-            "reject_warnings": tally.warning_count(),
+            "reject_warnings": tally.reject_warning_count(),
             "no_outcome": lines.no_outcome,
             "other_programs": lines.other_programs,
             "unmatched": lines.unmatched,
@@ -213,7 +213,7 @@ pub fn summary_json(report: &Report) -> Value {
         "by_reason": tally.by_reason.iter().map(|(r, c)| (r.to_string(), json!(c))).collect::<serde_json::Map<_, _>>(),
         "codes": report.rows.iter().map(code_json).collect::<Vec<_>>(),
         "refusals": report.refusals.iter().map(code_json).collect::<Vec<_>>(),
-        "reject_warnings": report.warnings.iter().map(code_json).collect::<Vec<_>>(),
+        "reject_warnings": report.reject_warnings.iter().map(code_json).collect::<Vec<_>>(),
         "postscreen": screening_json(report),
         "hours": tally.hours.iter().map(|(hour, counts)| json!({
             "hour": hour.format("%Y-%m-%dT%H:00").to_string(),
@@ -523,7 +523,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
     }
     for (heading, rows) in [
         (words.refusals, &report.refusals),
-        (words.reject_warnings, &report.warnings),
+        (words.reject_warnings, &report.reject_warnings),
     ] {
         write_markdown_set_apart(out, heading, rows)?;
     }

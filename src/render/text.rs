@@ -12,7 +12,7 @@ use crate::aggregate::CodeKey;
 use crate::codes::{Class, Direction, Permanence, codes_text};
 use crate::parse::postscreen::Verdict;
 use crate::render::explain::Lang;
-use crate::render::report_labels::{ReportLabels, outcome_lines, report_labels};
+use crate::render::report_labels::{ReportLabels, line_buckets, outcome_lines, report_labels};
 use crate::render::safe::visible;
 use crate::report::{CodeRow, Report};
 
@@ -91,7 +91,7 @@ pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) 
         }
     }
     write_refusals(out, &paint, report)?;
-    write_warnings(out, &paint, report)?;
+    write_reject_warnings(out, &paint, report)?;
     write_screening(out, &paint, report)?;
     write_timeline(out, &paint, report)?;
     write_thresholds(out, &paint, report)?;
@@ -582,7 +582,7 @@ fn write_refusals(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
     )
 }
 
-fn write_warnings(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+fn write_reject_warnings(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
     write_set_apart(
         out,
         paint,
@@ -591,7 +591,7 @@ fn write_warnings(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
             "Rejects a restriction would have made (warn_if_reject); the client was not",
             "refused, so none is counted above. Drop warn_if_reject once these look right.",
         ],
-        &report.warnings,
+        &report.reject_warnings,
         // Which restriction would have refused matters more than the code's name.
         |row| row.reason.to_string(),
     )
@@ -635,7 +635,7 @@ fn write_screening(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
     writeln!(out)?;
     writeln!(out, "{}", paint.heading(paint.words.screening))?;
     for note in [
-        "Verdicts on clients before any SMTP server saw them, one per line; a client",
+        "Verdicts on clients before an SMTP server took them, one per line; a client",
         "may fail several tests. None of them is counted as an SMTP outcome.",
     ] {
         writeln!(out, "  {}", paint.dim(note))?;
@@ -692,8 +692,10 @@ fn write_screening(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
         paragraph(
             out,
             "fix",
-            "Nothing for bots. A real sender among them: allowlist its address in \
-             postscreen_access_list, and look at the test it failed.",
+            "Whether a failing client was refused depends on the test's \
+             postscreen_*_action (ignore, enforce, drop). Nothing to do for bots; a real \
+             sender among them: allowlist its address in postscreen_access_list and look at \
+             the test it failed.",
         )?;
     }
     Ok(())
@@ -811,27 +813,15 @@ fn write_unmatched(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
 }
 
 fn write_footer(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
-    let lines = &report.tally.lines;
     writeln!(out)?;
     writeln!(out, "{}", paint.heading(paint.words.footer))?;
-    let refusals = report.tally.refusal_count();
-    let warnings = report.tally.warning_count();
-    let parts = [
-        (
-            lines.events.saturating_sub(refusals + warnings),
-            "SMTP outcomes",
-        ),
-        (refusals, "per-host refusals"),
-        (warnings, "reject warnings"),
-        (lines.no_outcome, "without an outcome"),
-        (lines.other_programs, "of other programs"),
-        (lines.unmatched, "unmatched (--unmatched lists them)"),
-        (lines.filtered_out, "left out by filters"),
-        (lines.over_long, "over-long"),
-    ];
-    writeln!(out, "  {:>11}  read", thousands(lines.read))?;
-    for (count, label) in parts {
-        writeln!(out, "  {:>11}  {label}", thousands(count))?;
+    for (label, count) in line_buckets(&report.tally) {
+        let hint = if label == "unmatched" {
+            " (--unmatched lists them)"
+        } else {
+            ""
+        };
+        writeln!(out, "  {:>11}  {label}{hint}", thousands(count))?;
     }
     Ok(())
 }

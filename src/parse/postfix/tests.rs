@@ -1,7 +1,7 @@
 //! Each case is one real-shaped Postfix line and every field the parser must take from it.
 
 use super::*;
-use crate::parse::postscreen::{Said, Verdict};
+use crate::parse::postscreen::{Finding, Verdict};
 use crate::parse::syslog;
 use chrono::NaiveDate;
 
@@ -850,7 +850,7 @@ fn postscreen_verdicts_are_read_from_postscreen_alone() {
         let Parsed::Screened(screening) = parse_text(line) else {
             panic!("{line}: {:?}", parse_text(line));
         };
-        assert_eq!(screening.said, Said::Verdict { verdict, client });
+        assert_eq!(screening.finding, Finding::Verdict { verdict, client });
         assert_eq!(
             screening.timestamp.unwrap().to_string()[..10],
             *"2026-11-21"
@@ -861,8 +861,8 @@ fn postscreen_verdicts_are_read_from_postscreen_alone() {
         panic!("{line}");
     };
     assert_eq!(
-        screening.said,
-        Said::Listed {
+        screening.finding,
+        Finding::Listed {
             list: "zen.spamhaus.org"
         }
     );
