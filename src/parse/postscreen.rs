@@ -212,7 +212,9 @@ fn listing(message: &str) -> Option<&str> {
         .strip_prefix("addr ")?
         .split_once(" listed by domain ")?;
     let list = rest.split(' ').next()?;
-    (!list.is_empty()).then_some(list)
+    // A DNS name is at most 253 bytes: anything longer is not dnsblog's, and would only fill
+    // the bounded counter of lists with junk.
+    (!list.is_empty() && list.len() <= 253).then_some(list)
 }
 
 /// Reads a verdict from the text of a postscreen line after its syslog header; `None` for its
@@ -222,7 +224,9 @@ fn verdict(message: &str) -> Option<(Verdict, &str)> {
     let open = rest.find('[')?;
     let close = open + rest[open..].find(']')?;
     let client = &rest[open + 1..close];
-    (!client.is_empty()).then_some((verdict, client))
+    // postscreen writes an address here, IPv6 at most 45 bytes: anything much longer was not
+    // written by postscreen, and would only fill the bounded counter of clients with junk.
+    (!client.is_empty() && client.len() <= 64).then_some((verdict, client))
 }
 
 /// The verdict a line starts with, and the rest of the line after its words.
@@ -362,6 +366,7 @@ mod tests {
             "warning: psc_cache_update: btree:/var/lib/postfix/postscreen_cache statistics",
             "PASS NEW",
             "DNSBL rank 3 for []:25",
+            "DNSBL rank 3 for [xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx]:25",
             "connect from [203.0.113.7]:51234",
         ] {
             assert_eq!(read("postfix/postscreen", line), Reading::Other, "{line}");
@@ -381,6 +386,11 @@ mod tests {
             read("postfix/dnsblog", "addr 203.0.113.7 blocked"),
             Reading::Other
         );
+        let long = format!(
+            "addr 203.0.113.7 listed by domain {} as 127.0.0.2",
+            "x".repeat(300)
+        );
+        assert_eq!(read("postfix/dnsblog", &long), Reading::Other);
         assert_eq!(
             read("postfix/smtpd", "PASS NEW [203.0.113.7]:51234"),
             Reading::NotScreening
