@@ -311,12 +311,7 @@ fn group_state(
         count: group.count,
         first_seen: time_text(group.first_seen),
         last_seen: time_text(group.last_seen),
-        destinations: group
-            .destinations
-            .entries()
-            .into_iter()
-            .map(|(name, count)| (name.to_string(), count))
-            .collect(),
+        destinations: counter_entries(&group.destinations),
         destinations_max_undercount: group.destinations.max_undercount(),
         reasons: group
             .reasons
@@ -650,12 +645,9 @@ fn group(state: &GroupState, inputs: &[InputSummary]) -> Result<(CodeKey, Group)
     group.count = state.count;
     group.first_seen = timestamp(&state.first_seen)?;
     group.last_seen = timestamp(&state.last_seen)?;
-    group.destinations = KeyCounter::from_entries(
+    group.destinations = counter_of(
         CODE_DESTINATION_CAP,
-        state
-            .destinations
-            .iter()
-            .map(|(name, count)| (name.as_str().into(), *count)),
+        &state.destinations,
         state.destinations_max_undercount,
     );
     for (reason, count) in &state.reasons {

@@ -226,15 +226,8 @@ impl Report {
             tally.reject_warning_count(),
             settings,
         );
-        let top = |counter: &KeyCounter| -> Vec<(String, u64)> {
-            counter
-                .top(settings.top)
-                .into_iter()
-                .map(|(key, count)| (key.to_string(), count))
-                .collect()
-        };
-        let failing_clients = top(tally.screenings.failing_clients());
-        let screening_lists = top(tally.screenings.lists());
+        let failing_clients = top_entries(tally.screenings.failing_clients(), settings.top);
+        let screening_lists = top_entries(tally.screenings.lists(), settings.top);
         let csv_rows = match settings.by {
             None => csv_rows_by_code(&rows, total),
             Some(_) => csv_rows_by_group(&tally, &rows, total),
@@ -321,6 +314,15 @@ fn outcome_summary(tally: &mut Tally) -> OutcomeSummary {
     follower.finish()
 }
 
+/// The `n` largest counts of a counter, as a report lists them.
+fn top_entries(counter: &KeyCounter, n: usize) -> Vec<(String, u64)> {
+    counter
+        .top(n)
+        .into_iter()
+        .map(|(key, count)| (key.to_string(), count))
+        .collect()
+}
+
 fn code_rows(groups: &[(&CodeKey, &Group)], total: u64, settings: &ReportSettings) -> Vec<CodeRow> {
     groups
         .iter()
@@ -340,12 +342,7 @@ fn code_rows(groups: &[(&CodeKey, &Group)], total: u64, settings: &ReportSetting
                 messages_approximate: group.messages.approximate(),
                 first_seen: group.first_seen,
                 last_seen: group.last_seen,
-                top: group
-                    .destinations
-                    .top(settings.top)
-                    .into_iter()
-                    .map(|(d, c)| (d.to_string(), c))
-                    .collect(),
+                top: top_entries(&group.destinations, settings.top),
                 top_approximate: group.destinations.approximate(),
                 top_max_undercount: group.destinations.max_undercount(),
                 reason,

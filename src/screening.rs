@@ -82,6 +82,15 @@ impl Screenings {
         self.counts.iter().all(|&count| count == 0) && self.lists.keys_held() == 0
     }
 
+    /// Whether a report lists `verdict`: the passes always, so that a reader sees how many
+    /// clients went through, and the rest (tests failed, allowlist vetoes) when they occurred.
+    pub fn is_listed(&self, verdict: Verdict) -> bool {
+        match verdict {
+            Verdict::Connect | Verdict::PassNew | Verdict::PassOld | Verdict::Allowlisted => true,
+            _ => self.count(verdict) > 0,
+        }
+    }
+
     /// Failed tests, all kinds together.
     pub fn failures(&self) -> u64 {
         Verdict::ALL

@@ -9,7 +9,9 @@ use std::io::{self, Write};
 use chrono::{Datelike, Duration, NaiveDateTime, Timelike};
 
 use super::explain::Lang;
-use super::report_labels::{ReportLabels, line_buckets, outcome_lines, report_labels};
+use super::report_labels::{
+    ReportLabels, line_buckets, outcome_lines, report_labels, screening_tops,
+};
 use super::safe::html;
 use super::text::{duration_text, key_codes};
 use crate::aggregate::ClassCounts;
@@ -549,23 +551,20 @@ fn write_screening(page: &mut String, report: &Report, heading: &str) {
     page.push_str(
         "<table>\n<tr><th>verdict</th><th class=\"n\">lines</th><th>what it means</th></tr>\n",
     );
-    for verdict in Verdict::ALL {
-        let count = screenings.count(verdict);
-        if count > 0 || !verdict.is_failure() {
-            let _ = writeln!(
-                page,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-                verdict.label(),
-                thousands(count),
-                html(verdict.meaning())
-            );
-        }
+    for verdict in Verdict::ALL
+        .into_iter()
+        .filter(|v| screenings.is_listed(*v))
+    {
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            verdict.label(),
+            thousands(screenings.count(verdict)),
+            html(verdict.meaning())
+        );
     }
     page.push_str("</table>\n");
-    for (lead, entries) in [
-        ("Blocklists that listed clients", &report.screening_lists),
-        ("Clients failing most", &report.failing_clients),
-    ] {
+    for (lead, entries) in screening_tops(report) {
         if !entries.is_empty() {
             let top = entries
                 .iter()

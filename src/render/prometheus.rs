@@ -262,36 +262,33 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
     families.push(codes);
     families.push(destinations);
 
-    let mut refusals = Family::new(
-        "mailsift_refusals",
-        "Per-host refusals in the inputs (one host of several tried refused to talk, or the \
-         connection failed), by code and reason; not counted in mailsift_outcomes.",
-        CODE_LABELS,
-    );
-    let mut refusing_hosts = Family::new(
-        "mailsift_host_refusals",
-        "Per-host refusals in the inputs for the most frequent refusing hosts of each code \
-         (--top).",
-        HOST_LABELS,
-    );
-    add_rows(&report.refusals, &mut refusals, &mut refusing_hosts);
-    families.push(refusals);
-    families.push(refusing_hosts);
-
-    let mut warnings = Family::new(
-        "mailsift_reject_warnings",
-        "Rejects our server only logged (Postfix reject_warning: warn_if_reject), by code and \
-         reason; the client was not refused, and they are not counted in mailsift_outcomes.",
-        CODE_LABELS,
-    );
-    let mut warned_clients = Family::new(
-        "mailsift_client_reject_warnings",
-        "Reject warnings in the inputs for the most frequent clients of each code (--top).",
-        HOST_LABELS,
-    );
-    add_rows(&report.reject_warnings, &mut warnings, &mut warned_clients);
-    families.push(warnings);
-    families.push(warned_clients);
+    // Codes counted apart from the outcomes, each with its most frequent hosts.
+    for (rows, name, help, hosts_name, hosts_help) in [
+        (
+            &report.refusals,
+            "mailsift_refusals",
+            "Per-host refusals in the inputs (one host of several tried refused to talk, or the \
+             connection failed), by code and reason; not counted in mailsift_outcomes.",
+            "mailsift_host_refusals",
+            "Per-host refusals in the inputs for the most frequent refusing hosts of each code \
+             (--top).",
+        ),
+        (
+            &report.reject_warnings,
+            "mailsift_reject_warnings",
+            "Rejects our server only logged (Postfix reject_warning: warn_if_reject), by code \
+             and reason; the client was not refused, and they are not counted in \
+             mailsift_outcomes.",
+            "mailsift_client_reject_warnings",
+            "Reject warnings in the inputs for the most frequent clients of each code (--top).",
+        ),
+    ] {
+        let mut codes = Family::new(name, help, CODE_LABELS);
+        let mut hosts = Family::new(hosts_name, hosts_help, HOST_LABELS);
+        add_rows(rows, &mut codes, &mut hosts);
+        families.push(codes);
+        families.push(hosts);
+    }
 
     let mut verdicts = Family::new(
         "mailsift_postscreen_verdicts",

@@ -5,6 +5,7 @@ use crate::aggregate::Tally;
 use crate::codes::Class;
 use crate::outcome::OutcomeSummary;
 use crate::render::explain::Lang;
+use crate::report::Report;
 
 /// Every word the text and Markdown reports print around the data.
 #[derive(Debug)]
@@ -129,6 +130,15 @@ pub fn line_buckets(tally: &Tally) -> [(&'static str, u64); 9] {
         ("unmatched", lines.unmatched),
         ("left out by filters", lines.filtered_out),
         ("over-long", lines.over_long),
+    ]
+}
+
+/// The lists under postscreen's verdicts, with their lead-ins, in the order the Markdown and
+/// HTML reports give them.
+pub fn screening_tops(report: &Report) -> [(&'static str, &[(String, u64)]); 2] {
+    [
+        ("Blocklists that listed clients", &report.screening_lists),
+        ("Clients failing most", &report.failing_clients),
     ]
 }
 

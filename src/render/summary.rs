@@ -12,7 +12,9 @@ use crate::merge;
 use crate::outcome::OutcomeSummary;
 use crate::parse::postscreen::Verdict;
 use crate::render::explain::Lang;
-use crate::render::report_labels::{ReportLabels, line_buckets, outcome_lines, report_labels};
+use crate::render::report_labels::{
+    ReportLabels, line_buckets, outcome_lines, report_labels, screening_tops,
+};
 use crate::render::safe::{csv_cell, visible};
 use crate::render::text::{duration_text, key_codes};
 use crate::report::{CodeRow, IncidentRow, Report, SCHEMA_VERSION};
@@ -367,6 +369,15 @@ fn write_markdown_outcomes(
 /// Text for a Markdown table cell: visible, pipes escaped, no line breaks. Markup a remote
 /// server put in its reply stays text: HTML is escaped, and `](` is broken up so that no link
 /// in an incident document leads where the log text chose.
+/// `name count` entries joined by `, `, each name made inert for Markdown.
+fn md_entries(entries: &[(String, u64)]) -> String {
+    entries
+        .iter()
+        .map(|(name, count)| format!("{} {count}", md(name)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn md(text: &str) -> String {
     visible(text)
         .replace('\\', "\\\\")
@@ -450,12 +461,6 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
         )?;
         writeln!(out, "|---|---|---|---:|---:|---|---|---|")?;
         for row in &report.rows {
-            let top = row
-                .top
-                .iter()
-                .map(|(name, count)| format!("{} {count}", md(name)))
-                .collect::<Vec<_>>()
-                .join(", ");
             writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -466,7 +471,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
                 percent(row.count, events),
                 md(&row.advice.name),
                 row.reason,
-                top
+                md_entries(&row.top)
             )?;
         }
         writeln!(out)?;
@@ -586,29 +591,22 @@ fn write_markdown_screening(out: &mut dyn Write, report: &Report, heading: &str)
     writeln!(out)?;
     writeln!(out, "| verdict | lines | what it means |")?;
     writeln!(out, "|---|---:|---|")?;
-    for verdict in Verdict::ALL {
-        let count = screenings.count(verdict);
-        if count > 0 || !verdict.is_failure() {
-            writeln!(
-                out,
-                "| {} | {count} | {} |",
-                verdict.label(),
-                verdict.meaning()
-            )?;
-        }
+    for verdict in Verdict::ALL
+        .into_iter()
+        .filter(|v| screenings.is_listed(*v))
+    {
+        writeln!(
+            out,
+            "| {} | {} | {} |",
+            verdict.label(),
+            screenings.count(verdict),
+            verdict.meaning()
+        )?;
     }
     writeln!(out)?;
-    for (lead, entries) in [
-        ("Blocklists that listed clients", &report.screening_lists),
-        ("Clients failing most", &report.failing_clients),
-    ] {
+    for (lead, entries) in screening_tops(report) {
         if !entries.is_empty() {
-            let top = entries
-                .iter()
-                .map(|(name, count)| format!("{} {count}", md(name)))
-                .collect::<Vec<_>>()
-                .join(", ");
-            writeln!(out, "{lead}: {top}")?;
+            writeln!(out, "{lead}: {}", md_entries(entries))?;
             writeln!(out)?;
         }
     }
@@ -632,12 +630,6 @@ fn write_markdown_set_apart(
     )?;
     writeln!(out, "|---|---|---:|---|---|---|")?;
     for row in rows {
-        let top = row
-            .top
-            .iter()
-            .map(|(name, count)| format!("{} {count}", md(name)))
-            .collect::<Vec<_>>()
-            .join(", ");
         writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
@@ -646,7 +638,7 @@ fn write_markdown_set_apart(
             row.count,
             md(&row.advice.name),
             row.reason,
-            top
+            md_entries(&row.top)
         )?;
     }
     writeln!(out)

@@ -649,10 +649,11 @@ fn write_screening(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
             verdict.short()
         )
     };
-    for verdict in Verdict::ALL.into_iter().filter(|v| !v.is_failure()) {
-        if verdict != Verdict::AllowlistVeto || screenings.count(verdict) > 0 {
-            row(out, 0, verdict)?;
-        }
+    for verdict in Verdict::ALL
+        .into_iter()
+        .filter(|v| !v.is_failure() && screenings.is_listed(*v))
+    {
+        row(out, 0, verdict)?;
     }
     writeln!(
         out,
@@ -662,7 +663,7 @@ fn write_screening(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
     )?;
     for verdict in Verdict::ALL
         .into_iter()
-        .filter(|v| v.is_failure() && screenings.count(*v) > 0)
+        .filter(|v| v.is_failure() && screenings.is_listed(*v))
     {
         row(out, 2, verdict)?;
     }
