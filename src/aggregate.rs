@@ -16,10 +16,12 @@ use chrono::NaiveDateTime;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::codes::{Action, Class, Direction, EnhancedCode, Permanence};
+use crate::diagnostics::Diagnostics;
 use crate::event::{Event, LogFormat};
 use crate::incident::{ChunkSpikes, Spikes};
 use crate::outcome::{Follower, Sightings};
 use crate::parse::Lifecycle;
+use crate::parse::diagnostic::Diagnostic;
 use crate::parse::postscreen::Screening;
 use crate::pipeline::{Collector, LineCounts, Source};
 use crate::screening::Screenings;
@@ -165,6 +167,11 @@ impl KeyCounter {
     /// Every key held with its count, largest first, ties broken by key.
     pub fn entries(&self) -> Vec<(&str, u64)> {
         self.top(usize::MAX)
+    }
+
+    /// The count held for `key`, if it is held.
+    pub fn get(&self, key: &str) -> Option<u64> {
+        self.counts.get(key).copied()
     }
 
     /// The number of keys held.
@@ -651,6 +658,8 @@ pub struct Tally {
     pub spikes: Spikes,
     /// postscreen's verdicts.
     pub screenings: Screenings,
+    /// The problems the MTA reported about itself.
+    pub diagnostics: Diagnostics,
 }
 
 #[cfg(test)]
@@ -866,6 +875,7 @@ impl Tally {
             CODE_DESTINATION_CAP,
         );
         self.screenings.merge(later.screenings);
+        self.diagnostics.merge(later.diagnostics);
         self.groups_dropped_max = self.groups_dropped_max.max(later.groups_dropped_max);
         let mut groups: Vec<_> = later.groups.into_iter().collect();
         groups.sort_by(|a, b| a.0.cmp(&b.0));
@@ -989,6 +999,10 @@ impl Collector for TallyCollector {
 
     fn screened(&self, part: &mut Tally, screening: &Screening) {
         part.screenings.add(screening);
+    }
+
+    fn diagnosed(&self, part: &mut Tally, source: &Source, line: u64, diagnostic: &Diagnostic) {
+        part.diagnostics.add(diagnostic, &source.name, line);
     }
 
     fn seal(&self, part: &mut Tally) {

@@ -45,6 +45,12 @@ impl EventFilter {
         self.only.is_empty() && self.direction != Some(Direction::Outbound) && self.in_window(time)
     }
 
+    /// Whether a problem the MTA reported about itself, written at `time`, is kept: it has no
+    /// code and no direction, so any `--only` or `--direction` leaves it out.
+    pub fn keeps_diagnostic(&self, time: Option<Timestamp>) -> bool {
+        self.only.is_empty() && self.direction.is_none() && self.in_window(time)
+    }
+
     /// Whether a line written at `time` lies inside `--since` and `--until`.
     pub fn in_window(&self, time: Option<Timestamp>) -> bool {
         if self.since.is_none() && self.until.is_none() {

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod codes;
 pub mod config;
 pub mod detect;
+pub mod diagnostics;
 pub mod event;
 pub mod filter;
 pub mod generate;

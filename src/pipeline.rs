@@ -24,6 +24,7 @@ use crate::filter::EventFilter;
 use crate::input::chunk::{BufferPool, ChunkReader, LineChunk, Piece};
 use crate::input::{self, Compression, InputError, InputSpec};
 use crate::kb;
+use crate::parse::diagnostic::Diagnostic;
 use crate::parse::postscreen::Screening;
 use crate::parse::{self, Lifecycle, LineContext, Parsed};
 use crate::time::Timestamp;
@@ -146,6 +147,11 @@ pub trait Collector: Sync {
     /// Takes one of postscreen's verdicts that the filters keep.
     fn screened(&self, part: &mut Self::Part, screening: &Screening) {
         let _ = (part, screening);
+    }
+
+    /// Takes one problem the MTA reported about itself that the filters keep.
+    fn diagnosed(&self, part: &mut Self::Part, source: &Source, line: u64, said: &Diagnostic) {
+        let _ = (part, source, line, said);
     }
 
     /// Whether each chunk's news is to carry the span of its lines (see [`News::Chunk`]).
@@ -667,6 +673,12 @@ fn parse_chunk<C: Collector>(
                 counts.no_outcome += 1;
                 if filter.keeps_screening(screening.timestamp) {
                     collector.screened(&mut part, &screening);
+                }
+            }
+            Parsed::Diagnosed(diagnostic) => {
+                counts.no_outcome += 1;
+                if filter.keeps_diagnostic(diagnostic.timestamp) {
+                    collector.diagnosed(&mut part, source, line_number, &diagnostic);
                 }
             }
             Parsed::Foreign => counts.other_programs += 1,

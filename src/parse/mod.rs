@@ -4,6 +4,7 @@
 //! Parsers are pure functions over one line: they do no I/O, print nothing and keep no state,
 //! so that chunks of a file can be parsed on any thread in any order.
 
+pub mod diagnostic;
 pub mod exim;
 pub mod needle;
 pub mod postfix;
@@ -30,6 +31,9 @@ pub enum Parsed<'a> {
     /// One of postscreen's verdicts on a client: no outcome, but a report sums them up.
     /// Counted with [`Parsed::NoOutcome`] lines.
     Screened(postscreen::Screening<'a>),
+    /// A problem the MTA reported about itself (`warning:`, `fatal:`, ...): no outcome, but a
+    /// report sums them up. Counted with [`Parsed::NoOutcome`] lines.
+    Diagnosed(diagnostic::Diagnostic<'a>),
     /// A line written by another program (dovecot, opendkim, amavis, ...).
     Foreign,
     /// A line of a known MTA, or a line of no known shape, that looks like it may carry an

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 
+use super::diagnostic::{Diagnostic, Severity};
 use super::needle::{
     HIGHS, Needle, classify_word, every_word, find_byte, find_byte_early, split_comma_space,
 };
@@ -77,6 +78,7 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
     match first_words(body) {
         FirstWords::MayCarryOutcome => {}
         FirstWords::Quiet => return Parsed::NoOutcome,
+        FirstWords::Diagnostic => return diagnostic(header, years, body),
         FirstWords::Screening => match postscreen::read(header.tag, body) {
             Reading::Found(finding) => {
                 return Parsed::Screened(Screening {
@@ -114,7 +116,7 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
             }
             None if body.starts_with("warning: ") => match smtpd_refusal(rest) {
                 Some(event) => Some(Some(event)),
-                None => return Parsed::NoOutcome,
+                None => return diagnostic(header, years, body),
             },
             None => return Parsed::NoOutcome,
         }
@@ -142,6 +144,25 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
         }
         None => Parsed::NoOutcome,
     }
+}
+
+/// A `warning:`, `error:`, `fatal:` or `panic:` line; any other line is one without an outcome.
+fn diagnostic<'a>(header: &SyslogLine<'a>, years: &YearRule, body: &'a str) -> Parsed<'a> {
+    let Some((word, said)) = body.split_once(' ') else {
+        return Parsed::NoOutcome;
+    };
+    let Some(severity) = Severity::of_word(word) else {
+        return Parsed::NoOutcome;
+    };
+    // cleanup and qmgr name the message a warning is about after the severity word; the id
+    // differs on every line and says nothing about the problem.
+    let (_, message) = split_queue_id(said);
+    Parsed::Diagnosed(Diagnostic {
+        timestamp: years.complete(header.time),
+        severity,
+        program: header.tag,
+        message,
+    })
 }
 
 fn lifecycle<'a>(header: &SyslogLine<'a>, years: &YearRule, mut line: Lifecycle<'a>) -> Parsed<'a> {
@@ -227,6 +248,9 @@ enum FirstWords {
     Removed,
     /// bounce's `sender non-delivery notification: ID` (and the delay and success notices).
     Notification,
+    /// `fatal:`, `panic:` or `error:`: the MTA reporting a problem of its own. (`warning:`
+    /// lines are read further: a few of them are a client's refusal.)
+    Diagnostic,
 }
 
 /// Sorts a message by its first words, so that the most common lines of a log are done with
@@ -243,6 +267,7 @@ fn first_words(body: &str) -> FirstWords {
             rest.starts_with(" TLS connection established ")
         }
         "DISCONNECT" => true,
+        "fatal:" | "panic:" | "error:" => return FirstWords::Diagnostic,
         "CONNECT" | "PASS" | "WHITELISTED" | "ALLOWLISTED" | "WHITELIST" | "ALLOWLIST"
         | "BLACKLISTED" | "DENYLISTED" | "DNSBL" | "PREGREET" | "HANGUP" | "COMMAND"
         | "NON-SMTP" | "BARE" | "addr" => return FirstWords::Screening,

@@ -1389,7 +1389,10 @@ fn generated_exim_logs_parse_as_intended() {
                     seen.insert((event.action.label(), event.direction.label()));
                 }
                 Parsed::Unmatched | Parsed::Foreign => panic!("seed {seed}: not read: {line}"),
-                Parsed::NoOutcome | Parsed::Lifecycle(_) | Parsed::Screened(_) => {}
+                Parsed::NoOutcome
+                | Parsed::Lifecycle(_)
+                | Parsed::Screened(_)
+                | Parsed::Diagnosed(_) => {}
             }
         }
         // The generator counts the lines it means as outcomes; the parser must agree.
@@ -1414,9 +1417,10 @@ fn buckets(text: &str, ctx: &LineContext) -> std::collections::BTreeMap<String, 
     for line in text.lines() {
         let key = match parse_line(line, ctx) {
             Parsed::Event(event) => format!("{}:{}", event.log_format.label(), event.action),
-            Parsed::NoOutcome | Parsed::Lifecycle(_) | Parsed::Screened(_) => {
-                "no_outcome".to_string()
-            }
+            Parsed::NoOutcome
+            | Parsed::Lifecycle(_)
+            | Parsed::Screened(_)
+            | Parsed::Diagnosed(_) => "no_outcome".to_string(),
             Parsed::Foreign => "foreign".to_string(),
             Parsed::Unmatched => "unmatched".to_string(),
         };

@@ -804,8 +804,6 @@ fn lines_without_outcome() {
         "Nov 21 08:00:05 mx1 postfix/bounce[3201]: 2B3C4D5E6F: sender non-delivery notification: 3C4D5E6F70",
         "Nov 21 08:00:06 mx1 postfix/smtp[3102]: Trusted TLS connection established to mx.example.org[203.0.113.10]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)",
         "Nov 21 08:00:07 mx1 postfix/postscreen[1500]: DISCONNECT [198.51.100.23]:51234",
-        "Nov 21 08:00:08 mx1 postfix/smtpd[2202]: warning: hostname x.example does not resolve to address 198.51.100.24",
-        "Nov 21 08:00:08 mx1 postfix/smtpd[2202]: warning: unknown[198.51.100.24]: SASL LOGIN authentication aborted",
         "Nov 21 08:00:09 mx1 postfix/smtpd[2202]: lost connection after AUTH from unknown[198.51.100.24]",
         "Nov 21 08:00:10 mx1 postfix/master[1000]: daemon started -- version 3.7.11, configuration /etc/postfix",
         "Nov 21 08:00:11 mx1 postfix/cleanup[2304]: 2B3C4D5E6F: hold: header Subject: check me from local; from=<root> to=<bob@example.com>",
@@ -820,6 +818,83 @@ fn lines_without_outcome() {
             matches!(parse_text(line), Parsed::NoOutcome | Parsed::Lifecycle(_)),
             "{line}"
         );
+    }
+}
+
+#[test]
+fn the_mtas_own_warnings_and_errors_are_diagnostics() {
+    for (line, severity, program, message) in [
+        (
+            "Nov 21 08:00:08 mx1 postfix/smtpd[2202]: warning: hostname x.example does not resolve to address 198.51.100.24",
+            Severity::Warning,
+            "postfix/smtpd",
+            "hostname x.example does not resolve to address 198.51.100.24",
+        ),
+        (
+            "Nov 21 08:00:08 mx1 postfix/smtpd[2202]: warning: unknown[198.51.100.24]: SASL LOGIN authentication aborted",
+            Severity::Warning,
+            "postfix/smtpd",
+            "unknown[198.51.100.24]: SASL LOGIN authentication aborted",
+        ),
+        // The queue id, before or after the severity word, is no part of the message.
+        (
+            "Nov 21 08:00:08 mx1 postfix/cleanup[2304]: 9BECF3F19D: warning: header Subject: Win a prize from mx.example.com[192.0.2.1]; from=<a@example.com> to=<b@example.org> proto=ESMTP helo=<mx.example.com>",
+            Severity::Warning,
+            "postfix/cleanup",
+            "header Subject: Win a prize from mx.example.com[192.0.2.1]; from=<a@example.com> to=<b@example.org> proto=ESMTP helo=<mx.example.com>",
+        ),
+        (
+            "Nov 21 08:00:08 mx1 postfix/cleanup[2304]: warning: 9BECF3F19D: sender_canonical_maps map lookup problem for alice@example.com -- message not accepted, try again later",
+            Severity::Warning,
+            "postfix/cleanup",
+            "sender_canonical_maps map lookup problem for alice@example.com -- message not accepted, try again later",
+        ),
+        (
+            "Nov 21 08:00:09 mx1 postfix/smtpd[2203]: fatal: file /etc/postfix/main.cf: parameter default_privs: unknown user name value: nobody",
+            Severity::Fatal,
+            "postfix/smtpd",
+            "file /etc/postfix/main.cf: parameter default_privs: unknown user name value: nobody",
+        ),
+        (
+            "Nov 21 08:00:10 mx1 postfix/postscreen[1500]: error: open /etc/postfix/postscreen_access.cidr: No such file or directory",
+            Severity::Error,
+            "postfix/postscreen",
+            "open /etc/postfix/postscreen_access.cidr: No such file or directory",
+        ),
+        (
+            "Nov 21 08:00:11 mx1 postfix/qmgr[1200]: panic: myfree: corrupt or unallocated memory block",
+            Severity::Panic,
+            "postfix/qmgr",
+            "myfree: corrupt or unallocated memory block",
+        ),
+        (
+            "2026-11-21T08:00:12.123456+01:00 mx1 postfix-out/smtp[3300]: warning: problem talking to service private/scache: Connection reset by peer",
+            Severity::Warning,
+            "postfix-out/smtp",
+            "problem talking to service private/scache: Connection reset by peer",
+        ),
+    ] {
+        let Parsed::Diagnosed(diagnostic) = parse_text(line) else {
+            panic!("{line}: {:?}", parse_text(line));
+        };
+        assert_eq!(diagnostic.severity, severity, "{line}");
+        assert_eq!(diagnostic.program, program, "{line}");
+        assert_eq!(diagnostic.message, message, "{line}");
+        assert!(diagnostic.timestamp.is_some(), "{line}");
+    }
+    // A refusal written as a warning stays an outcome; a word that only starts like a
+    // severity is no diagnostic.
+    for line in [
+        "Nov 21 08:00:13 mx1 postfix/smtpd[2204]: warning: unknown[198.51.100.24]: SASL LOGIN authentication failed: UGFzc3dvcmQ6",
+        "Nov 21 08:00:13 mx1 postfix/smtpd[2204]: warning: Connection rate limit exceeded: 61 from unknown[198.51.100.24] for service smtp",
+    ] {
+        assert!(matches!(parse_text(line), Parsed::Event(_)), "{line}");
+    }
+    for line in [
+        "Nov 21 08:00:14 mx1 postfix/smtpd[2204]: warnings: none",
+        "Nov 21 08:00:14 mx1 postfix/smtpd[2204]: fatal:",
+    ] {
+        assert!(!matches!(parse_text(line), Parsed::Diagnosed(_)), "{line}");
     }
 }
 
@@ -1154,13 +1229,16 @@ fn a_server_greeting_with_our_own_name_is_a_per_host_failure_at_connect() {
         remote_ip: "198.51.100.20",
         ..BASE
     });
-    // Other warnings stay lines without an outcome, and the bounce that follows the loop
-    // names no step.
+    // Other warnings are no outcome but the MTA's own warnings, and the bounce that follows
+    // the loop names no step.
     for line in [
         "Nov 21 08:00:19 mx1 postfix/smtp[4216]: warning: host mail.example.net[198.51.100.21]:25 replied to HELO/EHLO with my own hostname mx1.example.org",
         "Nov 21 08:00:19 mx1 postfix/smtp[4216]: warning: host mail.example.net[198.51.100.21]:25 greeted me",
     ] {
-        assert_eq!(parse_text(line), Parsed::NoOutcome, "{line}");
+        assert!(
+            matches!(parse_text(line), Parsed::Diagnosed(d) if d.severity == Severity::Warning),
+            "{line}"
+        );
     }
     check(&Case {
         line: "Nov 21 08:00:24 mx1 postfix/smtp[4114]: 3F2A1B0CB1: to=<sam@example.org>, relay=none, delay=0, delays=0/0/0/0, dsn=5.4.6, status=bounced (mail for example.org loops back to myself)",
@@ -1296,11 +1374,15 @@ fn smtpd_warnings_that_stand_for_a_refusal_are_inbound_rejects() {
         );
         assert_eq!(event.reply_code, None, "{line}");
     }
-    // A limit this rule does not know, and a warning naming no client, are no outcome.
+    // A limit this rule does not know, and a warning naming no client, are no outcome but
+    // warnings.
     for line in [
         "Nov 21 09:00:25 mx1 postfix/smtpd[6025]: warning: Frobnication limit exceeded: 5 from unknown[203.0.113.5] for service smtp",
         "Nov 21 09:00:25 mx1 postfix/smtpd[6025]: warning: Connection rate limit exceeded: 61 for service smtp",
     ] {
-        assert_eq!(parse_text(line), Parsed::NoOutcome, "{line}");
+        assert!(
+            matches!(parse_text(line), Parsed::Diagnosed(d) if d.severity == Severity::Warning),
+            "{line}"
+        );
     }
 }

@@ -1,0 +1,459 @@
+//! The sum of the problems the MTA reported about itself, per severity and per kind of
+//! message. Lines of one kind differ only in the client, address, queue id or number they
+//! name, so each message is reduced to its shape (`hostname <host> does not resolve to
+//! address <ip>`) and counted under it, with the first line of each shape kept as an example.
+
+use crate::aggregate::{Example, KeyCounter, Map};
+use crate::parse::diagnostic::{Diagnostic, Severity};
+
+/// Shapes counted exactly per severity before the smallest are dropped.
+pub const SHAPE_CAP: usize = 200;
+
+/// How much of a message its shape is made from, and the longest shape kept: the start of a
+/// message tells its kind, and a hostile line must not make a long key.
+const MESSAGE_READ: usize = 400;
+const SHAPE_LONGEST: usize = 120;
+
+/// The longest example text kept.
+const EXAMPLE_LONGEST: usize = 300;
+
+/// The lines of one severity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeverityCounts {
+    lines: u64,
+    /// Lines per `program shape`.
+    shapes: KeyCounter,
+    /// The first line of each shape held in `shapes`.
+    examples: Map<Box<str>, Example>,
+}
+
+impl Default for SeverityCounts {
+    fn default() -> Self {
+        SeverityCounts {
+            lines: 0,
+            shapes: KeyCounter::new(SHAPE_CAP),
+            examples: Map::default(),
+        }
+    }
+}
+
+impl SeverityCounts {
+    fn add(&mut self, key: &str, example: impl FnOnce() -> Example) {
+        self.lines += 1;
+        self.shapes.add(key, 1);
+        if !self.examples.contains_key(key) && self.shapes.get(key).is_some() {
+            self.examples.insert(key.into(), example());
+        }
+        self.forget_dropped_examples();
+    }
+
+    fn merge(&mut self, later: SeverityCounts) {
+        self.lines += later.lines;
+        self.shapes.merge(later.shapes);
+        for (key, example) in later.examples {
+            if self.shapes.get(&key).is_some() {
+                // This part came first in input order, so its example stays.
+                self.examples.entry(key).or_insert(example);
+            }
+        }
+        self.forget_dropped_examples();
+    }
+
+    /// Keeps examples only for shapes still counted, so that they stay as bounded as the
+    /// counter.
+    fn forget_dropped_examples(&mut self) {
+        if self.examples.len() > self.shapes.keys_held() {
+            let shapes = &self.shapes;
+            self.examples.retain(|key, _| shapes.get(key).is_some());
+        }
+    }
+}
+
+/// One kind of message, as a report lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShapeRow<'a> {
+    /// How bad the MTA said it is.
+    pub severity: Severity,
+    /// The program that wrote it.
+    pub program: &'a str,
+    /// The message with the parts that differ from line to line replaced.
+    pub shape: &'a str,
+    /// Lines of this kind (a lower bound when the counter dropped shapes).
+    pub count: u64,
+    /// The first line of this kind.
+    pub example: Option<&'a Example>,
+}
+
+/// Every severity's lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    severities: [SeverityCounts; Severity::ALL.len()],
+}
+
+impl Diagnostics {
+    /// Counts one line, read from line `line` of `file`.
+    pub fn add(&mut self, diagnostic: &Diagnostic<'_>, file: &str, line: u64) {
+        let key = format!(
+            "{} {}",
+            visible_program(diagnostic.program),
+            shape_of(diagnostic.message)
+        );
+        self.severities[diagnostic.severity as usize].add(&key, || Example {
+            file: file.to_string(),
+            line,
+            text: prefix(diagnostic.message, EXAMPLE_LONGEST).to_string(),
+        });
+    }
+
+    /// Adds the lines counted in a later part.
+    pub fn merge(&mut self, later: Diagnostics) {
+        for (ours, theirs) in self.severities.iter_mut().zip(later.severities) {
+            ours.merge(theirs);
+        }
+    }
+
+    /// Lines of one severity.
+    pub fn count(&self, severity: Severity) -> u64 {
+        self.severities[severity as usize].lines
+    }
+
+    /// Whether no line was counted.
+    pub fn is_empty(&self) -> bool {
+        self.severities.iter().all(|counts| counts.lines == 0)
+    }
+
+    /// The shapes of one severity and their counts.
+    pub fn shapes(&self, severity: Severity) -> &KeyCounter {
+        &self.severities[severity as usize].shapes
+    }
+
+    /// The `top` most frequent kinds of each severity, worst severity first, each by count.
+    pub fn top_rows(&self, top: usize) -> Vec<ShapeRow<'_>> {
+        let mut rows = Vec::new();
+        for severity in Severity::ALL {
+            let counts = &self.severities[severity as usize];
+            for (key, count) in counts.shapes.top(top) {
+                let (program, shape) = key.split_once(' ').unwrap_or(("", key));
+                rows.push(ShapeRow {
+                    severity,
+                    program,
+                    shape,
+                    count,
+                    example: counts.examples.get(key),
+                });
+            }
+        }
+        rows
+    }
+
+    /// Every kind counted, with its example, for a summary that is merged later.
+    pub fn all_rows(&self) -> Vec<ShapeRow<'_>> {
+        self.top_rows(usize::MAX)
+    }
+
+    /// The lines of one severity counted elsewhere (a merged summary): the total, each kind
+    /// kept with its count and example, and how far below the truth the kept counts may be.
+    pub fn add_counted(
+        &mut self,
+        severity: Severity,
+        lines: u64,
+        shapes: Vec<(Box<str>, u64, Option<Example>)>,
+        max_undercount: u64,
+    ) {
+        let mut examples = Map::default();
+        let mut counts = Vec::with_capacity(shapes.len());
+        for (key, count, example) in shapes {
+            if let Some(example) = example {
+                examples.insert(key.clone(), example);
+            }
+            counts.push((key, count));
+        }
+        let counted = SeverityCounts {
+            lines,
+            shapes: KeyCounter::from_entries(SHAPE_CAP, counts, max_undercount),
+            examples,
+        };
+        self.severities[severity as usize].merge(counted);
+    }
+}
+
+/// The program name as a key part: a space would split the key in the wrong place.
+fn visible_program(program: &str) -> std::borrow::Cow<'_, str> {
+    let program = prefix(program, 64);
+    if program.contains(' ') {
+        program.replace(' ', "_").into()
+    } else {
+        program.into()
+    }
+}
+
+/// The message with what differs between lines of one kind replaced: a client `host[ip]`
+/// becomes `<host>[<ip>]`, an address in angle brackets `<address>`, an IP address `<ip>`, a
+/// host name `<host>`, a number `<n>`; a header or body check's matched text is left out.
+/// Paths and words are kept, so that the kind can still be read.
+pub fn shape_of(message: &str) -> String {
+    let message = prefix(message, MESSAGE_READ);
+    // A WARN action of header_checks or body_checks quotes the text it matched, which is
+    // different on every line; the header's name tells the kind.
+    for check in ["header ", "mime-header ", "nested-header ", "body "] {
+        if let Some(rest) = message.strip_prefix(check) {
+            let name = match rest.split_once(": ") {
+                Some((name, _)) if check != "body " && !name.contains(' ') => name,
+                _ => "",
+            };
+            return format!("{check}{name}{}…", if name.is_empty() { "" } else { ": " });
+        }
+    }
+    let mut shape = String::with_capacity(message.len().min(SHAPE_LONGEST));
+    for (index, token) in message.split(' ').enumerate() {
+        if index > 0 {
+            shape.push(' ');
+        }
+        shape_token(token, &mut shape);
+        if shape.len() > SHAPE_LONGEST {
+            let kept = prefix(&shape, SHAPE_LONGEST).len();
+            shape.truncate(kept);
+            shape.push('…');
+            break;
+        }
+    }
+    shape
+}
+
+/// Appends the shape of one space-separated word.
+fn shape_token(token: &str, shape: &mut String) {
+    if token.starts_with('/') {
+        shape.push_str(token);
+        return;
+    }
+    let core = token.trim_start_matches(['(', '"', '\'']);
+    let lead = &token[..token.len() - core.len()];
+    let core_end = core.trim_end_matches([':', ',', ';', ')', '"', '\'', '.']);
+    if is_host_name(core_end) {
+        shape.push_str(lead);
+        shape.push_str("<host>");
+        shape.push_str(&core[core_end.len()..]);
+        return;
+    }
+    let token_start = shape.len();
+    let bytes = token.as_bytes();
+    let mut at = 0;
+    while at < token.len() {
+        let byte = bytes[at];
+        if byte == b'['
+            && let Some(close) = token[at..].find(']')
+            && is_address(&token[at + 1..at + close])
+        {
+            // `name[addr]`: the name before the bracket is the client's.
+            let before = &shape[token_start..];
+            if !before.is_empty() && before.bytes().all(is_name_byte) {
+                shape.truncate(token_start);
+                shape.push_str("<host>");
+            }
+            shape.push_str("[<ip>]");
+            at += close + 1;
+            continue;
+        }
+        if byte == b'<'
+            && let Some(close) = token[at..].find('>')
+            && token[at..at + close].contains('@')
+        {
+            shape.push_str("<address>");
+            at += close + 1;
+            continue;
+        }
+        let after_word = at > 0 && bytes[at - 1].is_ascii_alphanumeric();
+        if byte.is_ascii_digit() && !after_word {
+            let digits = token[at..]
+                .find(|c: char| !c.is_ascii_digit() && c != '.')
+                .unwrap_or(token.len() - at);
+            let run = token[at..at + digits].trim_end_matches('.');
+            let next = bytes.get(at + run.len()).copied();
+            if !next.is_some_and(|b| b.is_ascii_alphabetic()) {
+                shape.push_str(if is_ipv4(run) { "<ip>" } else { "<n>" });
+                // Dots between digits belong to the number: a version, a decimal, an address.
+                at += run.len();
+                continue;
+            }
+        }
+        let char_len = token[at..].chars().next().map_or(1, char::len_utf8);
+        shape.push_str(&token[at..at + char_len]);
+        at += char_len;
+    }
+}
+
+/// The longest start of `text` of at most `bytes` bytes that ends on a character boundary.
+fn prefix(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn is_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-' | b'_')
+}
+
+/// A DNS name of at least two labels whose last label is letters: `mx.example.org`.
+fn is_host_name(word: &str) -> bool {
+    let Some((_, last)) = word.rsplit_once('.') else {
+        return false;
+    };
+    word.len() >= 4
+        && word.bytes().all(is_name_byte)
+        && word.as_bytes()[0].is_ascii_alphanumeric()
+        && last.len() >= 2
+        && last.bytes().all(|b| b.is_ascii_alphabetic())
+        && !word.contains("..")
+}
+
+fn is_ipv4(text: &str) -> bool {
+    text.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
+/// An IP address as Postfix writes it in brackets, IPv6 with or without its `IPv6:` tag.
+fn is_address(text: &str) -> bool {
+    let text = text.strip_prefix("IPv6:").unwrap_or(text);
+    is_ipv4(text) || text.parse::<std::net::Ipv6Addr>().is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_differs_between_lines_of_one_kind_is_replaced() {
+        let cases = [
+            (
+                "hostname mail.example.com does not resolve to address 192.0.2.7: Name or service not known",
+                "hostname <host> does not resolve to address <ip>: Name or service not known",
+            ),
+            (
+                "non-SMTP command from unknown[198.51.100.4]: GET / HTTP/1.1",
+                "non-SMTP command from <host>[<ip>]: GET / HTTP/<n>",
+            ),
+            (
+                "ciphertext read/write timeout for [203.0.113.9]:59869",
+                "ciphertext read/write timeout for [<ip>]:<n>",
+            ),
+            (
+                "process /usr/lib/postfix/sbin/smtpd pid 46234 exit status 1",
+                "process /usr/lib/postfix/sbin/smtpd pid <n> exit status <n>",
+            ),
+            (
+                "file /etc/postfix/main.cf: parameter default_privs: unknown user name value: nobody",
+                "file /etc/postfix/main.cf: parameter default_privs: unknown user name value: nobody",
+            ),
+            (
+                "mx.example.net[2001:db8::25]:25: TLS is required, <alice@example.org> refused",
+                "<host>[<ip>]:<n>: TLS is required, <address> refused",
+            ),
+            (
+                "dnsblog_query: lookup error for DNS query 7.2.0.192.zen.spamhaus.org: Host or domain name not found",
+                "dnsblog_query: lookup error for DNS query <host>: Host or domain name not found",
+            ),
+            (
+                "smtpd_peer_hostaddr_to_sockaddr: numeric domain name in resource data of MX record",
+                "smtpd_peer_hostaddr_to_sockaddr: numeric domain name in resource data of MX record",
+            ),
+            (
+                "header Subject: You have won! from mx.example.com[192.0.2.1]; from=<a@b.example> to=<c@d.example>",
+                "header Subject: …",
+            ),
+            ("body cheap pills here", "body …"),
+            (
+                "sha256 digest of 3 files; retrying in 60s",
+                "sha256 digest of <n> files; retrying in 60s",
+            ),
+        ];
+        for (message, shape) in cases {
+            assert_eq!(shape_of(message), shape, "{message}");
+        }
+    }
+
+    #[test]
+    fn a_shape_is_short_whatever_the_message() {
+        let message = format!("table lookup problem for {}", "x".repeat(100_000));
+        let shape = shape_of(&message);
+        assert!(
+            shape.chars().count() <= SHAPE_LONGEST + 1,
+            "{}",
+            shape.len()
+        );
+        assert!(shape.ends_with('…'));
+    }
+
+    fn warning<'a>(program: &'a str, message: &'a str) -> Diagnostic<'a> {
+        Diagnostic {
+            timestamp: None,
+            severity: Severity::Warning,
+            program,
+            message,
+        }
+    }
+
+    #[test]
+    fn lines_of_one_kind_are_counted_together_with_the_first_as_example() {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.add(
+            &warning(
+                "postfix/smtpd",
+                "hostname a.example does not resolve to address 192.0.2.1",
+            ),
+            "mail.log",
+            3,
+        );
+        diagnostics.add(
+            &warning(
+                "postfix/smtpd",
+                "hostname b.example does not resolve to address 192.0.2.2",
+            ),
+            "mail.log",
+            9,
+        );
+        let fatal = Diagnostic {
+            severity: Severity::Fatal,
+            ..warning(
+                "postfix/master",
+                "bind 0.0.0.0 port 25: Address already in use",
+            )
+        };
+        diagnostics.add(&fatal, "mail.log", 12);
+        let rows = diagnostics.top_rows(10);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].severity, Severity::Fatal, "worst first");
+        assert_eq!(rows[0].shape, "bind <ip> port <n>: Address already in use");
+        assert_eq!(rows[1].program, "postfix/smtpd");
+        assert_eq!(rows[1].count, 2);
+        assert_eq!(rows[1].example.map(|e| e.line), Some(3));
+        assert_eq!(diagnostics.count(Severity::Warning), 2);
+    }
+
+    #[test]
+    fn examples_stay_as_bounded_as_the_shapes() {
+        let mut diagnostics = Diagnostics::default();
+        let messages: Vec<String> = (0..SHAPE_CAP * 5)
+            .map(|i| format!("unknown table kind{i}"))
+            .collect();
+        for (line, message) in messages.iter().enumerate() {
+            diagnostics.add(&warning("postfix/cleanup", message), "f", line as u64);
+        }
+        let counts = &diagnostics.severities[Severity::Warning as usize];
+        assert!(counts.shapes.keys_held() < SHAPE_CAP * 2);
+        assert!(counts.examples.len() <= counts.shapes.keys_held());
+        assert_eq!(diagnostics.count(Severity::Warning), SHAPE_CAP as u64 * 5);
+    }
+
+    #[test]
+    fn merging_keeps_the_earlier_example() {
+        let mut earlier = Diagnostics::default();
+        earlier.add(&warning("postfix/qmgr", "lots of deferred mail"), "a", 5);
+        let mut later = Diagnostics::default();
+        later.add(&warning("postfix/qmgr", "lots of deferred mail"), "b", 1);
+        earlier.merge(later);
+        let rows = earlier.top_rows(10);
+        assert_eq!(rows[0].count, 2);
+        assert_eq!(rows[0].example.map(|e| e.file.as_str()), Some("a"));
+    }
+}
