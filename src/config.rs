@@ -335,6 +335,7 @@ fn shape(
             by,
             thresholds: thresholds(&shown.fail_on)?,
             redact: shown.redact,
+            examples: usize::from(shown.examples),
         },
     })
 }

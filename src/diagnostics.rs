@@ -47,13 +47,19 @@ impl SeverityCounts {
         self.forget_dropped_examples();
     }
 
-    fn merge(&mut self, later: SeverityCounts) {
+    fn merge(&mut self, later: SeverityCounts, comes_first: &impl Fn(&Example, &Example) -> bool) {
         self.lines += later.lines;
         self.shapes.merge(later.shapes);
         for (key, example) in later.examples {
-            if self.shapes.get(&key).is_some() {
-                // This part came first in input order, so its example stays.
-                self.examples.entry(key).or_insert(example);
+            if self.shapes.get(&key).is_none() {
+                continue;
+            }
+            match self.examples.get_mut(&key) {
+                Some(kept) if comes_first(&example, kept) => *kept = example,
+                Some(_) => {}
+                None => {
+                    self.examples.insert(key, example);
+                }
             }
         }
         self.forget_dropped_examples();
@@ -107,9 +113,26 @@ impl Diagnostics {
 
     /// Adds the lines counted in a later part.
     pub fn merge(&mut self, later: Diagnostics) {
-        for (ours, theirs) in self.severities.iter_mut().zip(later.severities) {
-            ours.merge(theirs);
+        self.merge_ordered(later, |_, _| false);
+    }
+
+    /// Adds the lines counted in another part, which may have been read earlier: an example of
+    /// `other` replaces ours where `comes_first(theirs, ours)` says it was read first.
+    pub fn merge_ordered(
+        &mut self,
+        other: Diagnostics,
+        comes_first: impl Fn(&Example, &Example) -> bool,
+    ) {
+        for (ours, theirs) in self.severities.iter_mut().zip(other.severities) {
+            ours.merge(theirs, &comes_first);
         }
+    }
+
+    /// Every example kept, to rename its file.
+    pub fn examples_mut(&mut self) -> impl Iterator<Item = &mut Example> {
+        self.severities
+            .iter_mut()
+            .flat_map(|counts| counts.examples.values_mut())
     }
 
     /// Lines of one severity.
@@ -173,7 +196,7 @@ impl Diagnostics {
             shapes: KeyCounter::from_entries(SHAPE_CAP, counts, max_undercount),
             examples,
         };
-        self.severities[severity as usize].merge(counted);
+        self.severities[severity as usize].merge(counted, &|_, _| false);
     }
 }
 
@@ -229,9 +252,22 @@ fn shape_token(token: &str, shape: &mut String) {
     let core = token.trim_start_matches(['(', '"', '\'']);
     let lead = &token[..token.len() - core.len()];
     let core_end = core.trim_end_matches([':', ',', ';', ')', '"', '\'', '.']);
-    if is_host_name(core_end) {
+    // `alice@example.com` or `sasl_username=alice@example.com`: a mailbox, never kept.
+    let (key, value) = match core_end.rfind('=') {
+        Some(equals) => core_end.split_at(equals + 1),
+        None => ("", core_end),
+    };
+    let replacement = if is_host_name(value) {
+        Some("<host>")
+    } else if value.contains('@') && !value.contains(['<', '>', '[']) {
+        Some("<address>")
+    } else {
+        None
+    };
+    if let Some(replacement) = replacement {
         shape.push_str(lead);
-        shape.push_str("<host>");
+        shape.push_str(key);
+        shape.push_str(replacement);
         shape.push_str(&core[core_end.len()..]);
         return;
     }
@@ -362,6 +398,14 @@ mod tests {
                 "header Subject: …",
             ),
             ("body cheap pills here", "body …"),
+            (
+                "9BECF3F19D: sender_canonical_maps map lookup problem for alice@example.com -- message not accepted",
+                "9BECF3F19D: sender_canonical_maps map lookup problem for <address> -- message not accepted",
+            ),
+            (
+                "unknown[192.0.2.8]: sasl_username=bob@example.org, mail_host=mx.example.org",
+                "<host>[<ip>]: sasl_username=<address>, mail_host=<host>",
+            ),
             (
                 "sha256 digest of 3 files; retrying in 60s",
                 "sha256 digest of <n> files; retrying in 60s",

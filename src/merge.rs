@@ -25,12 +25,14 @@ use crate::aggregate::{
 };
 use crate::codes::{Action, Class, Direction, EnhancedCode};
 use crate::detect;
+use crate::diagnostics::Diagnostics;
 use crate::event::LogFormat;
 use crate::incident::{Destination, provider_named};
 use crate::input::{self, Compression, InputSpec};
 use crate::kb;
 use crate::outcome::{Delays, Ending, LostRecipient, OutcomeSummary};
 use crate::parse::SourceFormat;
+use crate::parse::diagnostic::Severity;
 use crate::parse::postscreen::Verdict;
 use crate::pipeline::{self, LineCounts};
 use crate::report::{CodeRow, InputSummary, Report, ReportSettings, SCHEMA_VERSION};
@@ -66,6 +68,10 @@ pub struct State {
     reject_warnings: Vec<GroupState>,
     /// postscreen's verdicts and dnsblog's listings.
     postscreen: ScreeningState,
+    /// The MTA's own problems, per severity that occurred; absent from summaries written
+    /// before they were counted, which merge as having none.
+    #[serde(default)]
+    diagnostics: Vec<DiagnosticState>,
     /// Spike-detection series, per domain and for all destinations.
     spikes: Vec<SeriesState>,
     /// The provider of each domain, from the first relay host named for it; empty when that
@@ -84,6 +90,93 @@ struct ScreeningState {
     failing_clients_max_undercount: u64,
     lists: BTreeMap<String, u64>,
     lists_max_undercount: u64,
+}
+
+/// [`Diagnostics`] of one severity: its lines and every kind kept, with its first line.
+#[derive(Debug, Serialize, Deserialize)]
+struct DiagnosticState {
+    severity: String,
+    lines: u64,
+    kinds: Vec<DiagnosticKindState>,
+    max_undercount: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DiagnosticKindState {
+    program: String,
+    kind: String,
+    count: u64,
+    example: Option<ExampleState>,
+}
+
+fn diagnostic_states(report: &Report) -> Vec<DiagnosticState> {
+    let diagnostics = &report.tally.diagnostics;
+    Severity::ALL
+        .into_iter()
+        .filter(|s| diagnostics.count(*s) > 0)
+        .map(|severity| DiagnosticState {
+            severity: severity.label().to_string(),
+            lines: diagnostics.count(severity),
+            kinds: report
+                .diagnostic_kinds
+                .iter()
+                .filter(|row| row.severity == severity)
+                .map(|row| DiagnosticKindState {
+                    program: row.program.clone(),
+                    kind: row.shape.clone(),
+                    count: row.count,
+                    example: row
+                        .example
+                        .as_ref()
+                        .map(|e| example_state(e, &report.inputs)),
+                })
+                .collect(),
+            max_undercount: diagnostics.shapes(severity).max_undercount(),
+        })
+        .collect()
+}
+
+fn diagnostics_of(
+    states: &[DiagnosticState],
+    inputs: &[InputSummary],
+) -> Result<Diagnostics, String> {
+    let mut diagnostics = Diagnostics::default();
+    for state in states {
+        let severity = by_label(&Severity::ALL, Severity::label, &state.severity, "severity")?;
+        let kinds = state
+            .kinds
+            .iter()
+            .map(|kind| {
+                let key = format!("{} {}", kind.program, kind.kind).into_boxed_str();
+                let example = kind.example.as_ref().map(|e| example_of(e, inputs));
+                Ok((key, kind.count, example.transpose()?))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        diagnostics.add_counted(severity, state.lines, kinds, state.max_undercount);
+    }
+    Ok(diagnostics)
+}
+
+fn example_state(example: &Example, inputs: &[InputSummary]) -> ExampleState {
+    ExampleState {
+        input: inputs
+            .iter()
+            .position(|i| i.name == example.file)
+            .unwrap_or(0),
+        line: example.line,
+        text: example.text.clone(),
+    }
+}
+
+fn example_of(state: &ExampleState, inputs: &[InputSummary]) -> Result<Example, String> {
+    let input = inputs
+        .get(state.input)
+        .ok_or_else(|| format!("an example names input {} of {}", state.input, inputs.len()))?;
+    Ok(Example {
+        file: input.name.clone(),
+        line: state.line,
+        text: state.text.clone(),
+    })
 }
 
 /// The entries of a counter, for a summary's state.
@@ -301,11 +394,7 @@ fn group_state(
     inputs: &[InputSummary],
     redact: bool,
 ) -> GroupState {
-    let example_state = |e: &Example| ExampleState {
-        input: inputs.iter().position(|i| i.name == e.file).unwrap_or(0),
-        line: e.line,
-        text: e.text.clone(),
-    };
+    let example_state = |e: &Example| example_state(e, inputs);
     GroupState {
         key: key_state(key),
         count: group.count,
@@ -391,6 +480,7 @@ pub fn state_of(report: &Report) -> State {
         refusals: groups(&report.refusals, &tally.refusals),
         reject_warnings: groups(&report.reject_warnings, &tally.reject_warnings),
         postscreen: screening_state(&tally.screenings),
+        diagnostics: diagnostic_states(report),
         spikes,
         providers: tally
             .spikes
@@ -653,16 +743,7 @@ fn group(state: &GroupState, inputs: &[InputSummary]) -> Result<(CodeKey, Group)
     for (reason, count) in &state.reasons {
         group.reasons.insert(reason_named(reason)?, *count);
     }
-    let example = |state: &ExampleState| {
-        let input = inputs
-            .get(state.input)
-            .ok_or_else(|| format!("an example names input {} of {}", state.input, inputs.len()))?;
-        Ok::<_, String>(Example {
-            file: input.name.clone(),
-            line: state.line,
-            text: state.text.clone(),
-        })
-    };
+    let example = |state: &ExampleState| example_of(state, inputs);
     for (reason, first) in &state.reason_texts {
         group
             .reason_texts
@@ -844,6 +925,7 @@ fn part_of(file: SummaryFile) -> Result<Part, String> {
         tally.reject_warnings.insert(key, group);
     }
     tally.screenings = screenings_of(&state.postscreen)?;
+    tally.diagnostics = diagnostics_of(&state.diagnostics, &inputs)?;
     let spikes = state
         .spikes
         .iter()
@@ -1073,6 +1155,15 @@ pub fn merge_summaries(
                 }
             }
         }
+        let mut diagnostics = std::mem::take(&mut part.tally.diagnostics);
+        for example in diagnostics.examples_mut() {
+            if let Some(new) = renames.get(&example.file) {
+                example.file = new.clone();
+            }
+        }
+        tally
+            .diagnostics
+            .merge_ordered(diagnostics, |theirs, ours| place(theirs) < place(ours));
         tally.merge(part.tally, &options);
         for group in tally
             .codes

@@ -17,6 +17,7 @@ use crate::codes::{Class, EnhancedCode, Permanence};
 use crate::incident::Incident;
 use crate::kb::{self, Advice};
 use crate::outcome::OutcomeSummary;
+use crate::parse::diagnostic::Severity;
 use crate::threshold::Threshold;
 use crate::time::Timestamp;
 
@@ -50,6 +51,8 @@ pub struct ReportSettings {
     pub thresholds: Vec<Threshold>,
     /// Whether local parts of addresses are replaced by a hash.
     pub redact: bool,
+    /// Example lines shown per entry (`--examples`).
+    pub examples: usize,
 }
 
 /// One row of the codes table.
@@ -155,6 +158,11 @@ pub struct Report {
     pub failing_clients: Vec<(String, u64)>,
     /// The `--top` blocklists that listed screened clients most.
     pub screening_lists: Vec<(String, u64)>,
+    /// The `--top` most frequent kinds of each severity of the MTA's own problems, worst
+    /// severity first.
+    pub diagnostics: Vec<DiagnosticRow>,
+    /// Every kind of the MTA's own problems kept, in the same order, for the summary's state.
+    pub diagnostic_kinds: Vec<DiagnosticRow>,
     /// The rows of `--format csv`.
     pub csv_rows: Vec<CsvRow>,
     /// The `--by` dimension of `csv_rows`.
@@ -171,6 +179,41 @@ pub struct Report {
     pub incidents: Vec<IncidentRow>,
     /// Whether addresses are redacted.
     pub redacted: bool,
+}
+
+/// One kind of problem the MTA reported about itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiagnosticRow {
+    /// How bad the MTA said it is.
+    pub severity: Severity,
+    /// The program that wrote it (`postfix/smtpd`).
+    pub program: String,
+    /// The message, with what differs from line to line replaced.
+    pub shape: String,
+    /// Lines of this kind.
+    pub count: u64,
+    /// The first line of this kind, redacted as asked.
+    pub example: Option<Example>,
+}
+
+/// The rows of the MTA's own problems: the `top` most frequent of each severity, with their
+/// examples if `examples` and redacted if `redact`.
+fn diagnostic_rows(tally: &Tally, top: usize, examples: bool, redact: bool) -> Vec<DiagnosticRow> {
+    tally
+        .diagnostics
+        .top_rows(top)
+        .into_iter()
+        .map(|row| DiagnosticRow {
+            severity: row.severity,
+            program: row.program.to_string(),
+            shape: row.shape.to_string(),
+            count: row.count,
+            example: row.example.filter(|_| examples).map(|example| Example {
+                text: redact_if(&example.text, redact).into_owned(),
+                ..example.clone()
+            }),
+        })
+        .collect()
 }
 
 /// An incident with what the knowledge base says of its code.
@@ -228,6 +271,9 @@ impl Report {
         );
         let failing_clients = top_entries(tally.screenings.failing_clients(), settings.top);
         let screening_lists = top_entries(tally.screenings.lists(), settings.top);
+        let examples = settings.examples > 0;
+        let diagnostics = diagnostic_rows(&tally, settings.top, examples, settings.redact);
+        let diagnostic_kinds = diagnostic_rows(&tally, usize::MAX, examples, settings.redact);
         let csv_rows = match settings.by {
             None => csv_rows_by_code(&rows, total),
             Some(_) => csv_rows_by_group(&tally, &rows, total),
@@ -276,6 +322,8 @@ impl Report {
             reject_warnings,
             failing_clients,
             screening_lists,
+            diagnostics,
+            diagnostic_kinds,
             csv_rows,
             thresholds,
             unmatched,

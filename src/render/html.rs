@@ -13,10 +13,11 @@ use super::report_labels::{
     ReportLabels, line_buckets, outcome_lines, report_labels, screening_tops,
 };
 use super::safe::html;
-use super::text::{duration_text, key_codes};
+use super::text::{diagnostic_advice, duration_text, key_codes};
 use crate::aggregate::ClassCounts;
 use crate::codes::{Class, codes_text};
 use crate::outcome::OutcomeSummary;
+use crate::parse::diagnostic::Severity;
 use crate::parse::postscreen::Verdict;
 use crate::report::{CodeRow, Report};
 
@@ -154,6 +155,7 @@ pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Resul
         }
     }
     write_screening(&mut page, report, words.screening);
+    write_diagnostics(&mut page, report, words.diagnostics);
     if !report.thresholds.is_empty() {
         let _ = writeln!(page, "<h2>{}</h2>", html(words.thresholds));
         page.push_str(
@@ -539,6 +541,55 @@ fn percent(part: u64, whole: u64) -> String {
 
 fn thousands(n: u64) -> String {
     crate::render::text::thousands(n)
+}
+
+/// The MTA's own problems, worst first, with what to do about them.
+fn write_diagnostics(page: &mut String, report: &Report, heading: &str) {
+    let diagnostics = &report.tally.diagnostics;
+    if diagnostics.is_empty() {
+        return;
+    }
+    let _ = writeln!(page, "<h2>{}</h2>", html(heading));
+    page.push_str(
+        "<table>\n<tr><th>severity</th><th class=\"n\">lines</th><th>what it means</th></tr>\n",
+    );
+    for severity in Severity::ALL {
+        let lines = diagnostics.count(severity);
+        if lines > 0 {
+            let _ = writeln!(
+                page,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                severity.label(),
+                thousands(lines),
+                html(severity.meaning())
+            );
+        }
+    }
+    page.push_str("</table>\n");
+    page.push_str(
+        "<table>\n<tr><th>severity</th><th class=\"n\">lines</th><th>program</th>\
+         <th>kind</th><th>first line</th></tr>\n",
+    );
+    for row in &report.diagnostics {
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+            row.severity.label(),
+            thousands(row.count),
+            html(&row.program),
+            html(&row.shape),
+            row.example
+                .as_ref()
+                .map_or(String::new(), |e| html(&format!("{}:{}", e.file, e.line))
+                    .into_owned()),
+        );
+    }
+    page.push_str("</table>\n");
+    for severity in Severity::ALL {
+        if diagnostics.count(severity) > 0 {
+            let _ = writeln!(page, "<p>{}</p>", html(diagnostic_advice(severity)));
+        }
+    }
 }
 
 /// postscreen's verdicts, with what each means, and the clients that failed most.

@@ -23,6 +23,7 @@ use chrono::{DateTime, Duration, FixedOffset, Local, TimeZone};
 
 use crate::aggregate::CodeKey;
 use crate::codes::{Action, Class};
+use crate::parse::diagnostic::Severity;
 use crate::parse::postscreen::Verdict;
 use crate::render::safe::visible;
 use crate::report::{CodeRow, Report};
@@ -311,6 +312,17 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
         lists.add(&[list], *count);
     }
     families.push(lists);
+
+    let mut diagnostics = Family::new(
+        "mailsift_mta_problems",
+        "Lines in which the MTA reported a problem of its own, by severity (panic, fatal, \
+         error, warning); not counted in mailsift_outcomes.",
+        &["severity"],
+    );
+    for severity in Severity::ALL {
+        diagnostics.add(&[severity.label()], tally.diagnostics.count(severity));
+    }
+    families.push(diagnostics);
 
     let lines = &tally.lines;
     let mut read = Family::new("mailsift_lines_read", "Lines read from the inputs.", &[]);

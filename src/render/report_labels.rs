@@ -64,6 +64,8 @@ pub struct ReportLabels {
     pub reject_warnings: &'static str,
     /// Heading of postscreen's verdicts.
     pub screening: &'static str,
+    /// Heading of the MTA's own warnings and errors.
+    pub diagnostics: &'static str,
     /// Heading of the hourly timeline.
     pub per_hour: &'static str,
     /// Heading of the daily timeline.
@@ -234,6 +236,7 @@ const EN: ReportLabels = ReportLabels {
     refusals: "Per-host refusals",
     reject_warnings: "Reject warnings (logged only, not sent)",
     screening: "Connection screening (postscreen)",
+    diagnostics: "Warnings and errors logged by the MTA",
     per_hour: "Failures per hour",
     per_day: "Failures per day",
     outcomes_per_hour: "Outcomes per hour",
@@ -287,6 +290,7 @@ const FR: ReportLabels = ReportLabels {
     refusals: "Refus par hôte",
     reject_warnings: "Avertissements de rejet (journalisés, non envoyés)",
     screening: "Filtrage des connexions (postscreen)",
+    diagnostics: "Avertissements et erreurs journalisés par le MTA",
     per_hour: "Échecs par heure",
     per_day: "Échecs par jour",
     outcomes_per_hour: "Résultats par heure",
@@ -340,6 +344,7 @@ const VI: ReportLabels = ReportLabels {
     refusals: "Từ chối theo máy chủ",
     reject_warnings: "Cảnh báo từ chối (chỉ ghi nhật ký, không gửi)",
     screening: "Sàng lọc kết nối (postscreen)",
+    diagnostics: "Cảnh báo và lỗi do MTA ghi lại",
     per_hour: "Lỗi theo giờ",
     per_day: "Lỗi theo ngày",
     outcomes_per_hour: "Kết quả theo giờ",
@@ -393,6 +398,7 @@ const ZH: ReportLabels = ReportLabels {
     refusals: "按主机的拒绝",
     reject_warnings: "拒绝警告（仅记录，未发送）",
     screening: "连接筛查（postscreen）",
+    diagnostics: "MTA 记录的警告和错误",
     per_hour: "每小时失败数",
     per_day: "每天失败数",
     outcomes_per_hour: "每小时的结果",
@@ -446,6 +452,7 @@ const RU: ReportLabels = ReportLabels {
     refusals: "Отказы по хостам",
     reject_warnings: "Предупреждения об отказе (только в журнале, не отправлены)",
     screening: "Проверка подключений (postscreen)",
+    diagnostics: "Предупреждения и ошибки, записанные MTA",
     per_hour: "Ошибки по часам",
     per_day: "Ошибки по дням",
     outcomes_per_hour: "Результаты по часам",

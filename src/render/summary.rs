@@ -10,13 +10,14 @@ use crate::aggregate::ClassCounts;
 use crate::codes::{Class, codes_text};
 use crate::merge;
 use crate::outcome::OutcomeSummary;
+use crate::parse::diagnostic::Severity;
 use crate::parse::postscreen::Verdict;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{
     ReportLabels, line_buckets, outcome_lines, report_labels, screening_tops,
 };
 use crate::render::safe::{csv_cell, visible};
-use crate::render::text::{duration_text, key_codes};
+use crate::render::text::{diagnostic_advice, duration_text, key_codes};
 use crate::report::{CodeRow, IncidentRow, Report, SCHEMA_VERSION};
 
 /// The CSV columns without `--by`.
@@ -217,6 +218,7 @@ pub fn summary_json(report: &Report) -> Value {
         "refusals": report.refusals.iter().map(code_json).collect::<Vec<_>>(),
         "reject_warnings": report.reject_warnings.iter().map(code_json).collect::<Vec<_>>(),
         "postscreen": screening_json(report),
+        "diagnostics": diagnostics_json(report),
         "hours": tally.hours.iter().map(|(hour, counts)| json!({
             "hour": hour.format("%Y-%m-%dT%H:00").to_string(),
             "by_class": class_object(counts),
@@ -533,6 +535,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
         write_markdown_set_apart(out, heading, rows)?;
     }
     write_markdown_screening(out, report, words.screening)?;
+    write_markdown_diagnostics(out, report, words.diagnostics)?;
     if !report.thresholds.is_empty() {
         writeln!(out, "## {}", words.thresholds)?;
         writeln!(out)?;
@@ -579,6 +582,73 @@ fn screening_json(report: &Report) -> Value {
             "count": count,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// The MTA's own problems: lines per severity, every severity present with 0 included, and
+/// the most frequent kinds of each.
+fn diagnostics_json(report: &Report) -> Value {
+    let diagnostics = &report.tally.diagnostics;
+    json!({
+        "lines": Severity::ALL
+            .iter()
+            .map(|s| (s.label().to_string(), json!(diagnostics.count(*s))))
+            .collect::<serde_json::Map<_, _>>(),
+        "approximate": Severity::ALL.iter().any(|s| diagnostics.shapes(*s).approximate()),
+        "top": report.diagnostics.iter().map(|row| json!({
+            "severity": row.severity.label(),
+            "program": visible(&row.program),
+            "kind": visible(&row.shape),
+            "count": row.count,
+            "example": row.example.as_ref().map(|e| json!({
+                "file": visible(&e.file),
+                "line": e.line,
+                "text": visible(&e.text),
+            })),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The Markdown table of the MTA's own problems, worst first, with what to do about them.
+fn write_markdown_diagnostics(
+    out: &mut dyn Write,
+    report: &Report,
+    heading: &str,
+) -> io::Result<()> {
+    let diagnostics = &report.tally.diagnostics;
+    if diagnostics.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "## {heading}")?;
+    writeln!(out)?;
+    let totals: Vec<String> = Severity::ALL
+        .into_iter()
+        .filter(|s| diagnostics.count(*s) > 0)
+        .map(|s| format!("{} {}", s.label(), diagnostics.count(s)))
+        .collect();
+    writeln!(out, "Lines: {}.", totals.join(", "))?;
+    writeln!(out)?;
+    writeln!(out, "| severity | lines | program | kind | first line |")?;
+    writeln!(out, "|---|---:|---|---|---|")?;
+    for row in &report.diagnostics {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            row.severity.label(),
+            row.count,
+            md(&row.program),
+            md(&row.shape),
+            row.example
+                .as_ref()
+                .map_or(String::new(), |e| md(&format!("{}:{}", e.file, e.line))),
+        )?;
+    }
+    writeln!(out)?;
+    for severity in Severity::ALL {
+        if diagnostics.count(severity) > 0 {
+            writeln!(out, "- {}", md(diagnostic_advice(severity)))?;
+        }
+    }
+    writeln!(out)
 }
 
 /// The Markdown table of postscreen's verdicts, with what each means.

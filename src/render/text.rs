@@ -10,6 +10,7 @@ use std::io::{self, Write};
 
 use crate::aggregate::CodeKey;
 use crate::codes::{Class, Direction, Permanence, codes_text};
+use crate::parse::diagnostic::Severity;
 use crate::parse::postscreen::Verdict;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{ReportLabels, line_buckets, outcome_lines, report_labels};
@@ -93,6 +94,7 @@ pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) 
     write_refusals(out, &paint, report)?;
     write_reject_warnings(out, &paint, report)?;
     write_screening(out, &paint, report)?;
+    write_diagnostics(out, &paint, report)?;
     write_timeline(out, &paint, report)?;
     write_thresholds(out, &paint, report)?;
     if options.unmatched {
@@ -459,6 +461,33 @@ fn write_incidents(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
     writeln!(out)
 }
 
+/// What to do about lines of one severity, whatever their kind.
+pub fn diagnostic_advice(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Panic => {
+            "panic: the daemon found a bug or corrupt data (a damaged queue file, a broken \
+             table) and stopped; master starts it again, and it stops again on the same input. \
+             Read the example line, run `postfix check`, and move a damaged queue file aside."
+        }
+        Severity::Fatal => {
+            "fatal: the daemon exits and master restarts it after a pause, so the mail it \
+             handles waits until the cause is fixed. Read the example line, run `postfix \
+             check`, correct the file, table or parameter it names, then `postfix reload`."
+        }
+        Severity::Error => {
+            "error: a step failed (a table or service that could not be opened or reached); \
+             the mail it concerned waits in the queue while it lasts. Start with the example \
+             line of the most frequent kind."
+        }
+        Severity::Warning => {
+            "warning: each names its cause; start with the most frequent. A client name that \
+             does not resolve is the client's own DNS and needs nothing unless you refuse such \
+             clients; a lookup table or map problem defers mail until the table is fixed \
+             (rebuild it with postmap, check its owner and mode)."
+        }
+    }
+}
+
 /// The codes of a key, or its class when the line had none.
 pub fn key_codes(key: &CodeKey) -> String {
     if key.reply.is_none() && key.enhanced.is_none() {
@@ -698,6 +727,73 @@ fn write_screening(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
              sender among them: allowlist its address in postscreen_access_list and look at \
              the test it failed.",
         )?;
+    }
+    Ok(())
+}
+
+fn write_diagnostics(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    let diagnostics = &report.tally.diagnostics;
+    if diagnostics.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", paint.heading(paint.words.diagnostics))?;
+    for note in [
+        "Lines in which the MTA reported a problem of its own, by kind: names, addresses",
+        "and numbers that differ from line to line are folded. None is an SMTP outcome.",
+    ] {
+        writeln!(out, "  {}", paint.dim(note))?;
+    }
+    for severity in Severity::ALL {
+        let lines = diagnostics.count(severity);
+        if lines == 0 {
+            continue;
+        }
+        let label = format!("{:<8}", severity.label());
+        let label = match severity {
+            Severity::Panic | Severity::Fatal | Severity::Error => {
+                paint.class(Class::Permanent, &label)
+            }
+            Severity::Warning => paint.class(Class::Transient, &label),
+        };
+        writeln!(
+            out,
+            "  {label} {:>9}  {}",
+            thousands(lines),
+            severity.meaning()
+        )?;
+        for row in report.diagnostics.iter().filter(|r| r.severity == severity) {
+            writeln!(
+                out,
+                "  {:>18}  {}: {}",
+                thousands(row.count),
+                visible(&row.program),
+                shorten(&visible(&row.shape), 100)
+            )?;
+            if let Some(example) = &row.example {
+                writeln!(
+                    out,
+                    "  {:>18}  {} {}:{}",
+                    "",
+                    paint.words.example,
+                    visible(&example.file),
+                    example.line
+                )?;
+            }
+        }
+        if diagnostics.shapes(severity).approximate() {
+            writeln!(
+                out,
+                "  {:>18}  {}",
+                "",
+                paint.dim("(more kinds than kept: counts per kind are lower bounds)")
+            )?;
+        }
+    }
+    for severity in Severity::ALL {
+        if diagnostics.count(severity) > 0 {
+            paragraph(out, "fix", diagnostic_advice(severity))?;
+        }
     }
     Ok(())
 }
