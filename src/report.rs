@@ -194,6 +194,21 @@ pub struct DiagnosticRow {
     pub count: u64,
     /// The first line of this kind, redacted as asked.
     pub example: Option<Example>,
+    /// What to do about it, when the kind is a known one.
+    pub advice: Option<&'static str>,
+}
+
+impl Report {
+    /// Whether a report gives the advice for a whole severity: when a kind listed under it
+    /// has no advice of its own, and always for the severities that stop mail.
+    pub fn wants_severity_advice(&self, severity: Severity) -> bool {
+        self.tally.diagnostics.count(severity) > 0
+            && (matches!(severity, Severity::Panic | Severity::Fatal)
+                || self
+                    .diagnostics
+                    .iter()
+                    .any(|row| row.severity == severity && row.advice.is_none()))
+    }
 }
 
 /// The rows of the MTA's own problems: the `top` most frequent of each severity, with their
@@ -207,6 +222,7 @@ fn diagnostic_rows(tally: &Tally, top: usize, examples: bool, redact: bool) -> V
             severity: row.severity,
             program: row.program.to_string(),
             shape: row.shape.to_string(),
+            advice: kb::problems::hint(row.shape),
             count: row.count,
             example: row.example.filter(|_| examples).map(|example| Example {
                 text: redact_if(&example.text, redact).into_owned(),

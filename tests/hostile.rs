@@ -350,6 +350,28 @@ fn hostile_text_where_postscreen_names_a_client_or_dnsblog_a_list_stays_inert() 
 }
 
 #[test]
+fn hostile_text_in_the_mtas_own_warnings_stays_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = "<script>x</script>\x1b[31m|red=cmd|' /C calc'!A0";
+    let log = format!(
+        "Nov 21 08:00:01 mx1 postfix/smtpd[1]: warning: {hostile}\n\
+         Nov 21 08:00:02 mx1 postfix/cleanup[2]: fatal: open {hostile}: No such file\n\
+         Nov 21 08:00:03 mx1 postfix{hostile}/smtpd[3]: warning: {hostile}\n"
+    );
+    let path = temp_file(dir.path(), "warn.log", log.as_bytes());
+    let path = path.to_str().unwrap();
+    for format in ["text", "json", "markdown", "html", "prometheus"] {
+        let (code, out, _) = run(&["report", "--format", format, "--year", "2026", path]);
+        assert_eq!(code, 0, "{format}");
+        assert!(!out.contains('\x1b'), "{format}: a raw escape in {out}");
+        if format == "markdown" || format == "html" {
+            assert!(!out.contains("<script>"), "{format}: raw markup in {out}");
+        }
+        assert!(out.contains("fatal"), "{format}: {out}");
+    }
+}
+
+#[test]
 fn a_file_that_shrinks_and_grows_while_read_is_read_without_fault() {
     let dir = tempfile::tempdir().unwrap();
     let body = BOUNCE.repeat(20_000);

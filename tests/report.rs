@@ -625,6 +625,124 @@ fn postscreen_verdicts_are_summed_up_apart_from_the_outcomes() {
     );
 }
 
+const DIAGNOSTICS: &str = "tests/fixtures/postfix/diagnostics.log";
+
+#[test]
+fn the_mtas_own_warnings_and_errors_are_summed_up_by_kind() {
+    let summary = |extra: &[&str]| {
+        let mut args = vec!["report", "--year", "2026", "--format", "json"];
+        args.extend(extra);
+        args.push(DIAGNOSTICS);
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        json(&out)
+    };
+    let all = summary(&[]);
+    let diagnostics = &all["diagnostics"];
+    assert_eq!(
+        diagnostics["lines"],
+        serde_json::json!({"panic": 1, "fatal": 4, "error": 2, "warning": 26}),
+    );
+    // The two refusals written as warnings (a failed login, a rate limit) stay outcomes, with
+    // the sent line and the reject.
+    assert_eq!(all["outcomes"], 4);
+    let lines = lines_of(&all);
+    assert_accounted(&lines, "diagnostics");
+    assert_eq!(lines["no_outcome"], 35);
+
+    // Worst first; lines that differ only in names, addresses and numbers are one kind.
+    let top = diagnostics["top"].as_array().unwrap();
+    assert_eq!(top[0]["severity"], "panic");
+    let kind = |severity: &str, kind: &str| {
+        top.iter()
+            .find(|row| row["severity"] == severity && row["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {severity} {kind:?} in {top:#?}"))
+    };
+    let fatal = kind(
+        "fatal",
+        "open /etc/postfix/main.cf: No such file or directory",
+    );
+    assert_eq!(fatal["count"], 2);
+    assert_eq!(fatal["program"], "postfix/smtpd");
+    assert_eq!(fatal["example"]["line"], 28);
+    assert!(fatal["advice"].as_str().unwrap().contains("missing"));
+    let unresolved = kind(
+        "warning",
+        "hostname <host> does not resolve to address <ip>: Name or service not known",
+    );
+    assert_eq!(unresolved["count"], 2);
+    assert_eq!(unresolved["example"]["line"], 4);
+    assert_eq!(kind("warning", "header Subject: …")["count"], 2);
+    assert_eq!(
+        kind(
+            "warning",
+            "process /usr/lib/postfix/sbin/smtpd pid <n> exit status <n>"
+        )["count"],
+        2
+    );
+    // No mailbox survives in a kind.
+    let kinds = serde_json::to_string(top).unwrap();
+    assert!(!kinds.contains("\"kind\":\"virtual_alias_maps map lookup problem for bob@"));
+
+    // They have no code and no direction: --only and --direction leave them out.
+    for extra in [
+        &["--only", "5xx"][..],
+        &["--direction", "outbound"],
+        &["--direction", "inbound"],
+    ] {
+        let filtered = summary(extra);
+        assert_eq!(filtered["diagnostics"]["lines"]["warning"], 0, "{extra:?}");
+        assert!(
+            filtered["diagnostics"]["top"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+    }
+    let window = summary(&["--since", "2026-11-21T08:01", "--until", "2026-11-21T08:02"]);
+    assert_eq!(
+        window["diagnostics"]["lines"],
+        serde_json::json!({"panic": 1, "fatal": 3, "error": 2, "warning": 1}),
+    );
+    // --top bounds the kinds of each severity; --examples 0 drops the example lines.
+    let one = summary(&["--top", "1", "--examples", "0"]);
+    let rows = one["diagnostics"]["top"].as_array().unwrap();
+    assert_eq!(rows.len(), 4, "{rows:#?}");
+    assert!(rows.iter().all(|row| row["example"].is_null()));
+
+    // A merged summary keeps them, examples included.
+    let dir = tempfile::tempdir().unwrap();
+    let file = temp_file(dir.path(), "d.json", all.to_string().as_bytes());
+    let (code, merged, err) = run(&["merge", "--format", "json", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&merged)["diagnostics"], all["diagnostics"]);
+
+    let (_, text, _) = run(&["report", "--year", "2026", DIAGNOSTICS]);
+    let section = &text[text
+        .find("Warnings and errors logged by the MTA")
+        .expect(&text)..];
+    assert!(section.contains("\n  fatal            4  "), "{section}");
+    assert!(
+        section.contains(
+            "\n  fatal            2  postfix/smtpd: open /etc/postfix/main.cf: No such file or directory\n"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains("example tests/fixtures/postfix/diagnostics.log:28"),
+        "{section}"
+    );
+    let (_, prometheus, _) = run(&[
+        "report",
+        "--year",
+        "2026",
+        "--format",
+        "prometheus",
+        DIAGNOSTICS,
+    ]);
+    assert!(prometheus.contains("mailsift_mta_problems{severity=\"fatal\"} 4\n"));
+}
+
 // --- 4. Every line is accounted for ---------------------------------------------------------
 
 /// Lines of other programs, blank lines, one outcome, bookkeeping and two unmatched lines.

@@ -11,6 +11,7 @@
 mod enhanced;
 pub mod memo;
 mod patterns;
+pub mod problems;
 mod reasons;
 mod reply;
 

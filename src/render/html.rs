@@ -568,12 +568,13 @@ fn write_diagnostics(page: &mut String, report: &Report, heading: &str) {
     page.push_str("</table>\n");
     page.push_str(
         "<table>\n<tr><th>severity</th><th class=\"n\">lines</th><th>program</th>\
-         <th>kind</th><th>first line</th></tr>\n",
+         <th>kind</th><th>first line</th><th>what to do</th></tr>\n",
     );
     for row in &report.diagnostics {
         let _ = writeln!(
             page,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+            "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td><code>{}</code></td>\
+             <td>{}</td><td>{}</td></tr>",
             row.severity.label(),
             thousands(row.count),
             html(&row.program),
@@ -582,11 +583,12 @@ fn write_diagnostics(page: &mut String, report: &Report, heading: &str) {
                 .as_ref()
                 .map_or(String::new(), |e| html(&format!("{}:{}", e.file, e.line))
                     .into_owned()),
+            row.advice.map(html).unwrap_or_default(),
         );
     }
     page.push_str("</table>\n");
     for severity in Severity::ALL {
-        if diagnostics.count(severity) > 0 {
+        if report.wants_severity_advice(severity) {
             let _ = writeln!(page, "<p>{}</p>", html(diagnostic_advice(severity)));
         }
     }

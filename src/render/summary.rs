@@ -599,6 +599,7 @@ fn diagnostics_json(report: &Report) -> Value {
             "program": visible(&row.program),
             "kind": visible(&row.shape),
             "count": row.count,
+            "advice": row.advice,
             "example": row.example.as_ref().map(|e| json!({
                 "file": visible(&e.file),
                 "line": e.line,
@@ -627,12 +628,15 @@ fn write_markdown_diagnostics(
         .collect();
     writeln!(out, "Lines: {}.", totals.join(", "))?;
     writeln!(out)?;
-    writeln!(out, "| severity | lines | program | kind | first line |")?;
-    writeln!(out, "|---|---:|---|---|---|")?;
+    writeln!(
+        out,
+        "| severity | lines | program | kind | first line | what to do |"
+    )?;
+    writeln!(out, "|---|---:|---|---|---|---|")?;
     for row in &report.diagnostics {
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             row.severity.label(),
             row.count,
             md(&row.program),
@@ -640,11 +644,12 @@ fn write_markdown_diagnostics(
             row.example
                 .as_ref()
                 .map_or(String::new(), |e| md(&format!("{}:{}", e.file, e.line))),
+            row.advice.map(md).unwrap_or_default(),
         )?;
     }
     writeln!(out)?;
     for severity in Severity::ALL {
-        if diagnostics.count(severity) > 0 {
+        if report.wants_severity_advice(severity) {
             writeln!(out, "- {}", md(diagnostic_advice(severity)))?;
         }
     }

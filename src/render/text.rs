@@ -480,10 +480,8 @@ pub fn diagnostic_advice(severity: Severity) -> &'static str {
              line of the most frequent kind."
         }
         Severity::Warning => {
-            "warning: each names its cause; start with the most frequent. A client name that \
-             does not resolve is the client's own DNS and needs nothing unless you refuse such \
-             clients; a lookup table or map problem defers mail until the table is fixed \
-             (rebuild it with postmap, check its owner and mode)."
+            "warning: each names its cause; start with the most frequent, and with those \
+             that name a file, table or service of this host."
         }
     }
 }
@@ -744,56 +742,104 @@ fn write_diagnostics(out: &mut dyn Write, paint: &Paint, report: &Report) -> io:
     ] {
         writeln!(out, "  {}", paint.dim(note))?;
     }
-    for severity in Severity::ALL {
-        let lines = diagnostics.count(severity);
-        if lines == 0 {
-            continue;
-        }
+    let severity_label = |severity: Severity| {
         let label = format!("{:<8}", severity.label());
-        let label = match severity {
+        match severity {
             Severity::Panic | Severity::Fatal | Severity::Error => {
                 paint.class(Class::Permanent, &label)
             }
             Severity::Warning => paint.class(Class::Transient, &label),
-        };
-        writeln!(
-            out,
-            "  {label} {:>9}  {}",
-            thousands(lines),
-            severity.meaning()
-        )?;
-        for row in report.diagnostics.iter().filter(|r| r.severity == severity) {
-            writeln!(
-                out,
-                "  {:>18}  {}: {}",
-                thousands(row.count),
-                visible(&row.program),
-                shorten(&visible(&row.shape), 100)
-            )?;
-            if let Some(example) = &row.example {
-                writeln!(
-                    out,
-                    "  {:>18}  {} {}:{}",
-                    "",
-                    paint.words.example,
-                    visible(&example.file),
-                    example.line
-                )?;
-            }
         }
-        if diagnostics.shapes(severity).approximate() {
+    };
+    for severity in Severity::ALL {
+        let lines = diagnostics.count(severity);
+        if lines > 0 {
             writeln!(
                 out,
-                "  {:>18}  {}",
-                "",
-                paint.dim("(more kinds than kept: counts per kind are lower bounds)")
+                "  {} {:>9}  {}",
+                severity_label(severity),
+                thousands(lines),
+                severity.meaning()
             )?;
         }
     }
     for severity in Severity::ALL {
-        if diagnostics.count(severity) > 0 {
-            paragraph(out, "fix", diagnostic_advice(severity))?;
+        if report.wants_severity_advice(severity) {
+            paragraph(out, paint.words.fix, diagnostic_advice(severity))?;
         }
+    }
+    // Kinds under one severity, each with where to find it and what to do; advice already
+    // given is not repeated.
+    let detail_indent = 22;
+    let mut advice_given = Vec::new();
+    for row in &report.diagnostics {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "  {} {:>9}  {}: {}",
+            severity_label(row.severity),
+            thousands(row.count),
+            visible(&row.program),
+            shorten(&visible(&row.shape), 100)
+        )?;
+        if let Some(example) = &row.example {
+            writeln!(
+                out,
+                "{:detail_indent$}{} {}:{}",
+                "",
+                paint.words.example,
+                visible(&example.file),
+                example.line
+            )?;
+        }
+        if let Some(advice) = row.advice {
+            if advice_given.contains(&advice) {
+                writeln!(out, "{:detail_indent$}{}: as above", "", paint.words.fix)?;
+            } else {
+                let lead = format!("{}:", paint.words.fix);
+                wrap(
+                    out,
+                    detail_indent,
+                    [lead.as_str()].into_iter().chain(advice.split_whitespace()),
+                )?;
+                advice_given.push(advice);
+            }
+        }
+    }
+    for severity in Severity::ALL {
+        if diagnostics.shapes(severity).approximate() {
+            writeln!(
+                out,
+                "  {}",
+                paint.dim(&format!(
+                    "More kinds of {} than kept: the counts of the kinds listed are lower bounds.",
+                    severity.label()
+                ))
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes words wrapped to the report's width, every line indented by `indent`.
+fn wrap<'a>(
+    out: &mut dyn Write,
+    indent: usize,
+    words: impl Iterator<Item = &'a str>,
+) -> io::Result<()> {
+    let mut line = String::new();
+    for word in words {
+        if !line.is_empty() && indent + line.chars().count() + 1 + word.chars().count() > WIDTH {
+            writeln!(out, "{:indent$}{line}", "")?;
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        writeln!(out, "{:indent$}{line}", "")?;
     }
     Ok(())
 }
