@@ -72,6 +72,12 @@ const HINTS: &[Hint] = &[
                  chrooted) looks: every login fails until it is back.",
     },
     Hint {
+        words: &["Password verification failed"],
+        advice: "A login with a wrong password, as the SASL library tells it (the failed \
+                 login that follows is counted as a refusal): nothing to fix unless a real \
+                 user is locked out.",
+    },
+    Hint {
         words: &["SASL authentication failure"],
         advice: "The SASL back end (Dovecot auth, saslauthd) failed: check that it runs and \
                  read its own log.",
