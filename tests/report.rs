@@ -541,16 +541,19 @@ fn the_span_is_that_of_every_line_read_not_only_the_outcomes() {
 
 const POSTSCREEN: &str = "tests/fixtures/postfix/postscreen.log";
 
+/// The JSON summary of `file` read with `extra` options, which must succeed.
+fn json_summary(extra: &[&str], file: &str) -> Value {
+    let mut args = vec!["report", "--year", "2026", "--format", "json"];
+    args.extend(extra);
+    args.push(file);
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    json(&out)
+}
+
 #[test]
 fn postscreen_verdicts_are_summed_up_apart_from_the_outcomes() {
-    let summary = |extra: &[&str]| {
-        let mut args = vec!["report", "--year", "2026", "--format", "json"];
-        args.extend(extra);
-        args.push(POSTSCREEN);
-        let (code, out, err) = run(&args);
-        assert_eq!(code, 0, "{err}");
-        json(&out)
-    };
+    let summary = |extra: &[&str]| json_summary(extra, POSTSCREEN);
     let all = summary(&[]);
     let verdicts = &all["postscreen"]["verdicts"];
     for (verdict, count) in [
@@ -629,14 +632,7 @@ const DIAGNOSTICS: &str = "tests/fixtures/postfix/diagnostics.log";
 
 #[test]
 fn the_mtas_own_warnings_and_errors_are_summed_up_by_kind() {
-    let summary = |extra: &[&str]| {
-        let mut args = vec!["report", "--year", "2026", "--format", "json"];
-        args.extend(extra);
-        args.push(DIAGNOSTICS);
-        let (code, out, err) = run(&args);
-        assert_eq!(code, 0, "{err}");
-        json(&out)
-    };
+    let summary = |extra: &[&str]| json_summary(extra, DIAGNOSTICS);
     let all = summary(&[]);
     let diagnostics = &all["diagnostics"];
     assert_eq!(
