@@ -273,48 +273,64 @@ fn shape_token(token: &str, shape: &mut String) {
     }
     let token_start = shape.len();
     let bytes = token.as_bytes();
+    // Plain text is copied in runs; only a bracket, an angle bracket or the start of a number
+    // can begin a part to replace.
+    let mut plain_from = 0;
     let mut at = 0;
-    while at < token.len() {
+    while at < bytes.len() {
         let byte = bytes[at];
-        if byte == b'['
-            && let Some(close) = token[at..].find(']')
-            && is_address(&token[at + 1..at + close])
-        {
+        let starts_number =
+            byte.is_ascii_digit() && (at == 0 || !bytes[at - 1].is_ascii_alphanumeric());
+        if byte != b'[' && byte != b'<' && !starts_number {
+            at += 1;
+            continue;
+        }
+        let Some((replacement, taken)) = replaced_at(&token[at..]) else {
+            at += 1;
+            continue;
+        };
+        shape.push_str(&token[plain_from..at]);
+        if replacement == "[<ip>]" {
             // `name[addr]`: the name before the bracket is the client's.
             let before = &shape[token_start..];
             if !before.is_empty() && before.bytes().all(is_name_byte) {
                 shape.truncate(token_start);
                 shape.push_str("<host>");
             }
-            shape.push_str("[<ip>]");
-            at += close + 1;
-            continue;
         }
-        if byte == b'<'
-            && let Some(close) = token[at..].find('>')
-            && token[at..at + close].contains('@')
-        {
-            shape.push_str("<address>");
-            at += close + 1;
-            continue;
+        shape.push_str(replacement);
+        at += taken;
+        plain_from = at;
+    }
+    shape.push_str(&token[plain_from..]);
+}
+
+/// What replaces the part of a word that starts `text` (with `[`, `<` or a digit), and how
+/// many bytes it takes; `None` when the part is kept.
+fn replaced_at(text: &str) -> Option<(&'static str, usize)> {
+    match text.as_bytes()[0] {
+        b'[' => {
+            let close = text.find(']')?;
+            is_address(&text[1..close]).then_some(("[<ip>]", close + 1))
         }
-        let after_word = at > 0 && bytes[at - 1].is_ascii_alphanumeric();
-        if byte.is_ascii_digit() && !after_word {
-            let digits = token[at..]
+        b'<' => {
+            let close = text.find('>')?;
+            text[..close]
+                .contains('@')
+                .then_some(("<address>", close + 1))
+        }
+        _ => {
+            let digits = text
                 .find(|c: char| !c.is_ascii_digit() && c != '.')
-                .unwrap_or(token.len() - at);
-            let run = token[at..at + digits].trim_end_matches('.');
-            let next = bytes.get(at + run.len()).copied();
-            if !next.is_some_and(|b| b.is_ascii_alphabetic()) {
-                shape.push_str(if is_ipv4(run) { "<ip>" } else { "<n>" });
-                // Dots between digits belong to the number: a version, a decimal, an address.
-                at += run.len();
-                continue;
+                .unwrap_or(text.len());
+            // Dots between digits belong to the number: a version, a decimal, an address.
+            let run = text[..digits].trim_end_matches('.');
+            let next = text.as_bytes().get(run.len());
+            if next.is_some_and(u8::is_ascii_alphabetic) {
+                return None;
             }
+            Some((if is_ipv4(run) { "<ip>" } else { "<n>" }, run.len()))
         }
-        let char_len = token[at..].chars().next().map_or(1, char::len_utf8);
-        shape.push_str(&token[at..at + char_len]);
-        at += char_len;
     }
 }
 
