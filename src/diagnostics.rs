@@ -3,6 +3,8 @@
 //! name, so each message is reduced to its shape (`hostname <host> does not resolve to
 //! address <ip>`) and counted under it, with the first line of each shape kept as an example.
 
+use std::borrow::Cow;
+
 use crate::aggregate::{Example, KeyCounter, Map};
 use crate::parse::diagnostic::{Diagnostic, Severity};
 
@@ -227,12 +229,20 @@ pub fn shape_of(message: &str) -> String {
             return format!("{check}{name}{}…", if name.is_empty() { "" } else { ": " });
         }
     }
-    let mut shape = String::with_capacity(message.len().min(SHAPE_LONGEST));
-    for (index, token) in message.split(' ').enumerate() {
+    // An address in angle brackets may hold spaces (`<"erin smith"@example.com>`), so it is
+    // folded before the message is cut into words.
+    let folded = fold_angle_addresses(message);
+    let mut shape = String::with_capacity(folded.len().min(SHAPE_LONGEST));
+    for (index, token) in folded.split(' ').enumerate() {
         if index > 0 {
             shape.push(' ');
         }
         shape_token(token, &mut shape);
+        // What a client sent in place of SMTP is its own choice of text.
+        if shape.starts_with("non-SMTP command from ") && shape.ends_with("]:") {
+            shape.push_str(" …");
+            break;
+        }
         if shape.len() > SHAPE_LONGEST {
             let kept = prefix(&shape, SHAPE_LONGEST).len();
             shape.truncate(kept);
@@ -243,9 +253,45 @@ pub fn shape_of(message: &str) -> String {
     shape
 }
 
+/// The message with every `<...@...>` replaced by `<address>`.
+fn fold_angle_addresses(message: &str) -> Cow<'_, str> {
+    if !message.contains('<') {
+        return Cow::Borrowed(message);
+    }
+    let mut folded = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find('<') {
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        folded.push_str(&rest[..open]);
+        let inside = &rest[open..open + close + 1];
+        if inside.contains('@') {
+            folded.push_str("<address>");
+        } else {
+            folded.push_str(inside);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    folded.push_str(rest);
+    Cow::Owned(folded)
+}
+
 /// Appends the shape of one space-separated word.
 fn shape_token(token: &str, shape: &mut String) {
     if token.starts_with('/') {
+        shape_path(token, shape);
+        return;
+    }
+    // A milter's or service's endpoint names which one it is; its port is no variable part.
+    if token.starts_with("inet:") || token.starts_with("unix:") {
+        shape.push_str(token);
+        return;
+    }
+    // A signal or port number tells the kind: 6 is an abort, 11 a crash; 25 is not 587.
+    if (shape.ends_with("signal ") || shape.ends_with("port "))
+        && token.bytes().next().is_some_and(|b| b.is_ascii_digit())
+    {
         shape.push_str(token);
         return;
     }
@@ -261,9 +307,21 @@ fn shape_token(token: &str, shape: &mut String) {
         Some("<host>")
     } else if value.contains('@') && !value.contains(['<', '>', '[']) {
         Some("<address>")
+    } else if value.contains(':') && value.parse::<std::net::Ipv6Addr>().is_ok() {
+        Some("<ip>")
+    } else if looks_like_queue_id(value) {
+        Some("<id>")
     } else {
         None
     };
+    // sendmail and postdrop name the local user as `alice(1000)`.
+    let before_punctuation = core.trim_end_matches([':', ',', ';']);
+    if replacement.is_none() && is_user_and_uid(before_punctuation) {
+        shape.push_str(lead);
+        shape.push_str("<user>(<n>)");
+        shape.push_str(&core[before_punctuation.len()..]);
+        return;
+    }
     if let Some(replacement) = replacement {
         shape.push_str(lead);
         shape.push_str(key);
@@ -334,6 +392,73 @@ fn replaced_at(text: &str) -> Option<(&'static str, usize)> {
     }
 }
 
+/// Appends a path with the parts that differ between lines replaced: a maildir's mailbox and
+/// file (`/var/vmail/<mailbox>/tmp/<file>`), and queue file names and hash directories.
+fn shape_path(token: &str, shape: &mut String) {
+    let path = token.trim_end_matches([':', ',', ';', ')', '"', '\'']);
+    let punctuation = &token[path.len()..];
+    let parts: Vec<&str> = path.split('/').collect();
+    // The mailbox is the part before a maildir's `tmp`, `new` or `cur`.
+    let maildir = parts
+        .iter()
+        .enumerate()
+        .skip(2)
+        .find(|(index, part)| matches!(**part, "tmp" | "new" | "cur") && *index + 1 < parts.len())
+        .map(|(index, _)| index);
+    for (index, part) in parts.iter().enumerate() {
+        if index > 0 {
+            shape.push('/');
+        }
+        match maildir {
+            Some(at) if index == at - 1 => shape.push_str("<mailbox>"),
+            Some(at) if index > at => {
+                shape.push_str("<file>");
+                break;
+            }
+            _ if looks_like_queue_id(part) => shape.push_str("<id>"),
+            _ if !part.is_empty()
+                && part.bytes().all(|b| b.is_ascii_hexdigit())
+                && part.len() <= 2 =>
+            {
+                shape.push_str("<n>")
+            }
+            _ => shape.push_str(part),
+        }
+    }
+    shape.push_str(punctuation);
+}
+
+/// A Postfix queue id: upper-case hex of 6 to 12 characters with a digit and a letter, or a
+/// long id (`enable_long_queue_ids`) of 12 to 20 letters and digits with both cases or a
+/// digit, and no lower-case-only word.
+fn looks_like_queue_id(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    let has_digit = bytes.iter().any(u8::is_ascii_digit);
+    let has_upper = bytes.iter().any(u8::is_ascii_uppercase);
+    if (6..=12).contains(&bytes.len())
+        && has_digit
+        && has_upper
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(b))
+    {
+        return true;
+    }
+    (12..=20).contains(&bytes.len())
+        && has_digit
+        && has_upper
+        && bytes.iter().any(u8::is_ascii_lowercase)
+        && bytes.iter().all(u8::is_ascii_alphanumeric)
+}
+
+/// `alice(1000)`: a user name and its uid, as sendmail and postdrop write them.
+fn is_user_and_uid(word: &str) -> bool {
+    let Some((user, uid)) = word.strip_suffix(')').and_then(|w| w.split_once('(')) else {
+        return false;
+    };
+    !user.is_empty() && !uid.is_empty() && uid.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The longest start of `text` of at most `bytes` bytes that ends on a character boundary.
 fn prefix(text: &str, bytes: usize) -> &str {
     let mut end = bytes.min(text.len());
@@ -382,8 +507,8 @@ mod tests {
                 "hostname <host> does not resolve to address <ip>: Name or service not known",
             ),
             (
-                "non-SMTP command from unknown[198.51.100.4]: GET / HTTP/1.1",
-                "non-SMTP command from <host>[<ip>]: GET / HTTP/<n>",
+                "warning: GET / HTTP/1.1 from unknown[198.51.100.4]",
+                "warning: GET / HTTP/<n> from <host>[<ip>]",
             ),
             (
                 "ciphertext read/write timeout for [203.0.113.9]:59869",
@@ -415,8 +540,48 @@ mod tests {
             ),
             ("body cheap pills here", "body …"),
             (
+                "alice(1000): No recipient addresses found in message header",
+                "<user>(<n>): No recipient addresses found in message header",
+            ),
+            (
+                "maildir access problem for UID/GID=5000/5000: create maildir file /var/vmail/user1/tmp/1306777831.P18373.gil: Permission denied",
+                "maildir access problem for UID/GID=<n>/<n>: create maildir file /var/vmail/<mailbox>/tmp/<file>: Permission denied",
+            ),
+            (
+                "Illegal address syntax from unknown[192.0.2.9] in RCPT command: <\"erin smith\"@example.com>",
+                "Illegal address syntax from <host>[<ip>] in RCPT command: <address>",
+            ),
+            (
+                "saving corrupt file \"9BECF3F19D\" from queue \"active\" to queue \"corrupt\"",
+                "saving corrupt file \"<id>\" from queue \"active\" to queue \"corrupt\"",
+            ),
+            (
+                "not owned by postfix: /var/spool/postfix/deferred/1/1A2B3C4D5E",
+                "not owned by postfix: /var/spool/postfix/deferred/<n>/<id>",
+            ),
+            (
+                "hostname mail.example.com does not resolve to address 2a01:4f8:c2c:123::1: Name or service not known",
+                "hostname <host> does not resolve to address <ip>: Name or service not known",
+            ),
+            (
+                "non-SMTP command from unknown[192.0.2.10]: CONNECT www.example.com:443 HTTP/1.1",
+                "non-SMTP command from <host>[<ip>]: …",
+            ),
+            (
+                "process /usr/lib/postfix/sbin/smtpd pid 2203 killed by signal 11",
+                "process /usr/lib/postfix/sbin/smtpd pid <n> killed by signal 11",
+            ),
+            (
+                "bind 0.0.0.0 port 587: Address already in use",
+                "bind <ip> port 587: Address already in use",
+            ),
+            (
+                "connect to Milter service inet:127.0.0.1:11332: Connection refused",
+                "connect to Milter service inet:127.0.0.1:11332: Connection refused",
+            ),
+            (
                 "9BECF3F19D: sender_canonical_maps map lookup problem for alice@example.com -- message not accepted",
-                "9BECF3F19D: sender_canonical_maps map lookup problem for <address> -- message not accepted",
+                "<id>: sender_canonical_maps map lookup problem for <address> -- message not accepted",
             ),
             (
                 "unknown[192.0.2.8]: sasl_username=bob@example.org, mail_host=mx.example.org",
@@ -483,7 +648,7 @@ mod tests {
         let rows = diagnostics.top_rows(10);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].severity, Severity::Fatal, "worst first");
-        assert_eq!(rows[0].shape, "bind <ip> port <n>: Address already in use");
+        assert_eq!(rows[0].shape, "bind <ip> port 25: Address already in use");
         assert_eq!(rows[1].program, "postfix/smtpd");
         assert_eq!(rows[1].count, 2);
         assert_eq!(rows[1].example.map(|e| e.line), Some(3));

@@ -221,7 +221,8 @@ fn diagnostic_rows(tally: &Tally, top: usize, examples: bool, redact: bool) -> V
         .map(|row| DiagnosticRow {
             severity: row.severity,
             program: row.program.to_string(),
-            shape: row.shape.to_string(),
+            // Shapes fold the addresses they can tell; this catches any other.
+            shape: redact_if(row.shape, redact).into_owned(),
             advice: kb::problems::hint(row.shape),
             count: row.count,
             example: row.example.filter(|_| examples).map(|example| Example {

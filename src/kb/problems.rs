@@ -18,7 +18,7 @@ const HINTS: &[Hint] = &[
                  reject_unknown_client_hostname refuse such clients.",
     },
     Hint {
-        words: &["verification failed"],
+        words: &["hostname", "verification failed"],
         advice: "The client's reverse DNS name could not be looked up forward: its own DNS, \
                  nothing to fix here.",
     },
@@ -31,6 +31,12 @@ const HINTS: &[Hint] = &[
         words: &["is older than source file"],
         advice: "A lookup table was edited but not rebuilt: run postmap (or postalias) on the \
                  source file named; Postfix then reads the new one by itself.",
+    },
+    Hint {
+        words: &["unsupported dictionary type"],
+        advice: "This Postfix cannot read that kind of table: install the package that adds \
+                 it (postfix-mysql, postfix-pgsql, postfix-lmdb, postfix-cdb, ...) and check \
+                 that dynamicmaps.cf lists it, or change the table type in main.cf.",
     },
     Hint {
         words: &["is unavailable"],
@@ -57,9 +63,10 @@ const HINTS: &[Hint] = &[
     },
     Hint {
         words: &["Milter"],
-        advice: "A milter (opendkim, rspamd, ...) does not answer where smtpd_milters points: \
-                 start it, or fix the address. milter_default_action decides whether mail \
-                 waits (tempfail) or goes on unchecked (accept) meanwhile.",
+        advice: "A milter (opendkim, rspamd, ...) does not answer where smtpd_milters or \
+                 non_smtpd_milters point: start it, or fix the address. \
+                 milter_default_action decides whether mail waits (tempfail) or goes on \
+                 unchecked (accept) meanwhile.",
     },
     Hint {
         words: &["milter "],
@@ -78,9 +85,15 @@ const HINTS: &[Hint] = &[
                  user is locked out.",
     },
     Hint {
+        words: &["no secret in database"],
+        advice: "A login for a user the SASL database does not know, as password guessing \
+                 makes: nothing to fix unless a real user is refused.",
+    },
+    Hint {
         words: &["SASL authentication failure"],
-        advice: "The SASL back end (Dovecot auth, saslauthd) failed: check that it runs and \
-                 read its own log.",
+        advice: "The SASL library could not check a login; the rest of the message says why \
+                 (a back end such as Dovecot auth or saslauthd not answering, or an unknown \
+                 user). Check the back end and its own log when it is not about one user.",
     },
     Hint {
         words: &["TLS library problem"],
@@ -121,8 +134,9 @@ const HINTS: &[Hint] = &[
     },
     Hint {
         words: &["killed by signal"],
-        advice: "A daemon was killed (by the kernel's out-of-memory killer, or by hand): \
-                 check the system log at that time.",
+        advice: "A daemon was killed by a signal: 9 or 15 from outside (the kernel's \
+                 out-of-memory killer, an administrator), 6 after a panic, 11 a crash. Check \
+                 the system log at that time.",
     },
     Hint {
         words: &["Address already in use"],
@@ -146,11 +160,23 @@ const HINTS: &[Hint] = &[
     },
     Hint {
         words: &["corrupt", "file"],
-        advice: "Damaged data (a queue file, a table): run `postsuper -s` to repair the \
-                 queue, rebuild the table named, and look for disk or memory errors.",
+        advice: "Postfix found a damaged queue file and set it aside in the corrupt queue: \
+                 look at it with postcat, delete it with postsuper -d, and look for disk \
+                 errors if it happens again.",
     },
     Hint {
-        words: &["No such file or directory"],
+        words: &["to subsystem"],
+        advice: "A Postfix service (private/proxymap, private/rewrite, ...) did not answer: \
+                 check that master runs and that the service is enabled in master.cf; a \
+                 chrooted daemon needs the socket inside its chroot.",
+    },
+    Hint {
+        words: &["problem talking to service"],
+        advice: "A Postfix service did not answer in time or closed the connection: check \
+                 that master runs it (master.cf) and look for its own warnings.",
+    },
+    Hint {
+        words: &["open", "No such file or directory"],
         advice: "A file named in the configuration is missing: create it (postmap a table's \
                  source, newaliases for aliases) or fix the path in main.cf or master.cf.",
     },
@@ -212,6 +238,22 @@ mod tests {
                 "is missing",
             ),
             ("bind 0.0.0.0 port 25: Address already in use", "ss -ltnp"),
+            (
+                "SASL authentication failure: Password verification failed",
+                "wrong password",
+            ),
+            (
+                "hash:/etc/postfix/transport is unavailable. unsupported dictionary type: hash",
+                "install the package",
+            ),
+            (
+                "connect #3 to subsystem private/proxymap: No such file or directory",
+                "master runs",
+            ),
+            (
+                "SASL authentication failure: no secret in database",
+                "password guessing",
+            ),
             (
                 "header Subject: Invoice from mx.example.com[192.0.2.1]; from=<a@example.com>",
                 "header_checks",

@@ -79,6 +79,7 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
         FirstWords::MayCarryOutcome => {}
         FirstWords::Quiet => return Parsed::NoOutcome,
         FirstWords::Diagnostic => return diagnostic(header, years, body),
+        FirstWords::Warning => return warning(header, years, queue_id, body),
         FirstWords::Screening => match postscreen::read(header.tag, body) {
             Reading::Found(finding) => {
                 return Parsed::Screened(Screening {
@@ -110,14 +111,6 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
     } else if let Some((action, rest)) = reject_action(body) {
         match action {
             Some(action) => reject(action, rest),
-            // The SMTP client writes a server that greets it with our own name as a warning.
-            None if body.starts_with("warning: ") && greeting_loop(rest).is_some() => {
-                per_host_failure(rest, Marks::default())
-            }
-            None if body.starts_with("warning: ") => match smtpd_refusal(rest) {
-                Some(event) => Some(Some(event)),
-                None => return diagnostic(header, years, body),
-            },
             None => return Parsed::NoOutcome,
         }
     } else {
@@ -126,14 +119,7 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
         per_host_failure(body, found)
     };
     match event {
-        Some(Some(mut event)) => {
-            event.timestamp = years.complete(header.time);
-            event.host = header.host;
-            event.program = header.tag;
-            event.pid = header.pid();
-            event.queue_id = queue_id;
-            Parsed::Event(event)
-        }
+        Some(Some(event)) => outcome(event, header, years, queue_id),
         Some(None) => Parsed::NoOutcome,
         None if looks_like_outcome(
             body,
@@ -143,6 +129,45 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
             Parsed::Unmatched
         }
         None => Parsed::NoOutcome,
+    }
+}
+
+/// An event with what its line's header and queue id tell.
+fn outcome<'a>(
+    mut event: Event<'a>,
+    header: &SyslogLine<'a>,
+    years: &YearRule,
+    queue_id: &'a str,
+) -> Parsed<'a> {
+    event.timestamp = years.complete(header.time);
+    event.host = header.host;
+    event.program = header.tag;
+    event.pid = header.pid();
+    event.queue_id = queue_id;
+    Parsed::Event(event)
+}
+
+/// A `warning:` line: the few that stand for a refusal are outcomes (a server greeting the SMTP
+/// client with our own name, smtpd's failed logins and anvil limits), the rest the MTA's own
+/// warnings. They are sorted before any search for `status=`, which a header check's warning
+/// may quote.
+fn warning<'a>(
+    header: &SyslogLine<'a>,
+    years: &YearRule,
+    queue_id: &'a str,
+    body: &'a str,
+) -> Parsed<'a> {
+    let Some(rest) = body.strip_prefix("warning: ") else {
+        return Parsed::NoOutcome;
+    };
+    let refusal = if greeting_loop(rest).is_some() {
+        per_host_failure(rest, Marks::default()).flatten()
+    } else {
+        smtpd_refusal(rest)
+    };
+    match refusal {
+        Some(event) => outcome(event, header, years, queue_id),
+        None => diagnostic(header, years, body),
     }
 }
 
@@ -248,9 +273,10 @@ enum FirstWords {
     Removed,
     /// bounce's `sender non-delivery notification: ID` (and the delay and success notices).
     Notification,
-    /// `fatal:`, `panic:` or `error:`: the MTA reporting a problem of its own. (`warning:`
-    /// lines are read further: a few of them are a client's refusal.)
+    /// `fatal:`, `panic:` or `error:`: the MTA reporting a problem of its own.
     Diagnostic,
+    /// `warning:`: a problem of the MTA's own, or one of the few refusals written as warnings.
+    Warning,
 }
 
 /// Sorts a message by its first words, so that the most common lines of a log are done with
@@ -268,6 +294,7 @@ fn first_words(body: &str) -> FirstWords {
         }
         "DISCONNECT" => true,
         "fatal:" | "panic:" | "error:" => return FirstWords::Diagnostic,
+        "warning:" => return FirstWords::Warning,
         "CONNECT" | "PASS" | "WHITELISTED" | "ALLOWLISTED" | "WHITELIST" | "ALLOWLIST"
         | "BLACKLISTED" | "DENYLISTED" | "DNSBL" | "PREGREET" | "HANGUP" | "COMMAND"
         | "NON-SMTP" | "BARE" | "addr" => return FirstWords::Screening,
@@ -513,8 +540,8 @@ fn reject_action(body: &str) -> Option<(Option<Action>, &str)> {
     let action = match &body[..colon] {
         "reject" | "milter-reject" | "proxy-reject" => Some(Action::Rejected),
         "reject_warning" => Some(Action::RejectWarning),
-        "hold" | "discard" | "filter" | "redirect" | "warning" | "warn" | "info" | "prepend"
-        | "replace" | "milter-hold" | "milter-discard" | "bcc" | "strip" | "proxy-accept" => None,
+        "hold" | "discard" | "filter" | "redirect" | "warn" | "info" | "prepend" | "replace"
+        | "milter-hold" | "milter-discard" | "bcc" | "strip" | "proxy-accept" => None,
         _ => return None,
     };
     Some((action, &body[colon + 2..]))

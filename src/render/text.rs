@@ -470,9 +470,11 @@ pub fn diagnostic_advice(severity: Severity) -> &'static str {
              Read the example line, run `postfix check`, and move a damaged queue file aside."
         }
         Severity::Fatal => {
-            "fatal: the daemon exits and master restarts it after a pause, so the mail it \
-             handles waits until the cause is fixed. Read the example line, run `postfix \
-             check`, correct the file, table or parameter it names, then `postfix reload`."
+            "fatal: the program stopped. A daemon is started again by master after a \
+             pause, and the mail it handles waits until the cause is fixed; a command \
+             (sendmail, postfix) failed; a fatal line of master itself means Postfix is \
+             down. Read the example line, run `postfix check`, correct what it names, then \
+             `postfix reload`, or `postfix start` if master stopped."
         }
         Severity::Error => {
             "error: a step failed (a table or service that could not be opened or reached); \

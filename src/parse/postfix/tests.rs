@@ -843,6 +843,13 @@ fn the_mtas_own_warnings_and_errors_are_diagnostics() {
             "postfix/cleanup",
             "header Subject: Win a prize from mx.example.com[192.0.2.1]; from=<a@example.com> to=<b@example.org> proto=ESMTP helo=<mx.example.com>",
         ),
+        // A header check's warning may quote a `status=` of its own.
+        (
+            "Nov 21 08:00:08 mx1 postfix/cleanup[2304]: 9BECF3F19D: warning: header Subject: Your order, status=shipped from mx.example.com[192.0.2.1]; from=<a@example.com> to=<b@example.org>",
+            Severity::Warning,
+            "postfix/cleanup",
+            "header Subject: Your order, status=shipped from mx.example.com[192.0.2.1]; from=<a@example.com> to=<b@example.org>",
+        ),
         (
             "Nov 21 08:00:08 mx1 postfix/cleanup[2304]: warning: 9BECF3F19D: sender_canonical_maps map lookup problem for alice@example.com -- message not accepted, try again later",
             Severity::Warning,
