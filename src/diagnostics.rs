@@ -298,6 +298,13 @@ fn shape_token(token: &str, shape: &mut String) {
     let core = token.trim_start_matches(['(', '"', '\'']);
     let lead = &token[..token.len() - core.len()];
     let core_end = core.trim_end_matches([':', ',', ';', ')', '"', '\'', '.']);
+    // An LDAP DN (`uid=alice,ou=people,dc=example,dc=com`) names a person.
+    if core_end.matches('=').count() >= 2 && core_end.contains(',') {
+        shape.push_str(lead);
+        shape.push_str("<dn>");
+        shape.push_str(&core[core_end.len()..]);
+        return;
+    }
     // `alice@example.com` or `sasl_username=alice@example.com`: a mailbox, never kept.
     let (key, value) = match core_end.rfind('=') {
         Some(equals) => core_end.split_at(equals + 1),
@@ -539,6 +546,10 @@ mod tests {
                 "header Subject: …",
             ),
             ("body cheap pills here", "body …"),
+            (
+                "dict_ldap_get_values[1]: DN uid=alice,ou=people,dc=example,dc=com not found, skipping",
+                "dict_ldap_get_values[<n>]: DN <dn> not found, skipping",
+            ),
             (
                 "alice(1000): No recipient addresses found in message header",
                 "<user>(<n>): No recipient addresses found in message header",
