@@ -16,12 +16,14 @@ use chrono::NaiveDateTime;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::codes::{Action, Class, Direction, EnhancedCode, Permanence};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Diversions};
 use crate::event::{Event, LogFormat};
 use crate::incident::{ChunkSpikes, Spikes};
 use crate::outcome::{Follower, Sightings};
 use crate::parse::Lifecycle;
-use crate::parse::diagnostic::Diagnostic;
+use crate::parse::TieredLine;
+use crate::parse::diagnostic::Severity;
+use crate::parse::diverted::Diversion;
 use crate::parse::postscreen::Screening;
 use crate::pipeline::{Collector, LineCounts, Source};
 use crate::screening::Screenings;
@@ -660,6 +662,8 @@ pub struct Tally {
     pub screenings: Screenings,
     /// The problems the MTA reported about itself.
     pub diagnostics: Diagnostics,
+    /// The messages rules held, discarded or redirected.
+    pub diversions: Diversions,
 }
 
 #[cfg(test)]
@@ -876,6 +880,7 @@ impl Tally {
         );
         self.screenings.merge(later.screenings);
         self.diagnostics.merge(later.diagnostics);
+        self.diversions.merge(later.diversions);
         self.groups_dropped_max = self.groups_dropped_max.max(later.groups_dropped_max);
         let mut groups: Vec<_> = later.groups.into_iter().collect();
         groups.sort_by(|a, b| a.0.cmp(&b.0));
@@ -1001,8 +1006,24 @@ impl Collector for TallyCollector {
         part.screenings.add(screening);
     }
 
-    fn diagnosed(&self, part: &mut Tally, source: &Source, line: u64, diagnostic: &Diagnostic) {
+    fn diagnosed(
+        &self,
+        part: &mut Tally,
+        source: &Source,
+        line: u64,
+        diagnostic: &TieredLine<Severity>,
+    ) {
         part.diagnostics.add(diagnostic, &source.name, line);
+    }
+
+    fn diverted(
+        &self,
+        part: &mut Tally,
+        source: &Source,
+        line: u64,
+        diverted: &TieredLine<Diversion>,
+    ) {
+        part.diversions.add(diverted, &source.name, line);
     }
 
     fn seal(&self, part: &mut Tally) {

@@ -1,14 +1,18 @@
-//! The sum of the problems the MTA reported about itself, per severity and per kind of
-//! message. Lines of one kind differ only in the client, address, queue id or number they
-//! name, so each message is reduced to its shape (`hostname <host> does not resolve to
-//! address <ip>`) and counted under it, with the first line of each shape kept as an example.
+//! Lines summed up by tier and kind: the problems the MTA reported about itself, per severity,
+//! and the messages rules set aside, per action. Lines of one kind differ only in the client,
+//! address, queue id or number they name, so each message is reduced to its shape (`hostname
+//! <host> does not resolve to address <ip>`) and counted under it, with the first line of each
+//! shape kept as an example.
 
 use std::borrow::Cow;
+use std::marker::PhantomData;
 
 use crate::aggregate::{Example, KeyCounter, Map};
-use crate::parse::diagnostic::{Diagnostic, Severity};
+use crate::parse::TieredLine;
+use crate::parse::diagnostic::Severity;
+use crate::parse::diverted::Diversion;
 
-/// Shapes counted exactly per severity before the smallest are dropped.
+/// Shapes counted exactly per tier before the smallest are dropped.
 pub const SHAPE_CAP: usize = 200;
 
 /// How much of a message its shape is made from, and the longest shape kept: the start of a
@@ -19,9 +23,40 @@ const SHAPE_LONGEST: usize = 120;
 /// The longest example text kept.
 const EXAMPLE_LONGEST: usize = 300;
 
-/// The lines of one severity.
+/// A way of sorting lines into a few tiers (the MTA's severities, the actions of rules that set
+/// mail aside), each counted by kind.
+pub trait Tier: Copy + Eq + std::fmt::Debug + 'static {
+    /// Every tier, in the order reports list them.
+    const ALL: &'static [Self];
+
+    /// What a tier is called, as a column heading (`severity`, `action`).
+    const NAME: &'static str;
+
+    /// The name in every report format.
+    fn label(self) -> &'static str;
+
+    /// What lines of the tier tell, for a reader new to it.
+    fn meaning(self) -> &'static str;
+
+    /// What to do about lines of the tier, whatever their kind.
+    fn advice(self) -> &'static str;
+
+    /// Whether a report gives [`Tier::advice`] even when every kind listed has advice of its
+    /// own.
+    fn always_advised(self) -> bool;
+
+    /// The class whose colour the tier is painted in on a terminal.
+    fn colour(self) -> crate::codes::Class;
+
+    /// The position in [`Tier::ALL`].
+    fn index(self) -> usize {
+        Self::ALL.iter().position(|tier| *tier == self).unwrap_or(0)
+    }
+}
+
+/// The lines of one tier.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SeverityCounts {
+struct KindCounts {
     lines: u64,
     /// Lines per `program shape`.
     shapes: KeyCounter,
@@ -29,9 +64,9 @@ pub struct SeverityCounts {
     examples: Map<Box<str>, Example>,
 }
 
-impl Default for SeverityCounts {
+impl Default for KindCounts {
     fn default() -> Self {
-        SeverityCounts {
+        KindCounts {
             lines: 0,
             shapes: KeyCounter::new(SHAPE_CAP),
             examples: Map::default(),
@@ -39,7 +74,7 @@ impl Default for SeverityCounts {
     }
 }
 
-impl SeverityCounts {
+impl KindCounts {
     fn add(&mut self, key: &str, example: impl FnOnce() -> Example) {
         self.lines += 1;
         self.shapes.add(key, 1);
@@ -49,7 +84,7 @@ impl SeverityCounts {
         self.forget_dropped_examples();
     }
 
-    fn merge(&mut self, later: SeverityCounts, comes_first: &impl Fn(&Example, &Example) -> bool) {
+    fn merge(&mut self, later: KindCounts, comes_first: &impl Fn(&Example, &Example) -> bool) {
         self.lines += later.lines;
         self.shapes.merge(later.shapes);
         for (key, example) in later.examples {
@@ -77,11 +112,11 @@ impl SeverityCounts {
     }
 }
 
-/// One kind of message, as a report lists it.
+/// One kind of line, as a report lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ShapeRow<'a> {
-    /// How bad the MTA said it is.
-    pub severity: Severity,
+pub struct ShapeRow<'a, T> {
+    /// Its tier.
+    pub tier: T,
     /// The program that wrote it.
     pub program: &'a str,
     /// The message with the parts that differ from line to line replaced.
@@ -92,29 +127,45 @@ pub struct ShapeRow<'a> {
     pub example: Option<&'a Example>,
 }
 
-/// Every severity's lines.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Diagnostics {
-    severities: [SeverityCounts; Severity::ALL.len()],
+/// Lines per tier and per kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kinds<T: Tier> {
+    tiers: Vec<KindCounts>,
+    tier: PhantomData<T>,
 }
 
-impl Diagnostics {
+/// The problems the MTA reported about itself, per severity.
+pub type Diagnostics = Kinds<Severity>;
+
+/// The messages rules set aside, per action.
+pub type Diversions = Kinds<Diversion>;
+
+impl<T: Tier> Default for Kinds<T> {
+    fn default() -> Self {
+        Kinds {
+            tiers: vec![KindCounts::default(); T::ALL.len()],
+            tier: PhantomData,
+        }
+    }
+}
+
+impl<T: Tier> Kinds<T> {
     /// Counts one line, read from line `line` of `file`.
-    pub fn add(&mut self, diagnostic: &Diagnostic<'_>, file: &str, line: u64) {
+    pub fn add(&mut self, said: &TieredLine<'_, T>, file: &str, line: u64) {
         let key = format!(
             "{} {}",
-            visible_program(diagnostic.program),
-            shape_of(diagnostic.message)
+            visible_program(said.program),
+            shape_of(said.message)
         );
-        self.severities[diagnostic.severity as usize].add(&key, || Example {
+        self.tiers[said.tier.index()].add(&key, || Example {
             file: file.to_string(),
             line,
-            text: prefix(diagnostic.message, EXAMPLE_LONGEST).to_string(),
+            text: prefix(said.message, EXAMPLE_LONGEST).to_string(),
         });
     }
 
     /// Adds the lines counted in a later part.
-    pub fn merge(&mut self, later: Diagnostics) {
+    pub fn merge(&mut self, later: Kinds<T>) {
         self.merge_ordered(later, |_, _| false);
     }
 
@@ -122,45 +173,46 @@ impl Diagnostics {
     /// `other` replaces ours where `comes_first(theirs, ours)` says it was read first.
     pub fn merge_ordered(
         &mut self,
-        other: Diagnostics,
+        other: Kinds<T>,
         comes_first: impl Fn(&Example, &Example) -> bool,
     ) {
-        for (ours, theirs) in self.severities.iter_mut().zip(other.severities) {
+        for (ours, theirs) in self.tiers.iter_mut().zip(other.tiers) {
             ours.merge(theirs, &comes_first);
         }
     }
 
     /// Every example kept, to rename its file.
     pub fn examples_mut(&mut self) -> impl Iterator<Item = &mut Example> {
-        self.severities
+        self.tiers
             .iter_mut()
             .flat_map(|counts| counts.examples.values_mut())
     }
 
-    /// Lines of one severity.
-    pub fn count(&self, severity: Severity) -> u64 {
-        self.severities[severity as usize].lines
+    /// Lines of one tier.
+    pub fn count(&self, tier: T) -> u64 {
+        self.tiers[tier.index()].lines
     }
 
     /// Whether no line was counted.
     pub fn is_empty(&self) -> bool {
-        self.severities.iter().all(|counts| counts.lines == 0)
+        self.tiers.iter().all(|counts| counts.lines == 0)
     }
 
-    /// The shapes of one severity and their counts.
-    pub fn shapes(&self, severity: Severity) -> &KeyCounter {
-        &self.severities[severity as usize].shapes
+    /// The shapes of one tier and their counts.
+    pub fn shapes(&self, tier: T) -> &KeyCounter {
+        &self.tiers[tier.index()].shapes
     }
 
-    /// The `top` most frequent kinds of each severity, worst severity first, each by count.
-    pub fn top_rows(&self, top: usize) -> Vec<ShapeRow<'_>> {
+    /// The `top` most frequent kinds of each tier, in the order of [`Tier::ALL`], each by
+    /// count.
+    pub fn top_rows(&self, top: usize) -> Vec<ShapeRow<'_, T>> {
         let mut rows = Vec::new();
-        for severity in Severity::ALL {
-            let counts = &self.severities[severity as usize];
+        for &tier in T::ALL {
+            let counts = &self.tiers[tier.index()];
             for (key, count) in counts.shapes.top(top) {
                 let (program, shape) = key.split_once(' ').unwrap_or(("", key));
                 rows.push(ShapeRow {
-                    severity,
+                    tier,
                     program,
                     shape,
                     count,
@@ -171,16 +223,11 @@ impl Diagnostics {
         rows
     }
 
-    /// Every kind counted, with its example, for a summary that is merged later.
-    pub fn all_rows(&self) -> Vec<ShapeRow<'_>> {
-        self.top_rows(usize::MAX)
-    }
-
-    /// The lines of one severity counted elsewhere (a merged summary): the total, each kind
-    /// kept with its count and example, and how far below the truth the kept counts may be.
+    /// The lines of one tier counted elsewhere (a merged summary): the total, each kind kept
+    /// with its count and example, and how far below the truth the kept counts may be.
     pub fn add_counted(
         &mut self,
-        severity: Severity,
+        tier: T,
         lines: u64,
         shapes: Vec<(Box<str>, u64, Option<Example>)>,
         max_undercount: u64,
@@ -193,12 +240,12 @@ impl Diagnostics {
             }
             counts.push((key, count));
         }
-        let counted = SeverityCounts {
+        let counted = KindCounts {
             lines,
             shapes: KeyCounter::from_entries(SHAPE_CAP, counts, max_undercount),
             examples,
         };
-        self.severities[severity as usize].merge(counted, &|_, _| false);
+        self.tiers[tier.index()].merge(counted, &|_, _| false);
     }
 }
 
@@ -620,10 +667,10 @@ mod tests {
         assert!(shape.ends_with('…'));
     }
 
-    fn warning<'a>(program: &'a str, message: &'a str) -> Diagnostic<'a> {
-        Diagnostic {
+    fn line<'a>(tier: Severity, program: &'a str, message: &'a str) -> TieredLine<'a, Severity> {
+        TieredLine {
             timestamp: None,
-            severity: Severity::Warning,
+            tier,
             program,
             message,
         }
@@ -632,33 +679,18 @@ mod tests {
     #[test]
     fn lines_of_one_kind_are_counted_together_with_the_first_as_example() {
         let mut diagnostics = Diagnostics::default();
-        diagnostics.add(
-            &warning(
-                "postfix/smtpd",
-                "hostname a.example does not resolve to address 192.0.2.1",
-            ),
-            "mail.log",
-            3,
-        );
-        diagnostics.add(
-            &warning(
-                "postfix/smtpd",
-                "hostname b.example does not resolve to address 192.0.2.2",
-            ),
-            "mail.log",
-            9,
-        );
-        let fatal = Diagnostic {
-            severity: Severity::Fatal,
-            ..warning(
-                "postfix/master",
-                "bind 0.0.0.0 port 25: Address already in use",
-            )
-        };
+        let smtpd = "postfix/smtpd";
+        let warning = Severity::Warning;
+        let unresolved = "hostname a.example does not resolve to address 192.0.2.1";
+        diagnostics.add(&line(warning, smtpd, unresolved), "mail.log", 3);
+        let unresolved = "hostname b.example does not resolve to address 192.0.2.2";
+        diagnostics.add(&line(warning, smtpd, unresolved), "mail.log", 9);
+        let bind = "bind 0.0.0.0 port 25: Address already in use";
+        let fatal = line(Severity::Fatal, "postfix/master", bind);
         diagnostics.add(&fatal, "mail.log", 12);
         let rows = diagnostics.top_rows(10);
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].severity, Severity::Fatal, "worst first");
+        assert_eq!(rows[0].tier, Severity::Fatal, "worst first");
         assert_eq!(rows[0].shape, "bind <ip> port 25: Address already in use");
         assert_eq!(rows[1].program, "postfix/smtpd");
         assert_eq!(rows[1].count, 2);
@@ -672,10 +704,11 @@ mod tests {
         let messages: Vec<String> = (0..SHAPE_CAP * 5)
             .map(|i| format!("unknown table kind{i}"))
             .collect();
-        for (line, message) in messages.iter().enumerate() {
-            diagnostics.add(&warning("postfix/cleanup", message), "f", line as u64);
+        for (number, message) in messages.iter().enumerate() {
+            let said = line(Severity::Warning, "postfix/cleanup", message);
+            diagnostics.add(&said, "f", number as u64);
         }
-        let counts = &diagnostics.severities[Severity::Warning as usize];
+        let counts = &diagnostics.tiers[Severity::Warning.index()];
         assert!(counts.shapes.keys_held() < SHAPE_CAP * 2);
         assert!(counts.examples.len() <= counts.shapes.keys_held());
         assert_eq!(diagnostics.count(Severity::Warning), SHAPE_CAP as u64 * 5);
@@ -683,10 +716,12 @@ mod tests {
 
     #[test]
     fn merging_keeps_the_earlier_example() {
+        let deferred = "lots of deferred mail";
         let mut earlier = Diagnostics::default();
-        earlier.add(&warning("postfix/qmgr", "lots of deferred mail"), "a", 5);
+        let said = line(Severity::Warning, "postfix/qmgr", deferred);
+        earlier.add(&said, "a", 5);
         let mut later = Diagnostics::default();
-        later.add(&warning("postfix/qmgr", "lots of deferred mail"), "b", 1);
+        later.add(&said, "b", 1);
         earlier.merge(later);
         let rows = earlier.top_rows(10);
         assert_eq!(rows[0].count, 2);

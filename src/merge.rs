@@ -25,17 +25,16 @@ use crate::aggregate::{
 };
 use crate::codes::{Action, Class, Direction, EnhancedCode};
 use crate::detect;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Kinds, Tier};
 use crate::event::LogFormat;
 use crate::incident::{Destination, provider_named};
 use crate::input::{self, Compression, InputSpec};
 use crate::kb;
 use crate::outcome::{Delays, Ending, LostRecipient, OutcomeSummary};
 use crate::parse::SourceFormat;
-use crate::parse::diagnostic::Severity;
 use crate::parse::postscreen::Verdict;
 use crate::pipeline::{self, LineCounts};
-use crate::report::{CodeRow, InputSummary, Report, ReportSettings, SCHEMA_VERSION};
+use crate::report::{CodeRow, InputSummary, KindSection, Report, ReportSettings, SCHEMA_VERSION};
 use crate::screening::{FAILING_CLIENT_CAP, LIST_CAP, Screenings};
 use crate::time::{self, RawTime, Timestamp};
 
@@ -71,7 +70,10 @@ pub struct State {
     /// The MTA's own problems, per severity that occurred; absent from summaries written
     /// before they were counted, which merge as having none.
     #[serde(default)]
-    diagnostics: Vec<DiagnosticState>,
+    diagnostics: Vec<TierState>,
+    /// The messages rules set aside, per action that occurred; absent from older summaries.
+    #[serde(default)]
+    diverted: Vec<TierState>,
     /// Spike-detection series, per domain and for all destinations.
     spikes: Vec<SeriesState>,
     /// The provider of each domain, from the first relay host named for it; empty when that
@@ -92,58 +94,56 @@ struct ScreeningState {
     lists_max_undercount: u64,
 }
 
-/// [`Diagnostics`] of one severity: its lines and every kind kept, with its first line.
+/// One tier of [`Kinds`]: its lines and every kind kept, with its first line.
 #[derive(Debug, Serialize, Deserialize)]
-struct DiagnosticState {
-    severity: String,
+struct TierState {
+    tier: String,
     lines: u64,
-    kinds: Vec<DiagnosticKindState>,
+    kinds: Vec<KindState>,
     max_undercount: u64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct DiagnosticKindState {
+struct KindState {
     program: String,
     kind: String,
     count: u64,
     example: Option<ExampleState>,
 }
 
-fn diagnostic_states(report: &Report) -> Vec<DiagnosticState> {
-    let diagnostics = &report.tally.diagnostics;
-    Severity::ALL
-        .into_iter()
-        .filter(|s| diagnostics.count(*s) > 0)
-        .map(|severity| DiagnosticState {
-            severity: severity.label().to_string(),
-            lines: diagnostics.count(severity),
-            kinds: report
-                .diagnostic_kinds
+/// The tiers that have lines, with every kind the report kept.
+fn tier_states<T: Tier>(
+    kinds: &Kinds<T>,
+    section: &KindSection<T>,
+    inputs: &[InputSummary],
+) -> Vec<TierState> {
+    T::ALL
+        .iter()
+        .filter(|tier| kinds.count(**tier) > 0)
+        .map(|&tier| TierState {
+            tier: tier.label().to_string(),
+            lines: kinds.count(tier),
+            kinds: section
+                .all
                 .iter()
-                .filter(|row| row.severity == severity)
-                .map(|row| DiagnosticKindState {
+                .filter(|row| row.tier == tier)
+                .map(|row| KindState {
                     program: row.program.clone(),
                     kind: row.shape.clone(),
                     count: row.count,
-                    example: row
-                        .example
-                        .as_ref()
-                        .map(|e| example_state(e, &report.inputs)),
+                    example: row.example.as_ref().map(|e| example_state(e, inputs)),
                 })
                 .collect(),
-            max_undercount: diagnostics.shapes(severity).max_undercount(),
+            max_undercount: kinds.shapes(tier).max_undercount(),
         })
         .collect()
 }
 
-fn diagnostics_of(
-    states: &[DiagnosticState],
-    inputs: &[InputSummary],
-) -> Result<Diagnostics, String> {
-    let mut diagnostics = Diagnostics::default();
+fn kinds_of<T: Tier>(states: &[TierState], inputs: &[InputSummary]) -> Result<Kinds<T>, String> {
+    let mut kinds = Kinds::default();
     for state in states {
-        let severity = by_label(&Severity::ALL, Severity::label, &state.severity, "severity")?;
-        let kinds = state
+        let tier = by_label(T::ALL, T::label, &state.tier, T::NAME)?;
+        let counted = state
             .kinds
             .iter()
             .map(|kind| {
@@ -152,9 +152,9 @@ fn diagnostics_of(
                 Ok((key, kind.count, example.transpose()?))
             })
             .collect::<Result<Vec<_>, String>>()?;
-        diagnostics.add_counted(severity, state.lines, kinds, state.max_undercount);
+        kinds.add_counted(tier, state.lines, counted, state.max_undercount);
     }
-    Ok(diagnostics)
+    Ok(kinds)
 }
 
 fn example_state(example: &Example, inputs: &[InputSummary]) -> ExampleState {
@@ -480,7 +480,8 @@ pub fn state_of(report: &Report) -> State {
         refusals: groups(&report.refusals, &tally.refusals),
         reject_warnings: groups(&report.reject_warnings, &tally.reject_warnings),
         postscreen: screening_state(&tally.screenings),
-        diagnostics: diagnostic_states(report),
+        diagnostics: tier_states(&tally.diagnostics, &report.diagnostics, &report.inputs),
+        diverted: tier_states(&tally.diversions, &report.diversions, &report.inputs),
         spikes,
         providers: tally
             .spikes
@@ -925,7 +926,8 @@ fn part_of(file: SummaryFile) -> Result<Part, String> {
         tally.reject_warnings.insert(key, group);
     }
     tally.screenings = screenings_of(&state.postscreen)?;
-    tally.diagnostics = diagnostics_of(&state.diagnostics, &inputs)?;
+    tally.diagnostics = kinds_of(&state.diagnostics, &inputs)?;
+    tally.diversions = kinds_of(&state.diverted, &inputs)?;
     let spikes = state
         .spikes
         .iter()
@@ -1155,15 +1157,17 @@ pub fn merge_summaries(
                 }
             }
         }
+        // Kinds keep the example read first, wherever the summaries put it.
         let mut diagnostics = std::mem::take(&mut part.tally.diagnostics);
-        for example in diagnostics.examples_mut() {
+        let mut diversions = std::mem::take(&mut part.tally.diversions);
+        for example in diagnostics.examples_mut().chain(diversions.examples_mut()) {
             if let Some(new) = renames.get(&example.file) {
                 example.file = new.clone();
             }
         }
-        tally
-            .diagnostics
-            .merge_ordered(diagnostics, |theirs, ours| place(theirs) < place(ours));
+        let read_first = |theirs: &Example, ours: &Example| place(theirs) < place(ours);
+        tally.diagnostics.merge_ordered(diagnostics, read_first);
+        tally.diversions.merge_ordered(diversions, read_first);
         tally.merge(part.tally, &options);
         for group in tally
             .codes

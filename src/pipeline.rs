@@ -24,7 +24,9 @@ use crate::filter::EventFilter;
 use crate::input::chunk::{BufferPool, ChunkReader, LineChunk, Piece};
 use crate::input::{self, Compression, InputError, InputSpec};
 use crate::kb;
-use crate::parse::diagnostic::Diagnostic;
+use crate::parse::TieredLine;
+use crate::parse::diagnostic::Severity;
+use crate::parse::diverted::Diversion;
 use crate::parse::postscreen::Screening;
 use crate::parse::{self, Lifecycle, LineContext, Parsed};
 use crate::time::Timestamp;
@@ -150,7 +152,24 @@ pub trait Collector: Sync {
     }
 
     /// Takes one problem the MTA reported about itself that the filters keep.
-    fn diagnosed(&self, part: &mut Self::Part, source: &Source, line: u64, said: &Diagnostic) {
+    fn diagnosed(
+        &self,
+        part: &mut Self::Part,
+        source: &Source,
+        line: u64,
+        said: &TieredLine<Severity>,
+    ) {
+        let _ = (part, source, line, said);
+    }
+
+    /// Takes one line of a message a rule set aside that the filters keep.
+    fn diverted(
+        &self,
+        part: &mut Self::Part,
+        source: &Source,
+        line: u64,
+        said: &TieredLine<Diversion>,
+    ) {
         let _ = (part, source, line, said);
     }
 
@@ -671,7 +690,7 @@ fn parse_chunk<C: Collector>(
             }
             Parsed::Screened(screening) => {
                 counts.no_outcome += 1;
-                if filter.keeps_screening(screening.timestamp) {
+                if filter.keeps_inbound_without_code(screening.timestamp) {
                     collector.screened(&mut part, &screening);
                 }
             }
@@ -679,6 +698,12 @@ fn parse_chunk<C: Collector>(
                 counts.no_outcome += 1;
                 if filter.keeps_diagnostic(diagnostic.timestamp) {
                     collector.diagnosed(&mut part, source, line_number, &diagnostic);
+                }
+            }
+            Parsed::Diverted(diverted) => {
+                counts.no_outcome += 1;
+                if filter.keeps_inbound_without_code(diverted.timestamp) {
+                    collector.diverted(&mut part, source, line_number, &diverted);
                 }
             }
             Parsed::Foreign => counts.other_programs += 1,

@@ -14,10 +14,12 @@ use crate::aggregate::{
     CodeKey, Dimension, Example, Group, KeyCounter, Tally, UnmatchedLine, widen,
 };
 use crate::codes::{Class, EnhancedCode, Permanence};
+use crate::diagnostics::{Kinds, Tier};
 use crate::incident::Incident;
 use crate::kb::{self, Advice};
 use crate::outcome::OutcomeSummary;
 use crate::parse::diagnostic::Severity;
+use crate::parse::diverted::Diversion;
 use crate::threshold::Threshold;
 use crate::time::Timestamp;
 
@@ -158,11 +160,10 @@ pub struct Report {
     pub failing_clients: Vec<(String, u64)>,
     /// The `--top` blocklists that listed screened clients most.
     pub screening_lists: Vec<(String, u64)>,
-    /// The `--top` most frequent kinds of each severity of the MTA's own problems, worst
-    /// severity first.
-    pub diagnostics: Vec<DiagnosticRow>,
-    /// Every kind of the MTA's own problems kept, in the same order, for the summary's state.
-    pub diagnostic_kinds: Vec<DiagnosticRow>,
+    /// The kinds of the MTA's own problems, worst severity first.
+    pub diagnostics: KindSection<Severity>,
+    /// The kinds of messages rules held, discarded or redirected.
+    pub diversions: KindSection<Diversion>,
     /// The rows of `--format csv`.
     pub csv_rows: Vec<CsvRow>,
     /// The `--by` dimension of `csv_rows`.
@@ -181,11 +182,12 @@ pub struct Report {
     pub redacted: bool,
 }
 
-/// One kind of problem the MTA reported about itself.
+/// One kind of line summed up by tier: a problem the MTA reported about itself, a message a
+/// rule set aside.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DiagnosticRow {
-    /// How bad the MTA said it is.
-    pub severity: Severity,
+pub struct KindRow<T> {
+    /// Its tier: a severity, a rule's action.
+    pub tier: T,
     /// The program that wrote it (`postfix/smtpd`).
     pub program: String,
     /// The message, with what differs from line to line replaced.
@@ -198,39 +200,60 @@ pub struct DiagnosticRow {
     pub advice: Option<&'static str>,
 }
 
-impl Report {
-    /// Whether a report gives the advice for a whole severity: when a kind listed under it
-    /// has no advice of its own, and always for the severities that stop mail.
-    pub fn wants_severity_advice(&self, severity: Severity) -> bool {
-        self.tally.diagnostics.count(severity) > 0
-            && (matches!(severity, Severity::Panic | Severity::Fatal)
-                || self
-                    .diagnostics
-                    .iter()
-                    .any(|row| row.severity == severity && row.advice.is_none()))
-    }
+/// The kinds of one section, as the report lists them.
+#[derive(Clone, Debug)]
+pub struct KindSection<T> {
+    /// The `--top` most frequent kinds of each tier, in the tiers' order.
+    pub top: Vec<KindRow<T>>,
+    /// Every kind kept, in the same order, for the summary's state.
+    pub all: Vec<KindRow<T>>,
 }
 
-/// The rows of the MTA's own problems: the `top` most frequent of each severity, with their
-/// examples if `examples` and redacted if `redact`.
-fn diagnostic_rows(tally: &Tally, top: usize, examples: bool, redact: bool) -> Vec<DiagnosticRow> {
-    tally
-        .diagnostics
-        .top_rows(top)
-        .into_iter()
-        .map(|row| DiagnosticRow {
-            severity: row.severity,
-            program: row.program.to_string(),
-            // Shapes fold the addresses they can tell; this catches any other.
-            shape: redact_if(row.shape, redact).into_owned(),
-            advice: kb::problems::hint(row.shape),
-            count: row.count,
-            example: row.example.filter(|_| examples).map(|example| Example {
-                text: redact_if(&example.text, redact).into_owned(),
-                ..example.clone()
-            }),
-        })
-        .collect()
+impl<T: Tier> KindSection<T> {
+    /// The rows of `kinds`, with their examples if `examples` and redacted if `redact`, and the
+    /// advice `hint` gives for a shape.
+    fn new(
+        kinds: &Kinds<T>,
+        settings: &ReportSettings,
+        hint: fn(&str) -> Option<&'static str>,
+    ) -> Self {
+        let rows = |top: usize| {
+            kinds
+                .top_rows(top)
+                .into_iter()
+                .map(|row| KindRow {
+                    tier: row.tier,
+                    program: row.program.to_string(),
+                    // Shapes fold the addresses they can tell; this catches any other.
+                    shape: redact_if(row.shape, settings.redact).into_owned(),
+                    advice: hint(row.shape),
+                    count: row.count,
+                    example: row
+                        .example
+                        .filter(|_| settings.examples > 0)
+                        .map(|example| Example {
+                            text: redact_if(&example.text, settings.redact).into_owned(),
+                            ..example.clone()
+                        }),
+                })
+                .collect()
+        };
+        KindSection {
+            top: rows(settings.top),
+            all: rows(usize::MAX),
+        }
+    }
+
+    /// Whether the report gives the advice for a whole tier: when a kind listed under it has
+    /// no advice of its own, and always for the tiers that ask for it.
+    pub fn wants_advice(&self, kinds: &Kinds<T>, tier: T) -> bool {
+        kinds.count(tier) > 0
+            && (tier.always_advised()
+                || self
+                    .top
+                    .iter()
+                    .any(|row| row.tier == tier && row.advice.is_none()))
+    }
 }
 
 /// An incident with what the knowledge base says of its code.
@@ -288,9 +311,8 @@ impl Report {
         );
         let failing_clients = top_entries(tally.screenings.failing_clients(), settings.top);
         let screening_lists = top_entries(tally.screenings.lists(), settings.top);
-        let examples = settings.examples > 0;
-        let diagnostics = diagnostic_rows(&tally, settings.top, examples, settings.redact);
-        let diagnostic_kinds = diagnostic_rows(&tally, usize::MAX, examples, settings.redact);
+        let diagnostics = KindSection::new(&tally.diagnostics, settings, kb::problems::hint);
+        let diversions = KindSection::new(&tally.diversions, settings, |_| None);
         let csv_rows = match settings.by {
             None => csv_rows_by_code(&rows, total),
             Some(_) => csv_rows_by_group(&tally, &rows, total),
@@ -340,7 +362,7 @@ impl Report {
             failing_clients,
             screening_lists,
             diagnostics,
-            diagnostic_kinds,
+            diversions,
             csv_rows,
             thresholds,
             unmatched,

@@ -630,6 +630,22 @@ fn postscreen_verdicts_are_summed_up_apart_from_the_outcomes() {
 
 const DIAGNOSTICS: &str = "tests/fixtures/postfix/diagnostics.log";
 
+/// The row of `top` of a tier (`("severity", "fatal")`) and kind, which must be there.
+fn kind_row<'a>(top: &'a [Value], (tier_key, tier): (&str, &str), kind: &str) -> &'a Value {
+    top.iter()
+        .find(|row| row[tier_key] == tier && row["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {tier} {kind:?} in {top:#?}"))
+}
+
+/// Merging `summary` alone gives back its `section` unchanged.
+fn assert_merge_keeps(summary: &Value, section: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = temp_file(dir.path(), "summary.json", summary.to_string().as_bytes());
+    let (code, merged, err) = run(&["merge", "--format", "json", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&merged)[section], summary[section]);
+}
+
 #[test]
 fn the_mtas_own_warnings_and_errors_are_summed_up_by_kind() {
     let summary = |extra: &[&str]| json_summary(extra, DIAGNOSTICS);
@@ -649,11 +665,7 @@ fn the_mtas_own_warnings_and_errors_are_summed_up_by_kind() {
     // Worst first; lines that differ only in names, addresses and numbers are one kind.
     let top = diagnostics["top"].as_array().unwrap();
     assert_eq!(top[0]["severity"], "panic");
-    let kind = |severity: &str, kind: &str| {
-        top.iter()
-            .find(|row| row["severity"] == severity && row["kind"] == kind)
-            .unwrap_or_else(|| panic!("no {severity} {kind:?} in {top:#?}"))
-    };
+    let kind = |severity: &str, kind: &str| kind_row(top, ("severity", severity), kind);
     let fatal = kind(
         "fatal",
         "open /etc/postfix/main.cf: No such file or directory",
@@ -707,11 +719,7 @@ fn the_mtas_own_warnings_and_errors_are_summed_up_by_kind() {
     assert!(rows.iter().all(|row| row["example"].is_null()));
 
     // A merged summary keeps them, examples included.
-    let dir = tempfile::tempdir().unwrap();
-    let file = temp_file(dir.path(), "d.json", all.to_string().as_bytes());
-    let (code, merged, err) = run(&["merge", "--format", "json", file.to_str().unwrap()]);
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(json(&merged)["diagnostics"], all["diagnostics"]);
+    assert_merge_keeps(&all, "diagnostics");
 
     let (_, text, _) = run(&["report", "--year", "2026", DIAGNOSTICS]);
     let section = &text[text
@@ -737,6 +745,63 @@ fn the_mtas_own_warnings_and_errors_are_summed_up_by_kind() {
         DIAGNOSTICS,
     ]);
     assert!(prometheus.contains("mailsift_mta_problems{severity=\"fatal\"} 4\n"));
+}
+
+const DIVERTED: &str = "tests/fixtures/postfix/diverted.log";
+
+#[test]
+fn messages_rules_held_discarded_or_redirected_are_summed_up_apart() {
+    let summary = |extra: &[&str]| json_summary(extra, DIVERTED);
+    let all = summary(&[]);
+    let diverted = &all["diverted"];
+    assert_eq!(
+        diverted["lines"],
+        serde_json::json!({"hold": 3, "discard": 3, "redirect": 1}),
+    );
+    // The client saw none of them refused: only the reject is an outcome.
+    assert_eq!(all["outcomes"], 1);
+    let lines = lines_of(&all);
+    assert_accounted(&lines, "diverted");
+    assert_eq!(lines["no_outcome"], 10);
+    let top = diverted["top"].as_array().unwrap();
+    let kind = |action: &str, kind: &str| kind_row(top, ("action", action), kind);
+    let discarded = kind(
+        "discard",
+        "RCPT from <host>[<ip>]: <address>: Recipient address triggers DISCARD action",
+    );
+    assert_eq!(discarded["count"], 2);
+    assert_eq!(discarded["program"], "postfix/smtpd");
+    assert_eq!(discarded["example"]["line"], 4);
+    assert_eq!(kind("hold", "header Subject: …")["count"], 2);
+    assert_eq!(kind("redirect", "header X-Spam-Flag: …")["count"], 1);
+
+    // No code, about mail coming in: --only and outbound leave them out, inbound keeps them.
+    for extra in [&["--only", "5xx"][..], &["--direction", "outbound"]] {
+        let filtered = summary(extra);
+        assert_eq!(filtered["diverted"]["lines"]["hold"], 0, "{extra:?}");
+    }
+    assert_eq!(
+        summary(&["--direction", "inbound"])["diverted"]["lines"]["discard"],
+        3
+    );
+
+    assert_merge_keeps(&all, "diverted");
+
+    let (_, text, _) = run(&["report", "--year", "2026", DIVERTED]);
+    let section = &text[text
+        .find("Messages held, discarded or redirected by a rule")
+        .expect(&text)..];
+    assert!(section.contains("\n  hold             3  "), "{section}");
+    assert!(section.contains("postsuper -H"), "{section}");
+    let (_, prometheus, _) = run(&[
+        "report",
+        "--year",
+        "2026",
+        "--format",
+        "prometheus",
+        DIVERTED,
+    ]);
+    assert!(prometheus.contains("mailsift_diverted_messages{action=\"discard\"} 3\n"));
 }
 
 // --- 4. Every line is accounted for ---------------------------------------------------------

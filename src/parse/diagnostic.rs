@@ -3,8 +3,6 @@
 //! died, a configuration that stops mail). They carry no reply code and are no outcomes, but a
 //! `fatal:` or `panic:` means some mail is not flowing, so a report sums them up apart.
 
-use crate::time::Timestamp;
-
 /// How bad the MTA said a problem is, from worst to mildest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -59,15 +57,53 @@ impl Severity {
     }
 }
 
-/// One line in which the MTA reported a problem of its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Diagnostic<'a> {
-    /// When the line was written.
-    pub timestamp: Option<Timestamp>,
-    /// How bad the MTA said it is.
-    pub severity: Severity,
-    /// The program that wrote it, as its syslog tag names it (`postfix/smtpd`).
-    pub program: &'a str,
-    /// What it said, after the severity word and any queue id.
-    pub message: &'a str,
+impl crate::diagnostics::Tier for Severity {
+    const ALL: &'static [Severity] = &Severity::ALL;
+    const NAME: &'static str = "severity";
+
+    fn label(self) -> &'static str {
+        Severity::label(self)
+    }
+
+    fn meaning(self) -> &'static str {
+        Severity::meaning(self)
+    }
+
+    fn advice(self) -> &'static str {
+        match self {
+            Severity::Panic => {
+                "panic: the daemon found a bug or corrupt data (a damaged queue file, a broken \
+                 table) and stopped; master starts it again, and it stops again on the same \
+                 input. Read the example line, run `postfix check`, and move a damaged queue \
+                 file aside."
+            }
+            Severity::Fatal => {
+                "fatal: the program stopped. A daemon is started again by master after a \
+                 pause, and the mail it handles waits until the cause is fixed; a command \
+                 (sendmail, postfix) failed; a fatal line of master itself means Postfix is \
+                 down. Read the example line, run `postfix check`, correct what it names, then \
+                 `postfix reload`, or `postfix start` if master stopped."
+            }
+            Severity::Error => {
+                "error: a step failed (a table or service that could not be opened or \
+                 reached); the mail it concerned waits in the queue while it lasts. Start with \
+                 the example line of the most frequent kind."
+            }
+            Severity::Warning => {
+                "warning: each names its cause; start with the most frequent, and with those \
+                 that name a file, table or service of this host."
+            }
+        }
+    }
+
+    fn always_advised(self) -> bool {
+        matches!(self, Severity::Panic | Severity::Fatal)
+    }
+
+    fn colour(self) -> crate::codes::Class {
+        match self {
+            Severity::Warning => crate::codes::Class::Transient,
+            _ => crate::codes::Class::Permanent,
+        }
+    }
 }

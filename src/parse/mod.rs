@@ -5,6 +5,7 @@
 //! so that chunks of a file can be parsed on any thread in any order.
 
 pub mod diagnostic;
+pub mod diverted;
 pub mod exim;
 pub mod needle;
 pub mod postfix;
@@ -33,12 +34,30 @@ pub enum Parsed<'a> {
     Screened(postscreen::Screening<'a>),
     /// A problem the MTA reported about itself (`warning:`, `fatal:`, ...): no outcome, but a
     /// report sums them up. Counted with [`Parsed::NoOutcome`] lines.
-    Diagnosed(diagnostic::Diagnostic<'a>),
+    Diagnosed(TieredLine<'a, diagnostic::Severity>),
+    /// A message a rule held, discarded or redirected: no outcome the client saw, but a
+    /// report sums them up. Counted with [`Parsed::NoOutcome`] lines.
+    Diverted(TieredLine<'a, diverted::Diversion>),
     /// A line written by another program (dovecot, opendkim, amavis, ...).
     Foreign,
     /// A line of a known MTA, or a line of no known shape, that looks like it may carry an
     /// outcome but could not be read. `--unmatched` lists them.
     Unmatched,
+}
+
+/// A line a report sums up by tier and kind: a problem the MTA reported about itself (the
+/// tier is its severity), a message a rule set aside (the tier is the rule's action).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TieredLine<'a, T> {
+    /// When the line was written.
+    pub timestamp: Option<Timestamp>,
+    /// Its severity or action.
+    pub tier: T,
+    /// The program that wrote it, as its syslog tag names it (`postfix/smtpd`).
+    pub program: &'a str,
+    /// What it said: after the severity word and any queue id for a problem; what matched,
+    /// without the envelope that follows it, for a rule (`header Subject: ... from host[ip]`).
+    pub message: &'a str,
 }
 
 /// Which parser reads a source.

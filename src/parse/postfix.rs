@@ -8,7 +8,8 @@
 
 use std::borrow::Cow;
 
-use super::diagnostic::{Diagnostic, Severity};
+use super::diagnostic::Severity;
+use super::diverted::Diversion;
 use super::needle::{
     HIGHS, Needle, classify_word, every_word, find_byte, find_byte_early, split_comma_space,
 };
@@ -18,7 +19,7 @@ use super::reply::{
     stage_of_while,
 };
 use super::syslog::SyslogLine;
-use super::{Lifecycle, Parsed};
+use super::{Lifecycle, Parsed, TieredLine};
 use crate::codes::{Action, Class, Direction, EnhancedCode};
 use crate::event::{Event, LogFormat};
 use crate::time::YearRule;
@@ -111,7 +112,7 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
     } else if let Some((action, rest)) = reject_action(body) {
         match action {
             Some(action) => reject(action, rest),
-            None => return Parsed::NoOutcome,
+            None => return diverted(header, years, body, rest),
         }
     } else {
         let found = Marks::of(body, false);
@@ -145,6 +146,26 @@ fn outcome<'a>(
     event.pid = header.pid();
     event.queue_id = queue_id;
     Parsed::Event(event)
+}
+
+/// A line of an action that carries no reply: `hold`, `discard` and `redirect` set the message
+/// aside; the others (`filter`, `prepend`, ...) only annotate it.
+fn diverted<'a>(
+    header: &SyslogLine<'a>,
+    years: &YearRule,
+    body: &'a str,
+    rest: &'a str,
+) -> Parsed<'a> {
+    let word = body.split_once(':').map_or("", |(word, _)| word);
+    let Some(action) = Diversion::of_action(word) else {
+        return Parsed::NoOutcome;
+    };
+    // The envelope names one message; what matched is before it.
+    let message = match FROM_ENVELOPE.rfind(rest) {
+        Some(at) => &rest[..at],
+        None => rest,
+    };
+    Parsed::Diverted(tiered(header, years, action, message))
 }
 
 /// A `warning:` line: the few that stand for a refusal are outcomes (a server greeting the SMTP
@@ -182,12 +203,22 @@ fn diagnostic<'a>(header: &SyslogLine<'a>, years: &YearRule, body: &'a str) -> P
     // cleanup and qmgr name the message a warning is about after the severity word; the id
     // differs on every line and says nothing about the problem.
     let (_, message) = split_queue_id(said);
-    Parsed::Diagnosed(Diagnostic {
+    Parsed::Diagnosed(tiered(header, years, severity, message))
+}
+
+/// A line of `tier` with what its header tells.
+fn tiered<'a, T>(
+    header: &SyslogLine<'a>,
+    years: &YearRule,
+    tier: T,
+    message: &'a str,
+) -> TieredLine<'a, T> {
+    TieredLine {
         timestamp: years.complete(header.time),
-        severity,
+        tier,
         program: header.tag,
         message,
-    })
+    }
 }
 
 fn lifecycle<'a>(header: &SyslogLine<'a>, years: &YearRule, mut line: Lifecycle<'a>) -> Parsed<'a> {

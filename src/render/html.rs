@@ -13,13 +13,13 @@ use super::report_labels::{
     ReportLabels, line_buckets, outcome_lines, report_labels, screening_tops,
 };
 use super::safe::html;
-use super::text::{diagnostic_advice, duration_text, key_codes};
+use super::text::{duration_text, key_codes};
 use crate::aggregate::ClassCounts;
 use crate::codes::{Class, codes_text};
+use crate::diagnostics::{Kinds, Tier};
 use crate::outcome::OutcomeSummary;
-use crate::parse::diagnostic::Severity;
 use crate::parse::postscreen::Verdict;
-use crate::report::{CodeRow, Report};
+use crate::report::{CodeRow, KindSection, Report};
 
 /// The classes in the order they are stacked and listed, with their colours.
 const CLASSES: [(Class, &str); 4] = [
@@ -155,7 +155,19 @@ pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Resul
         }
     }
     write_screening(&mut page, report, words.screening);
-    write_diagnostics(&mut page, report, words.diagnostics);
+    let tally = &report.tally;
+    write_kinds(
+        &mut page,
+        words.diversions,
+        &tally.diversions,
+        &report.diversions,
+    );
+    write_kinds(
+        &mut page,
+        words.diagnostics,
+        &tally.diagnostics,
+        &report.diagnostics,
+    );
     if !report.thresholds.is_empty() {
         let _ = writeln!(page, "<h2>{}</h2>", html(words.thresholds));
         page.push_str(
@@ -543,39 +555,47 @@ fn thousands(n: u64) -> String {
     crate::render::text::thousands(n)
 }
 
-/// The MTA's own problems, worst first, with what to do about them.
-fn write_diagnostics(page: &mut String, report: &Report, heading: &str) {
-    let diagnostics = &report.tally.diagnostics;
-    if diagnostics.is_empty() {
+/// Lines summed up by tier and kind, with what to do about them.
+fn write_kinds<T: Tier>(
+    page: &mut String,
+    heading: &str,
+    kinds: &Kinds<T>,
+    section: &KindSection<T>,
+) {
+    if kinds.is_empty() {
         return;
     }
     let _ = writeln!(page, "<h2>{}</h2>", html(heading));
-    page.push_str(
-        "<table>\n<tr><th>severity</th><th class=\"n\">lines</th><th>what it means</th></tr>\n",
+    let _ = writeln!(
+        page,
+        "<table>\n<tr><th>{}</th><th class=\"n\">lines</th><th>what it means</th></tr>",
+        T::NAME
     );
-    for severity in Severity::ALL {
-        let lines = diagnostics.count(severity);
+    for &tier in T::ALL {
+        let lines = kinds.count(tier);
         if lines > 0 {
             let _ = writeln!(
                 page,
                 "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-                severity.label(),
+                tier.label(),
                 thousands(lines),
-                html(severity.meaning())
+                html(tier.meaning())
             );
         }
     }
     page.push_str("</table>\n");
-    page.push_str(
-        "<table>\n<tr><th>severity</th><th class=\"n\">lines</th><th>program</th>\
-         <th>kind</th><th>first line</th><th>what to do</th></tr>\n",
+    let _ = writeln!(
+        page,
+        "<table>\n<tr><th>{}</th><th class=\"n\">lines</th><th>program</th>\
+         <th>kind</th><th>first line</th><th>what to do</th></tr>",
+        T::NAME
     );
-    for row in &report.diagnostics {
+    for row in &section.top {
         let _ = writeln!(
             page,
             "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td><code>{}</code></td>\
              <td>{}</td><td>{}</td></tr>",
-            row.severity.label(),
+            row.tier.label(),
             thousands(row.count),
             html(&row.program),
             html(&row.shape),
@@ -587,9 +607,9 @@ fn write_diagnostics(page: &mut String, report: &Report, heading: &str) {
         );
     }
     page.push_str("</table>\n");
-    for severity in Severity::ALL {
-        if report.wants_severity_advice(severity) {
-            let _ = writeln!(page, "<p>{}</p>", html(diagnostic_advice(severity)));
+    for &tier in T::ALL {
+        if section.wants_advice(kinds, tier) {
+            let _ = writeln!(page, "<p>{}</p>", html(tier.advice()));
         }
     }
 }

@@ -23,7 +23,9 @@ use chrono::{DateTime, Duration, FixedOffset, Local, TimeZone};
 
 use crate::aggregate::CodeKey;
 use crate::codes::{Action, Class};
+use crate::diagnostics::Tier;
 use crate::parse::diagnostic::Severity;
+use crate::parse::diverted::Diversion;
 use crate::parse::postscreen::Verdict;
 use crate::render::safe::visible;
 use crate::report::{CodeRow, Report};
@@ -323,6 +325,17 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
         diagnostics.add(&[severity.label()], tally.diagnostics.count(severity));
     }
     families.push(diagnostics);
+
+    let mut diverted = Family::new(
+        "mailsift_diverted_messages",
+        "Lines in which a rule held, discarded or redirected a message, by action (hold, \
+         discard, redirect); not counted in mailsift_outcomes.",
+        &["action"],
+    );
+    for action in Diversion::ALL {
+        diverted.add(&[action.label()], tally.diversions.count(action));
+    }
+    families.push(diverted);
 
     let lines = &tally.lines;
     let mut read = Family::new("mailsift_lines_read", "Lines read from the inputs.", &[]);

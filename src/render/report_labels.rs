@@ -66,6 +66,8 @@ pub struct ReportLabels {
     pub screening: &'static str,
     /// Heading of the MTA's own warnings and errors.
     pub diagnostics: &'static str,
+    /// Heading of the messages rules held, discarded or redirected.
+    pub diversions: &'static str,
     /// Heading of the hourly timeline.
     pub per_hour: &'static str,
     /// Heading of the daily timeline.
@@ -237,6 +239,7 @@ const EN: ReportLabels = ReportLabels {
     reject_warnings: "Reject warnings (logged only, not sent)",
     screening: "Connection screening (postscreen)",
     diagnostics: "Warnings and errors logged by the MTA",
+    diversions: "Messages held, discarded or redirected by a rule",
     per_hour: "Failures per hour",
     per_day: "Failures per day",
     outcomes_per_hour: "Outcomes per hour",
@@ -291,6 +294,7 @@ const FR: ReportLabels = ReportLabels {
     reject_warnings: "Avertissements de rejet (journalisés, non envoyés)",
     screening: "Filtrage des connexions (postscreen)",
     diagnostics: "Avertissements et erreurs journalisés par le MTA",
+    diversions: "Messages retenus, supprimés ou redirigés par une règle",
     per_hour: "Échecs par heure",
     per_day: "Échecs par jour",
     outcomes_per_hour: "Résultats par heure",
@@ -345,6 +349,7 @@ const VI: ReportLabels = ReportLabels {
     reject_warnings: "Cảnh báo từ chối (chỉ ghi nhật ký, không gửi)",
     screening: "Sàng lọc kết nối (postscreen)",
     diagnostics: "Cảnh báo và lỗi do MTA ghi lại",
+    diversions: "Thư bị giữ lại, hủy hoặc chuyển hướng theo quy tắc",
     per_hour: "Lỗi theo giờ",
     per_day: "Lỗi theo ngày",
     outcomes_per_hour: "Kết quả theo giờ",
@@ -399,6 +404,7 @@ const ZH: ReportLabels = ReportLabels {
     reject_warnings: "拒绝警告（仅记录，未发送）",
     screening: "连接筛查（postscreen）",
     diagnostics: "MTA 记录的警告和错误",
+    diversions: "被规则暂扣、丢弃或重定向的邮件",
     per_hour: "每小时失败数",
     per_day: "每天失败数",
     outcomes_per_hour: "每小时的结果",
@@ -453,6 +459,7 @@ const RU: ReportLabels = ReportLabels {
     reject_warnings: "Предупреждения об отказе (только в журнале, не отправлены)",
     screening: "Проверка подключений (postscreen)",
     diagnostics: "Предупреждения и ошибки, записанные MTA",
+    diversions: "Письма, задержанные, удалённые или перенаправленные правилом",
     per_hour: "Ошибки по часам",
     per_day: "Ошибки по дням",
     outcomes_per_hour: "Результаты по часам",

@@ -8,17 +8,17 @@ use serde_json::{Value, json};
 
 use crate::aggregate::ClassCounts;
 use crate::codes::{Class, codes_text};
+use crate::diagnostics::{Kinds, Tier};
 use crate::merge;
 use crate::outcome::OutcomeSummary;
-use crate::parse::diagnostic::Severity;
 use crate::parse::postscreen::Verdict;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{
     ReportLabels, line_buckets, outcome_lines, report_labels, screening_tops,
 };
 use crate::render::safe::{csv_cell, visible};
-use crate::render::text::{diagnostic_advice, duration_text, key_codes};
-use crate::report::{CodeRow, IncidentRow, Report, SCHEMA_VERSION};
+use crate::render::text::{duration_text, key_codes};
+use crate::report::{CodeRow, IncidentRow, KindSection, Report, SCHEMA_VERSION};
 
 /// The CSV columns without `--by`.
 pub const CSV_COLUMNS: [&str; 13] = [
@@ -218,7 +218,8 @@ pub fn summary_json(report: &Report) -> Value {
         "refusals": report.refusals.iter().map(code_json).collect::<Vec<_>>(),
         "reject_warnings": report.reject_warnings.iter().map(code_json).collect::<Vec<_>>(),
         "postscreen": screening_json(report),
-        "diagnostics": diagnostics_json(report),
+        "diagnostics": kinds_json(&tally.diagnostics, &report.diagnostics),
+        "diverted": kinds_json(&tally.diversions, &report.diversions),
         "hours": tally.hours.iter().map(|(hour, counts)| json!({
             "hour": hour.format("%Y-%m-%dT%H:00").to_string(),
             "by_class": class_object(counts),
@@ -535,7 +536,13 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
         write_markdown_set_apart(out, heading, rows)?;
     }
     write_markdown_screening(out, report, words.screening)?;
-    write_markdown_diagnostics(out, report, words.diagnostics)?;
+    write_markdown_kinds(out, words.diversions, &tally.diversions, &report.diversions)?;
+    write_markdown_kinds(
+        out,
+        words.diagnostics,
+        &tally.diagnostics,
+        &report.diagnostics,
+    )?;
     if !report.thresholds.is_empty() {
         writeln!(out, "## {}", words.thresholds)?;
         writeln!(out)?;
@@ -584,18 +591,17 @@ fn screening_json(report: &Report) -> Value {
     })
 }
 
-/// The MTA's own problems: lines per severity, every severity present with 0 included, and
-/// the most frequent kinds of each.
-fn diagnostics_json(report: &Report) -> Value {
-    let diagnostics = &report.tally.diagnostics;
+/// Lines summed up by tier and kind: lines per tier, every tier with 0 included, and the most
+/// frequent kinds of each.
+fn kinds_json<T: Tier>(kinds: &Kinds<T>, section: &KindSection<T>) -> Value {
     json!({
-        "lines": Severity::ALL
+        "lines": T::ALL
             .iter()
-            .map(|s| (s.label().to_string(), json!(diagnostics.count(*s))))
+            .map(|t| (t.label().to_string(), json!(kinds.count(*t))))
             .collect::<serde_json::Map<_, _>>(),
-        "approximate": Severity::ALL.iter().any(|s| diagnostics.shapes(*s).approximate()),
-        "top": report.diagnostics.iter().map(|row| json!({
-            "severity": row.severity.label(),
+        "approximate": T::ALL.iter().any(|t| kinds.shapes(*t).approximate()),
+        "top": section.top.iter().map(|row| json!({
+            T::NAME: row.tier.label(),
             "program": visible(&row.program),
             "kind": visible(&row.shape),
             "count": row.count,
@@ -609,35 +615,36 @@ fn diagnostics_json(report: &Report) -> Value {
     })
 }
 
-/// The Markdown table of the MTA's own problems, worst first, with what to do about them.
-fn write_markdown_diagnostics(
+/// A Markdown table of lines summed up by tier and kind, with what to do about them.
+fn write_markdown_kinds<T: Tier>(
     out: &mut dyn Write,
-    report: &Report,
     heading: &str,
+    kinds: &Kinds<T>,
+    section: &KindSection<T>,
 ) -> io::Result<()> {
-    let diagnostics = &report.tally.diagnostics;
-    if diagnostics.is_empty() {
+    if kinds.is_empty() {
         return Ok(());
     }
     writeln!(out, "## {heading}")?;
     writeln!(out)?;
-    let totals: Vec<String> = Severity::ALL
-        .into_iter()
-        .filter(|s| diagnostics.count(*s) > 0)
-        .map(|s| format!("{} {}", s.label(), diagnostics.count(s)))
+    let totals: Vec<String> = T::ALL
+        .iter()
+        .filter(|t| kinds.count(**t) > 0)
+        .map(|t| format!("{} {}", t.label(), kinds.count(*t)))
         .collect();
     writeln!(out, "Lines: {}.", totals.join(", "))?;
     writeln!(out)?;
     writeln!(
         out,
-        "| severity | lines | program | kind | first line | what to do |"
+        "| {} | lines | program | kind | first line | what to do |",
+        T::NAME
     )?;
     writeln!(out, "|---|---:|---|---|---|---|")?;
-    for row in &report.diagnostics {
+    for row in &section.top {
         writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
-            row.severity.label(),
+            row.tier.label(),
             row.count,
             md(&row.program),
             md(&row.shape),
@@ -648,9 +655,9 @@ fn write_markdown_diagnostics(
         )?;
     }
     writeln!(out)?;
-    for severity in Severity::ALL {
-        if report.wants_severity_advice(severity) {
-            writeln!(out, "- {}", md(diagnostic_advice(severity)))?;
+    for &tier in T::ALL {
+        if section.wants_advice(kinds, tier) {
+            writeln!(out, "- {}", md(tier.advice()))?;
         }
     }
     writeln!(out)

@@ -10,12 +10,12 @@ use std::io::{self, Write};
 
 use crate::aggregate::CodeKey;
 use crate::codes::{Class, Direction, Permanence, codes_text};
-use crate::parse::diagnostic::Severity;
+use crate::diagnostics::{Kinds, Tier};
 use crate::parse::postscreen::Verdict;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{ReportLabels, line_buckets, outcome_lines, report_labels};
 use crate::render::safe::visible;
-use crate::report::{CodeRow, Report};
+use crate::report::{CodeRow, KindSection, Report};
 
 /// How wide paragraphs are wrapped.
 const WIDTH: usize = 80;
@@ -94,6 +94,7 @@ pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) 
     write_refusals(out, &paint, report)?;
     write_reject_warnings(out, &paint, report)?;
     write_screening(out, &paint, report)?;
+    write_diversions(out, &paint, report)?;
     write_diagnostics(out, &paint, report)?;
     write_timeline(out, &paint, report)?;
     write_thresholds(out, &paint, report)?;
@@ -461,33 +462,6 @@ fn write_incidents(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
     writeln!(out)
 }
 
-/// What to do about lines of one severity, whatever their kind.
-pub fn diagnostic_advice(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Panic => {
-            "panic: the daemon found a bug or corrupt data (a damaged queue file, a broken \
-             table) and stopped; master starts it again, and it stops again on the same input. \
-             Read the example line, run `postfix check`, and move a damaged queue file aside."
-        }
-        Severity::Fatal => {
-            "fatal: the program stopped. A daemon is started again by master after a \
-             pause, and the mail it handles waits until the cause is fixed; a command \
-             (sendmail, postfix) failed; a fatal line of master itself means Postfix is \
-             down. Read the example line, run `postfix check`, correct what it names, then \
-             `postfix reload`, or `postfix start` if master stopped."
-        }
-        Severity::Error => {
-            "error: a step failed (a table or service that could not be opened or reached); \
-             the mail it concerned waits in the queue while it lasts. Start with the example \
-             line of the most frequent kind."
-        }
-        Severity::Warning => {
-            "warning: each names its cause; start with the most frequent, and with those \
-             that name a file, table or service of this host."
-        }
-    }
-}
-
 /// The codes of a key, or its class when the line had none.
 pub fn key_codes(key: &CodeKey) -> String {
     if key.reply.is_none() && key.enhanced.is_none() {
@@ -732,54 +706,78 @@ fn write_screening(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
 }
 
 fn write_diagnostics(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
-    let diagnostics = &report.tally.diagnostics;
-    if diagnostics.is_empty() {
+    write_kinds(
+        out,
+        paint,
+        paint.words.diagnostics,
+        &[
+            "Lines in which the MTA reported a problem of its own, by kind: names, addresses",
+            "and numbers that differ from line to line are folded. None is an SMTP outcome.",
+        ],
+        &report.tally.diagnostics,
+        &report.diagnostics,
+    )
+}
+
+fn write_diversions(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    write_kinds(
+        out,
+        paint,
+        paint.words.diversions,
+        &[
+            "Messages an access rule, a header or body check or a milter set aside instead of",
+            "delivering, by rule; the client was told they were accepted.",
+        ],
+        &report.tally.diversions,
+        &report.diversions,
+    )
+}
+
+/// A section of lines summed up by tier and kind: lines per tier with what the tier means,
+/// the advice for the tiers that need it, then each kind listed with its example and advice.
+fn write_kinds<T: Tier>(
+    out: &mut dyn Write,
+    paint: &Paint,
+    heading: &str,
+    notes: &[&str],
+    kinds: &Kinds<T>,
+    section: &KindSection<T>,
+) -> io::Result<()> {
+    if kinds.is_empty() {
         return Ok(());
     }
     writeln!(out)?;
-    writeln!(out, "{}", paint.heading(paint.words.diagnostics))?;
-    for note in [
-        "Lines in which the MTA reported a problem of its own, by kind: names, addresses",
-        "and numbers that differ from line to line are folded. None is an SMTP outcome.",
-    ] {
+    writeln!(out, "{}", paint.heading(heading))?;
+    for note in notes {
         writeln!(out, "  {}", paint.dim(note))?;
     }
-    let severity_label = |severity: Severity| {
-        let label = format!("{:<8}", severity.label());
-        match severity {
-            Severity::Panic | Severity::Fatal | Severity::Error => {
-                paint.class(Class::Permanent, &label)
-            }
-            Severity::Warning => paint.class(Class::Transient, &label),
-        }
-    };
-    for severity in Severity::ALL {
-        let lines = diagnostics.count(severity);
+    let tier_label = |tier: T| paint.class(tier.colour(), &format!("{:<8}", tier.label()));
+    for &tier in T::ALL {
+        let lines = kinds.count(tier);
         if lines > 0 {
             writeln!(
                 out,
                 "  {} {:>9}  {}",
-                severity_label(severity),
+                tier_label(tier),
                 thousands(lines),
-                severity.meaning()
+                tier.meaning()
             )?;
         }
     }
-    for severity in Severity::ALL {
-        if report.wants_severity_advice(severity) {
-            paragraph(out, paint.words.fix, diagnostic_advice(severity))?;
+    for &tier in T::ALL {
+        if section.wants_advice(kinds, tier) {
+            paragraph(out, paint.words.fix, tier.advice())?;
         }
     }
-    // Kinds under one severity, each with where to find it and what to do; advice already
-    // given is not repeated.
+    // Each kind with where to find it and what to do; advice already given is not repeated.
     let detail_indent = 22;
     let mut advice_given = Vec::new();
-    for row in &report.diagnostics {
+    for row in &section.top {
         writeln!(out)?;
         writeln!(
             out,
             "  {} {:>9}  {}: {}",
-            severity_label(row.severity),
+            tier_label(row.tier),
             thousands(row.count),
             visible(&row.program),
             shorten(&visible(&row.shape), 100)
@@ -799,23 +797,20 @@ fn write_diagnostics(out: &mut dyn Write, paint: &Paint, report: &Report) -> io:
                 writeln!(out, "{:detail_indent$}{}: as above", "", paint.words.fix)?;
             } else {
                 let lead = format!("{}:", paint.words.fix);
-                wrap(
-                    out,
-                    detail_indent,
-                    [lead.as_str()].into_iter().chain(advice.split_whitespace()),
-                )?;
+                let words = std::iter::once(lead.as_str()).chain(advice.split_whitespace());
+                wrap(out, detail_indent, words)?;
                 advice_given.push(advice);
             }
         }
     }
-    for severity in Severity::ALL {
-        if diagnostics.shapes(severity).approximate() {
+    for &tier in T::ALL {
+        if kinds.shapes(tier).approximate() {
             writeln!(
                 out,
                 "  {}",
                 paint.dim(&format!(
                     "More kinds of {} than kept: the counts of the kinds listed are lower bounds.",
-                    severity.label()
+                    tier.label()
                 ))
             )?;
         }

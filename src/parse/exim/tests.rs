@@ -1392,7 +1392,8 @@ fn generated_exim_logs_parse_as_intended() {
                 Parsed::NoOutcome
                 | Parsed::Lifecycle(_)
                 | Parsed::Screened(_)
-                | Parsed::Diagnosed(_) => {}
+                | Parsed::Diagnosed(_)
+                | Parsed::Diverted(_) => {}
             }
         }
         // The generator counts the lines it means as outcomes; the parser must agree.
@@ -1420,7 +1421,8 @@ fn buckets(text: &str, ctx: &LineContext) -> std::collections::BTreeMap<String, 
             Parsed::NoOutcome
             | Parsed::Lifecycle(_)
             | Parsed::Screened(_)
-            | Parsed::Diagnosed(_) => "no_outcome".to_string(),
+            | Parsed::Diagnosed(_)
+            | Parsed::Diverted(_) => "no_outcome".to_string(),
             Parsed::Foreign => "foreign".to_string(),
             Parsed::Unmatched => "unmatched".to_string(),
         };

@@ -1,6 +1,7 @@
 //! Each case is one real-shaped Postfix line and every field the parser must take from it.
 
 use super::*;
+use crate::parse::diverted::Diversion;
 use crate::parse::postscreen::{Finding, Verdict};
 use crate::parse::syslog;
 use chrono::NaiveDate;
@@ -806,7 +807,7 @@ fn lines_without_outcome() {
         "Nov 21 08:00:07 mx1 postfix/postscreen[1500]: DISCONNECT [198.51.100.23]:51234",
         "Nov 21 08:00:09 mx1 postfix/smtpd[2202]: lost connection after AUTH from unknown[198.51.100.24]",
         "Nov 21 08:00:10 mx1 postfix/master[1000]: daemon started -- version 3.7.11, configuration /etc/postfix",
-        "Nov 21 08:00:11 mx1 postfix/cleanup[2304]: 2B3C4D5E6F: hold: header Subject: check me from local; from=<root> to=<bob@example.com>",
+        "Nov 21 08:00:11 mx1 postfix/cleanup[2304]: 2B3C4D5E6F: prepend: header Subject: check me from local; from=<root> to=<bob@example.com>: X-Checked: yes",
         "Nov 21 08:00:12 mx1 postfix/anvil[1300]: statistics: max connection rate 12/60s for (smtp:198.51.100.24) at Nov 21 07:58:00",
         "Nov 21 08:00:13 mx1 postfix/pickup[1400]: 4D5E6F7081: uid=33 from=<www-data>",
         // Address verification probes answer our own question; they deliver nothing.
@@ -884,7 +885,7 @@ fn the_mtas_own_warnings_and_errors_are_diagnostics() {
         let Parsed::Diagnosed(diagnostic) = parse_text(line) else {
             panic!("{line}: {:?}", parse_text(line));
         };
-        assert_eq!(diagnostic.severity, severity, "{line}");
+        assert_eq!(diagnostic.tier, severity, "{line}");
         assert_eq!(diagnostic.program, program, "{line}");
         assert_eq!(diagnostic.message, message, "{line}");
         assert!(diagnostic.timestamp.is_some(), "{line}");
@@ -902,6 +903,44 @@ fn the_mtas_own_warnings_and_errors_are_diagnostics() {
         "Nov 21 08:00:14 mx1 postfix/smtpd[2204]: fatal:",
     ] {
         assert!(!matches!(parse_text(line), Parsed::Diagnosed(_)), "{line}");
+    }
+}
+
+#[test]
+fn messages_a_rule_set_aside_are_read_with_what_matched() {
+    for (line, action, program, message) in [
+        (
+            "Nov 21 08:00:11 mx1 postfix/cleanup[2304]: 2B3C4D5E6F: hold: header Subject: check me from local; from=<root> to=<bob@example.com>",
+            Diversion::Hold,
+            "postfix/cleanup",
+            "header Subject: check me from local",
+        ),
+        (
+            "Nov 21 08:01:17 mx1 postfix/smtpd[2217]: NOQUEUE: discard: RCPT from mail.sender.example[192.0.2.40]: <hugo@example.org>: Recipient address triggers DISCARD action; from=<news@sender.example> to=<hugo@example.org> proto=ESMTP helo=<mail.sender.example>",
+            Diversion::Discard,
+            "postfix/smtpd",
+            "RCPT from mail.sender.example[192.0.2.40]: <hugo@example.org>: Recipient address triggers DISCARD action",
+        ),
+        (
+            "Nov 21 08:01:54 mx1 postfix/cleanup[2308]: 4A5B6C7D98: milter-hold: END-OF-MESSAGE from mail.sender.example[192.0.2.40]: milter triggers HOLD action; from=<news@sender.example> to=<vera@example.org> proto=ESMTP helo=<mail.sender.example>",
+            Diversion::Hold,
+            "postfix/cleanup",
+            "END-OF-MESSAGE from mail.sender.example[192.0.2.40]: milter triggers HOLD action",
+        ),
+        (
+            "Nov 21 08:01:55 mx1 postfix/cleanup[2308]: 4A5B6C7D99: redirect: header X-Spam-Flag: YES from mail.sender.example[192.0.2.40]; from=<news@sender.example> to=<vera@example.org> proto=ESMTP helo=<mail.sender.example>: spamtrap@example.org",
+            Diversion::Redirect,
+            "postfix/cleanup",
+            "header X-Spam-Flag: YES from mail.sender.example[192.0.2.40]",
+        ),
+    ] {
+        let Parsed::Diverted(diverted) = parse_text(line) else {
+            panic!("{line}: {:?}", parse_text(line));
+        };
+        assert_eq!(diverted.tier, action, "{line}");
+        assert_eq!(diverted.program, program, "{line}");
+        assert_eq!(diverted.message, message, "{line}");
+        assert!(diverted.timestamp.is_some(), "{line}");
     }
 }
 
@@ -1243,7 +1282,7 @@ fn a_server_greeting_with_our_own_name_is_a_per_host_failure_at_connect() {
         "Nov 21 08:00:19 mx1 postfix/smtp[4216]: warning: host mail.example.net[198.51.100.21]:25 greeted me",
     ] {
         assert!(
-            matches!(parse_text(line), Parsed::Diagnosed(d) if d.severity == Severity::Warning),
+            matches!(parse_text(line), Parsed::Diagnosed(d) if d.tier == Severity::Warning),
             "{line}"
         );
     }
@@ -1388,7 +1427,7 @@ fn smtpd_warnings_that_stand_for_a_refusal_are_inbound_rejects() {
         "Nov 21 09:00:25 mx1 postfix/smtpd[6025]: warning: Connection rate limit exceeded: 61 for service smtp",
     ] {
         assert!(
-            matches!(parse_text(line), Parsed::Diagnosed(d) if d.severity == Severity::Warning),
+            matches!(parse_text(line), Parsed::Diagnosed(d) if d.tier == Severity::Warning),
             "{line}"
         );
     }
