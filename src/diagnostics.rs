@@ -152,11 +152,12 @@ impl<T: Tier> Default for Kinds<T> {
 impl<T: Tier> Kinds<T> {
     /// Counts one line, read from line `line` of `file`.
     pub fn add(&mut self, said: &TieredLine<'_, T>, file: &str, line: u64) {
-        let key = format!(
-            "{} {}",
-            visible_program(said.program),
-            shape_of(said.message)
-        );
+        let program = visible_program(said.program);
+        let shape = shape_of(said.message);
+        let mut key = String::with_capacity(program.len() + 1 + shape.len());
+        key.push_str(&program);
+        key.push(' ');
+        key.push_str(&shape);
         self.tiers[said.tier.index()].add(&key, || Example {
             file: file.to_string(),
             line,
@@ -280,11 +281,14 @@ pub fn shape_of(message: &str) -> String {
     // folded before the message is cut into words.
     let folded = fold_angle_addresses(message);
     let mut shape = String::with_capacity(folded.len().min(SHAPE_LONGEST));
-    for (index, token) in folded.split(' ').enumerate() {
-        if index > 0 {
+    let mut word_start = 0;
+    let spaces = memchr::memchr_iter(b' ', folded.as_bytes()).chain([folded.len()]);
+    for word_end in spaces {
+        if word_start > 0 {
             shape.push(' ');
         }
-        shape_token(token, &mut shape);
+        shape_token(&folded[word_start..word_end], &mut shape);
+        word_start = word_end + 1;
         // What a client sent in place of SMTP is its own choice of text.
         if shape.starts_with("non-SMTP command from ") && shape.ends_with("]:") {
             shape.push_str(" …");
@@ -302,7 +306,7 @@ pub fn shape_of(message: &str) -> String {
 
 /// The message with every `<...@...>` replaced by `<address>`.
 fn fold_angle_addresses(message: &str) -> Cow<'_, str> {
-    if !message.contains('<') {
+    if memchr::memchr(b'<', message.as_bytes()).is_none() {
         return Cow::Borrowed(message);
     }
     let mut folded = String::with_capacity(message.len());
@@ -326,6 +330,12 @@ fn fold_angle_addresses(message: &str) -> Cow<'_, str> {
 
 /// Appends the shape of one space-separated word.
 fn shape_token(token: &str, shape: &mut String) {
+    let has = Marks::of(token);
+    // Most words are plain words, which nothing below would change.
+    if !has.any() {
+        shape.push_str(token);
+        return;
+    }
     if token.starts_with('/') {
         shape_path(token, shape);
         return;
@@ -346,41 +356,52 @@ fn shape_token(token: &str, shape: &mut String) {
     let lead = &token[..token.len() - core.len()];
     let core_end = core.trim_end_matches([':', ',', ';', ')', '"', '\'', '.']);
     // An LDAP DN (`uid=alice,ou=people,dc=example,dc=com`) names a person.
-    if core_end.matches('=').count() >= 2 && core_end.contains(',') {
+    if has.equals && has.comma && core_end.matches('=').count() >= 2 && core_end.contains(',') {
         shape.push_str(lead);
         shape.push_str("<dn>");
         shape.push_str(&core[core_end.len()..]);
         return;
     }
     // `alice@example.com` or `sasl_username=alice@example.com`: a mailbox, never kept.
-    let (key, value) = match core_end.rfind('=') {
+    let equals_at = if has.equals {
+        memchr::memrchr(b'=', core_end.as_bytes())
+    } else {
+        None
+    };
+    let (key, value) = match equals_at {
         Some(equals) => core_end.split_at(equals + 1),
         None => ("", core_end),
     };
-    let replacement = if is_host_name(value) {
+    let replacement = if has.dot && is_host_name(value) {
         Some("<host>")
-    } else if value.contains('@') && !value.contains(['<', '>', '[']) {
+    } else if has.at && value.contains('@') && !value.contains(['<', '>', '[']) {
         Some("<address>")
-    } else if value.contains(':') && value.parse::<std::net::Ipv6Addr>().is_ok() {
+    } else if has.colon && value.contains(':') && value.parse::<std::net::Ipv6Addr>().is_ok() {
         Some("<ip>")
-    } else if looks_like_queue_id(value) {
+    } else if has.digit && looks_like_queue_id(value) {
         Some("<id>")
     } else {
         None
     };
     // sendmail and postdrop name the local user as `alice(1000)`.
-    let before_punctuation = core.trim_end_matches([':', ',', ';']);
-    if replacement.is_none() && is_user_and_uid(before_punctuation) {
-        shape.push_str(lead);
-        shape.push_str("<user>(<n>)");
-        shape.push_str(&core[before_punctuation.len()..]);
-        return;
+    if replacement.is_none() && has.paren {
+        let before_punctuation = core.trim_end_matches([':', ',', ';']);
+        if is_user_and_uid(before_punctuation) {
+            shape.push_str(lead);
+            shape.push_str("<user>(<n>)");
+            shape.push_str(&core[before_punctuation.len()..]);
+            return;
+        }
     }
     if let Some(replacement) = replacement {
         shape.push_str(lead);
         shape.push_str(key);
         shape.push_str(replacement);
         shape.push_str(&core[core_end.len()..]);
+        return;
+    }
+    if !(has.digit || has.bracket) {
+        shape.push_str(token);
         return;
     }
     let token_start = shape.len();
@@ -415,6 +436,47 @@ fn shape_token(token: &str, shape: &mut String) {
         plain_from = at;
     }
     shape.push_str(&token[plain_from..]);
+}
+
+/// Which bytes that can start a part to replace a word holds, found in one pass.
+#[derive(Clone, Copy, Default)]
+struct Marks {
+    digit: bool,
+    dot: bool,
+    at: bool,
+    colon: bool,
+    equals: bool,
+    comma: bool,
+    paren: bool,
+    bracket: bool,
+    slash: bool,
+}
+
+impl Marks {
+    fn of(word: &str) -> Marks {
+        let mut has = Marks::default();
+        for byte in word.bytes() {
+            match byte {
+                b'0'..=b'9' => has.digit = true,
+                b'.' => has.dot = true,
+                b'@' => has.at = true,
+                b':' => has.colon = true,
+                b'=' => has.equals = true,
+                b',' => has.comma = true,
+                b'(' => has.paren = true,
+                b'[' | b'<' => has.bracket = true,
+                b'/' => has.slash = true,
+                _ => {}
+            }
+        }
+        has
+    }
+
+    /// Whether anything but letters and punctuation that never starts a part: a colon or a
+    /// comma alone ends a word, and changes nothing.
+    fn any(self) -> bool {
+        self.digit || self.dot || self.at || self.equals || self.paren || self.bracket || self.slash
+    }
 }
 
 /// What replaces the part of a word that starts `text` (with `[`, `<` or a digit), and how
