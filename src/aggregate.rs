@@ -16,9 +16,9 @@ use chrono::NaiveDateTime;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::codes::{Action, Class, Direction, EnhancedCode, Permanence};
-use crate::diagnostics::{Diagnostics, Diversions};
 use crate::event::{Event, LogFormat};
 use crate::incident::{ChunkSpikes, Spikes};
+use crate::kinds::{Diagnostics, Diversions};
 use crate::outcome::{Follower, Sightings};
 use crate::parse::Lifecycle;
 use crate::parse::TieredLine;

@@ -38,16 +38,17 @@ impl EventFilter {
             && (self.only.is_empty() || self.only.iter().any(|item| item.matches(event)))
     }
 
-    /// Whether a line written at `time` about mail coming in that carries no code (one of
-    /// postscreen's verdicts, a rule holding or discarding a message) is kept: it has nothing
-    /// for `--only` to match, so `--only` and `--direction outbound` leave it out.
-    pub fn keeps_inbound_without_code(&self, time: Option<Timestamp>) -> bool {
+    /// Whether one of postscreen's verdicts written at `time` is kept: it has no code for
+    /// `--only` to match and is about clients, so `--only` and `--direction outbound` leave it
+    /// out.
+    pub fn keeps_screening(&self, time: Option<Timestamp>) -> bool {
         self.only.is_empty() && self.direction != Some(Direction::Outbound) && self.in_window(time)
     }
 
-    /// Whether a problem the MTA reported about itself, written at `time`, is kept: it has no
-    /// code and no direction, so any `--only` or `--direction` leaves it out.
-    pub fn keeps_diagnostic(&self, time: Option<Timestamp>) -> bool {
+    /// Whether a line with neither a code nor a direction, written at `time`, is kept: a
+    /// problem the MTA reported about itself, or a rule's action on a message (a rule may act
+    /// on mail coming in or going out alike), so any `--only` or `--direction` leaves it out.
+    pub fn keeps_undirected(&self, time: Option<Timestamp>) -> bool {
         self.only.is_empty() && self.direction.is_none() && self.in_window(time)
     }
 

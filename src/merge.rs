@@ -25,11 +25,11 @@ use crate::aggregate::{
 };
 use crate::codes::{Action, Class, Direction, EnhancedCode};
 use crate::detect;
-use crate::diagnostics::{Kinds, Tier};
 use crate::event::LogFormat;
 use crate::incident::{Destination, provider_named};
 use crate::input::{self, Compression, InputSpec};
 use crate::kb;
+use crate::kinds::{Kinds, Tier};
 use crate::outcome::{Delays, Ending, LostRecipient, OutcomeSummary};
 use crate::parse::SourceFormat;
 use crate::parse::postscreen::Verdict;
@@ -97,6 +97,7 @@ struct ScreeningState {
 /// One tier of [`Kinds`]: its lines and every kind kept, with its first line.
 #[derive(Debug, Serialize, Deserialize)]
 struct TierState {
+    #[serde(alias = "severity")]
     tier: String,
     lines: u64,
     kinds: Vec<KindState>,

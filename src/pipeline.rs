@@ -690,19 +690,19 @@ fn parse_chunk<C: Collector>(
             }
             Parsed::Screened(screening) => {
                 counts.no_outcome += 1;
-                if filter.keeps_inbound_without_code(screening.timestamp) {
+                if filter.keeps_screening(screening.timestamp) {
                     collector.screened(&mut part, &screening);
                 }
             }
             Parsed::Diagnosed(diagnostic) => {
                 counts.no_outcome += 1;
-                if filter.keeps_diagnostic(diagnostic.timestamp) {
+                if filter.keeps_undirected(diagnostic.timestamp) {
                     collector.diagnosed(&mut part, source, line_number, &diagnostic);
                 }
             }
             Parsed::Diverted(diverted) => {
                 counts.no_outcome += 1;
-                if filter.keeps_inbound_without_code(diverted.timestamp) {
+                if filter.keeps_undirected(diverted.timestamp) {
                     collector.diverted(&mut part, source, line_number, &diverted);
                 }
             }

@@ -14,9 +14,9 @@ use crate::aggregate::{
     CodeKey, Dimension, Example, Group, KeyCounter, Tally, UnmatchedLine, widen,
 };
 use crate::codes::{Class, EnhancedCode, Permanence};
-use crate::diagnostics::{Kinds, Tier};
 use crate::incident::Incident;
 use crate::kb::{self, Advice};
+use crate::kinds::{Kinds, Tier};
 use crate::outcome::OutcomeSummary;
 use crate::parse::diagnostic::Severity;
 use crate::parse::diverted::Diversion;

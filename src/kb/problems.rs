@@ -1,5 +1,5 @@
 //! What to do about the problems an MTA reports about itself, by the words that tell their
-//! kind. A message reaches these rules as its shape (see [`crate::diagnostics::shape_of`]),
+//! kind. A message reaches these rules as its shape (see [`crate::kinds::shape_of`]),
 //! so the words looked for are the ones that stay the same from line to line.
 
 /// Words found in a message, and what to do when they are.
@@ -212,7 +212,7 @@ pub fn hint(shape: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::shape_of;
+    use crate::kinds::shape_of;
 
     #[test]
     fn common_kinds_get_their_own_advice() {

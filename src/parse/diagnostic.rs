@@ -57,7 +57,7 @@ impl Severity {
     }
 }
 
-impl crate::diagnostics::Tier for Severity {
+impl crate::kinds::Tier for Severity {
     const ALL: &'static [Severity] = &Severity::ALL;
     const NAME: &'static str = "severity";
 

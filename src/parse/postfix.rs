@@ -103,17 +103,20 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
         },
         FirstWords::Removed => return Parsed::NoOutcome,
     }
-    // Delivery status lines are the most common outcome and are known by one search; the
-    // other marks are looked for only when that fails, and at most once.
-    let status_at = STATUS.find(body);
+    // An action word (`reject:`, `hold:`, ...) is known by the first word alone, and must be
+    // known before the search for `status=`, which a sender's header text may hold. Delivery
+    // status lines are the most common outcome and are known by one search; the other marks
+    // are looked for only when that fails, and at most once.
+    let mut status_at = None;
     let mut marks = None;
-    let event = if let Some(status_at) = status_at {
-        delivery_status(body, status_at)
-    } else if let Some((action, rest)) = reject_action(body) {
+    let event = if let Some((action, rest)) = reject_action(body) {
         match action {
             Some(action) => reject(action, rest),
             None => return diverted(header, years, body, rest),
         }
+    } else if let Some(at) = STATUS.find(body) {
+        status_at = Some(at);
+        delivery_status(body, at)
     } else {
         let found = Marks::of(body, false);
         marks = Some(found);
@@ -157,15 +160,35 @@ fn diverted<'a>(
     rest: &'a str,
 ) -> Parsed<'a> {
     let word = body.split_once(':').map_or("", |(word, _)| word);
-    let Some(action) = Diversion::of_action(word) else {
-        return Parsed::NoOutcome;
+    match Diversion::of_action(word) {
+        Some(action) => Parsed::Diverted(rule_line(header, years, action, rest)),
+        None => Parsed::NoOutcome,
+    }
+}
+
+/// What a rule matched, without the envelope that names one message, and the text the rule's
+/// author gave it, which follows the envelope (`...; from=<a> to=<b> proto=ESMTP helo=<c>:
+/// quarantined for review`).
+fn rule_line<'a, T>(
+    header: &SyslogLine<'a>,
+    years: &YearRule,
+    tier: T,
+    rest: &'a str,
+) -> TieredLine<'a, T> {
+    // An action at CONNECT or HELO has no sender, and one at the end of the message no `to=`.
+    let envelope_at = FROM_ENVELOPE
+        .rfind(rest)
+        .or_else(|| TO_ENVELOPE.rfind(rest))
+        .or_else(|| PROTO_ENVELOPE.rfind(rest));
+    let Some(envelope_at) = envelope_at else {
+        return tiered(header, years, tier, rest, "");
     };
-    // The envelope names one message; what matched is before it.
-    let message = match FROM_ENVELOPE.rfind(rest) {
-        Some(at) => &rest[..at],
-        None => rest,
-    };
-    Parsed::Diverted(tiered(header, years, action, message))
+    let envelope = &rest[envelope_at..];
+    let note = envelope
+        .find(" helo=<")
+        .and_then(|helo| envelope[helo..].find(">: ").map(|end| helo + end + 3))
+        .map_or("", |at| &envelope[at..]);
+    tiered(header, years, tier, &rest[..envelope_at], note)
 }
 
 /// A `warning:` line: the few that stand for a refusal are outcomes (a server greeting the SMTP
@@ -181,6 +204,14 @@ fn warning<'a>(
     let Some(rest) = body.strip_prefix("warning: ") else {
         return Parsed::NoOutcome;
     };
+    // cleanup writes a WARN action of header_checks or body_checks as a warning: a rule's
+    // doing, not a problem of the MTA's.
+    if ["header ", "body ", "mime-header ", "nested-header "]
+        .iter()
+        .any(|check| rest.starts_with(check))
+    {
+        return Parsed::Diverted(rule_line(header, years, Diversion::Warn, rest));
+    }
     let refusal = if greeting_loop(rest).is_some() {
         per_host_failure(rest, Marks::default()).flatten()
     } else {
@@ -203,7 +234,7 @@ fn diagnostic<'a>(header: &SyslogLine<'a>, years: &YearRule, body: &'a str) -> P
     // cleanup and qmgr name the message a warning is about after the severity word; the id
     // differs on every line and says nothing about the problem.
     let (_, message) = split_queue_id(said);
-    Parsed::Diagnosed(tiered(header, years, severity, message))
+    Parsed::Diagnosed(tiered(header, years, severity, message, ""))
 }
 
 /// A line of `tier` with what its header tells.
@@ -212,12 +243,14 @@ fn tiered<'a, T>(
     years: &YearRule,
     tier: T,
     message: &'a str,
+    note: &'a str,
 ) -> TieredLine<'a, T> {
     TieredLine {
         timestamp: years.complete(header.time),
         tier,
         program: header.tag,
         message,
+        note,
     }
 }
 

@@ -16,7 +16,7 @@ use super::safe::html;
 use super::text::{duration_text, key_codes};
 use crate::aggregate::ClassCounts;
 use crate::codes::{Class, codes_text};
-use crate::diagnostics::{Kinds, Tier};
+use crate::kinds::{Kinds, Tier};
 use crate::outcome::OutcomeSummary;
 use crate::parse::postscreen::Verdict;
 use crate::report::{CodeRow, KindSection, Report};

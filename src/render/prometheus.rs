@@ -23,7 +23,7 @@ use chrono::{DateTime, Duration, FixedOffset, Local, TimeZone};
 
 use crate::aggregate::CodeKey;
 use crate::codes::{Action, Class};
-use crate::diagnostics::Tier;
+use crate::kinds::Tier;
 use crate::parse::diagnostic::Severity;
 use crate::parse::diverted::Diversion;
 use crate::parse::postscreen::Verdict;
@@ -327,9 +327,9 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
     families.push(diagnostics);
 
     let mut diverted = Family::new(
-        "mailsift_diverted_messages",
-        "Lines in which a rule held, discarded or redirected a message, by action (hold, \
-         discard, redirect); not counted in mailsift_outcomes.",
+        "mailsift_diverted_lines",
+        "Lines in which a rule held, discarded or redirected a message or only logged its \
+         match, by action (hold, discard, redirect, warn); not counted in mailsift_outcomes.",
         &["action"],
     );
     for action in Diversion::ALL {

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::aggregate::ClassCounts;
 use crate::codes::{Class, codes_text};
-use crate::diagnostics::{Kinds, Tier};
+use crate::kinds::{Kinds, Tier};
 use crate::merge;
 use crate::outcome::OutcomeSummary;
 use crate::parse::postscreen::Verdict;

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use crate::aggregate::CodeKey;
 use crate::codes::{Class, Direction, Permanence, codes_text};
-use crate::diagnostics::{Kinds, Tier};
+use crate::kinds::{Kinds, Tier};
 use crate::parse::postscreen::Verdict;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{ReportLabels, line_buckets, outcome_lines, report_labels};
@@ -725,8 +725,8 @@ fn write_diversions(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::
         paint,
         paint.words.diversions,
         &[
-            "Messages an access rule, a header or body check or a milter set aside instead of",
-            "delivering, by rule; the client was told they were accepted.",
+            "Lines in which an access rule, a header or body check or a milter set a message",
+            "aside (or only logged a match), by rule; the client was told it was accepted.",
         ],
         &report.tally.diversions,
         &report.diversions,

@@ -837,20 +837,7 @@ fn the_mtas_own_warnings_and_errors_are_diagnostics() {
             "postfix/smtpd",
             "unknown[198.51.100.24]: SASL LOGIN authentication aborted",
         ),
-        // The queue id, before or after the severity word, is no part of the message.
-        (
-            "Nov 21 08:00:08 mx1 postfix/cleanup[2304]: 9BECF3F19D: warning: header Subject: Win a prize from mx.example.com[192.0.2.1]; from=<a@example.com> to=<b@example.org> proto=ESMTP helo=<mx.example.com>",
-            Severity::Warning,
-            "postfix/cleanup",
-            "header Subject: Win a prize from mx.example.com[192.0.2.1]; from=<a@example.com> to=<b@example.org> proto=ESMTP helo=<mx.example.com>",
-        ),
-        // A header check's warning may quote a `status=` of its own.
-        (
-            "Nov 21 08:00:08 mx1 postfix/cleanup[2304]: 9BECF3F19D: warning: header Subject: Your order, status=shipped from mx.example.com[192.0.2.1]; from=<a@example.com> to=<b@example.org>",
-            Severity::Warning,
-            "postfix/cleanup",
-            "header Subject: Your order, status=shipped from mx.example.com[192.0.2.1]; from=<a@example.com> to=<b@example.org>",
-        ),
+        // The queue id, after the severity word, is no part of the message.
         (
             "Nov 21 08:00:08 mx1 postfix/cleanup[2304]: warning: 9BECF3F19D: sender_canonical_maps map lookup problem for alice@example.com -- message not accepted, try again later",
             Severity::Warning,
@@ -933,6 +920,27 @@ fn messages_a_rule_set_aside_are_read_with_what_matched() {
             "postfix/cleanup",
             "header X-Spam-Flag: YES from mail.sender.example[192.0.2.40]",
         ),
+        // A check's WARN is written as a warning, and may quote a `status=` of its own.
+        (
+            "Nov 21 08:00:08 mx1 postfix/cleanup[2304]: 9BECF3F19D: warning: header Subject: Your order, status=shipped from mx.example.com[192.0.2.1]; from=<a@example.com> to=<b@example.org> proto=ESMTP helo=<mx.example.com>",
+            Diversion::Warn,
+            "postfix/cleanup",
+            "header Subject: Your order, status=shipped from mx.example.com[192.0.2.1]",
+        ),
+        // So may a discarded message's header.
+        (
+            "Nov 21 08:00:09 mx1 postfix/cleanup[2304]: 9BECF3F19E: discard: header Subject: to=<v@example.org>, relay=a[192.0.2.4]:25, status=sent (250 ok) from b.example[192.0.2.5]; from=<a@b.example> to=<v@example.org> proto=ESMTP helo=<b.example>",
+            Diversion::Discard,
+            "postfix/cleanup",
+            "header Subject: to=<v@example.org>, relay=a[192.0.2.4]:25, status=sent (250 ok) from b.example[192.0.2.5]",
+        ),
+        // An action at HELO names no sender; what follows the envelope is the rule's text.
+        (
+            "Nov 21 08:00:10 mx1 postfix/smtpd[2305]: NOQUEUE: hold: EHLO from unknown[192.0.2.6]: <odd.helo>: Helo command triggers HOLD action; proto=ESMTP helo=<odd.helo>",
+            Diversion::Hold,
+            "postfix/smtpd",
+            "EHLO from unknown[192.0.2.6]: <odd.helo>: Helo command triggers HOLD action",
+        ),
     ] {
         let Parsed::Diverted(diverted) = parse_text(line) else {
             panic!("{line}: {:?}", parse_text(line));
@@ -940,6 +948,13 @@ fn messages_a_rule_set_aside_are_read_with_what_matched() {
         assert_eq!(diverted.tier, action, "{line}");
         assert_eq!(diverted.program, program, "{line}");
         assert_eq!(diverted.message, message, "{line}");
+        // Only the redirect's rule wrote a text of its own after the envelope: its target.
+        let note = if action == Diversion::Redirect {
+            "spamtrap@example.org"
+        } else {
+            ""
+        };
+        assert_eq!(diverted.note, note, "{line}");
         assert!(diverted.timestamp.is_some(), "{line}");
     }
 }

@@ -158,10 +158,22 @@ impl<T: Tier> Kinds<T> {
         key.push_str(&program);
         key.push(' ');
         key.push_str(&shape);
-        self.tiers[said.tier.index()].add(&key, || Example {
-            file: file.to_string(),
-            line,
-            text: prefix(said.message, EXAMPLE_LONGEST).to_string(),
+        // A rule's own text tells one rule from another where what it matched cannot.
+        if !said.note.is_empty() {
+            key.push_str(": ");
+            key.push_str(&shape_of(said.note));
+        }
+        self.tiers[said.tier.index()].add(&key, || {
+            let text = if said.note.is_empty() {
+                prefix(said.message, EXAMPLE_LONGEST).to_string()
+            } else {
+                format!("{}: {}", said.message, said.note)
+            };
+            Example {
+                file: file.to_string(),
+                line,
+                text: prefix(&text, EXAMPLE_LONGEST).to_string(),
+            }
         });
     }
 
@@ -304,7 +316,9 @@ pub fn shape_of(message: &str) -> String {
     shape
 }
 
-/// The message with every `<...@...>` replaced by `<address>`.
+/// The message with what angle brackets hold folded: an address (`<alice@example.com>`, which
+/// may hold spaces) becomes `<address>`, and anything else a client chose, a HELO name or a
+/// client `<host[ip]>` as access rules quote it, `<…>`.
 fn fold_angle_addresses(message: &str) -> Cow<'_, str> {
     if memchr::memchr(b'<', message.as_bytes()).is_none() {
         return Cow::Borrowed(message);
@@ -316,12 +330,14 @@ fn fold_angle_addresses(message: &str) -> Cow<'_, str> {
             break;
         };
         folded.push_str(&rest[..open]);
-        let inside = &rest[open..open + close + 1];
-        if inside.contains('@') {
-            folded.push_str("<address>");
+        let inside = &rest[open + 1..open + close];
+        folded.push_str(if inside.is_empty() {
+            "<>"
+        } else if inside.contains('@') {
+            "<address>"
         } else {
-            folded.push_str(inside);
-        }
+            "<…>"
+        });
         rest = &rest[open + close + 1..];
     }
     folded.push_str(rest);
@@ -735,6 +751,7 @@ mod tests {
             tier,
             program,
             message,
+            note: "",
         }
     }
 
