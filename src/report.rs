@@ -244,6 +244,11 @@ impl<T: Tier> KindSection<T> {
         }
     }
 
+    /// Whether any kind listed has advice of its own.
+    pub fn has_kind_advice(&self) -> bool {
+        self.top.iter().any(|row| row.advice.is_some())
+    }
+
     /// Whether the report gives the advice for a whole tier: when a kind listed under it has
     /// no advice of its own, and always for the tiers that ask for it.
     pub fn wants_advice(&self, kinds: &Kinds<T>, tier: T) -> bool {

@@ -806,6 +806,18 @@ fn messages_rules_held_discarded_or_redirected_are_summed_up_apart() {
         .expect(&text)..];
     assert!(section.contains("\n  hold             3  "), "{section}");
     assert!(section.contains("postsuper -H"), "{section}");
+    // Both sections' tables keep their shape, with and without a column of advice.
+    let (_, markdown, _) = run(&[
+        "report",
+        "--year",
+        "2026",
+        "--format",
+        "markdown",
+        DIVERTED,
+        DIAGNOSTICS,
+    ]);
+    assert!(markdown.contains("| action | lines | program | kind | first line |\n"));
+    assert_tables_well_formed(&markdown);
     let (_, prometheus, _) = run(&[
         "report",
         "--year",

@@ -584,17 +584,24 @@ fn write_kinds<T: Tier>(
         }
     }
     page.push_str("</table>\n");
+    // A section whose kinds have no advice of their own gets no empty column for it.
+    let advised = section.has_kind_advice();
     let _ = writeln!(
         page,
         "<table>\n<tr><th>{}</th><th class=\"n\">lines</th><th>program</th>\
-         <th>kind</th><th>first line</th><th>what to do</th></tr>",
-        T::NAME
+         <th>kind</th><th>first line</th>{}</tr>",
+        T::NAME,
+        if advised { "<th>what to do</th>" } else { "" }
     );
     for row in &section.top {
+        let advice = match (advised, row.advice) {
+            (false, _) => String::new(),
+            (true, advice) => format!("<td>{}</td>", advice.map(html).unwrap_or_default()),
+        };
         let _ = writeln!(
             page,
             "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td><code>{}</code></td>\
-             <td>{}</td><td>{}</td></tr>",
+             <td>{}</td>{advice}</tr>",
             row.tier.label(),
             thousands(row.count),
             html(&row.program),
@@ -603,7 +610,6 @@ fn write_kinds<T: Tier>(
                 .as_ref()
                 .map_or(String::new(), |e| html(&format!("{}:{}", e.file, e.line))
                     .into_owned()),
-            row.advice.map(html).unwrap_or_default(),
         );
     }
     page.push_str("</table>\n");

@@ -634,16 +634,27 @@ fn write_markdown_kinds<T: Tier>(
         .collect();
     writeln!(out, "Lines: {}.", totals.join(", "))?;
     writeln!(out)?;
+    // A section whose kinds have no advice of their own gets no empty column for it.
+    let advised = section.has_kind_advice();
+    let (advice_heading, advice_rule) = if advised {
+        (" what to do |", "---|")
+    } else {
+        ("", "")
+    };
     writeln!(
         out,
-        "| {} | lines | program | kind | first line | what to do |",
+        "| {} | lines | program | kind | first line |{advice_heading}",
         T::NAME
     )?;
-    writeln!(out, "|---|---:|---|---|---|---|")?;
+    writeln!(out, "|---|---:|---|---|---|{advice_rule}")?;
     for row in &section.top {
+        let advice = match (advised, row.advice) {
+            (false, _) => String::new(),
+            (true, advice) => format!(" {} |", advice.map(md).unwrap_or_default()),
+        };
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |{advice}",
             row.tier.label(),
             row.count,
             md(&row.program),
@@ -651,7 +662,6 @@ fn write_markdown_kinds<T: Tier>(
             row.example
                 .as_ref()
                 .map_or(String::new(), |e| md(&format!("{}:{}", e.file, e.line))),
-            row.advice.map(md).unwrap_or_default(),
         )?;
     }
     writeln!(out)?;
