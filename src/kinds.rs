@@ -20,6 +20,9 @@ pub const SHAPE_CAP: usize = 200;
 const MESSAGE_READ: usize = 400;
 const SHAPE_LONGEST: usize = 120;
 
+/// The longest part of a rule's own text kept in a kind.
+const NOTE_LONGEST: usize = 80;
+
 /// The longest example text kept.
 const EXAMPLE_LONGEST: usize = 300;
 
@@ -158,10 +161,11 @@ impl<T: Tier> Kinds<T> {
         key.push_str(&program);
         key.push(' ');
         key.push_str(&shape);
-        // A rule's own text tells one rule from another where what it matched cannot.
+        // A rule's own text (its author's words, a redirect's target) tells one rule from
+        // another where what it matched cannot, so it is kept as written.
         if !said.note.is_empty() {
             key.push_str(": ");
-            key.push_str(&shape_of(said.note));
+            key.push_str(prefix(said.note, NOTE_LONGEST));
         }
         self.tiers[said.tier.index()].add(&key, || {
             let text = if said.note.is_empty() {

@@ -782,10 +782,8 @@ fn messages_rules_held_discarded_or_redirected_are_summed_up_apart() {
         "header Subject: Invoice 88213 attached from mail.sender.example[192.0.2.40]: \
          quarantined for review"
     );
-    assert_eq!(
-        kind("redirect", "header X-Spam-Flag: …: <address>")["count"],
-        1
-    );
+    let redirect = "header X-Spam-Flag: …: spamtrap@example.org";
+    assert_eq!(kind("redirect", redirect)["count"], 1);
 
     // No code and no direction (a rule acts on mail coming in and going out alike): --only
     // and --direction leave them out.

@@ -183,11 +183,10 @@ fn rule_line<'a, T>(
     let Some(envelope_at) = envelope_at else {
         return tiered(header, years, tier, rest, "");
     };
+    // The note follows the envelope's last field (`helo=<...>`, or `to=<...>` for mail without
+    // one), and the HELO name is the client's choice: the last `>: ` is the one Postfix wrote.
     let envelope = &rest[envelope_at..];
-    let note = envelope
-        .find(" helo=<")
-        .and_then(|helo| envelope[helo..].find(">: ").map(|end| helo + end + 3))
-        .map_or("", |at| &envelope[at..]);
+    let note = envelope.rfind(">: ").map_or("", |at| &envelope[at + 3..]);
     tiered(header, years, tier, &rest[..envelope_at], note)
 }
 

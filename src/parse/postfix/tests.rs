@@ -934,6 +934,13 @@ fn messages_a_rule_set_aside_are_read_with_what_matched() {
             "postfix/cleanup",
             "header Subject: to=<v@example.org>, relay=a[192.0.2.4]:25, status=sent (250 ok) from b.example[192.0.2.5]",
         ),
+        // Mail submitted here has no HELO; the rule's text follows `to=<...>`.
+        (
+            "Nov 21 08:00:09 mx1 postfix/cleanup[2304]: 9BECF3F19F: hold: header Subject: x from local; from=<root@mx.example.org> to=<x@example.org>: rule 9 local",
+            Diversion::Hold,
+            "postfix/cleanup",
+            "header Subject: x from local",
+        ),
         // An action at HELO names no sender; what follows the envelope is the rule's text.
         (
             "Nov 21 08:00:10 mx1 postfix/smtpd[2305]: NOQUEUE: hold: EHLO from unknown[192.0.2.6]: <odd.helo>: Helo command triggers HOLD action; proto=ESMTP helo=<odd.helo>",
@@ -948,11 +955,12 @@ fn messages_a_rule_set_aside_are_read_with_what_matched() {
         assert_eq!(diverted.tier, action, "{line}");
         assert_eq!(diverted.program, program, "{line}");
         assert_eq!(diverted.message, message, "{line}");
-        // Only the redirect's rule wrote a text of its own after the envelope: its target.
-        let note = if action == Diversion::Redirect {
-            "spamtrap@example.org"
-        } else {
-            ""
+        // Only the redirect's rule and one hold rule wrote a text of their own after the
+        // envelope.
+        let note = match action {
+            Diversion::Redirect => "spamtrap@example.org",
+            _ if line.ends_with("rule 9 local") => "rule 9 local",
+            _ => "",
         };
         assert_eq!(diverted.note, note, "{line}");
         assert!(diverted.timestamp.is_some(), "{line}");
