@@ -10,7 +10,8 @@ use std::marker::PhantomData;
 use crate::aggregate::{Example, KeyCounter, Map};
 use crate::parse::TieredLine;
 use crate::parse::diagnostic::Severity;
-use crate::parse::diverted::Diversion;
+use crate::parse::diverted::{CONTENT_CHECKS, Diversion};
+use crate::parse::postfix::is_queue_id;
 
 /// Shapes counted exactly per tier before the smallest are dropped.
 pub const SHAPE_CAP: usize = 200;
@@ -284,7 +285,7 @@ pub fn shape_of(message: &str) -> String {
     let message = prefix(message, MESSAGE_READ);
     // A WARN action of header_checks or body_checks quotes the text it matched, which is
     // different on every line; the header's name tells the kind.
-    for check in ["header ", "mime-header ", "nested-header ", "body "] {
+    for check in CONTENT_CHECKS {
         if let Some(rest) = message.strip_prefix(check) {
             let name = match rest.split_once(": ") {
                 Some((name, _)) if check != "body " && !name.contains(' ') => name,
@@ -564,27 +565,11 @@ fn shape_path(token: &str, shape: &mut String) {
     shape.push_str(punctuation);
 }
 
-/// A Postfix queue id: upper-case hex of 6 to 12 characters with a digit and a letter, or a
-/// long id (`enable_long_queue_ids`) of 12 to 20 letters and digits with both cases or a
-/// digit, and no lower-case-only word.
+/// A Postfix queue id inside a message. Ids have eight characters or more and an upper-case
+/// letter (short ids are upper-case hex), which keeps words such as `sha256`, `TLSv1` or
+/// `AES256`, that the id's shape alone would take, as they are.
 fn looks_like_queue_id(word: &str) -> bool {
-    let bytes = word.as_bytes();
-    let has_digit = bytes.iter().any(u8::is_ascii_digit);
-    let has_upper = bytes.iter().any(u8::is_ascii_uppercase);
-    if (6..=12).contains(&bytes.len())
-        && has_digit
-        && has_upper
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(b))
-    {
-        return true;
-    }
-    (12..=20).contains(&bytes.len())
-        && has_digit
-        && has_upper
-        && bytes.iter().any(u8::is_ascii_lowercase)
-        && bytes.iter().all(u8::is_ascii_alphanumeric)
+    word.len() >= 8 && word.bytes().any(|b| b.is_ascii_uppercase()) && is_queue_id(word)
 }
 
 /// `alice(1000)`: a user name and its uid, as sendmail and postdrop write them.
@@ -726,6 +711,10 @@ mod tests {
             (
                 "unknown[192.0.2.8]: sasl_username=bob@example.org, mail_host=mx.example.org",
                 "<host>[<ip>]: sasl_username=<address>, mail_host=<host>",
+            ),
+            (
+                "cannot use TLSv1 with AES256 for sha256 keys",
+                "cannot use TLSv1 with AES256 for sha256 keys",
             ),
             (
                 "sha256 digest of 3 files; retrying in 60s",

@@ -6,6 +6,10 @@
 use crate::codes::Class;
 use crate::kinds::Tier;
 
+/// How cleanup starts a line about a header or body check's match (`header Subject: ...`): the
+/// check's name and what it matched, which the sender wrote.
+pub const CONTENT_CHECKS: [&str; 4] = ["header ", "mime-header ", "nested-header ", "body "];
+
 /// What a rule did with a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Diversion {

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use super::diagnostic::Severity;
-use super::diverted::Diversion;
+use super::diverted::{CONTENT_CHECKS, Diversion};
 use super::needle::{
     HIGHS, Needle, classify_word, every_word, find_byte, find_byte_early, split_comma_space,
 };
@@ -205,10 +205,7 @@ fn warning<'a>(
     };
     // cleanup writes a WARN action of header_checks or body_checks as a warning: a rule's
     // doing, not a problem of the MTA's.
-    if ["header ", "body ", "mime-header ", "nested-header "]
-        .iter()
-        .any(|check| rest.starts_with(check))
-    {
+    if CONTENT_CHECKS.iter().any(|check| rest.starts_with(check)) {
         return Parsed::Diverted(rule_line(header, years, Diversion::Warn, rest));
     }
     let refusal = if greeting_loop(rest).is_some() {
@@ -305,7 +302,7 @@ fn first_word_colon(message: &str) -> Option<usize> {
 
 /// Short ids are upper-case hex; long ids (`enable_long_queue_ids`) are mixed-case letters and
 /// digits. Requiring a digit keeps words such as `warning` or `statistics` out.
-fn is_queue_id(text: &str) -> bool {
+pub fn is_queue_id(text: &str) -> bool {
     let bytes = text.as_bytes();
     if !(5..=20).contains(&bytes.len()) {
         return false;
