@@ -210,8 +210,8 @@ pub struct KindSection<T> {
 }
 
 impl<T: Tier> KindSection<T> {
-    /// The rows of `kinds`, with their examples if `examples` and redacted if `redact`, and the
-    /// advice `hint` gives for a shape.
+    /// The rows of `kinds`, as many and with as many examples as `settings` ask, redacted if
+    /// they ask it, and with the advice `hint` gives for a shape.
     fn new(
         kinds: &Kinds<T>,
         settings: &ReportSettings,
