@@ -662,7 +662,7 @@ pub struct Tally {
     pub screenings: Screenings,
     /// The problems the MTA reported about itself.
     pub diagnostics: Diagnostics,
-    /// The messages rules held, discarded or redirected.
+    /// The messages rules held, discarded or redirected, and those Exim froze.
     pub diversions: Diversions,
 }
 

@@ -8,10 +8,11 @@ use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use crate::aggregate::{Example, KeyCounter, Map};
-use crate::parse::TieredLine;
+use crate::event::LogFormat;
 use crate::parse::diagnostic::Severity;
 use crate::parse::diverted::{CONTENT_CHECKS, Diversion};
 use crate::parse::postfix::is_queue_id;
+use crate::parse::{TieredLine, exim, program_of};
 
 /// Shapes counted exactly per tier before the smallest are dropped.
 pub const SHAPE_CAP: usize = 200;
@@ -157,7 +158,12 @@ impl<T: Tier> Kinds<T> {
     /// Counts one line, read from line `line` of `file`.
     pub fn add(&mut self, said: &TieredLine<'_, T>, file: &str, line: u64) {
         let program = visible_program(said.program);
-        let shape = shape_of(said.message);
+        let shape = match program_of(said.program) {
+            // Exim writes the client's address, HELO name and port, and more fields, in the
+            // middle of its sentences; they are taken out before the rest is shaped.
+            Some(LogFormat::Exim) => shape_of(&exim::without_connection(said.message)),
+            _ => shape_of(said.message),
+        };
         let mut key = String::with_capacity(program.len() + 1 + shape.len());
         key.push_str(&program);
         key.push(' ');
@@ -336,12 +342,13 @@ fn fold_angle_addresses(message: &str) -> Cow<'_, str> {
         };
         folded.push_str(&rest[..open]);
         let inside = &rest[open + 1..open + close];
-        folded.push_str(if inside.is_empty() {
-            "<>"
-        } else if inside.contains('@') {
-            "<address>"
-        } else {
-            "<…>"
+        folded.push_str(match inside {
+            "" => "<>",
+            // Already folded (see `exim::without_connection`).
+            "host" => "<host>",
+            "id" => "<id>",
+            _ if inside.contains('@') => "<address>",
+            _ => "<…>",
         });
         rest = &rest[open + close + 1..];
     }
@@ -553,10 +560,8 @@ fn shape_path(token: &str, shape: &mut String) {
                 break;
             }
             _ if looks_like_queue_id(part) => shape.push_str("<id>"),
-            _ if !part.is_empty()
-                && part.bytes().all(|b| b.is_ascii_hexdigit())
-                && part.len() <= 2 =>
-            {
+            // A hashed queue directory is one hex digit per level (`deferred/A/B/...`).
+            _ if part.len() == 1 && part.bytes().all(|b| b.is_ascii_hexdigit()) => {
                 shape.push_str("<n>")
             }
             _ => shape.push_str(part),

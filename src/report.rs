@@ -162,7 +162,7 @@ pub struct Report {
     pub screening_lists: Vec<(String, u64)>,
     /// The kinds of the MTA's own problems, worst severity first.
     pub diagnostics: KindSection<Severity>,
-    /// The kinds of messages rules held, discarded or redirected.
+    /// The kinds of messages rules held, discarded or redirected, and of those Exim froze.
     pub diversions: KindSection<Diversion>,
     /// The rows of `--format csv`.
     pub csv_rows: Vec<CsvRow>,
@@ -215,7 +215,7 @@ impl<T: Tier> KindSection<T> {
     fn new(
         kinds: &Kinds<T>,
         settings: &ReportSettings,
-        hint: fn(&str) -> Option<&'static str>,
+        hint: fn(&str, &str) -> Option<&'static str>,
     ) -> Self {
         let rows = |top: usize| {
             kinds
@@ -226,7 +226,7 @@ impl<T: Tier> KindSection<T> {
                     program: row.program.to_string(),
                     // Shapes fold the addresses they can tell; this catches any other.
                     shape: redact_if(row.shape, settings.redact).into_owned(),
-                    advice: hint(row.shape),
+                    advice: hint(row.program, row.shape),
                     count: row.count,
                     example: row
                         .example
@@ -317,7 +317,7 @@ impl Report {
         let failing_clients = top_entries(tally.screenings.failing_clients(), settings.top);
         let screening_lists = top_entries(tally.screenings.lists(), settings.top);
         let diagnostics = KindSection::new(&tally.diagnostics, settings, kb::problems::hint);
-        let diversions = KindSection::new(&tally.diversions, settings, |_| None);
+        let diversions = KindSection::new(&tally.diversions, settings, |_, _| None);
         let csv_rows = match settings.by {
             None => csv_rows_by_code(&rows, total),
             Some(_) => csv_rows_by_group(&tally, &rows, total),

@@ -748,6 +748,92 @@ fn the_mtas_own_warnings_and_errors_are_summed_up_by_kind() {
     assert!(prometheus.contains("mailsift_mta_problems{severity=\"fatal\"} 4\n"));
 }
 
+const EXIM_PROBLEMS: &str = "tests/fixtures/exim/problems.log";
+
+#[test]
+fn what_exim_says_of_itself_and_the_mail_it_froze_are_summed_up() {
+    let all = json_summary(&[], EXIM_PROBLEMS);
+    let lines = lines_of(&all);
+    assert_accounted(&lines, "exim problems");
+    assert_eq!(lines["unmatched"], 0);
+
+    // Exim writes no severity word: it comes from what the sentence says.
+    let diagnostics = &all["diagnostics"];
+    assert_eq!(
+        diagnostics["lines"],
+        serde_json::json!({"panic": 0, "fatal": 8, "error": 26, "warning": 10}),
+    );
+    let top = diagnostics["top"].as_array().unwrap();
+    let kind = |severity: &str, kind: &str| kind_row(top, ("severity", severity), kind);
+    let abandoned = kind(
+        "fatal",
+        "socket bind() to port 25 for address (any IPv4) failed: Address already in use: \
+         daemon abandoned",
+    );
+    assert_eq!(abandoned["program"], "exim");
+    assert_eq!(abandoned["example"]["line"], 50);
+    assert!(abandoned["advice"].as_str().unwrap().contains("ss -ltnp"));
+    // The client, its port and the fields around it are folded; the TLS library's words stay.
+    let tls = kind(
+        "warning",
+        "TLS error on connection from <host> (gnutls_handshake): An unexpected TLS packet was \
+         received.",
+    );
+    assert!(
+        tls["advice"]
+            .as_str()
+            .unwrap()
+            .contains("tls_require_ciphers")
+    );
+    // What a client sent after AUTH (a password, base64-encoded) never reaches a kind.
+    kind(
+        "warning",
+        "SMTP protocol error in \"AUTH …\" <host> AUTH command used when not advertised",
+    );
+    // A message id in a spool file's name does not split a kind per message.
+    kind("error", "Format error in spool file <id>-H: size=<n>");
+    // Postfix's advice does not answer an Exim line.
+    let dkim = kind("error", "DKIM: signing failed: PRIVKEY");
+    assert!(
+        dkim["advice"]
+            .as_str()
+            .unwrap()
+            .contains("dkim_private_key")
+    );
+
+    // Every way a message is frozen counts once; `Message is frozen`, written again on each
+    // queue run, and thawing do not.
+    let diverted = &all["diverted"];
+    assert_eq!(diverted["lines"]["frozen"], 9);
+    let frozen = diverted["top"].as_array().unwrap();
+    let bounce = kind_row(
+        frozen,
+        ("action", "frozen"),
+        "Frozen (delivery error message)",
+    );
+    assert_eq!(bounce["example"]["line"], 14);
+    // A system filter's own words follow the freeze, often with the subject in them.
+    kind_row(frozen, ("action", "frozen"), "Frozen by the system filter");
+    let (_, text, _) = run(&["report", "--color", "never", EXIM_PROBLEMS]);
+    assert!(text.contains("exiqgrep -z -i"), "{text}");
+    assert!(text.contains("Messages held, frozen, discarded or redirected"));
+
+    assert_merge_keeps(&all, "diagnostics");
+    assert_merge_keeps(&all, "diverted");
+
+    // The panic log: a configuration error is two lines, the second indented, without a time.
+    let panics = json_summary(&[], "tests/fixtures/exim/paniclog");
+    let panic_lines = lines_of(&panics);
+    assert_accounted(&panic_lines, "paniclog");
+    assert_eq!(panic_lines["unmatched"], 0);
+    assert_eq!(panics["diagnostics"]["lines"]["fatal"], 7);
+    kind_row(
+        panics["diagnostics"]["top"].as_array().unwrap(),
+        ("severity", "fatal"),
+        "Exim configuration error in line <n> of /etc/exim4/exim4.conf:",
+    );
+}
+
 const DIVERTED: &str = "tests/fixtures/postfix/diverted.log";
 
 #[test]
@@ -757,7 +843,7 @@ fn messages_rules_held_discarded_or_redirected_are_summed_up_apart() {
     let diverted = &all["diverted"];
     assert_eq!(
         diverted["lines"],
-        serde_json::json!({"hold": 3, "discard": 3, "redirect": 1, "warn": 0}),
+        serde_json::json!({"hold": 3, "frozen": 0, "discard": 3, "redirect": 1, "warn": 0}),
     );
     // The client saw none of them refused: only the reject is an outcome.
     assert_eq!(all["outcomes"], 1);
@@ -800,7 +886,7 @@ fn messages_rules_held_discarded_or_redirected_are_summed_up_apart() {
 
     let (_, text, _) = run(&["report", "--year", "2026", DIVERTED]);
     let section = &text[text
-        .find("Messages held, discarded or redirected by a rule")
+        .find("Messages held, frozen, discarded or redirected")
         .expect(&text)..];
     assert!(section.contains("\n  hold             3  "), "{section}");
     assert!(section.contains("postsuper -H"), "{section}");

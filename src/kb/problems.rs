@@ -2,6 +2,9 @@
 //! kind. A message reaches these rules as its shape (see [`crate::kinds::shape_of`]),
 //! so the words looked for are the ones that stay the same from line to line.
 
+use crate::event::LogFormat;
+use crate::parse::program_of;
+
 /// Words found in a message, and what to do when they are.
 struct Hint {
     /// Every one of these must be in the message.
@@ -9,8 +12,9 @@ struct Hint {
     advice: &'static str,
 }
 
-/// The first rule whose words are all found wins, so narrower rules come first.
-const HINTS: &[Hint] = &[
+/// Postfix's kinds. The first rule whose words are all found wins, so narrower rules come
+/// first.
+const POSTFIX: &[Hint] = &[
     Hint {
         words: &["does not resolve to address"],
         advice: "The client's name does not lead back to its address (its own DNS): nothing \
@@ -191,9 +195,270 @@ const HINTS: &[Hint] = &[
     },
 ];
 
-/// What to do about a problem of the kind `shape` tells, when it is a known one.
-pub fn hint(shape: &str) -> Option<&'static str> {
-    HINTS
+/// Exim writes a failed fork in several ways (`Fork failed for ...`, `fork() failed when ...`).
+const EXIM_COULD_NOT_FORK: &str = "Exim could not start a process: the host is short of \
+                                   processes or memory (ulimit -u, the load, the \
+                                   out-of-memory killer). Mail waits until it can.";
+
+/// Exim's kinds, in the same order.
+const EXIM: &[Hint] = &[
+    Hint {
+        words: &["No space left on device"],
+        advice: "A disk is full: Exim cannot write its spool or its log and refuses or defers \
+                 mail until space is freed. Free space now (`df -h` on the spool and log \
+                 directories), and set check_spool_space so that Exim refuses mail politely \
+                 before the disk fills.",
+    },
+    Hint {
+        words: &["configuration file"],
+        advice: "Exim cannot find or will not trust its configuration file: the file must \
+                 exist, belong to root (or the Exim user) and not be writable by others. On \
+                 Debian, run update-exim4.conf to rebuild it.",
+    },
+    Hint {
+        words: &["Taint mismatch"],
+        advice: "Exim stopped on an internal check about tainted data: a bug of that release, \
+                 fixed in later ones. Upgrade Exim.",
+    },
+    Hint {
+        words: &["DB file"],
+        advice: "Exim could not open one of its hints databases (retry, wait-*, misc in the \
+                 spool's db directory): check that the Exim user owns them and that the disk \
+                 has space. They only hold hints: with Exim stopped they can be deleted, and \
+                 are made again.",
+    },
+    Hint {
+        words: &["lock for"],
+        advice: "Exim could not lock one of its hints databases in time: another process held \
+                 it (a stuck queue runner, exim_tidydb) or the disk is slow. If it lasts, stop \
+                 Exim, remove the spool's db/*.lockfile files, and start it again.",
+    },
+    Hint {
+        words: &["local_scan() function"],
+        advice: "The local_scan() function built into this Exim crashed or ran past \
+                 local_scan_timeout, and the message was refused with a temporary error: fix \
+                 the local_scan code or raise the timeout.",
+    },
+    Hint {
+        words: &["configured error code starts with incorrect digit"],
+        advice: "An ACL's message gives an SMTP code of the wrong class for its verb (a 4xx \
+                 code on deny, a 5xx on defer): Exim used its own code instead. Fix the \
+                 message in that ACL.",
+    },
+    Hint {
+        words: &["Abandon queue run"],
+        advice: "A queue run stopped because the load average passed deliver_queue_load_max: \
+                 mail waits until the load falls. Find what loads the host.",
+    },
+    Hint {
+        words: &["message header"],
+        advice: "A client sent a header larger than header_maxsize, or a header line longer \
+                 than header_line_maxsize, and Exim abandoned the message: nothing to fix \
+                 unless real mail is refused, then raise the limit.",
+    },
+    Hint {
+        words: &["ork failed"],
+        advice: EXIM_COULD_NOT_FORK,
+    },
+    Hint {
+        words: &["fork()"],
+        advice: EXIM_COULD_NOT_FORK,
+    },
+    Hint {
+        words: &["Exim configuration error"],
+        advice: "Exim could not read its configuration and stopped, or refused the command: \
+                 the indented line after this one in the panic log says what is wrong. Check \
+                 with `exim -bV` (Debian: `update-exim4.conf`, then `exim4 -bV`), fix it, then \
+                 restart Exim.",
+    },
+    Hint {
+        words: &["socket bind()", "daemon abandoned"],
+        advice: "The daemon could not listen on a port and gave up, so no mail comes in: \
+                 another MTA or a second Exim holds it. Find it with `ss -ltnp`, stop it, \
+                 then start Exim.",
+    },
+    Hint {
+        words: &["socket bind()"],
+        advice: "Another program holds a port the daemon listens on; Exim tries again a few \
+                 times, then gives up. Find the holder with `ss -ltnp`.",
+    },
+    Hint {
+        words: &["log file"],
+        advice: "Exim cannot open its log: the Exim user (Debian-exim on Debian) must be able \
+                 to write the log directory and files; check their owner and mode.",
+    },
+    Hint {
+        words: &["failed to write to"],
+        advice: "Exim could not write its log and stopped: free space on the log's disk, \
+                 then restart Exim.",
+    },
+    Hint {
+        words: &["space check failed"],
+        advice: "The spool or log disk is below check_spool_space or check_log_space: Exim \
+                 answers every new message with a temporary error until space is freed. Free \
+                 disk space now.",
+    },
+    Hint {
+        words: &["Spool write error"],
+        advice: "Exim could not write a message to its spool (disk full, an I/O error, \
+                 permissions), and the client was told to try again later: check free space \
+                 and the spool directory.",
+    },
+    Hint {
+        words: &["spool file"],
+        advice: "A spool file is damaged (after a crash or a full disk), so its message cannot \
+                 be delivered: look at it with `exim -Mvh ID`, then remove it with \
+                 `exim -Mrm ID`.",
+    },
+    Hint {
+        words: &["Spool error"],
+        advice: "A message's spool files are incomplete or unreadable: look at it with \
+                 `exim -Mvh ID` and remove it with `exim -Mrm ID` if it cannot be read.",
+    },
+    Hint {
+        words: &["Error in system filter"],
+        advice: "The system filter has an error, and messages are deferred while it lasts: \
+                 test it with `exim -bF FILE < message` and fix it.",
+    },
+    Hint {
+        words: &["ainted"],
+        advice: "Exim 4.94 and later refuse to build a file name or command from what a \
+                 message says (its local part or domain) unchecked: use the value a lookup or \
+                 a router's condition returned ($local_part_data, $domain_data) instead of \
+                 $local_part or $domain in that option.",
+    },
+    Hint {
+        words: &["ailed to expand"],
+        advice: "An option's expansion failed (a syntax error, a lookup that failed, a variable \
+                 not set at that point), so the mail concerned was deferred or the ACL failed: \
+                 try the string with `exim -be`, and check the file or database a lookup in it \
+                 reads.",
+    },
+    Hint {
+        words: &["xpansion"],
+        advice: "An option's expansion failed or gave an unusable value, so the mail \
+                 concerned was deferred: try the string with `exim -be` and fix the option \
+                 named.",
+    },
+    Hint {
+        words: &["DKIM: signing failed"],
+        advice: "Exim could not sign outgoing mail, which went out unsigned unless dkim_strict \
+                 is set: the file dkim_private_key names must be a PEM private key that the \
+                 Exim user can read.",
+    },
+    Hint {
+        words: &["spam acl condition"],
+        advice: "Exim could not ask spamd about a message: check that SpamAssassin runs where \
+                 spamd_address points. Mail waits meanwhile, unless the ACL's spam condition \
+                 has /defer_ok, in which case it goes on unchecked.",
+    },
+    Hint {
+        words: &["malware acl condition"],
+        advice: "Exim could not ask the virus scanner about a message: check that it (clamd, \
+                 say) runs where av_scanner points. Mail waits meanwhile, unless the malware \
+                 condition has /defer_ok.",
+    },
+    Hint {
+        words: &["lowest numbered MX record points to local host"],
+        advice: "The domain's best MX is this host, yet Exim does not take the domain as its \
+                 own: add it to local_domains (or to relay_to_domains with a route onward), \
+                 or correct the domain's MX records.",
+    },
+    Hint {
+        words: &["remote host address is the local host"],
+        advice: "A router sent mail to this host itself: the domain resolves here but is not \
+                 in local_domains, or a manualroute points here. Fix the route, add the \
+                 domain, or set the router's self option.",
+    },
+    Hint {
+        words: &["transport process"],
+        advice: "A delivery process died or exited oddly; Exim froze the message unless the \
+                 process was killed by TERM, KILL or QUIT. Look in the system log at that time \
+                 for a crash (signal 11) or the out-of-memory killer.",
+    },
+    Hint {
+        words: &["queue run: "],
+        advice: "A delivery started by a queue run crashed or lost touch with the runner: look \
+                 for the signal named (11 is a crash) and the system log at that time.",
+    },
+    Hint {
+        words: &["daemon: "],
+        advice: "The daemon could not start a process or set up a connection: the host is \
+                 short of processes or memory (ulimit -u, the load, the out-of-memory \
+                 killer).",
+    },
+    Hint {
+        words: &["TLS error on connection from"],
+        advice: "A client's TLS handshake or session failed: scanners and old clients that \
+                 share no protocol version or cipher with this server, or that hang up. Rare \
+                 ones are noise; many from real senders point at the certificate, or at \
+                 tls_require_ciphers or openssl_options set too strict.",
+    },
+    Hint {
+        words: &["delivering unencrypted"],
+        advice: "TLS with a server failed, and Exim delivered without it because the server \
+                 is not in hosts_require_tls: list in hosts_require_tls the destinations that \
+                 must get TLS, or look at the server's certificate.",
+    },
+    Hint {
+        words: &["AUTH command used when not advertised"],
+        advice: "A client tried to log in where this server offers no AUTH (port 25 before \
+                 STARTTLS, say): password-guessing bots. Nothing to fix, unless a real user's \
+                 client does it: it should submit on port 587 with STARTTLS.",
+    },
+    Hint {
+        words: &["SMTP protocol error"],
+        advice: "A client broke the SMTP protocol (commands out of order, a bad argument): \
+                 bots and broken scripts. Exim answers with an error and drops the session \
+                 after smtp_max_synprot_errors of them.",
+    },
+    Hint {
+        words: &["SMTP syntax error"],
+        advice: "A client sent a command Exim could not read (a malformed address, an unknown \
+                 command): bots, or a script whose addresses need fixing.",
+    },
+    Hint {
+        words: &["no host name found for IP address"],
+        advice: "The client's address has no reverse DNS name: its own DNS, nothing to fix \
+                 here. It matters only where an ACL asks for a verified name \
+                 (verify = reverse_host_lookup).",
+    },
+    Hint {
+        words: &["no IP address found for host"],
+        advice: "A name from reverse DNS does not resolve forward: that host's DNS, nothing to \
+                 fix here.",
+    },
+    Hint {
+        words: &["ignoring AUTH="],
+        advice: "A client gave AUTH= with MAIL FROM without having logged in (or an ACL \
+                 refused it): Exim ignores the parameter and the mail goes on. Nothing to fix.",
+    },
+    Hint {
+        words: &["DNS list lookup defer"],
+        advice: "A DNS blocklist did not answer in time, so Exim took the client as not \
+                 listed: check the resolver. Spamhaus and others refuse queries that come \
+                 through public resolvers.",
+    },
+    Hint {
+        words: &["Permission denied"],
+        advice: "Exim may not open a file it needs: check its owner and mode for the Exim \
+                 user (Debian-exim on Debian).",
+    },
+    Hint {
+        words: &["No such file or directory"],
+        advice: "A file the configuration names is missing: create it or fix the path.",
+    },
+];
+
+/// What to do about a problem of the kind `shape` tells, written by `program`, when it is a
+/// known one. Postfix and Exim word the same trouble differently, and the fix names the MTA's
+/// own commands, so each MTA has its rules.
+pub fn hint(program: &str, shape: &str) -> Option<&'static str> {
+    let hints = match program_of(program) {
+        Some(LogFormat::Exim) => EXIM,
+        _ => POSTFIX,
+    };
+    hints
         .iter()
         .find(|hint| hint.words.iter().all(|word| shape.contains(word)))
         .map(|hint| hint.advice)
@@ -246,9 +511,9 @@ mod tests {
             ),
         ] {
             let shape = shape_of(message);
-            let advice = hint(&shape).unwrap_or_else(|| panic!("{shape}"));
+            let advice = hint("postfix/smtpd", &shape).unwrap_or_else(|| panic!("{shape}"));
             assert!(advice.contains(expected), "{shape}: {advice}");
         }
-        assert_eq!(hint("frobnicator is cross today"), None);
+        assert_eq!(hint("postfix/smtpd", "frobnicator is cross today"), None);
     }
 }

@@ -1,7 +1,9 @@
-//! Messages a rule set aside instead of delivering: an access table, a header or body check or
-//! a milter answered `HOLD`, `DISCARD` or `REDIRECT` (and a check's `WARN`, which only logs). No SMTP reply tells of it (the client was
-//! told the message was accepted), so a report sums these lines up apart: held mail waits in
-//! the hold queue until someone releases it, and discarded mail is gone without a bounce.
+//! Messages set aside instead of delivered: a Postfix access table, header or body check or
+//! milter answered `HOLD`, `DISCARD` or `REDIRECT` (or a check's `WARN`, which only logs), or
+//! Exim froze a message (an ACL's or filter's `freeze`, or a bounce that could not be
+//! delivered). No SMTP reply tells of it (the client was told the message was accepted), so a
+//! report sums these lines up apart: held and frozen mail waits in the queue until someone acts,
+//! and discarded mail is gone without a bounce.
 
 use crate::codes::Class;
 use crate::kinds::Tier;
@@ -15,6 +17,8 @@ pub const CONTENT_CHECKS: [&str; 4] = ["header ", "mime-header ", "nested-header
 pub enum Diversion {
     /// Kept in the hold queue until released (`postsuper -H`) or deleted.
     Hold,
+    /// Kept in Exim's queue, not tried again until thawed (`exim -Mt`) or removed.
+    Freeze,
     /// Accepted and then dropped, without a bounce.
     Discard,
     /// Sent to another address than the one given.
@@ -25,8 +29,9 @@ pub enum Diversion {
 
 impl Diversion {
     /// Every action, in the order reports list them.
-    pub const ALL: [Diversion; 4] = [
+    pub const ALL: [Diversion; 5] = [
         Diversion::Hold,
+        Diversion::Freeze,
         Diversion::Discard,
         Diversion::Redirect,
         Diversion::Warn,
@@ -50,6 +55,7 @@ impl Tier for Diversion {
     fn label(self) -> &'static str {
         match self {
             Diversion::Hold => "hold",
+            Diversion::Freeze => "frozen",
             Diversion::Discard => "discard",
             Diversion::Redirect => "redirect",
             Diversion::Warn => "warn",
@@ -59,6 +65,7 @@ impl Tier for Diversion {
     fn meaning(self) -> &'static str {
         match self {
             Diversion::Hold => "kept in the hold queue, not delivered until released",
+            Diversion::Freeze => "kept in Exim's queue, not tried again until thawed",
             Diversion::Discard => "accepted, then dropped without a bounce",
             Diversion::Redirect => "sent to another address than the one given",
             Diversion::Warn => "only logged by a header or body check; delivered as usual",
@@ -74,6 +81,16 @@ impl Tier for Diversion {
                  expire while held; release mail held for long with `postsuper -r ID` \
                  instead, so that maximal_queue_lifetime and bounce_queue_lifetime count \
                  from the release."
+            }
+            Diversion::Freeze => {
+                "frozen: Exim tries a frozen message no more until someone acts: list frozen \
+                 mail with `exiqgrep -z -i` (`exim -bp` marks it *** frozen ***), see why with \
+                 `exim -Mvl ID` and read it with `exim -Mvh ID` and `exim -Mvb ID`, then thaw \
+                 it with `exim -Mt ID` and try it with `exim -M ID`, or remove it with \
+                 `exim -Mrm ID`. Most frozen mail is a bounce that could not be delivered \
+                 (`Frozen (delivery error message)`): ignore_bounce_errors_after discards those \
+                 on its own (ten weeks by default, a few days is common), and \
+                 timeout_frozen_after removes any message frozen for longer than it says."
             }
             Diversion::Discard => {
                 "discard: the sender was told the message was accepted and nobody got it. \
@@ -99,7 +116,7 @@ impl Tier for Diversion {
     fn colour(self) -> Class {
         match self {
             Diversion::Discard => Class::Permanent,
-            Diversion::Hold | Diversion::Redirect => Class::Transient,
+            Diversion::Hold | Diversion::Freeze | Diversion::Redirect => Class::Transient,
             Diversion::Warn => Class::Intermediate,
         }
     }

@@ -23,7 +23,7 @@ use std::borrow::Cow;
 use super::needle::{alphanumeric_bits, find_byte, find_colon_space, low_bits};
 use super::reply::{read_reply, stage_of_command};
 use super::syslog::SyslogLine;
-use super::{Lifecycle, Parsed};
+use super::{Lifecycle, Parsed, TieredLine};
 use crate::codes::{Action, Class, Direction, EnhancedCode};
 use crate::event::{Event, LogFormat};
 use crate::time::{RawTime, YearRule, parse_leading};
@@ -56,6 +56,14 @@ pub fn parse_mainlog<'a>(line: &'a str, years: &YearRule) -> Parsed<'a> {
         Parsed::Lifecycle(mut line) => {
             line.timestamp = years.complete(head.time);
             Parsed::Lifecycle(line)
+        }
+        Parsed::Diagnosed(mut line) => {
+            line.timestamp = years.complete(head.time);
+            Parsed::Diagnosed(line)
+        }
+        Parsed::Diverted(mut line) => {
+            line.timestamp = years.complete(head.time);
+            Parsed::Diverted(line)
         }
         other => other,
     }
@@ -96,6 +104,16 @@ pub fn parse_syslog<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a>
             line.timestamp = years.complete(time);
             line.host = header.host;
             Parsed::Lifecycle(line)
+        }
+        Parsed::Diagnosed(mut line) => {
+            line.timestamp = years.complete(time);
+            line.program = header.tag;
+            Parsed::Diagnosed(line)
+        }
+        Parsed::Diverted(mut line) => {
+            line.timestamp = years.complete(time);
+            line.program = header.tag;
+            Parsed::Diverted(line)
         }
         other => other,
     }
@@ -469,10 +487,10 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
         Some(rest) if rest.starts_with("H=") => rest,
         _ => body,
     };
-    if is_bookkeeping(body) {
-        return Parsed::NoOutcome;
-    }
     let (fields, rest) = scan_fields(body);
+    if is_bookkeeping(body) {
+        return said_of_itself(body, rest).unwrap_or(Parsed::NoOutcome);
+    }
     if rest.starts_with("rejected ") || rest.starts_with("temporarily rejected ") {
         return match reject(&fields, rest) {
             Some(event) => Parsed::Event(event),
@@ -506,11 +524,41 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
     } else {
         None
     };
-    match rule {
-        Some(event) => Parsed::Event(event),
-        None if looks_like_outcome(body) => Parsed::Unmatched,
-        None => Parsed::NoOutcome,
+    if let Some(event) = rule {
+        return Parsed::Event(event);
     }
+    if let Some(said) = said_of_itself(body, rest) {
+        return said;
+    }
+    if looks_like_outcome(body) {
+        Parsed::Unmatched
+    } else {
+        Parsed::NoOutcome
+    }
+}
+
+/// A line Exim wrote about itself or about a message it froze (`rest` is the line after the
+/// fields in front of its first word), when it is one. The time and program are filled in
+/// with the rest of the line's head.
+fn said_of_itself<'a>(body: &'a str, rest: &'a str) -> Option<Parsed<'a>> {
+    fn line<T>(tier: T, message: &str) -> TieredLine<'_, T> {
+        TieredLine {
+            timestamp: None,
+            tier,
+            program: PROGRAM,
+            message,
+            note: "",
+        }
+    }
+    Some(match problems::concern_of(rest)? {
+        Concern::Problem(severity) => Parsed::Diagnosed(line(severity, body)),
+        // What follows a filter's `freeze` is the filter's text, often with the message's
+        // subject in it: the kind is the freeze, and the example line holds the rest.
+        Concern::SetAside(action) => {
+            let message = body.split_once(": ").map_or(body, |(freeze, _)| freeze);
+            Parsed::Diverted(line(action, message))
+        }
+    })
 }
 
 crate::needles! {
@@ -1406,6 +1454,11 @@ fn per_host_named_in_text(body: &str) -> Option<Event<'_>> {
     event.settle_class();
     Some(event)
 }
+
+mod problems;
+
+use problems::Concern;
+pub use problems::without_connection;
 
 #[cfg(test)]
 mod tests;

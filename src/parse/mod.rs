@@ -35,7 +35,7 @@ pub enum Parsed<'a> {
     /// A problem the MTA reported about itself (`warning:`, `fatal:`, ...): no outcome, but a
     /// report sums them up. Counted with [`Parsed::NoOutcome`] lines.
     Diagnosed(TieredLine<'a, diagnostic::Severity>),
-    /// A message a rule held, discarded or redirected: no outcome the client saw, but a
+    /// A message a rule held, discarded or redirected, or Exim froze: no outcome the client saw, but a
     /// report sums them up. Counted with [`Parsed::NoOutcome`] lines.
     Diverted(TieredLine<'a, diverted::Diversion>),
     /// A line written by another program (dovecot, opendkim, amavis, ...).

@@ -329,7 +329,8 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
     let mut diverted = Family::new(
         "mailsift_diverted_lines",
         "Lines in which a rule held, discarded or redirected a message or only logged its \
-         match, by action (hold, discard, redirect, warn); not counted in mailsift_outcomes.",
+         match, or Exim froze a message, by action (hold, frozen, discard, redirect, warn); \
+         not counted in mailsift_outcomes.",
         &["action"],
     );
     for action in Diversion::ALL {

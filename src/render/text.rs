@@ -725,8 +725,9 @@ fn write_diversions(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::
         paint,
         paint.words.diversions,
         &[
-            "Lines in which an access rule, a header or body check or a milter set a message",
-            "aside (or only logged a match), by rule; the client was told it was accepted.",
+            "Lines in which a rule (an access table, a header or body check, a milter) set a",
+            "message aside or only logged a match, or Exim froze one; the client was told it",
+            "was accepted.",
         ],
         &report.tally.diversions,
         &report.diversions,

@@ -1056,7 +1056,6 @@ fn lines_without_outcome() {
         "2026-11-21 08:00:01 1tE3xA-000Ab1-Qz (= b2@example.org H=localhost (mx1.example.com) [127.0.0.1] P=esmtp S=812 for fake@example.com",
         "2026-11-21 08:00:02 1tE3xA-000Ab1-Qz Completed",
         "2026-11-21 08:00:02 1tE3xA-000Ab1-Qz Completed QT=1.3s",
-        "2026-11-21 08:00:02 1tE3xA-000Ab1-Qz Frozen (delivery error message)",
         "2026-11-21 08:00:02 1tE3xA-000Ab1-Qz Message is frozen",
         "2026-11-21 08:00:02 1tE3xA-000Ab1-Qz Unfrozen by forced delivery",
         "2026-11-21 08:00:02 1tE3xA-000Ab1-Qz removed by root",
@@ -1069,7 +1068,6 @@ fn lines_without_outcome() {
         "2026-11-21 08:00:06 SMTP connection from mail.example.org [203.0.113.5]:41000 I=[192.0.2.1]:25 (TCP/IP connection count = 3)",
         "2026-11-21 08:00:06 SMTP connection from [203.0.113.5] closed by DROP in ACL",
         "2026-11-21 08:00:07 SMTP command timeout on connection from (slowpoke) [198.51.100.200] D=5m",
-        "2026-11-21 08:00:08 TLS error on connection from mail.oldserver.example [198.51.100.190] (SSL_accept): error:0A000102:SSL routines::unsupported protocol",
         "2026-11-21 08:00:09 H=(x) [203.0.113.51] sender verify fail for <alerts@fakebank.example>: Unrouteable address",
         "2026-11-21 08:00:09 H=(x) [203.0.113.51] sender verify fail for <a@b.example>: response to \"RCPT TO:<a@b.example>\" from mx.b.example [198.51.100.3] was: 550 5.1.1 User unknown",
         "2026-11-21 08:00:10 H=(x) [203.0.113.52] Warning: message has a suspicious subject",
@@ -1077,16 +1075,12 @@ fn lines_without_outcome() {
         "2026-11-21 08:00:10 1tE3xA-000Ab1-Qz H=mail.partner.example [203.0.113.44] Warning: message would have been rejected: 550 5.7.1 spam",
         "2026-11-21 08:00:10 1tE3xA-000Ab1-Qz H=(helo.example) [203.0.113.44] Connection reset by peer",
         "2026-11-21 08:00:10 1tE3xA-000Ab1-Qz H=mail.partner.example [203.0.113.44] F=<a@partner.example> custom note",
-        "2026-11-21 08:00:11 SMTP protocol error in \"AUTH LOGIN\" H=(User) [185.220.100.7] AUTH command used when not advertised",
-        "2026-11-21 08:00:12 no host name found for IP address 203.0.113.5",
         "2026-11-21 08:00:13 cwd=/var/spool/exim4 3 args: /usr/sbin/exim4 -Mrm 1tE3xA-000Ab1-Qz",
         // Retry waits are not attempts (see `deferred`).
         "2026-11-21 08:00:14 1tE3xA-000Ab1-Qz == dave@yahoo.com R=dnslookup T=remote_smtp defer (-54): retry time not reached for any host for 'yahoo.com'",
         "2026-11-21 08:00:14 1tE3xA-000Ab1-Qz == defer@example.com routing defer (-52): retry time not reached",
         "2026-11-21 08:00:14 1tE3xA-000Ab1-Qz == ted <ted@example.com> R=local_user T=local_delivery defer (-53): retry time not reached",
         "2014-08-05 07:44:14 1XEPof-0001p2-Oi == www-data@example.com R=local_user T=mail_spool defer (-52): Retry time not yet reached",
-        "2014-08-05 07:44:15 1XE5ec-0000Ov-4m lowest numbered MX record points to local host: example.de",
-        "2014-08-05 07:44:15 1XE5ec-0000Ov-4m Frozen",
         // A delivery that `-N` suppressed reached no one.
         "2026-11-21 08:00:11 1tE3xF-000Ab6-Vz *> test@example.org R=dnslookup T=remote_smtp H=mx.example.org [203.0.113.5]",
         // The rejectlog's header dump after a reject.
@@ -1107,6 +1101,87 @@ fn lines_without_outcome() {
             matches!(parse_text(line), Parsed::NoOutcome | Parsed::Lifecycle(_)),
             "{line}"
         );
+    }
+}
+
+#[test]
+fn what_exim_says_of_itself_is_summed_up_by_severity_or_action() {
+    use crate::parse::diagnostic::Severity;
+    use crate::parse::diverted::Diversion;
+    for (line, severity, message) in [
+        (
+            "2026-11-21 08:00:08 TLS error on connection from mail.oldserver.example [198.51.100.190] (SSL_accept): error:0A000102:SSL routines::unsupported protocol",
+            Severity::Warning,
+            "TLS error on connection from mail.oldserver.example [198.51.100.190] (SSL_accept): error:0A000102:SSL routines::unsupported protocol",
+        ),
+        (
+            "2026-11-21 08:00:11 SMTP protocol error in \"AUTH LOGIN\" H=(User) [185.220.100.7] AUTH command used when not advertised",
+            Severity::Warning,
+            "SMTP protocol error in \"AUTH LOGIN\" H=(User) [185.220.100.7] AUTH command used when not advertised",
+        ),
+        (
+            "2026-11-21 08:00:12 no host name found for IP address 203.0.113.5",
+            Severity::Warning,
+            "no host name found for IP address 203.0.113.5",
+        ),
+        (
+            "2014-08-05 07:44:15 1XE5ec-0000Ov-4m lowest numbered MX record points to local host: example.de",
+            Severity::Error,
+            "lowest numbered MX record points to local host: example.de",
+        ),
+        (
+            "2026-11-21 08:00:20 [2101] 1tE3xA-000Ab1-Qz H=(client.example) [203.0.113.9] F=<a@example.com> failed to expand ACL string \"${if eq{$acl_m0}{}{}}\": unknown variable name",
+            Severity::Error,
+            "H=(client.example) [203.0.113.9] F=<a@example.com> failed to expand ACL string \"${if eq{$acl_m0}{}{}}\": unknown variable name",
+        ),
+        (
+            "2026-11-21 08:00:21 1tE3xA-000Ab1-Qz home directory \"/home/${local_part}\" failed to expand for local_delivery transport: unknown variable",
+            Severity::Error,
+            "home directory \"/home/${local_part}\" failed to expand for local_delivery transport: unknown variable",
+        ),
+        (
+            "2026-11-21 08:00:22 socket bind() to port 25 for address (any IPv4) failed: Address already in use: daemon abandoned",
+            Severity::Fatal,
+            "socket bind() to port 25 for address (any IPv4) failed: Address already in use: daemon abandoned",
+        ),
+        (
+            "2026-11-21 08:00:23 Exim configuration error in line 812 of /etc/exim4/exim4.conf.template:",
+            Severity::Fatal,
+            "Exim configuration error in line 812 of /etc/exim4/exim4.conf.template:",
+        ),
+    ] {
+        match parse_text(line) {
+            Parsed::Diagnosed(said) => {
+                assert_eq!(said.tier, severity, "{line}");
+                assert_eq!(said.message, message, "{line}");
+                assert_eq!(said.program, "exim");
+                assert!(said.timestamp.is_some(), "{line}");
+            }
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+    for (line, message) in [
+        (
+            "2026-11-21 08:00:02 1tE3xA-000Ab1-Qz Frozen (delivery error message)",
+            "Frozen (delivery error message)",
+        ),
+        ("2014-08-05 07:44:15 1XE5ec-0000Ov-4m Frozen", "Frozen"),
+        (
+            "2026-11-21 08:00:02 1tE3xA-000Ab1-Qz frozen by ACL",
+            "frozen by ACL",
+        ),
+        (
+            "2026-11-21 08:00:02 1tE3xA-000Ab1-Qz Frozen by the system filter: subject was \"win big\"",
+            "Frozen by the system filter",
+        ),
+    ] {
+        match parse_text(line) {
+            Parsed::Diverted(said) => {
+                assert_eq!(said.tier, Diversion::Freeze, "{line}");
+                assert_eq!(said.message, message, "{line}");
+            }
+            other => panic!("{line}: {other:?}"),
+        }
     }
 }
 
