@@ -370,6 +370,21 @@ fn hostile_text_in_the_mtas_own_warnings_or_a_rules_match_stays_inert() {
 }
 
 #[test]
+fn hostile_text_in_what_exim_says_of_itself_or_a_freeze_stays_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = "<script>x</script>\x1b[31m|red=cmd|' /C calc'!A0";
+    let log = format!(
+        "2026-11-21 08:00:01 TLS error on connection from ({hostile}) [192.0.2.1]:4000 (gnutls_handshake): {hostile}\n\
+         2026-11-21 08:00:02 SMTP protocol error in \"AUTH {hostile}\" H=({hostile}) [192.0.2.2] {hostile}\n\
+         2026-11-21 08:00:03 1tE3xA-000Ab1-Qz Frozen by the system filter: {hostile}\n\
+         2026-11-21 08:00:04 1tE3xB-000Ab1-Qz frozen by {hostile}\n\
+         2026-11-21 08:00:05 1tE3xC-000Ab1-Qz Failed to expand \"{hostile}\": {hostile}\n"
+    );
+    let path = temp_file(dir.path(), "exim.log", log.as_bytes());
+    assert_inert_in_every_summary(path.to_str().unwrap(), "frozen");
+}
+
+#[test]
 fn a_file_that_shrinks_and_grows_while_read_is_read_without_fault() {
     let dir = tempfile::tempdir().unwrap();
     let body = BOUNCE.repeat(20_000);

@@ -487,10 +487,11 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
         Some(rest) if rest.starts_with("H=") => rest,
         _ => body,
     };
-    let (fields, rest) = scan_fields(body);
     if is_bookkeeping(body) {
-        return said_of_itself(body, rest).unwrap_or(Parsed::NoOutcome);
+        // Bookkeeping starts with its own words, never with fields.
+        return said_of_itself(body, body).unwrap_or(Parsed::NoOutcome);
     }
+    let (fields, rest) = scan_fields(body);
     if rest.starts_with("rejected ") || rest.starts_with("temporarily rejected ") {
         return match reject(&fields, rest) {
             Some(event) => Parsed::Event(event),

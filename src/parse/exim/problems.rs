@@ -134,23 +134,36 @@ const PHRASES: &[Phrase] = &[
     problem("DNS list lookup defer", Severity::Warning),
 ];
 
-/// Words that make a sentence an error of this host wherever they stand in it: a failed
-/// expansion (`home directory "..." failed to expand for ...`), a tainted value, a delivery
-/// process that died.
-const ERROR_ANYWHERE: &[&str] = &[
-    "ailed to expand",
-    "expansion of ",
-    "after expansion",
-    "Tainted filename",
-    "tainted value",
-    "transport process returned non-zero status",
-    "transport process vanished unexpectedly",
-];
+crate::needles! {
+    // A failed expansion: `Failed to expand`, `failed to expand`, `expansion of "..." failed`,
+    // `... is not absolute after expansion`.
+    EXPAN = "xpan";
+    // `Tainted filename ...`, `attempt to use tainted value ...`.
+    AINTED = "ainted";
+    // `... transport process returned non-zero status` or `... vanished unexpectedly`.
+    TRANSPORT_PROCESS = "transport process ";
+}
+
+/// Whether a sentence no first words named is an error of this host wherever the words that
+/// tell it stand: most lines get here, so three searches stand for every phrase, and the
+/// phrases are checked only on the rare lines one of them matched.
+fn is_error_anywhere(text: &str) -> bool {
+    (EXPAN.is_in(text)
+        && (text.contains("ailed to expand")
+            || text.contains("xpansion of ")
+            || text.contains("after expansion")))
+        || (AINTED.is_in(text) && (text.contains("Tainted ") || text.contains("tainted value")))
+        || (TRANSPORT_PROCESS.is_in(text)
+            && (text.contains("returned non-zero status") || text.contains("vanished")))
+}
 
 /// How the sentence `text` (the line after its message id and any fields before its first
 /// word) is summed up, if it is one of Exim's sentences about itself.
 pub(super) fn concern_of(text: &str) -> Option<Concern> {
-    if let Some(phrase) = PHRASES.iter().find(|phrase| text.starts_with(phrase.start)) {
+    // Most lines that get here start with a letter no phrase starts with.
+    if PHRASE_FIRST_BYTES[usize::from(*text.as_bytes().first()?)]
+        && let Some(phrase) = PHRASES.iter().find(|phrase| text.starts_with(phrase.start))
+    {
         // The daemon retries a port held by another program a few times, then gives up.
         if phrase.start.starts_with("socket bind()") && text.ends_with("daemon abandoned") {
             return Some(Concern::Problem(Severity::Fatal));
@@ -161,11 +174,19 @@ pub(super) fn concern_of(text: &str) -> Option<Concern> {
         }
         return Some(phrase.concern);
     }
-    ERROR_ANYWHERE
-        .iter()
-        .any(|words| text.contains(words))
-        .then_some(Concern::Problem(Severity::Error))
+    is_error_anywhere(text).then_some(Concern::Problem(Severity::Error))
 }
+
+/// The first bytes of [`PHRASES`].
+static PHRASE_FIRST_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < PHRASES.len() {
+        table[PHRASES[i].start.as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// The fields that tell one kind from another: which router and transport, and the `AUTH=`
 /// a client gave (its address is folded later). Every other field (the client, its port, the
