@@ -18,13 +18,14 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 use crate::codes::{Action, Class, Direction, EnhancedCode, Permanence};
 use crate::event::{Event, LogFormat};
 use crate::incident::{ChunkSpikes, Spikes};
-use crate::kinds::{Diagnostics, Diversions};
+use crate::kinds::{Diagnostics, Diversions, Kinds, Restarts, Tier};
 use crate::outcome::{Follower, Sightings};
 use crate::parse::Lifecycle;
 use crate::parse::TieredLine;
 use crate::parse::diagnostic::Severity;
 use crate::parse::diverted::Diversion;
 use crate::parse::postscreen::Screening;
+use crate::parse::restart::Restart;
 use crate::pipeline::{Collector, LineCounts, Source};
 use crate::screening::Screenings;
 use crate::time::Timestamp;
@@ -664,6 +665,32 @@ pub struct Tally {
     pub diagnostics: Diagnostics,
     /// The messages rules held, discarded or redirected, and those Exim froze.
     pub diversions: Diversions,
+    /// The MTA's starts, reloads and stops.
+    pub restarts: Restarts,
+}
+
+/// A tier whose lines a [`Tally`] sums up by kind in a section of its own.
+pub trait Tallied: Tier {
+    /// The section of `tally` that counts this tier's lines.
+    fn kinds_in(tally: &mut Tally) -> &mut Kinds<Self>;
+}
+
+impl Tallied for Severity {
+    fn kinds_in(tally: &mut Tally) -> &mut Kinds<Self> {
+        &mut tally.diagnostics
+    }
+}
+
+impl Tallied for Diversion {
+    fn kinds_in(tally: &mut Tally) -> &mut Kinds<Self> {
+        &mut tally.diversions
+    }
+}
+
+impl Tallied for Restart {
+    fn kinds_in(tally: &mut Tally) -> &mut Kinds<Self> {
+        &mut tally.restarts
+    }
 }
 
 #[cfg(test)]
@@ -881,6 +908,7 @@ impl Tally {
         self.screenings.merge(later.screenings);
         self.diagnostics.merge(later.diagnostics);
         self.diversions.merge(later.diversions);
+        self.restarts.merge(later.restarts);
         self.groups_dropped_max = self.groups_dropped_max.max(later.groups_dropped_max);
         let mut groups: Vec<_> = later.groups.into_iter().collect();
         groups.sort_by(|a, b| a.0.cmp(&b.0));
@@ -1006,24 +1034,14 @@ impl Collector for TallyCollector {
         part.screenings.add(screening);
     }
 
-    fn diagnosed(
+    fn sum_up<T: Tallied>(
         &self,
         part: &mut Tally,
         source: &Source,
         line: u64,
-        diagnostic: &TieredLine<Severity>,
+        said: &TieredLine<T>,
     ) {
-        part.diagnostics.add(diagnostic, &source.name, line);
-    }
-
-    fn diverted(
-        &self,
-        part: &mut Tally,
-        source: &Source,
-        line: u64,
-        diverted: &TieredLine<Diversion>,
-    ) {
-        part.diversions.add(diverted, &source.name, line);
+        T::kinds_in(part).add(said, &source.name, line);
     }
 
     fn seal(&self, part: &mut Tally) {

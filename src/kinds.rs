@@ -12,6 +12,7 @@ use crate::event::LogFormat;
 use crate::parse::diagnostic::Severity;
 use crate::parse::diverted::{CONTENT_CHECKS, Diversion};
 use crate::parse::postfix::is_queue_id;
+use crate::parse::restart::Restart;
 use crate::parse::{TieredLine, exim, program_of};
 
 /// Shapes counted exactly per tier before the smallest are dropped.
@@ -144,6 +145,9 @@ pub type Diagnostics = Kinds<Severity>;
 
 /// The messages rules set aside, per action.
 pub type Diversions = Kinds<Diversion>;
+
+/// The MTA's starts, reloads and stops, per event.
+pub type Restarts = Kinds<Restart>;
 
 impl<T: Tier> Default for Kinds<T> {
     fn default() -> Self {

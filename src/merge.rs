@@ -74,6 +74,10 @@ pub struct State {
     /// The messages rules set aside, per action that occurred; absent from older summaries.
     #[serde(default)]
     diverted: Vec<TierState>,
+    /// The MTA's starts, reloads and stops, per event that occurred; absent from older
+    /// summaries.
+    #[serde(default)]
+    restarts: Vec<TierState>,
     /// Spike-detection series, per domain and for all destinations.
     spikes: Vec<SeriesState>,
     /// The provider of each domain, from the first relay host named for it; empty when that
@@ -483,6 +487,7 @@ pub fn state_of(report: &Report) -> State {
         postscreen: screening_state(&tally.screenings),
         diagnostics: tier_states(&tally.diagnostics, &report.diagnostics, &report.inputs),
         diverted: tier_states(&tally.diversions, &report.diversions, &report.inputs),
+        restarts: tier_states(&tally.restarts, &report.restarts, &report.inputs),
         spikes,
         providers: tally
             .spikes
@@ -929,6 +934,7 @@ fn part_of(file: SummaryFile) -> Result<Part, String> {
     tally.screenings = screenings_of(&state.postscreen)?;
     tally.diagnostics = kinds_of(&state.diagnostics, &inputs)?;
     tally.diversions = kinds_of(&state.diverted, &inputs)?;
+    tally.restarts = kinds_of(&state.restarts, &inputs)?;
     let spikes = state
         .spikes
         .iter()
@@ -1161,7 +1167,12 @@ pub fn merge_summaries(
         // Kinds keep the example read first, wherever the summaries put it.
         let mut diagnostics = std::mem::take(&mut part.tally.diagnostics);
         let mut diversions = std::mem::take(&mut part.tally.diversions);
-        for example in diagnostics.examples_mut().chain(diversions.examples_mut()) {
+        let mut restarts = std::mem::take(&mut part.tally.restarts);
+        let kind_examples = diagnostics
+            .examples_mut()
+            .chain(diversions.examples_mut())
+            .chain(restarts.examples_mut());
+        for example in kind_examples {
             if let Some(new) = renames.get(&example.file) {
                 example.file = new.clone();
             }
@@ -1169,6 +1180,7 @@ pub fn merge_summaries(
         let read_first = |theirs: &Example, ours: &Example| place(theirs) < place(ours);
         tally.diagnostics.merge_ordered(diagnostics, read_first);
         tally.diversions.merge_ordered(diversions, read_first);
+        tally.restarts.merge_ordered(restarts, read_first);
         tally.merge(part.tally, &options);
         for group in tally
             .codes

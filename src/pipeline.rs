@@ -17,6 +17,7 @@ use std::sync::{Arc, Condvar, Mutex, mpsc};
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
+use crate::aggregate::Tallied;
 use crate::codes::{Action, Class};
 use crate::detect::{self, FormatChoice};
 use crate::event::Event;
@@ -25,8 +26,6 @@ use crate::input::chunk::{BufferPool, ChunkReader, LineChunk, Piece};
 use crate::input::{self, Compression, InputError, InputSpec};
 use crate::kb;
 use crate::parse::TieredLine;
-use crate::parse::diagnostic::Severity;
-use crate::parse::diverted::Diversion;
 use crate::parse::postscreen::Screening;
 use crate::parse::{self, Lifecycle, LineContext, Parsed};
 use crate::time::Timestamp;
@@ -151,24 +150,14 @@ pub trait Collector: Sync {
         let _ = (part, screening);
     }
 
-    /// Takes one problem the MTA reported about itself that the filters keep.
-    fn diagnosed(
+    /// Takes one line a report sums up by tier and kind (a problem the MTA reported about
+    /// itself, a message set aside, a start or stop of the MTA) that the filters keep.
+    fn sum_up<T: Tallied>(
         &self,
         part: &mut Self::Part,
         source: &Source,
         line: u64,
-        said: &TieredLine<Severity>,
-    ) {
-        let _ = (part, source, line, said);
-    }
-
-    /// Takes one line of a message a rule set aside that the filters keep.
-    fn diverted(
-        &self,
-        part: &mut Self::Part,
-        source: &Source,
-        line: u64,
-        said: &TieredLine<Diversion>,
+        said: &TieredLine<T>,
     ) {
         let _ = (part, source, line, said);
     }
@@ -694,16 +683,23 @@ fn parse_chunk<C: Collector>(
                     collector.screened(&mut part, &screening);
                 }
             }
-            Parsed::Diagnosed(diagnostic) => {
+            // No code and no direction: only the time window applies.
+            Parsed::Diagnosed(said) => {
                 counts.no_outcome += 1;
-                if filter.keeps_undirected(diagnostic.timestamp) {
-                    collector.diagnosed(&mut part, source, line_number, &diagnostic);
+                if filter.keeps_undirected(said.timestamp) {
+                    collector.sum_up(&mut part, source, line_number, &said);
                 }
             }
-            Parsed::Diverted(diverted) => {
+            Parsed::Diverted(said) => {
                 counts.no_outcome += 1;
-                if filter.keeps_undirected(diverted.timestamp) {
-                    collector.diverted(&mut part, source, line_number, &diverted);
+                if filter.keeps_undirected(said.timestamp) {
+                    collector.sum_up(&mut part, source, line_number, &said);
+                }
+            }
+            Parsed::Restarted(said) => {
+                counts.no_outcome += 1;
+                if filter.keeps_undirected(said.timestamp) {
+                    collector.sum_up(&mut part, source, line_number, &said);
                 }
             }
             Parsed::Foreign => counts.other_programs += 1,

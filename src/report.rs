@@ -20,6 +20,7 @@ use crate::kinds::{Kinds, Tier};
 use crate::outcome::OutcomeSummary;
 use crate::parse::diagnostic::Severity;
 use crate::parse::diverted::Diversion;
+use crate::parse::restart::Restart;
 use crate::threshold::Threshold;
 use crate::time::Timestamp;
 
@@ -164,6 +165,8 @@ pub struct Report {
     pub diagnostics: KindSection<Severity>,
     /// The kinds of messages rules held, discarded or redirected, and of those Exim froze.
     pub diversions: KindSection<Diversion>,
+    /// The kinds of the MTA's starts, reloads and stops.
+    pub restarts: KindSection<Restart>,
     /// The rows of `--format csv`.
     pub csv_rows: Vec<CsvRow>,
     /// The `--by` dimension of `csv_rows`.
@@ -318,6 +321,7 @@ impl Report {
         let screening_lists = top_entries(tally.screenings.lists(), settings.top);
         let diagnostics = KindSection::new(&tally.diagnostics, settings, kb::problems::hint);
         let diversions = KindSection::new(&tally.diversions, settings, |_, _| None);
+        let restarts = KindSection::new(&tally.restarts, settings, |_, _| None);
         let csv_rows = match settings.by {
             None => csv_rows_by_code(&rows, total),
             Some(_) => csv_rows_by_group(&tally, &rows, total),
@@ -368,6 +372,7 @@ impl Report {
             screening_lists,
             diagnostics,
             diversions,
+            restarts,
             csv_rows,
             thresholds,
             unmatched,

@@ -293,6 +293,34 @@ const EXIM: &[Hint] = &[
                  then restart Exim.",
     },
     Hint {
+        words: &["spam acl condition: warning"],
+        advice: "A setting of the spam condition or spamd_address could not be used (a \
+                 parameter, an address): fix it; the other servers or settings were used.",
+    },
+    Hint {
+        words: &["spam acl condition: spamd: "],
+        advice: "One spamd server of spamd_address failed and the next one was asked: check \
+                 that server.",
+    },
+    Hint {
+        words: &["spam acl condition"],
+        advice: "Exim could not ask spamd about a message: check that SpamAssassin runs where \
+                 spamd_address points. Mail waits meanwhile, unless the ACL's spam condition \
+                 has /defer_ok, in which case it goes on unchecked.",
+    },
+    Hint {
+        words: &["malware acl condition"],
+        advice: "Exim could not ask the virus scanner about a message: check that it (clamd, \
+                 say) runs where av_scanner points. Mail waits meanwhile, unless the malware \
+                 condition has /defer_ok.",
+    },
+    Hint {
+        words: &["spool file", "Failed"],
+        advice: "Exim could not create or take ownership of a message's spool file, so the \
+                 message was refused: the Exim user must own the spool directory (input, \
+                 msglog) and be able to write it.",
+    },
+    Hint {
         words: &["space check failed"],
         advice: "The spool or log disk is below check_spool_space or check_log_space: Exim \
                  answers every new message with a temporary error until space is freed. Free \
@@ -345,18 +373,6 @@ const EXIM: &[Hint] = &[
         advice: "Exim could not sign outgoing mail, which went out unsigned unless dkim_strict \
                  is set: the file dkim_private_key names must be a PEM private key that the \
                  Exim user can read.",
-    },
-    Hint {
-        words: &["spam acl condition"],
-        advice: "Exim could not ask spamd about a message: check that SpamAssassin runs where \
-                 spamd_address points. Mail waits meanwhile, unless the ACL's spam condition \
-                 has /defer_ok, in which case it goes on unchecked.",
-    },
-    Hint {
-        words: &["malware acl condition"],
-        advice: "Exim could not ask the virus scanner about a message: check that it (clamd, \
-                 say) runs where av_scanner points. Mail waits meanwhile, unless the malware \
-                 condition has /defer_ok.",
     },
     Hint {
         words: &["lowest numbered MX record points to local host"],
@@ -435,9 +451,9 @@ const EXIM: &[Hint] = &[
     },
     Hint {
         words: &["DNS list lookup defer"],
-        advice: "A DNS blocklist did not answer in time, so Exim took the client as not \
-                 listed: check the resolver. Spamhaus and others refuse queries that come \
-                 through public resolvers.",
+        advice: "A DNS blocklist did not answer in time; the kind says whether Exim then took \
+                 the client as listed or not. Check this host's resolver, and the list's own \
+                 status page.",
     },
     Hint {
         words: &["Permission denied"],

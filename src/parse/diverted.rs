@@ -55,7 +55,7 @@ impl Tier for Diversion {
     fn label(self) -> &'static str {
         match self {
             Diversion::Hold => "hold",
-            Diversion::Freeze => "frozen",
+            Diversion::Freeze => "freeze",
             Diversion::Discard => "discard",
             Diversion::Redirect => "redirect",
             Diversion::Warn => "warn",
@@ -83,14 +83,15 @@ impl Tier for Diversion {
                  from the release."
             }
             Diversion::Freeze => {
-                "frozen: Exim tries a frozen message no more until someone acts: list frozen \
+                "freeze: Exim tries a frozen message no more until someone acts: list frozen \
                  mail with `exiqgrep -z -i` (`exim -bp` marks it *** frozen ***), see why with \
                  `exim -Mvl ID` and read it with `exim -Mvh ID` and `exim -Mvb ID`, then thaw \
                  it with `exim -Mt ID` and try it with `exim -M ID`, or remove it with \
                  `exim -Mrm ID`. Most frozen mail is a bounce that could not be delivered \
                  (`Frozen (delivery error message)`): ignore_bounce_errors_after discards those \
                  on its own (ten weeks by default, a few days is common), and \
-                 timeout_frozen_after removes any message frozen for longer than it says."
+                 timeout_frozen_after cancels any frozen message older than it says (its age \
+                 counts from its arrival), bouncing it to its sender."
             }
             Diversion::Discard => {
                 "discard: the sender was told the message was accepted and nobody got it. \

@@ -20,13 +20,14 @@
 
 use std::borrow::Cow;
 
+use super::diagnostic::Severity;
 use super::needle::{alphanumeric_bits, find_byte, find_colon_space, low_bits};
 use super::reply::{read_reply, stage_of_command};
 use super::syslog::SyslogLine;
 use super::{Lifecycle, Parsed, TieredLine};
 use crate::codes::{Action, Class, Direction, EnhancedCode};
 use crate::event::{Event, LogFormat};
-use crate::time::{RawTime, YearRule, parse_leading};
+use crate::time::{RawTime, Timestamp, YearRule, parse_leading};
 
 /// The program written on events read from Exim's own log files.
 const PROGRAM: &str = "exim";
@@ -57,15 +58,7 @@ pub fn parse_mainlog<'a>(line: &'a str, years: &YearRule) -> Parsed<'a> {
             line.timestamp = years.complete(head.time);
             Parsed::Lifecycle(line)
         }
-        Parsed::Diagnosed(mut line) => {
-            line.timestamp = years.complete(head.time);
-            Parsed::Diagnosed(line)
-        }
-        Parsed::Diverted(mut line) => {
-            line.timestamp = years.complete(head.time);
-            Parsed::Diverted(line)
-        }
-        other => other,
+        tiered => stamp_tiered(tiered, years.complete(head.time), PROGRAM),
     }
 }
 
@@ -105,16 +98,28 @@ pub fn parse_syslog<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a>
             line.host = header.host;
             Parsed::Lifecycle(line)
         }
-        Parsed::Diagnosed(mut line) => {
-            line.timestamp = years.complete(time);
-            line.program = header.tag;
-            Parsed::Diagnosed(line)
+        tiered => stamp_tiered(tiered, years.complete(time), header.tag),
+    }
+}
+
+/// A line summed up by tier and kind, with the time and program of the line it came from;
+/// any other result as it is.
+fn stamp_tiered<'a>(parsed: Parsed<'a>, time: Option<Timestamp>, program: &'a str) -> Parsed<'a> {
+    fn stamped<'a, T>(
+        line: TieredLine<'a, T>,
+        time: Option<Timestamp>,
+        program: &'a str,
+    ) -> TieredLine<'a, T> {
+        TieredLine {
+            timestamp: time,
+            program,
+            ..line
         }
-        Parsed::Diverted(mut line) => {
-            line.timestamp = years.complete(time);
-            line.program = header.tag;
-            Parsed::Diverted(line)
-        }
+    }
+    match parsed {
+        Parsed::Diagnosed(line) => Parsed::Diagnosed(stamped(line, time, program)),
+        Parsed::Diverted(line) => Parsed::Diverted(stamped(line, time, program)),
+        Parsed::Restarted(line) => Parsed::Restarted(stamped(line, time, program)),
         other => other,
     }
 }
@@ -488,8 +493,9 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
         _ => body,
     };
     if is_bookkeeping(body) {
-        // Bookkeeping starts with its own words, never with fields.
-        return said_of_itself(body, body).unwrap_or(Parsed::NoOutcome);
+        // Bookkeeping starts with its own words, never with fields, and only its first words
+        // can make it a problem: the rest holds what the client sent.
+        return said_of_itself(body, body, false).unwrap_or(Parsed::NoOutcome);
     }
     let (fields, rest) = scan_fields(body);
     if rest.starts_with("rejected ") || rest.starts_with("temporarily rejected ") {
@@ -528,7 +534,7 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
     if let Some(event) = rule {
         return Parsed::Event(event);
     }
-    if let Some(said) = said_of_itself(body, rest) {
+    if let Some(said) = said_of_itself(body, rest, true) {
         return said;
     }
     if looks_like_outcome(body) {
@@ -539,25 +545,34 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
 }
 
 /// A line Exim wrote about itself or about a message it froze (`rest` is the line after the
-/// fields in front of its first word), when it is one. The time and program are filled in
-/// with the rest of the line's head.
-fn said_of_itself<'a>(body: &'a str, rest: &'a str) -> Option<Parsed<'a>> {
-    fn line<T>(tier: T, message: &str) -> TieredLine<'_, T> {
+/// fields in front of its first word), when it is one; `anywhere` lets the words of an error
+/// stand anywhere in the sentence, not only first. The time and program are filled in with
+/// the rest of the line's head.
+fn said_of_itself<'a>(body: &'a str, rest: &'a str, anywhere: bool) -> Option<Parsed<'a>> {
+    fn line<'a, T>(tier: T, message: &'a str, note: &'a str) -> TieredLine<'a, T> {
         TieredLine {
             timestamp: None,
             tier,
             program: PROGRAM,
             message,
-            note: "",
+            note,
         }
     }
-    Some(match problems::concern_of(rest)? {
-        Concern::Problem(severity) => Parsed::Diagnosed(line(severity, body)),
+    if let Some((event, said, version)) = problems::restart_of(rest) {
+        return Some(Parsed::Restarted(line(event, said, version)));
+    }
+    let concern = match problems::concern_of(rest) {
+        Some(concern) => concern,
+        None if anywhere && problems::is_error_anywhere(rest) => Concern::Problem(Severity::Error),
+        None => return None,
+    };
+    Some(match concern {
+        Concern::Problem(severity) => Parsed::Diagnosed(line(severity, body, "")),
         // What follows a filter's `freeze` is the filter's text, often with the message's
         // subject in it: the kind is the freeze, and the example line holds the rest.
         Concern::SetAside(action) => {
             let message = body.split_once(": ").map_or(body, |(freeze, _)| freeze);
-            Parsed::Diverted(line(action, message))
+            Parsed::Diverted(line(action, message, ""))
         }
     })
 }
@@ -600,8 +615,11 @@ crate::needles! {
 fn is_bookkeeping(body: &str) -> bool {
     const PREFIXES: &[&str] = &[
         "Completed",
+        // `log_selector = +arguments`: the command line of every Exim process.
+        "cwd=",
         // Freezing notes never quote a reply: the reply that led to a freeze is on the `**` or
-        // `==` line written before it, and was counted there.
+        // `==` line written before it, and was counted there (the freeze itself is summed up
+        // with the messages set aside).
         "Frozen",
         "Unfrozen",
         "Message is frozen",
@@ -615,10 +633,12 @@ fn is_bookkeeping(body: &str) -> bool {
         "SMTP command timeout",
         "SMTP data timeout",
         // Single bad commands, logged only with +smtp_syntax_error/+smtp_protocol_error; the
-        // `dropped: too many ...` line that ends such a session is the outcome.
+        // `dropped: too many ...` line that ends such a session is the outcome (the commands
+        // are summed up as warnings).
         "SMTP syntax error",
         "SMTP protocol error",
-        // A failed TLS handshake from a client: no SMTP reply was exchanged.
+        // A failed TLS handshake from a client: no SMTP reply was exchanged (summed up as a
+        // warning).
         "TLS error on connection from",
     ];
     PREFIXES.iter().any(|p| body.starts_with(p))

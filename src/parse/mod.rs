@@ -11,6 +11,7 @@ pub mod needle;
 pub mod postfix;
 pub mod postscreen;
 pub mod reply;
+pub mod restart;
 pub mod syslog;
 
 use crate::event::{Event, LogFormat};
@@ -38,6 +39,9 @@ pub enum Parsed<'a> {
     /// A message a rule held, discarded or redirected, or Exim froze: no outcome the client saw, but a
     /// report sums them up. Counted with [`Parsed::NoOutcome`] lines.
     Diverted(TieredLine<'a, diverted::Diversion>),
+    /// The MTA started, read its configuration again or stopped: no outcome, but a report
+    /// sums them up. Counted with [`Parsed::NoOutcome`] lines.
+    Restarted(TieredLine<'a, restart::Restart>),
     /// A line written by another program (dovecot, opendkim, amavis, ...).
     Foreign,
     /// A line of a known MTA, or a line of no known shape, that looks like it may carry an

@@ -18,6 +18,7 @@ use super::reply::{
     HostAddr, Reply, read_host_addr, read_reply, split_in_reply_to, stage_of_command,
     stage_of_while,
 };
+use super::restart::Restart;
 use super::syslog::SyslogLine;
 use super::{Lifecycle, Parsed, TieredLine};
 use crate::codes::{Action, Class, Direction, EnhancedCode};
@@ -102,6 +103,7 @@ pub fn parse<'a>(header: &SyslogLine<'a>, years: &YearRule) -> Parsed<'a> {
             _ => return Parsed::NoOutcome,
         },
         FirstWords::Removed => return Parsed::NoOutcome,
+        FirstWords::Restart(event) => return restart(header, years, event, body),
     }
     // An action word (`reject:`, `hold:`, ...) is known by the first word alone, and must be
     // known before the search for `status=`, which a sender's header text may hold. Delivery
@@ -250,6 +252,29 @@ fn tiered<'a, T>(
     }
 }
 
+/// A start, reload or stop, from master only (no other daemon writes these words of itself).
+/// The kind keeps the version, so an upgrade shows; the configuration directory is left out.
+fn restart<'a>(
+    header: &SyslogLine<'a>,
+    years: &YearRule,
+    event: Restart,
+    body: &'a str,
+) -> Parsed<'a> {
+    if !header.tag.ends_with("/master") {
+        return Parsed::NoOutcome;
+    }
+    let line = match body.split_once(" -- version ") {
+        Some((what, version)) => {
+            let version = version
+                .split_once(',')
+                .map_or(version, |(version, _)| version);
+            tiered(header, years, event, what, version)
+        }
+        None => tiered(header, years, event, body, ""),
+    };
+    Parsed::Restarted(line)
+}
+
 fn lifecycle<'a>(header: &SyslogLine<'a>, years: &YearRule, mut line: Lifecycle<'a>) -> Parsed<'a> {
     line.timestamp = years.complete(header.time);
     line.host = header.host;
@@ -337,6 +362,9 @@ enum FirstWords {
     Diagnostic,
     /// `warning:`: a problem of the MTA's own, or one of the few refusals written as warnings.
     Warning,
+    /// master's `daemon started -- version ...`, `reload -- version ...` or `terminating on
+    /// signal N`.
+    Restart(Restart),
 }
 
 /// Sorts a message by its first words, so that the most common lines of a log are done with
@@ -355,6 +383,15 @@ fn first_words(body: &str) -> FirstWords {
         "DISCONNECT" => true,
         "fatal:" | "panic:" | "error:" => return FirstWords::Diagnostic,
         "warning:" => return FirstWords::Warning,
+        "daemon" if rest.starts_with(" started -- version ") => {
+            return FirstWords::Restart(Restart::Start);
+        }
+        "reload" if rest.starts_with(" -- version ") => {
+            return FirstWords::Restart(Restart::Reload);
+        }
+        "terminating" if rest.starts_with(" on signal ") => {
+            return FirstWords::Restart(Restart::Stop);
+        }
         "CONNECT" | "PASS" | "WHITELISTED" | "ALLOWLISTED" | "WHITELIST" | "ALLOWLIST"
         | "BLACKLISTED" | "DENYLISTED" | "DNSBL" | "PREGREET" | "HANGUP" | "COMMAND"
         | "NON-SMTP" | "BARE" | "addr" => return FirstWords::Screening,

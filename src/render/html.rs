@@ -168,6 +168,7 @@ pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Resul
         &tally.diagnostics,
         &report.diagnostics,
     );
+    write_kinds(&mut page, words.restarts, &tally.restarts, &report.restarts);
     if !report.thresholds.is_empty() {
         let _ = writeln!(page, "<h2>{}</h2>", html(words.thresholds));
         page.push_str(

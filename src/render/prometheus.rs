@@ -27,6 +27,7 @@ use crate::kinds::Tier;
 use crate::parse::diagnostic::Severity;
 use crate::parse::diverted::Diversion;
 use crate::parse::postscreen::Verdict;
+use crate::parse::restart::Restart;
 use crate::render::safe::visible;
 use crate::report::{CodeRow, Report};
 use crate::time::Timestamp;
@@ -329,7 +330,7 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
     let mut diverted = Family::new(
         "mailsift_diverted_lines",
         "Lines in which a rule held, discarded or redirected a message or only logged its \
-         match, or Exim froze a message, by action (hold, frozen, discard, redirect, warn); \
+         match, or Exim froze a message, by action (hold, freeze, discard, redirect, warn); \
          not counted in mailsift_outcomes.",
         &["action"],
     );
@@ -337,6 +338,17 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
         diverted.add(&[action.label()], tally.diversions.count(action));
     }
     families.push(diverted);
+
+    let mut restarts = Family::new(
+        "mailsift_mta_restarts",
+        "Lines in which the MTA's daemon (Postfix's master) started, read its configuration \
+         again or stopped, by event (start, reload, stop).",
+        &["event"],
+    );
+    for event in Restart::ALL {
+        restarts.add(&[event.label()], tally.restarts.count(event));
+    }
+    families.push(restarts);
 
     let lines = &tally.lines;
     let mut read = Family::new("mailsift_lines_read", "Lines read from the inputs.", &[]);

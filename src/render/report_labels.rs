@@ -66,8 +66,10 @@ pub struct ReportLabels {
     pub screening: &'static str,
     /// Heading of the MTA's own warnings and errors.
     pub diagnostics: &'static str,
-    /// Heading of the messages rules held, discarded or redirected.
+    /// Heading of the messages rules held, discarded or redirected, and those Exim froze.
     pub diversions: &'static str,
+    /// Heading of the MTA's starts, reloads and stops.
+    pub restarts: &'static str,
     /// Heading of the hourly timeline.
     pub per_hour: &'static str,
     /// Heading of the daily timeline.
@@ -240,6 +242,7 @@ const EN: ReportLabels = ReportLabels {
     screening: "Connection screening (postscreen)",
     diagnostics: "Warnings and errors logged by the MTA",
     diversions: "Messages held, frozen, discarded or redirected",
+    restarts: "Starts, reloads and stops of the MTA",
     per_hour: "Failures per hour",
     per_day: "Failures per day",
     outcomes_per_hour: "Outcomes per hour",
@@ -295,6 +298,7 @@ const FR: ReportLabels = ReportLabels {
     screening: "Filtrage des connexions (postscreen)",
     diagnostics: "Avertissements et erreurs journalisés par le MTA",
     diversions: "Messages retenus, gelés, supprimés ou redirigés",
+    restarts: "Démarrages, rechargements et arrêts du MTA",
     per_hour: "Échecs par heure",
     per_day: "Échecs par jour",
     outcomes_per_hour: "Résultats par heure",
@@ -350,6 +354,7 @@ const VI: ReportLabels = ReportLabels {
     screening: "Sàng lọc kết nối (postscreen)",
     diagnostics: "Cảnh báo và lỗi do MTA ghi lại",
     diversions: "Thư bị giữ lại, đóng băng, hủy hoặc chuyển hướng",
+    restarts: "Các lần MTA khởi động, nạp lại cấu hình và dừng",
     per_hour: "Lỗi theo giờ",
     per_day: "Lỗi theo ngày",
     outcomes_per_hour: "Kết quả theo giờ",
@@ -405,6 +410,7 @@ const ZH: ReportLabels = ReportLabels {
     screening: "连接筛查（postscreen）",
     diagnostics: "MTA 记录的警告和错误",
     diversions: "被暂扣、冻结、丢弃或重定向的邮件",
+    restarts: "MTA 的启动、重新加载和停止",
     per_hour: "每小时失败数",
     per_day: "每天失败数",
     outcomes_per_hour: "每小时的结果",
@@ -460,6 +466,7 @@ const RU: ReportLabels = ReportLabels {
     screening: "Проверка подключений (postscreen)",
     diagnostics: "Предупреждения и ошибки, записанные MTA",
     diversions: "Письма задержанные, замороженные, удалённые или перенаправленные",
+    restarts: "Запуски, перезагрузки и остановки MTA",
     per_hour: "Ошибки по часам",
     per_day: "Ошибки по дням",
     outcomes_per_hour: "Результаты по часам",

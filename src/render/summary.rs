@@ -220,6 +220,7 @@ pub fn summary_json(report: &Report) -> Value {
         "postscreen": screening_json(report),
         "diagnostics": kinds_json(&tally.diagnostics, &report.diagnostics),
         "diverted": kinds_json(&tally.diversions, &report.diversions),
+        "restarts": kinds_json(&tally.restarts, &report.restarts),
         "hours": tally.hours.iter().map(|(hour, counts)| json!({
             "hour": hour.format("%Y-%m-%dT%H:00").to_string(),
             "by_class": class_object(counts),
@@ -543,6 +544,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
         &tally.diagnostics,
         &report.diagnostics,
     )?;
+    write_markdown_kinds(out, words.restarts, &tally.restarts, &report.restarts)?;
     if !report.thresholds.is_empty() {
         writeln!(out, "## {}", words.thresholds)?;
         writeln!(out)?;

@@ -96,6 +96,7 @@ pub fn write_report(out: &mut dyn Write, report: &Report, options: TextOptions) 
     write_screening(out, &paint, report)?;
     write_diversions(out, &paint, report)?;
     write_diagnostics(out, &paint, report)?;
+    write_restarts(out, &paint, report)?;
     write_timeline(out, &paint, report)?;
     write_thresholds(out, &paint, report)?;
     if options.unmatched {
@@ -726,11 +727,25 @@ fn write_diversions(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::
         paint.words.diversions,
         &[
             "Lines in which a rule (an access table, a header or body check, a milter) set a",
-            "message aside or only logged a match, or Exim froze one; the client was told it",
-            "was accepted.",
+            "message aside or only logged a match, or Exim froze one (each freeze counts); no",
+            "SMTP reply told of it.",
         ],
         &report.tally.diversions,
         &report.diversions,
+    )
+}
+
+fn write_restarts(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
+    write_kinds(
+        out,
+        paint,
+        paint.words.restarts,
+        &[
+            "Lines in which the MTA's daemon (Postfix's master) started, read its configuration",
+            "again or stopped, with the version it named; the example is the first of each kind.",
+        ],
+        &report.tally.restarts,
+        &report.restarts,
     )
 }
 

@@ -5,14 +5,17 @@
 //! events; a configuration Exim cannot read stops it. A message frozen is set aside, like
 //! Postfix's held mail, until someone thaws or removes it.
 //!
-//! Only the first words decide (after any `H=`, `U=` or other fields before them), and only
-//! on lines no outcome rule took, so the outcomes' path is not slowed.
+//! The first words decide (after any `H=`, `U=` or other fields before them); a few errors
+//! that Exim words with the option's name first (`home directory "..." failed to expand`) are
+//! found anywhere in the sentence, outside the angle brackets a client's address stands in.
+//! Only lines no outcome rule took are read, so the outcomes' path is not slowed.
 
 use std::borrow::Cow;
 
 use super::{closing_quote, field_key_len, find_byte, read_host_spec, read_value};
 use crate::parse::diagnostic::Severity;
 use crate::parse::diverted::Diversion;
+use crate::parse::restart::Restart;
 
 /// How a sentence Exim wrote about itself is summed up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +24,28 @@ pub(super) enum Concern {
     Problem(Severity),
     /// A message set aside.
     SetAside(Diversion),
+}
+
+/// The daemon starting, re-reading its configuration or stopping (`exim 4.96 daemon started:
+/// pid=...`, `pid 1021: SIGHUP received: re-exec daemon`, `exim 4.96 daemon terminating,
+/// inetd wait timeout reached.`): the event, what Exim said of it, and the version it named.
+/// Exim writes nothing when it is stopped by a signal.
+pub(super) fn restart_of(text: &str) -> Option<(Restart, &str, &str)> {
+    if let Some(rest) = text.strip_prefix("exim ") {
+        let (version, said) = rest.split_once(' ')?;
+        if said.starts_with("daemon started") {
+            return Some((Restart::Start, &said[.."daemon started".len()], version));
+        }
+        if said.starts_with("daemon terminating") {
+            return Some((Restart::Stop, said, version));
+        }
+    } else if let Some(rest) = text.strip_prefix("pid ") {
+        let (_, said) = rest.split_once(": ")?;
+        if said.starts_with("SIGHUP received") {
+            return Some((Restart::Reload, said, ""));
+        }
+    }
+    None
 }
 
 /// A sentence's first words and how it is summed up.
@@ -79,8 +104,6 @@ const PHRASES: &[Phrase] = &[
     // This host's errors: mail waits, or goes on without a check, until they are fixed.
     problem("socket bind() to port ", Severity::Error),
     problem("cannot accept message", Severity::Error),
-    problem("local_scan() function ", Severity::Error),
-    problem("invalid return ", Severity::Error),
     problem("acl_smtp_mime: ", Severity::Error),
     problem("User set without group", Severity::Error),
     problem("shadow transport ", Severity::Error),
@@ -89,10 +112,14 @@ const PHRASES: &[Phrase] = &[
         Severity::Error,
     ),
     problem("internal error: ", Severity::Error),
-    problem("Couldn't ", Severity::Error),
+    problem("Couldn't open ", Severity::Error),
+    problem("Couldn't fdopen ", Severity::Error),
+    problem("Couldn't set perms ", Severity::Error),
     problem("getsockname() failed", Severity::Error),
-    problem("attempt to ", Severity::Error),
-    problem("Attempt to ", Severity::Error),
+    problem("attempt to use tainted ", Severity::Error),
+    problem("attempt to expand tainted ", Severity::Error),
+    problem("attempt to open journal", Severity::Error),
+    problem("Attempt to open msglog", Severity::Error),
     problem("Process failed (", Severity::Error),
     problem("spool directory space check failed", Severity::Error),
     problem("log directory space check failed", Severity::Error),
@@ -104,6 +131,9 @@ const PHRASES: &[Phrase] = &[
     problem("Error in system filter", Severity::Error),
     problem("Tainted ", Severity::Error),
     problem("DKIM: signing failed", Severity::Error),
+    // spamd's own warnings: a setting it could not use, or one server of several failing.
+    problem("spam acl condition: warning", Severity::Warning),
+    problem("spam acl condition: spamd: ", Severity::Warning),
     problem("spam acl condition: ", Severity::Error),
     problem("malware acl condition: ", Severity::Error),
     problem(
@@ -111,10 +141,23 @@ const PHRASES: &[Phrase] = &[
         Severity::Error,
     ),
     problem("remote host address is the local host", Severity::Error),
-    problem("queue run: ", Severity::Error),
+    problem("queue run: process ", Severity::Error),
+    problem("queue run: unexpected data", Severity::Error),
+    problem("queue run: error on pipe", Severity::Error),
     problem("daemon: ", Severity::Error),
-    problem("Failed to ", Severity::Error),
-    problem("failed to ", Severity::Error),
+    problem("Failed to expand", Severity::Error),
+    problem("Failed to open ", Severity::Error),
+    problem("Failed to create ", Severity::Error),
+    problem("Failed to get ", Severity::Error),
+    problem("Failed writing ", Severity::Error),
+    problem("failed to expand", Severity::Error),
+    problem("failed to open ", Severity::Error),
+    problem("failed to create ", Severity::Error),
+    problem("failed to read ", Severity::Error),
+    problem("failed to update journal", Severity::Error),
+    problem("failed to fsync", Severity::Error),
+    problem("failed to parse address", Severity::Error),
+    problem("failed to find ", Severity::Error),
     problem("Cannot open ", Severity::Error),
     problem("cannot open ", Severity::Error),
     // What peers did: Postfix writes the same events as warnings.
@@ -145,9 +188,23 @@ crate::needles! {
 }
 
 /// Whether a sentence no first words named is an error of this host wherever the words that
-/// tell it stand: most lines get here, so three searches stand for every phrase, and the
-/// phrases are checked only on the rare lines one of them matched.
-fn is_error_anywhere(text: &str) -> bool {
+/// tell it stand: most lines that get here are none, so three searches stand for every
+/// phrase, and the phrases are checked only on the rare lines one of them matched.
+pub(super) fn is_error_anywhere(text: &str) -> bool {
+    // What a client chose (an address, even one with spaces in a quoted local part) stands in
+    // angle brackets, and must not make a line an error.
+    text.split('<').enumerate().any(|(index, piece)| {
+        let ours = if index == 0 {
+            piece
+        } else {
+            piece.split_once('>').map_or("", |(_, after)| after)
+        };
+        is_error_sentence(ours)
+    })
+}
+
+/// Whether `text`, written by Exim, holds the words of one of its errors.
+fn is_error_sentence(text: &str) -> bool {
     (EXPAN.is_in(text)
         && (text.contains("ailed to expand")
             || text.contains("xpansion of ")
@@ -172,9 +229,14 @@ pub(super) fn concern_of(text: &str) -> Option<Concern> {
         if phrase.start.starts_with("Process failed") && text.ends_with(" (frozen)") {
             return Some(Concern::SetAside(Diversion::Freeze));
         }
+        // The daemon's own failures say so; anything else after `daemon: ` may be a
+        // `logwrite` of someone's.
+        if phrase.start == "daemon: " && !(text.contains(" failed") || text.contains("couldn't")) {
+            return None;
+        }
         return Some(phrase.concern);
     }
-    is_error_anywhere(text).then_some(Concern::Problem(Severity::Error))
+    None
 }
 
 /// The first bytes of [`PHRASES`].
@@ -188,10 +250,18 @@ static PHRASE_FIRST_BYTES: [bool; 256] = {
     table
 };
 
-/// The fields that tell one kind from another: which router and transport, and the `AUTH=`
-/// a client gave (its address is folded later). Every other field (the client, its port, the
-/// duration, the commands it sent, the user) differs from line to line.
-const KIND_FIELDS: [&str; 3] = ["R", "T", "AUTH"];
+/// The fields that tell one kind from another: which router and transport. Every other field
+/// (the client, its port, the duration, the commands it sent, the user, an `AUTH=` value)
+/// differs from line to line.
+const KIND_FIELDS: [&str; 2] = ["R", "T"];
+
+/// The SMTP verbs a kind keeps of a command quoted in an error; any other first word is what
+/// a client sent in place of one (a password after `AUTH LOGIN`, an HTTP request, bytes of a
+/// TLS handshake).
+const SMTP_VERBS: [&str; 16] = [
+    "HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP", "QUIT", "VRFY", "EXPN", "HELP",
+    "AUTH", "STARTTLS", "ETRN", "ATRN",
+];
 
 /// A sentence of Exim's without what tells one connection from another: a client or server
 /// (`H=name (helo) [ip]:port`, or the same after `from ` or `to `) becomes `<host>`, fields
@@ -218,6 +288,8 @@ pub fn without_connection(message: &str) -> Cow<'_, str> {
             let taken = key_len + 1 + len;
             if KIND_FIELDS.contains(&&rest[..key_len]) {
                 kept.push_str(&rest[..taken]);
+            } else if &rest[..key_len] == "AUTH" {
+                kept.push_str("AUTH=…");
             } else {
                 // The space before the field goes with it.
                 if kept.ends_with(' ') {
@@ -227,14 +299,24 @@ pub fn without_connection(message: &str) -> Cow<'_, str> {
             rest = &rest[taken..];
         } else if rest.starts_with('"')
             && kept.ends_with(" in ")
-            && let Some(close) = closing_quote(rest, 0)
+            && let Some(close) = rest.find("\" H=").or_else(|| closing_quote(rest, 0))
         {
+            // Exim does not escape a quote inside the command, so the quote that closes it is
+            // the one before the client's `H=`.
             let command = &rest[1..close];
             let verb_end = find_byte(b' ', command).unwrap_or(command.len());
+            let verb = &command[..verb_end];
             kept.push('"');
-            kept.push_str(&command[..verb_end]);
-            if verb_end < command.len() {
-                kept.push_str(" …");
+            if SMTP_VERBS
+                .iter()
+                .any(|known| verb.eq_ignore_ascii_case(known))
+            {
+                kept.push_str(verb);
+                if verb_end < command.len() {
+                    kept.push_str(" …");
+                }
+            } else {
+                kept.push('…');
             }
             kept.push('"');
             rest = &rest[close + 1..];
@@ -252,6 +334,12 @@ pub fn without_connection(message: &str) -> Cow<'_, str> {
         }
     }
     let mut kept = kept.trim_end();
+    // A tainted value names a mailbox or a domain of the message's.
+    let without_values;
+    if kept.starts_with("Tainted ") && kept.contains('\'') {
+        without_values = without_single_quoted(kept);
+        kept = &without_values;
+    }
     // Exim's reason for refusing a command may go on to quote what the client sent
     // (`malformed address: b@c> may not follow <a`).
     if (kept.starts_with("SMTP syntax error in ") || kept.starts_with("SMTP protocol error in "))
@@ -267,6 +355,20 @@ pub fn without_connection(message: &str) -> Cow<'_, str> {
     }
 }
 
+/// `text` with what each pair of single quotes holds written `…`.
+fn without_single_quoted(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut parts = text.split('\'');
+    kept.push_str(parts.next().unwrap_or(""));
+    let mut inside = true;
+    for part in parts {
+        kept.push('\'');
+        kept.push_str(if inside { "…" } else { part });
+        inside = !inside;
+    }
+    kept
+}
+
 /// Whether `key` names one of the fields Exim writes (`H`, `I`, `U`, `D`, `C`, `CV`, `QT`,
 /// ...): all of them are capitals, while a sentence's own `pid=` or `size=` is not.
 fn is_exim_field(key: &str) -> bool {
@@ -277,6 +379,22 @@ fn is_exim_field(key: &str) -> bool {
 /// Appends `word` with every Exim message id in it (`1sAbCq-0002aZ-8g`, or a spool file
 /// `.../1sAbCq-0002aZ-8g-H`) written `<id>`: a kind must not split per message.
 fn push_without_message_ids(word: &str, kept: &mut String) {
+    // With split_spool_directory, a message's files sit in a directory named after one
+    // character of its id: `input/r/<id>-D`.
+    for spool in ["/input/", "/msglog/"] {
+        if let Some(at) = word.find(spool) {
+            let after = at + spool.len();
+            let bytes = word.as_bytes();
+            if bytes.get(after).is_some_and(u8::is_ascii_alphanumeric)
+                && bytes.get(after + 1) == Some(&b'/')
+            {
+                push_without_message_ids(&word[..after], kept);
+                kept.push_str("<dir>");
+                push_without_message_ids(&word[after + 1..], kept);
+                return;
+            }
+        }
+    }
     let bytes = word.as_bytes();
     let mut copied = 0;
     let mut at = 0;
@@ -369,6 +487,26 @@ mod tests {
                 "Failed to expand \"${lookup{$local_part}lsearch{/etc/aliases}}\" R=aliases T=local: missing }",
             ),
             (
+                "SMTP syntax error in \"c2VjcmV0cGFzc3dvcmQ=\" H=(x) [203.0.113.9]:5000 I=[198.51.100.1]:25 unrecognized command",
+                "SMTP syntax error in \"…\" <host> unrecognized command",
+            ),
+            (
+                "SMTP syntax error in \"MAIL FROM:<a\" b@c>\" H=(x) [203.0.113.9] malformed address: x",
+                "SMTP syntax error in \"MAIL …\" <host> malformed address",
+            ),
+            (
+                "ignoring AUTH=xyz123 from H=(laptop) [203.0.113.200] (client not authenticated)",
+                "ignoring AUTH=… from <host> (client not authenticated)",
+            ),
+            (
+                "Tainted filename '/home/alice.smith/.forward'",
+                "Tainted filename '…'",
+            ),
+            (
+                "Spool error for /var/spool/exim4/input/r/1sAbDb-0002c5-m7-D: Permission denied",
+                "Spool error for /var/spool/exim4/input/<dir>/<id>-D: Permission denied",
+            ),
+            (
                 "Format error in spool file 1sAbCq-0002aZ-8g-H: size=0",
                 "Format error in spool file <id>-H: size=0",
             ),
@@ -394,6 +532,23 @@ mod tests {
     }
 
     #[test]
+    fn errors_worded_with_the_option_first_are_found_but_not_in_a_clients_address() {
+        for text in [
+            "bounce_message_file is not absolute after expansion: 'x'",
+            "home directory \"/home/${local_part}\" failed to expand for local_delivery transport: x",
+            "appendfile transport process returned non-zero status 0x000b: terminated by signal 11",
+        ] {
+            assert!(is_error_anywhere(text), "{text}");
+        }
+        for text in [
+            "<host> incomplete transaction (QUIT) from <\"Tainted x\"@evil.example>",
+            "SMTP data timeout (message abandoned) on connection from <host> F=<\"failed to expand y\"@evil.example>",
+        ] {
+            assert!(!is_error_anywhere(text), "{text}");
+        }
+    }
+
+    #[test]
     fn sentences_are_sorted_by_their_first_words() {
         use Concern::*;
         for (text, expected) in [
@@ -413,14 +568,13 @@ mod tests {
                 "Exim configuration error in line 12 of /etc/exim4/exim4.conf:",
                 Some(Problem(Severity::Fatal)),
             ),
+            ("cwd=/root 4 args: exim -be", None),
             (
-                "bounce_message_file is not absolute after expansion: 'x'",
-                Some(Problem(Severity::Error)),
+                "spam acl condition: warning - invalid spamd parameter: 'x'",
+                Some(Problem(Severity::Warning)),
             ),
-            (
-                "H=(x) [192.0.2.7] F=<a@example.com> failed to expand ACL string \"${x}\"",
-                Some(Problem(Severity::Error)),
-            ),
+            ("Failed to verify sender alice@example.com via SPF", None),
+            ("daemon: started my own thing", None),
             (
                 "Spool file is locked (another process is handling this message)",
                 None,

@@ -1063,7 +1063,6 @@ fn lines_without_outcome() {
         "2026-11-21 08:00:02 1tE3xA-000Ab1-Qz rmt_reject@example.com: error ignored: RFC 3461 DSN, failure notify not requested",
         "2026-11-21 08:00:03 Start queue run: pid=4242",
         "2026-11-21 08:00:04 End queue run: pid=4242",
-        "2026-11-21 08:00:05 exim 4.99 daemon started: pid=4000, -q30m, listening for SMTP on port 25 (IPv6 and IPv4) port 587 (IPv6 and IPv4)",
         "2026-11-21 08:00:06 SMTP connection from (User) [185.220.100.6]:40000 lost D=0.397s",
         "2026-11-21 08:00:06 SMTP connection from mail.example.org [203.0.113.5]:41000 I=[192.0.2.1]:25 (TCP/IP connection count = 3)",
         "2026-11-21 08:00:06 SMTP connection from [203.0.113.5] closed by DROP in ACL",
@@ -1468,7 +1467,8 @@ fn generated_exim_logs_parse_as_intended() {
                 | Parsed::Lifecycle(_)
                 | Parsed::Screened(_)
                 | Parsed::Diagnosed(_)
-                | Parsed::Diverted(_) => {}
+                | Parsed::Diverted(_)
+                | Parsed::Restarted(_) => {}
             }
         }
         // The generator counts the lines it means as outcomes; the parser must agree.
@@ -1497,7 +1497,8 @@ fn buckets(text: &str, ctx: &LineContext) -> std::collections::BTreeMap<String, 
             | Parsed::Lifecycle(_)
             | Parsed::Screened(_)
             | Parsed::Diagnosed(_)
-            | Parsed::Diverted(_) => "no_outcome".to_string(),
+            | Parsed::Diverted(_)
+            | Parsed::Restarted(_) => "no_outcome".to_string(),
             Parsed::Foreign => "foreign".to_string(),
             Parsed::Unmatched => "unmatched".to_string(),
         };
@@ -1615,4 +1616,41 @@ mod never_panics {
             let _ = parse_text(&line);
         }
     }
+}
+
+#[test]
+fn the_daemon_starting_and_reloading_is_told_with_the_version() {
+    use crate::parse::restart::Restart;
+    for (line, event, message, version) in [
+        (
+            "2026-11-21 06:25:01 [1021] exim 4.96 daemon started: pid=1021, -q30m, listening for SMTP on port 25 (IPv6 and IPv4)",
+            Restart::Start,
+            "daemon started",
+            "4.96",
+        ),
+        (
+            "2026-11-21 06:40:17 [1021] pid 1021: SIGHUP received: re-exec daemon",
+            Restart::Reload,
+            "SIGHUP received: re-exec daemon",
+            "",
+        ),
+        (
+            "2026-11-21 06:41:00 exim 4.98 daemon terminating, inetd wait timeout reached.",
+            Restart::Stop,
+            "daemon terminating, inetd wait timeout reached.",
+            "4.98",
+        ),
+    ] {
+        let Parsed::Restarted(said) = parse_text(line) else {
+            panic!("{line}: {:?}", parse_text(line));
+        };
+        assert_eq!(said.tier, event, "{line}");
+        assert_eq!(said.message, message, "{line}");
+        assert_eq!(said.note, version, "{line}");
+        assert_eq!(said.program, "exim");
+    }
+    assert!(matches!(
+        parse_text("2026-11-21 06:25:01 exim is great"),
+        Parsed::NoOutcome
+    ));
 }

@@ -806,7 +806,6 @@ fn lines_without_outcome() {
         "Nov 21 08:00:06 mx1 postfix/smtp[3102]: Trusted TLS connection established to mx.example.org[203.0.113.10]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)",
         "Nov 21 08:00:07 mx1 postfix/postscreen[1500]: DISCONNECT [198.51.100.23]:51234",
         "Nov 21 08:00:09 mx1 postfix/smtpd[2202]: lost connection after AUTH from unknown[198.51.100.24]",
-        "Nov 21 08:00:10 mx1 postfix/master[1000]: daemon started -- version 3.7.11, configuration /etc/postfix",
         "Nov 21 08:00:11 mx1 postfix/cleanup[2304]: 2B3C4D5E6F: prepend: header Subject: check me from local; from=<root> to=<bob@example.com>: X-Checked: yes",
         "Nov 21 08:00:12 mx1 postfix/anvil[1300]: statistics: max connection rate 12/60s for (smtp:198.51.100.24) at Nov 21 07:58:00",
         "Nov 21 08:00:13 mx1 postfix/pickup[1400]: 4D5E6F7081: uid=33 from=<www-data>",
@@ -1453,5 +1452,47 @@ fn smtpd_warnings_that_stand_for_a_refusal_are_inbound_rejects() {
             matches!(parse_text(line), Parsed::Diagnosed(d) if d.tier == Severity::Warning),
             "{line}"
         );
+    }
+}
+
+#[test]
+fn master_starting_reloading_and_stopping_is_told_with_the_version() {
+    use crate::parse::restart::Restart;
+    for (line, event, message, version) in [
+        (
+            "Nov 21 07:59:59 mx1 postfix/master[1000]: daemon started -- version 3.7.11, configuration /etc/postfix",
+            Restart::Start,
+            "daemon started",
+            "3.7.11",
+        ),
+        (
+            "Nov 21 09:00:00 mx1 postfix-out/master[1000]: reload -- version 3.8.4, configuration /etc/postfix-out",
+            Restart::Reload,
+            "reload",
+            "3.8.4",
+        ),
+        (
+            "Nov 21 10:00:00 mx1 postfix/master[1000]: terminating on signal 15",
+            Restart::Stop,
+            "terminating on signal 15",
+            "",
+        ),
+    ] {
+        let Parsed::Restarted(said) = parse_text(line) else {
+            panic!("{line}: {:?}", parse_text(line));
+        };
+        assert_eq!(said.tier, event, "{line}");
+        assert_eq!(said.message, message, "{line}");
+        assert_eq!(said.note, version, "{line}");
+        assert!(said.timestamp.is_some(), "{line}");
+    }
+    // postfix-script says the same as master just before it, and no other daemon's words
+    // stand for master's.
+    for line in [
+        "Nov 21 07:59:58 mx1 postfix/postfix-script[999]: starting the Postfix mail system",
+        "Nov 21 07:59:58 mx1 postfix/smtpd[999]: reload -- version 3.7.11, configuration /etc/postfix",
+        "Nov 21 07:59:58 mx1 postfix/master[1000]: daemon started",
+    ] {
+        assert!(matches!(parse_text(line), Parsed::NoOutcome), "{line}");
     }
 }
