@@ -48,133 +48,121 @@ pub(super) fn restart_of(text: &str) -> Option<(Restart, &str, &str)> {
     None
 }
 
-/// A sentence's first words and how it is summed up.
-struct Phrase {
-    start: &'static str,
-    concern: Concern,
-}
+/// The first words of the sentences Exim writes when it freezes a message: `Frozen`, with
+/// what froze it after (`(delivery error message)`, `by the system filter: ...`), or `frozen
+/// by ACL`, `by local_scan()` or by an administrator's `exim -Mf`. `Message is frozen` and
+/// `Unfrozen ...` are not here: a queue run writes the first for every frozen message it
+/// passes over, so counting it would count one freeze once per queue run.
+const FREEZES: &[&str] = &["Frozen", "frozen by "];
 
-const fn problem(start: &'static str, severity: Severity) -> Phrase {
-    Phrase {
-        start,
-        concern: Concern::Problem(severity),
-    }
-}
+/// A process of Exim's stopped (Exim writes these with its panic-and-die flag): a
+/// configuration it cannot read, a log it cannot write, a spool file it cannot create, an
+/// expansion every session needs.
+const FATAL: &[&str] = &[
+    "Exim configuration ",
+    "non-existent configuration file",
+    "spool_directory undefined",
+    "Cannot open main log file",
+    "Cannot open reject log file",
+    "failed to write to main log",
+    "failed to write to reject log",
+    "Failed to create spool file",
+    "Failed setting ownership on spool file",
+    "Cannot lock ",
+    "Expansion of ",
+    "Fork failed for local delivery",
+    "fork() failed when starting daemon",
+    "fork of delivery process from queue runner",
+    "failed to create pipe in queue runner",
+    "no port specified for interface",
+    "IPv4 socket creation failed",
+    "IPv6 socket creation failed",
+    "listen() failed on interface",
+    "Taint mismatch",
+];
 
-/// The sentences read, by their first words; the first that matches wins, so narrower ones
-/// come first. `Message is frozen` and `Unfrozen ...` are not here: a queue run writes the
-/// first for every frozen message it passes over, so counting it would count one freeze once
-/// per queue run.
-const PHRASES: &[Phrase] = &[
-    Phrase {
-        start: "Frozen",
-        concern: Concern::SetAside(Diversion::Freeze),
-    },
-    // An ACL's `control = freeze`, local_scan(), or an administrator's `exim -Mf`.
-    Phrase {
-        start: "frozen by ",
-        concern: Concern::SetAside(Diversion::Freeze),
-    },
-    // A process of Exim's stopped (Exim writes these with its panic-and-die flag): a
-    // configuration it cannot read, a log it cannot write, a spool file it cannot create, an
-    // expansion every session needs.
-    problem("Exim configuration ", Severity::Fatal),
-    problem("non-existent configuration file", Severity::Fatal),
-    problem("spool_directory undefined", Severity::Fatal),
-    problem("Cannot open main log file", Severity::Fatal),
-    problem("Cannot open reject log file", Severity::Fatal),
-    problem("failed to write to main log", Severity::Fatal),
-    problem("failed to write to reject log", Severity::Fatal),
-    problem("Failed to create spool file", Severity::Fatal),
-    problem("Failed setting ownership on spool file", Severity::Fatal),
-    problem("Cannot lock ", Severity::Fatal),
-    problem("Expansion of ", Severity::Fatal),
-    problem("Fork failed for local delivery", Severity::Fatal),
-    problem("fork() failed when starting daemon", Severity::Fatal),
-    problem(
-        "fork of delivery process from queue runner",
-        Severity::Fatal,
-    ),
-    problem("failed to create pipe in queue runner", Severity::Fatal),
-    problem("no port specified for interface", Severity::Fatal),
-    problem("IPv4 socket creation failed", Severity::Fatal),
-    problem("IPv6 socket creation failed", Severity::Fatal),
-    problem("listen() failed on interface", Severity::Fatal),
-    problem("Taint mismatch", Severity::Fatal),
-    // This host's errors: mail waits, or goes on without a check, until they are fixed.
-    problem("socket bind() to port ", Severity::Error),
-    problem("cannot accept message", Severity::Error),
-    problem("acl_smtp_mime: ", Severity::Error),
-    problem("User set without group", Severity::Error),
-    problem("shadow transport ", Severity::Error),
-    problem(
-        "configured error code starts with incorrect digit",
-        Severity::Error,
-    ),
-    problem("internal error: ", Severity::Error),
-    problem("Couldn't open ", Severity::Error),
-    problem("Couldn't fdopen ", Severity::Error),
-    problem("Couldn't set perms ", Severity::Error),
-    problem("getsockname() failed", Severity::Error),
-    problem("attempt to use tainted ", Severity::Error),
-    problem("attempt to expand tainted ", Severity::Error),
-    problem("attempt to open journal", Severity::Error),
-    problem("Attempt to open msglog", Severity::Error),
-    problem("Process failed (", Severity::Error),
-    problem("spool directory space check failed", Severity::Error),
-    problem("log directory space check failed", Severity::Error),
-    problem("Message abandoned: Spool write error", Severity::Error),
-    problem("Spool write error", Severity::Error),
-    problem("Format error in spool file", Severity::Error),
-    problem("Error reading spool file", Severity::Error),
-    problem("Spool error", Severity::Error),
-    problem("Error in system filter", Severity::Error),
-    problem("Tainted ", Severity::Error),
-    problem("DKIM: signing failed", Severity::Error),
-    // spamd's own warnings: a setting it could not use, or one server of several failing.
-    problem("spam acl condition: warning", Severity::Warning),
-    problem("spam acl condition: spamd: ", Severity::Warning),
-    problem("spam acl condition: ", Severity::Error),
-    problem("malware acl condition: ", Severity::Error),
-    problem(
-        "lowest numbered MX record points to local host",
-        Severity::Error,
-    ),
-    problem("remote host address is the local host", Severity::Error),
-    problem("queue run: process ", Severity::Error),
-    problem("queue run: unexpected data", Severity::Error),
-    problem("queue run: error on pipe", Severity::Error),
-    problem("daemon: ", Severity::Error),
-    problem("Failed to expand", Severity::Error),
-    problem("Failed to open ", Severity::Error),
-    problem("Failed to create ", Severity::Error),
-    problem("Failed to get ", Severity::Error),
-    problem("Failed writing ", Severity::Error),
-    problem("failed to expand", Severity::Error),
-    problem("failed to open ", Severity::Error),
-    problem("failed to create ", Severity::Error),
-    problem("failed to read ", Severity::Error),
-    problem("failed to update journal", Severity::Error),
-    problem("failed to fsync", Severity::Error),
-    problem("failed to parse address", Severity::Error),
-    problem("failed to find ", Severity::Error),
-    problem("Cannot open ", Severity::Error),
-    problem("cannot open ", Severity::Error),
-    // What peers did: Postfix writes the same events as warnings.
-    problem("TLS error on connection from ", Severity::Warning),
-    problem("TLS session failure", Severity::Warning),
-    problem("TLS session: ", Severity::Warning),
-    problem("DANE attempt failed", Severity::Warning),
-    problem("host name alias list truncated", Severity::Warning),
-    problem("ridiculously long message header", Severity::Warning),
-    problem("overlong message header line", Severity::Warning),
-    problem("Abandon queue run", Severity::Warning),
-    problem("SMTP protocol error in ", Severity::Warning),
-    problem("SMTP syntax error in ", Severity::Warning),
-    problem("no host name found for IP address ", Severity::Warning),
-    problem("no IP address found for host ", Severity::Warning),
-    problem("ignoring AUTH=", Severity::Warning),
-    problem("DNS list lookup defer", Severity::Warning),
+/// What peers did, and spamd's own warnings (a setting it could not use, one server of
+/// several failing): Postfix writes the same events as warnings.
+const WARNINGS: &[&str] = &[
+    "spam acl condition: warning",
+    "spam acl condition: spamd: ",
+    "TLS error on connection from ",
+    "TLS session failure",
+    "TLS session: ",
+    "DANE attempt failed",
+    "host name alias list truncated",
+    "ridiculously long message header",
+    "overlong message header line",
+    "Abandon queue run",
+    "SMTP protocol error in ",
+    "SMTP syntax error in ",
+    "no host name found for IP address ",
+    "no IP address found for host ",
+    "ignoring AUTH=",
+    "DNS list lookup defer",
+];
+
+/// This host's errors: mail waits, or goes on without a check, until they are fixed. Read
+/// after [`FATAL`] and [`WARNINGS`], whose narrower phrases some of these begin.
+const ERRORS: &[&str] = &[
+    "socket bind() to port ",
+    "cannot accept message",
+    "acl_smtp_mime: ",
+    "User set without group",
+    "shadow transport ",
+    "configured error code starts with incorrect digit",
+    "internal error: ",
+    "Couldn't open ",
+    "Couldn't fdopen ",
+    "Couldn't set perms ",
+    "getsockname() failed",
+    "attempt to use tainted ",
+    "attempt to expand tainted ",
+    "attempt to open journal",
+    "Attempt to open msglog",
+    "Process failed (",
+    "spool directory space check failed",
+    "log directory space check failed",
+    "Message abandoned: Spool write error",
+    "Spool write error",
+    "Format error in spool file",
+    "Error reading spool file",
+    "Spool error",
+    "Error in system filter",
+    "Tainted ",
+    "DKIM: signing failed",
+    "spam acl condition: ",
+    "malware acl condition: ",
+    "lowest numbered MX record points to local host",
+    "remote host address is the local host",
+    "queue run: process ",
+    "queue run: unexpected data",
+    "queue run: error on pipe",
+    "daemon: ",
+    "Failed to expand",
+    "Failed to open ",
+    "Failed to create ",
+    "Failed to get ",
+    "Failed writing ",
+    "failed to expand",
+    "failed to open ",
+    "failed to create ",
+    "failed to read ",
+    "failed to update journal",
+    "failed to fsync",
+    "failed to parse address",
+    "failed to find ",
+    "Cannot open ",
+    "cannot open ",
+];
+
+/// The lists of first words, in the order they are read, and how their sentences are summed
+/// up.
+const PHRASES: [(&[&str], Concern); 4] = [
+    (FREEZES, Concern::SetAside(Diversion::Freeze)),
+    (FATAL, Concern::Problem(Severity::Fatal)),
+    (WARNINGS, Concern::Problem(Severity::Warning)),
+    (ERRORS, Concern::Problem(Severity::Error)),
 ];
 
 crate::needles! {
@@ -218,34 +206,41 @@ fn is_error_sentence(text: &str) -> bool {
 /// word) is summed up, if it is one of Exim's sentences about itself.
 pub(super) fn concern_of(text: &str) -> Option<Concern> {
     // Most lines that get here start with a letter no phrase starts with.
-    if PHRASE_FIRST_BYTES[usize::from(*text.as_bytes().first()?)]
-        && let Some(phrase) = PHRASES.iter().find(|phrase| text.starts_with(phrase.start))
-    {
-        // The daemon retries a port held by another program a few times, then gives up.
-        if phrase.start.starts_with("socket bind()") && text.ends_with("daemon abandoned") {
-            return Some(Concern::Problem(Severity::Fatal));
-        }
-        // A bounce that could not be written: the message is frozen with no `Frozen` line.
-        if phrase.start.starts_with("Process failed") && text.ends_with(" (frozen)") {
-            return Some(Concern::SetAside(Diversion::Freeze));
-        }
-        // The daemon's own failures say so; anything else after `daemon: ` may be a
-        // `logwrite` of someone's.
-        if phrase.start == "daemon: " && !(text.contains(" failed") || text.contains("couldn't")) {
-            return None;
-        }
-        return Some(phrase.concern);
+    if !PHRASE_FIRST_BYTES[usize::from(*text.as_bytes().first()?)] {
+        return None;
     }
-    None
+    let (start, concern) = PHRASES.iter().find_map(|(starts, concern)| {
+        let start = starts.iter().find(|start| text.starts_with(*start))?;
+        Some((*start, *concern))
+    })?;
+    // The daemon retries a port held by another program a few times, then gives up.
+    if start.starts_with("socket bind()") && text.ends_with("daemon abandoned") {
+        return Some(Concern::Problem(Severity::Fatal));
+    }
+    // A bounce that could not be written: the message is frozen with no `Frozen` line.
+    if start.starts_with("Process failed") && text.ends_with(" (frozen)") {
+        return Some(Concern::SetAside(Diversion::Freeze));
+    }
+    // The daemon's own failures say so; anything else after `daemon: ` may be a `logwrite`
+    // of someone's.
+    if start == "daemon: " && !(text.contains(" failed") || text.contains("couldn't")) {
+        return None;
+    }
+    Some(concern)
 }
 
-/// The first bytes of [`PHRASES`].
+/// The first bytes of every phrase in [`PHRASES`].
 static PHRASE_FIRST_BYTES: [bool; 256] = {
     let mut table = [false; 256];
-    let mut i = 0;
-    while i < PHRASES.len() {
-        table[PHRASES[i].start.as_bytes()[0] as usize] = true;
-        i += 1;
+    let mut group = 0;
+    while group < PHRASES.len() {
+        let starts = PHRASES[group].0;
+        let mut i = 0;
+        while i < starts.len() {
+            table[starts[i].as_bytes()[0] as usize] = true;
+            i += 1;
+        }
+        group += 1;
     }
     table
 };
