@@ -376,7 +376,8 @@ fn is_exim_field(key: &str) -> bool {
 fn push_without_message_ids(word: &str, kept: &mut String) {
     // With split_spool_directory, a message's files sit in a directory named after one
     // character of its id: `input/r/<id>-D`.
-    for spool in ["/input/", "/msglog/"] {
+    let is_path = memchr::memchr(b'/', word.as_bytes()).is_some();
+    for spool in ["/input/", "/msglog/"].into_iter().filter(|_| is_path) {
         if let Some(at) = word.find(spool) {
             let after = at + spool.len();
             let bytes = word.as_bytes();
