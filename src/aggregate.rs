@@ -667,12 +667,20 @@ pub struct Tally {
     pub diversions: Diversions,
     /// The MTA's starts, reloads and stops.
     pub restarts: Restarts,
+    /// Lines of [`Tally::restarts`] per hour (local time), for the timeline.
+    pub restart_hours: BTreeMap<NaiveDateTime, u64>,
 }
 
 /// A tier whose lines a [`Tally`] sums up by kind in a section of its own.
 pub trait Tallied: Tier {
     /// The section of `tally` that counts this tier's lines.
     fn kinds_in(tally: &mut Tally) -> &mut Kinds<Self>;
+
+    /// Notes the time of a line where the timeline shows this tier's lines; most tiers do not
+    /// show there.
+    fn mark_timeline(tally: &mut Tally, time: Option<Timestamp>) {
+        let _ = (tally, time);
+    }
 }
 
 impl Tallied for Severity {
@@ -690,6 +698,17 @@ impl Tallied for Diversion {
 impl Tallied for Restart {
     fn kinds_in(tally: &mut Tally) -> &mut Kinds<Self> {
         &mut tally.restarts
+    }
+
+    /// A start or reload in the hour a failure rate changed is the first thing an incident
+    /// review looks for.
+    fn mark_timeline(tally: &mut Tally, time: Option<Timestamp>) {
+        if let Some(time) = time {
+            *tally
+                .restart_hours
+                .entry(time.hour_start().local)
+                .or_default() += 1;
+        }
     }
 }
 
@@ -909,6 +928,9 @@ impl Tally {
         self.diagnostics.merge(later.diagnostics);
         self.diversions.merge(later.diversions);
         self.restarts.merge(later.restarts);
+        for (hour, lines) in later.restart_hours {
+            *self.restart_hours.entry(hour).or_default() += lines;
+        }
         self.groups_dropped_max = self.groups_dropped_max.max(later.groups_dropped_max);
         let mut groups: Vec<_> = later.groups.into_iter().collect();
         groups.sort_by(|a, b| a.0.cmp(&b.0));
@@ -1042,6 +1064,7 @@ impl Collector for TallyCollector {
         said: &TieredLine<T>,
     ) {
         T::kinds_in(part).add(said, &source.name, line);
+        T::mark_timeline(part, said.timestamp);
     }
 
     fn seal(&self, part: &mut Tally) {

@@ -551,7 +551,23 @@ struct SummaryFile {
     by_action: BTreeMap<String, u64>,
     by_reason: BTreeMap<String, u64>,
     hours: Vec<HourFile>,
+    /// Absent from summaries written before starts and stops were counted.
+    #[serde(default)]
+    restarts: RestartsFile,
     state: State,
+}
+
+/// The part of a summary's `restarts` read back beside the state: its lines per hour.
+#[derive(Debug, Default, Deserialize)]
+struct RestartsFile {
+    #[serde(default)]
+    hours: Vec<RestartHourFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RestartHourFile {
+    hour: String,
+    lines: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -901,10 +917,19 @@ fn part_of(file: SummaryFile) -> Result<Part, String> {
     for (reason, count) in &file.by_reason {
         tally.by_reason.insert(reason_named(reason)?, *count);
     }
+    let hour_named = |hour: &str| {
+        NaiveDateTime::parse_from_str(hour, "%Y-%m-%dT%H:%M")
+            .map_err(|_| format!("{hour:?} is not an hour"))
+    };
     for hour in &file.hours {
-        let start = NaiveDateTime::parse_from_str(&hour.hour, "%Y-%m-%dT%H:%M")
-            .map_err(|_| format!("{:?} is not an hour", hour.hour))?;
-        tally.hours.insert(start, class_counts(&hour.by_class)?);
+        tally
+            .hours
+            .insert(hour_named(&hour.hour)?, class_counts(&hour.by_class)?);
+    }
+    for hour in &file.restarts.hours {
+        tally
+            .restart_hours
+            .insert(hour_named(&hour.hour)?, hour.lines);
     }
     for format in &file.formats {
         tally.formats.insert(by_label(

@@ -852,6 +852,21 @@ fn starts_reloads_and_stops_of_the_mta_are_summed_up() {
     assert_eq!(first["example"]["line"], 2);
     kind_row(top, ("event", "start"), "daemon started: 3.8.4");
     kind_row(top, ("event", "stop"), "terminating on signal 15");
+    // The timeline marks the hours they happened in, with a row of their own where no outcome
+    // fell.
+    assert_eq!(
+        restarts["hours"],
+        serde_json::json!([
+            {"hour": "2026-11-21T07:00", "lines": 1},
+            {"hour": "2026-11-21T08:00", "lines": 3},
+        ])
+    );
+    let (_, text, _) = run(&["report", "--year", "2026", "--color", "never", DIAGNOSTICS]);
+    let timeline = &text[text.find("Failures per hour").expect(&text)..];
+    assert!(timeline.contains("2026-11-21 07:00       0       0    ↻ 1\n"), "{timeline}");
+    assert!(timeline.contains("█  ↻ 3\n"), "{timeline}");
+    let (_, page, _) = run(&["report", "--year", "2026", "--format", "html", DIAGNOSTICS]);
+    assert!(page.contains("<line class=\"restart\""));
     assert_merge_keeps(&postfix, "restarts");
     assert_accounted(&lines_of(&postfix), "restarts");
 

@@ -473,6 +473,22 @@ fn write_timeline(page: &mut String, report: &Report, per_hour: &str, per_day: &
             );
         }
     }
+    // The MTA's starts, reloads and stops as thin lines at the start of their hour.
+    for (hour, lines) in &report.tally.restart_hours {
+        let at = (*hour - start).num_seconds() as f64 / span_seconds;
+        if (0.0..1.0).contains(&at) {
+            let _ = write!(
+                page,
+                "<line class=\"restart\" x1=\"{x:.2}\" y1=\"8\" x2=\"{x:.2}\" y2=\"{}\" stroke=\"#7b3fa0\" stroke-dasharray=\"3 2\"><title>{}</title></line>",
+                8.0 + plot_height,
+                html(&format!(
+                    "{}: the MTA started, reloaded or stopped ({lines})",
+                    hour.format("%Y-%m-%d %H:00")
+                )),
+                x = left + at * plot_width,
+            );
+        }
+    }
     for (index, (at, counts)) in slots.iter().enumerate() {
         let x = left + index as f64 * bar;
         let mut y = 8.0 + plot_height;

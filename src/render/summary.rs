@@ -6,12 +6,13 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use crate::aggregate::ClassCounts;
+use crate::aggregate::{ClassCounts, Tally};
 use crate::codes::{Class, codes_text};
 use crate::kinds::{Kinds, Tier};
 use crate::merge;
 use crate::outcome::OutcomeSummary;
 use crate::parse::postscreen::Verdict;
+use crate::parse::restart::Restart;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{
     ReportLabels, line_buckets, outcome_lines, report_labels, screening_tops,
@@ -220,7 +221,7 @@ pub fn summary_json(report: &Report) -> Value {
         "postscreen": screening_json(report),
         "diagnostics": kinds_json(&tally.diagnostics, &report.diagnostics),
         "diverted": kinds_json(&tally.diversions, &report.diversions),
-        "restarts": kinds_json(&tally.restarts, &report.restarts),
+        "restarts": restarts_json(tally, &report.restarts),
         "hours": tally.hours.iter().map(|(hour, counts)| json!({
             "hour": hour.format("%Y-%m-%dT%H:00").to_string(),
             "by_class": class_object(counts),
@@ -615,6 +616,22 @@ fn kinds_json<T: Tier>(kinds: &Kinds<T>, section: &KindSection<T>) -> Value {
             })),
         })).collect::<Vec<_>>(),
     })
+}
+
+/// The MTA's starts, reloads and stops: their kinds, and their lines per hour for a timeline.
+fn restarts_json(tally: &Tally, section: &KindSection<Restart>) -> Value {
+    let mut restarts = kinds_json(&tally.restarts, section);
+    restarts["hours"] = tally
+        .restart_hours
+        .iter()
+        .map(|(hour, lines)| {
+            json!({
+                "hour": hour.format("%Y-%m-%dT%H:00").to_string(),
+                "lines": lines,
+            })
+        })
+        .collect();
+    restarts
 }
 
 /// A Markdown table of lines summed up by tier and kind, with what to do about them.

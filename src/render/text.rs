@@ -6,7 +6,10 @@
 //! Colour is optional and only ever wraps our own words; text from the log is made visible
 //! before it is written.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+
+use chrono::{NaiveDateTime, NaiveTime};
 
 use crate::aggregate::CodeKey;
 use crate::codes::{Class, Direction, Permanence, codes_text};
@@ -868,52 +871,72 @@ fn write_timeline(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
         return Ok(());
     }
     writeln!(out)?;
-    // Hours read well up to two days; beyond that, days.
-    let rows: Vec<(String, u64, u64)> = if tally.hours.len() <= 48 {
-        writeln!(out, "{}", paint.heading(paint.words.per_hour))?;
-        tally
-            .hours
-            .iter()
-            .map(|(hour, c)| {
-                (
-                    hour.format("%Y-%m-%d %H:00").to_string(),
-                    c.get(Class::Transient),
-                    c.get(Class::Permanent),
-                )
-            })
-            .collect()
-    } else {
-        writeln!(out, "{}", paint.heading(paint.words.per_day))?;
-        tally
-            .days()
-            .iter()
-            .map(|(day, c)| {
-                (
-                    day.format("%Y-%m-%d").to_string(),
-                    c.get(Class::Transient),
-                    c.get(Class::Permanent),
-                )
-            })
-            .collect()
+    // Hours read well up to two days; beyond that, days. A start, reload or stop of the MTA is
+    // marked in its row, and gets a row of its own in an hour without outcomes.
+    let by_day = tally.hours.len() > 48;
+    let period = |hour: &NaiveDateTime| {
+        if by_day {
+            hour.date().and_time(NaiveTime::MIN)
+        } else {
+            *hour
+        }
     };
-    let peak = rows.iter().map(|r| r.1 + r.2).max().unwrap_or(1).max(1);
+    let mut rows: BTreeMap<NaiveDateTime, (u64, u64, u64)> = BTreeMap::new();
+    for (hour, counts) in &tally.hours {
+        let row = rows.entry(period(hour)).or_default();
+        row.0 += counts.get(Class::Transient);
+        row.1 += counts.get(Class::Permanent);
+    }
+    for (hour, lines) in &tally.restart_hours {
+        rows.entry(period(hour)).or_default().2 += lines;
+    }
+    let heading = if by_day {
+        paint.words.per_day
+    } else {
+        paint.words.per_hour
+    };
+    writeln!(out, "{}", paint.heading(heading))?;
+    if !tally.restart_hours.is_empty() {
+        writeln!(
+            out,
+            "  {}",
+            paint.dim("↻ the MTA started, reloaded or stopped then (how many times)")
+        )?;
+    }
+    let peak = rows
+        .values()
+        .map(|(transient, permanent, _)| transient + permanent)
+        .max()
+        .unwrap_or(1)
+        .max(1);
     writeln!(
         out,
         "  {}",
         paint.dim(&format!("{:<16} {:>7} {:>7}", "", "4xx", "5xx"))
     )?;
-    for (label, transient, permanent) in rows {
+    for (start, (transient, permanent, restarts)) in rows {
+        let label = if by_day {
+            start.format("%Y-%m-%d").to_string()
+        } else {
+            start.format("%Y-%m-%d %H:00").to_string()
+        };
         let width = 36usize;
         let t = ((transient as f64 / peak as f64) * width as f64).round() as usize;
         let p = ((permanent as f64 / peak as f64) * width as f64).round() as usize;
+        let marker = if restarts > 0 {
+            format!("  ↻ {restarts}")
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "  {:<16} {:>7} {:>7}  {}{}",
+            "  {:<16} {:>7} {:>7}  {}{}{}",
             label,
             thousands(transient),
             thousands(permanent),
             paint.class(Class::Transient, &"▒".repeat(t)),
-            paint.class(Class::Permanent, &"█".repeat(p))
+            paint.class(Class::Permanent, &"█".repeat(p)),
+            paint.class(Class::Intermediate, &marker)
         )?;
     }
     Ok(())
