@@ -528,8 +528,6 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
         dropped(body)
     } else if CONNECTION_FROM.is_in(body) && REFUSED.is_in(body) {
         refused_connection(body)
-    } else if body.starts_with("local_scan() function ") {
-        local_scan_refusal(body)
     } else {
         None
     };
@@ -609,7 +607,6 @@ crate::needles! {
     WORD_REFUSED = " refused";
     REFUSED_CONNECTION_FROM = "refused connection from ";
     TEMPORARILY = "temporarily";
-    TEMPORARILY_REJECTED = "temporarily rejected";
     TOO_MANY_CONNECTIONS = "too many connections";
     LOAD_AVERAGE = "load average";
 }
@@ -1417,23 +1414,6 @@ fn refused_connection(body: &str) -> Option<Event<'_>> {
         event.class = Class::Transient;
         event.permanence = event.class.permanence();
     }
-    Some(event)
-}
-
-/// `local_scan() function crashed with signal 11 - message temporarily rejected (size 48211)`,
-/// and the same after `timed out`: the local_scan() built into this Exim failed on a message's
-/// data, and the client was refused with a temporary error Exim does not log. The line names
-/// no client; it is the only one its session leaves.
-fn local_scan_refusal(body: &str) -> Option<Event<'_>> {
-    if !TEMPORARILY_REJECTED.is_in(body) {
-        return None;
-    }
-    let mut event = Event::new(LogFormat::Exim, Direction::Inbound, Action::Rejected);
-    event.stage = Some("END-OF-DATA");
-    let size_at = body.rfind(" (size ").unwrap_or(body.len());
-    event.text = Cow::Borrowed(&body[..size_at]);
-    event.class = Class::Transient;
-    event.permanence = event.class.permanence();
     Some(event)
 }
 

@@ -1654,20 +1654,3 @@ fn the_daemon_starting_and_reloading_is_told_with_the_version() {
         Parsed::NoOutcome
     ));
 }
-
-#[test]
-fn a_crashed_local_scan_is_a_temporary_refusal_after_the_data() {
-    for line in [
-        "2024-05-14 13:52:17 [4871] 1sAbD5-0002bT-a1 local_scan() function crashed with signal 11 - message temporarily rejected (size 48211)",
-        "2024-05-14 13:52:18 1sAbD6-0002bT-a1 local_scan() function timed out - message temporarily rejected (size 1200)",
-    ] {
-        let Parsed::Event(event) = parse_text(line) else {
-            panic!("{line}: {:?}", parse_text(line));
-        };
-        assert_eq!(event.action, Action::Rejected, "{line}");
-        assert_eq!(event.direction, Direction::Inbound, "{line}");
-        assert_eq!(event.class, Class::Transient, "{line}");
-        assert_eq!(event.stage, Some("END-OF-DATA"), "{line}");
-        assert!(event.text.ends_with("temporarily rejected"), "{line}");
-    }
-}
