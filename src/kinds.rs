@@ -351,6 +351,7 @@ fn fold_angle_addresses(message: &str) -> Cow<'_, str> {
             // Already folded (see `exim::without_connection`).
             "host" => "<host>",
             "id" => "<id>",
+            "dir" => "<dir>",
             _ if inside.contains('@') => "<address>",
             _ => "<…>",
         });

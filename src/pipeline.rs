@@ -683,7 +683,8 @@ fn parse_chunk<C: Collector>(
                     collector.screened(&mut part, &screening);
                 }
             }
-            // No code and no direction: only the time window applies.
+            // No code and no direction: --only and --direction leave these out, the time
+            // window applies.
             Parsed::Diagnosed(said) => {
                 counts.no_outcome += 1;
                 if filter.keeps_undirected(said.timestamp) {

@@ -495,7 +495,7 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
     if is_bookkeeping(body) {
         // Bookkeeping starts with its own words, never with fields, and only its first words
         // can make it a problem: the rest holds what the client sent.
-        return said_of_itself(body, body, false).unwrap_or(Parsed::NoOutcome);
+        return said_of_itself(id, body, body).unwrap_or(Parsed::NoOutcome);
     }
     let (fields, rest) = scan_fields(body);
     if rest.starts_with("rejected ") || rest.starts_with("temporarily rejected ") {
@@ -534,8 +534,13 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
     if let Some(event) = rule {
         return Parsed::Event(event);
     }
-    if let Some(said) = said_of_itself(body, rest, true) {
+    if let Some(said) = said_of_itself(id, body, rest) {
         return said;
+    }
+    // A few errors name the option before the failure (`home directory "..." failed to
+    // expand for ...`).
+    if problems::is_error_named_after_its_option(rest) {
+        return Parsed::Diagnosed(tiered(Severity::Error, body, ""));
     }
     if looks_like_outcome(body) {
         Parsed::Unmatched
@@ -544,37 +549,38 @@ fn other<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
     }
 }
 
-/// A line Exim wrote about itself or about a message it froze (`rest` is the line after the
-/// fields in front of its first word), when it is one; `anywhere` lets the words of an error
-/// stand anywhere in the sentence, not only first. The time and program are filled in with
-/// the rest of the line's head.
-fn said_of_itself<'a>(body: &'a str, rest: &'a str, anywhere: bool) -> Option<Parsed<'a>> {
-    fn line<'a, T>(tier: T, message: &'a str, note: &'a str) -> TieredLine<'a, T> {
-        TieredLine {
-            timestamp: None,
-            tier,
-            program: PROGRAM,
-            message,
-            note,
-        }
+/// A line Exim wrote about itself, about a message it froze, or about its daemon starting or
+/// stopping, when the first words of `rest` (the line after the fields in front of its first
+/// word) say it is one. The time and program are filled in with the rest of the line's head.
+fn said_of_itself<'a>(id: &str, body: &'a str, rest: &'a str) -> Option<Parsed<'a>> {
+    // The daemon's lines name no message and start with their own words.
+    if id.is_empty()
+        && rest.len() == body.len()
+        && let Some(restarted) = problems::restart_of(body)
+    {
+        let (event, said, version) = (restarted.event, restarted.said, restarted.version);
+        return Some(Parsed::Restarted(tiered(event, said, version)));
     }
-    if let Some((event, said, version)) = problems::restart_of(rest) {
-        return Some(Parsed::Restarted(line(event, said, version)));
-    }
-    let concern = match problems::concern_of(rest) {
-        Some(concern) => concern,
-        None if anywhere && problems::is_error_anywhere(rest) => Concern::Problem(Severity::Error),
-        None => return None,
-    };
-    Some(match concern {
-        Concern::Problem(severity) => Parsed::Diagnosed(line(severity, body, "")),
+    Some(match problems::concern_of(rest)? {
+        Concern::Problem(severity) => Parsed::Diagnosed(tiered(severity, body, "")),
         // What follows a filter's `freeze` is the filter's text, often with the message's
         // subject in it: the kind is the freeze, and the example line holds the rest.
         Concern::SetAside(action) => {
             let message = body.split_once(": ").map_or(body, |(freeze, _)| freeze);
-            Parsed::Diverted(line(action, message, ""))
+            Parsed::Diverted(tiered(action, message, ""))
         }
     })
+}
+
+/// A line summed up by tier and kind, before its time and program are known.
+fn tiered<'a, T>(tier: T, message: &'a str, note: &'a str) -> TieredLine<'a, T> {
+    TieredLine {
+        timestamp: None,
+        tier,
+        program: PROGRAM,
+        message,
+        note,
+    }
 }
 
 crate::needles! {

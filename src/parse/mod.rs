@@ -62,7 +62,8 @@ pub struct TieredLine<'a, T> {
     /// What it said: after the severity word and any queue id for a problem; what matched,
     /// without the envelope that follows it, for a rule (`header Subject: ... from host[ip]`).
     pub message: &'a str,
-    /// The text a rule's author gave it, written after the envelope; empty for none.
+    /// The text a rule's author gave it, written after the envelope, or the version a start
+    /// or reload names; empty for none.
     pub note: &'a str,
 }
 

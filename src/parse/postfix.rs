@@ -252,15 +252,17 @@ fn tiered<'a, T>(
     }
 }
 
-/// A start, reload or stop, from master only (no other daemon writes these words of itself).
-/// The kind keeps the version, so an upgrade shows; the configuration directory is left out.
+/// A start, reload or stop, from master only (no other daemon writes these words of itself;
+/// a log whose tags were cut to `postfix` by the syslog template is taken at its word). The
+/// kind keeps the version, so an upgrade shows; the configuration directory is left out.
 fn restart<'a>(
     header: &SyslogLine<'a>,
     years: &YearRule,
     event: Restart,
     body: &'a str,
 ) -> Parsed<'a> {
-    if !header.tag.ends_with("/master") {
+    let is_master = header.tag.ends_with("/master") || !header.tag.contains('/');
+    if !is_master {
         return Parsed::NoOutcome;
     }
     let line = match body.split_once(" -- version ") {

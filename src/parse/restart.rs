@@ -45,17 +45,19 @@ impl Tier for Restart {
     fn advice(self) -> &'static str {
         match self {
             Restart::Start => {
-                "start: a boot, an upgrade (the version is in the kind) or a restart. A start \
-                 with no stop before it can mean the daemon died without a word (Exim never \
-                 writes one when stopped): look at the system log at that time."
+                "start: a boot, an upgrade (the version is in the kind) or a restart. For \
+                 Postfix, a start with no stop before it means master died without a word: \
+                 look at the system log then. Exim writes no stop, and writes a start again \
+                 after each reload (just after its `SIGHUP received`)."
             }
             Restart::Reload => {
                 "reload: new settings took effect here; a change in refusals or deferrals \
                  right after it points at that change of configuration."
             }
             Restart::Stop => {
-                "stop: no mail came in or went out until the next start (signal 15 is an \
-                 ordinary stop; another signal, a kill)."
+                "stop: no mail came in or went out until the next start. Postfix's master \
+                 names the signal: 15 is `postfix stop` or a shutdown, 2 or 3 a stop by hand, \
+                 4, 7 or 11 a crash of master itself (look at the system log then)."
             }
         }
     }
