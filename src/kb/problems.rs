@@ -356,6 +356,16 @@ const EXIM: &[Hint] = &[
                  $local_part or $domain in that option.",
     },
     Hint {
+        words: &["(smtp_banner)"],
+        advice: "The SMTP greeting cannot be built, so every incoming session fails at once: \
+                 fix smtp_banner (try it with `exim -be`).",
+    },
+    Hint {
+        words: &["(received_header_text)"],
+        advice: "The Received: header cannot be built, so every message is refused: fix \
+                 received_header_text (try it with `exim -be`).",
+    },
+    Hint {
         words: &["ailed to expand"],
         advice: "An option's expansion failed (a syntax error, a lookup that failed, a variable \
                  not set at that point), so the mail concerned was deferred or the ACL failed: \

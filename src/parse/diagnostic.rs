@@ -78,11 +78,11 @@ impl crate::kinds::Tier for Severity {
                  file aside."
             }
             Severity::Fatal => {
-                "fatal: the program stopped. A daemon is started again by master after a \
-                 pause, and the mail it handles waits until the cause is fixed; a command \
-                 (sendmail, postfix) failed; a fatal line of master itself means Postfix is \
-                 down. Read the example line, run `postfix check`, correct what it names, then \
-                 `postfix reload`, or `postfix start` if master stopped."
+                "fatal: the program stopped, and the mail it handles waits until the cause is \
+                 fixed. Postfix's master starts a daemon again after a pause; a fatal line of \
+                 master itself, or of Exim's listening daemon, means no mail comes in. Read \
+                 the example line, check the configuration (`postfix check`, `exim -bV`), \
+                 correct what it names, then reload or start the MTA."
             }
             Severity::Error => {
                 "error: a step failed (a table or service that could not be opened or \
