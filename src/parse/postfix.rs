@@ -261,7 +261,8 @@ fn restart<'a>(
     event: Restart,
     body: &'a str,
 ) -> Parsed<'a> {
-    let is_master = header.tag.ends_with("/master") || !header.tag.contains('/');
+    let is_master = header.tag.ends_with("/master")
+        || (header.tag.starts_with("postfix") && !header.tag.contains('/'));
     if !is_master {
         return Parsed::NoOutcome;
     }

@@ -7,8 +7,8 @@
 //!
 //! The first words decide (after any `H=`, `U=` or other fields before them); a few errors
 //! that Exim words with the option's name first (`home directory "..." failed to expand`) are
-//! found anywhere in the sentence, outside the angle brackets a client's address stands in.
-//! Only lines no outcome rule took are read, so the outcomes' path is not slowed.
+//! known by the words right after that name. Only lines no outcome rule took are read, so the
+//! outcomes' path is not slowed.
 
 use std::borrow::Cow;
 
@@ -315,10 +315,14 @@ pub fn without_connection(message: &str) -> Cow<'_, str> {
             rest = &rest[taken..];
         } else if rest.starts_with('"')
             && (kept == "SMTP syntax error in " || kept == "SMTP protocol error in ")
-            && let Some(close) = rest.find("\" H=").or_else(|| closing_quote(rest, 0))
+            && let Some(close) = rest
+                .rfind("\" H=")
+                .or_else(|| rest.rfind("\" U="))
+                .or_else(|| closing_quote(rest, 0))
         {
             // Exim does not escape a quote inside the command, so the quote that closes it is
-            // the one before the client's `H=`.
+            // the one before the last `H=` (or `U=`, in a local session): the client may write
+            // those words too, but before Exim's own.
             let command = &rest[1..close];
             let verb_end = find_byte(b' ', command).unwrap_or(command.len());
             let verb = &command[..verb_end];
@@ -327,7 +331,7 @@ pub fn without_connection(message: &str) -> Cow<'_, str> {
                 .iter()
                 .any(|known| verb.eq_ignore_ascii_case(known))
             {
-                kept.push_str(verb);
+                kept.push_str(&verb.to_ascii_uppercase());
                 if verb_end < command.len() {
                     kept.push_str(" …");
                 }
@@ -350,21 +354,22 @@ pub fn without_connection(message: &str) -> Cow<'_, str> {
         }
     }
     let mut kept = kept.trim_end();
-    // A tainted value holds a mailbox or a domain of the message's. A lookup's directory
-    // tells which table it is, and is kept; any other path may name the user anywhere.
+    // A tainted value holds a mailbox or a domain of the message's, anywhere in its path
+    // (`/etc/exim/domains/example.com/aliases`).
     let without_values;
-    if kept.starts_with("Tainted ") && kept.contains('\'') {
-        let keep_directory = kept.starts_with("Tainted filename for search: ");
-        without_values = without_quoted_values(kept, keep_directory);
+    if kept.contains("Tainted ") && kept.contains('\'') {
+        without_values = without_quoted_values(kept);
         kept = &without_values;
     }
     // Exim's reason for refusing a command may go on to quote what the client sent
     // (`malformed address: b@c> may not follow <a`).
-    if (kept.starts_with("SMTP syntax error in ") || kept.starts_with("SMTP protocol error in "))
-        && let Some(reason_at) = kept.find("<host> ")
-        && let Some(colon) = kept[reason_at..].find(": ")
+    if kept.starts_with("SMTP syntax error in \"") || kept.starts_with("SMTP protocol error in \"")
     {
-        kept = &kept[..reason_at + colon];
+        // The reason follows the folded command (and the client, when there is one).
+        let command_end = kept.find("\" ").map_or(kept.len(), |quote| quote + 2);
+        if let Some(colon) = kept[command_end..].find(": ") {
+            kept = &kept[..command_end + colon];
+        }
     }
     if kept == message {
         Cow::Borrowed(message)
@@ -373,23 +378,15 @@ pub fn without_connection(message: &str) -> Cow<'_, str> {
     }
 }
 
-/// `text` with what each pair of single quotes holds written `…`, or only the last part of
-/// the path in it with `keep_directory` (`'/etc/exim4/virtual/…'`).
-fn without_quoted_values(text: &str, keep_directory: bool) -> String {
+/// `text` with what each pair of single quotes holds written `…`.
+fn without_quoted_values(text: &str) -> String {
     let mut kept = String::with_capacity(text.len());
     let mut parts = text.split('\'');
     kept.push_str(parts.next().unwrap_or(""));
     let mut inside = true;
     for part in parts {
         kept.push('\'');
-        if inside {
-            if keep_directory {
-                kept.push_str(part.rfind('/').map_or("", |slash| &part[..=slash]));
-            }
-            kept.push('…');
-        } else {
-            kept.push_str(part);
-        }
+        kept.push_str(if inside { "…" } else { part });
         inside = !inside;
     }
     kept
@@ -530,8 +527,20 @@ mod tests {
                 "Tainted filename '…'",
             ),
             (
-                "Tainted filename for search: '/etc/exim4/virtual/customer-one.example'",
-                "Tainted filename for search: '/etc/exim4/virtual/…'",
+                "H=stp.example [192.0.2.96] Tainted filename for search: '/etc/exim/domains/beta.example/aliases'",
+                "<host> Tainted filename for search: '…'",
+            ),
+            (
+                "SMTP syntax error in \"MAIL FROM:<bob smith@example.com>\" U=www-data malformed address: smith@example.com> may not follow <bob",
+                "SMTP syntax error in \"MAIL …\" malformed address",
+            ),
+            (
+                "SMTP syntax error in \"ehlo x\" H=(x) [203.0.113.9]:1 I=[198.51.100.1]:25 unrecognized command",
+                "SMTP syntax error in \"EHLO …\" <host> unrecognized command",
+            ),
+            (
+                "SMTP syntax error in \"MAIL FROM:<a\" H=zz-evil-1>\" H=(x) [203.0.113.9]:1 I=[198.51.100.1]:25 malformed address",
+                "SMTP syntax error in \"MAIL …\" <host> malformed address",
             ),
             (
                 "configured error code starts with incorrect digit (expected 5) in \"451 4.7.1 Try later\"",
