@@ -46,9 +46,9 @@ impl Tier for Restart {
         match self {
             Restart::Start => {
                 "start: a boot, an upgrade (the version is in the kind) or a restart. For \
-                 Postfix, a start with no stop before it means master died without a word: \
-                 look at the system log then. Exim writes no stop, and writes a start again \
-                 after each reload (just after its `SIGHUP received`)."
+                 Postfix, a start with no stop before it in the same log can mean master died \
+                 without a word: look at the system log then. Exim writes no stop, and writes \
+                 a start again after each reload (just after its `SIGHUP received`)."
             }
             Restart::Reload => {
                 "reload: new settings took effect here; a change in refusals or deferrals \
