@@ -363,7 +363,8 @@ fn hostile_text_in_the_mtas_own_warnings_or_a_rules_match_stays_inert() {
          Nov 21 08:00:02 mx1 postfix/cleanup[2]: fatal: open {hostile}: No such file\n\
          Nov 21 08:00:03 mx1 postfix{hostile}/smtpd[3]: warning: {hostile}\n\
          Nov 21 08:00:04 mx1 postfix/cleanup[4]: 5A6B7C8D01: hold: header {hostile}: x; from=<a@b.example> to=<c@d.example>\n\
-         Nov 21 08:00:05 mx1 postfix/smtpd[5]: NOQUEUE: discard: RCPT from {hostile}[192.0.2.1]: <a@b.example>: {hostile}; from=<a@b.example> to=<c@d.example>\n"
+         Nov 21 08:00:05 mx1 postfix/smtpd[5]: NOQUEUE: discard: RCPT from {hostile}[192.0.2.1]: <a@b.example>: {hostile}; from=<a@b.example> to=<c@d.example>\n\
+         Nov 21 08:00:06 mx1 postfix/master[6]: daemon started -- version {hostile}, configuration /etc/postfix\n"
     );
     let path = temp_file(dir.path(), "warn.log", log.as_bytes());
     assert_inert_in_every_summary(path.to_str().unwrap(), "fatal");
