@@ -638,6 +638,21 @@ fn chunk_span(
     Some((first, last))
 }
 
+/// Hands a line summed up by tier and kind to the collector when the filters keep it. It has
+/// no code and no direction: --only and --direction leave it out, the time window applies.
+fn sum_up<C: Collector, T: Tallied>(
+    collector: &C,
+    filter: &EventFilter,
+    part: &mut C::Part,
+    source: &Source,
+    line: u64,
+    said: &TieredLine<T>,
+) {
+    if filter.keeps_undirected(said.timestamp) {
+        collector.sum_up(part, source, line, said);
+    }
+}
+
 /// Parses every line of a chunk: the work done on the pool.
 fn parse_chunk<C: Collector>(
     collector: &C,
@@ -683,25 +698,17 @@ fn parse_chunk<C: Collector>(
                     collector.screened(&mut part, &screening);
                 }
             }
-            // No code and no direction: --only and --direction leave these out, the time
-            // window applies.
             Parsed::Diagnosed(said) => {
                 counts.no_outcome += 1;
-                if filter.keeps_undirected(said.timestamp) {
-                    collector.sum_up(&mut part, source, line_number, &said);
-                }
+                sum_up(collector, filter, &mut part, source, line_number, &said);
             }
             Parsed::Diverted(said) => {
                 counts.no_outcome += 1;
-                if filter.keeps_undirected(said.timestamp) {
-                    collector.sum_up(&mut part, source, line_number, &said);
-                }
+                sum_up(collector, filter, &mut part, source, line_number, &said);
             }
             Parsed::Restarted(said) => {
                 counts.no_outcome += 1;
-                if filter.keeps_undirected(said.timestamp) {
-                    collector.sum_up(&mut part, source, line_number, &said);
-                }
+                sum_up(collector, filter, &mut part, source, line_number, &said);
             }
             Parsed::Foreign => counts.other_programs += 1,
             Parsed::Unmatched => {

@@ -224,27 +224,31 @@ fn split_pid(text: &str) -> (Option<u32>, &str) {
 /// Splits a leading message id from the rest. Both forms are accepted: `1tE3xA-000Ab1-Qz`
 /// (6-6-2, before Exim 4.97) and `1vK2Pq-00000001aBc-0Xyz` (6-11-4, from 4.97 on).
 fn split_id(text: &str) -> (&str, &str) {
-    let bytes = text.as_bytes();
+    match message_id_len(text.as_bytes()) {
+        Some(len) if matches!(text.as_bytes().get(len), None | Some(b' ')) => {
+            (&text[..len], text[len..].trim_start_matches(' '))
+        }
+        _ => ("", text),
+    }
+}
+
+/// The length of the message id `bytes` start with, in either form, whatever follows it.
+fn message_id_len(bytes: &[u8]) -> Option<usize> {
     // The dashes tell the form before any letter is looked at; most lines without an id fail
     // on the first of them.
     if bytes.get(6) != Some(&b'-') {
-        return ("", text);
+        return None;
     }
     let (second_dash, len) = if bytes.get(13) == Some(&b'-') {
         (13, 16)
     } else if bytes.get(18) == Some(&b'-') {
         (18, 23)
     } else {
-        return ("", text);
+        return None;
     };
     let well_formed = bytes.len() >= len
-        && matches!(bytes.get(len), None | Some(b' '))
         && alphanumeric_bits(&bytes[..len]).0 | (1 << 6) | (1 << second_dash) == low_bits(len);
-    if well_formed {
-        (&text[..len], text[len..].trim_start_matches(' '))
-    } else {
-        ("", text)
-    }
+    well_formed.then_some(len)
 }
 
 fn alnum(bytes: &[u8]) -> bool {

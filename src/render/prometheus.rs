@@ -23,11 +23,8 @@ use chrono::{DateTime, Duration, FixedOffset, Local, TimeZone};
 
 use crate::aggregate::CodeKey;
 use crate::codes::{Action, Class};
-use crate::kinds::Tier;
-use crate::parse::diagnostic::Severity;
-use crate::parse::diverted::Diversion;
+use crate::kinds::{Kinds, Tier};
 use crate::parse::postscreen::Verdict;
-use crate::parse::restart::Restart;
 use crate::render::safe::visible;
 use crate::report::{CodeRow, Report};
 use crate::time::Timestamp;
@@ -316,39 +313,25 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
     }
     families.push(lists);
 
-    let mut diagnostics = Family::new(
+    families.push(tier_family(
         "mailsift_mta_problems",
         "Lines in which the MTA reported a problem of its own, by severity (panic, fatal, \
          error, warning); not counted in mailsift_outcomes.",
-        &["severity"],
-    );
-    for severity in Severity::ALL {
-        diagnostics.add(&[severity.label()], tally.diagnostics.count(severity));
-    }
-    families.push(diagnostics);
-
-    let mut diverted = Family::new(
+        &tally.diagnostics,
+    ));
+    families.push(tier_family(
         "mailsift_diverted_lines",
         "Lines in which a rule held, discarded or redirected a message or only logged its \
          match, or Exim froze a message, by action (hold, freeze, discard, redirect, warn); \
          not counted in mailsift_outcomes.",
-        &["action"],
-    );
-    for action in Diversion::ALL {
-        diverted.add(&[action.label()], tally.diversions.count(action));
-    }
-    families.push(diverted);
-
-    let mut restarts = Family::new(
+        &tally.diversions,
+    ));
+    families.push(tier_family(
         "mailsift_mta_restarts",
         "Lines in which the MTA's daemon (Postfix's master) started, read its configuration \
          again or stopped, by event (start, reload, stop).",
-        &["event"],
-    );
-    for event in Restart::ALL {
-        restarts.add(&[event.label()], tally.restarts.count(event));
-    }
-    families.push(restarts);
+        &tally.restarts,
+    ));
 
     let lines = &tally.lines;
     let mut read = Family::new("mailsift_lines_read", "Lines read from the inputs.", &[]);
@@ -437,6 +420,16 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
         family.write(out)?;
     }
     Ok(())
+}
+
+/// The lines of each tier of a section summed up by tier and kind, labelled with the tier's
+/// name (`severity`, `action`, `event`), every tier included.
+fn tier_family<T: Tier>(name: &'static str, help: &'static str, kinds: &Kinds<T>) -> Family {
+    let mut family = Family::new(name, help, &[T::NAME]);
+    for &tier in T::ALL {
+        family.add(&[tier.label()], kinds.count(tier));
+    }
+    family
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::{closing_quote, field_key_len, find_byte, read_host_spec, read_value};
+use super::{closing_quote, field_key_len, find_byte, message_id_len, read_host_spec, read_value};
 use crate::parse::diagnostic::Severity;
 use crate::parse::diverted::Diversion;
 use crate::parse::restart::Restart;
@@ -431,7 +431,12 @@ fn push_without_message_ids(word: &str, kept: &mut String) {
         if start < copied || (start > 0 && bytes[start - 1].is_ascii_alphanumeric()) {
             continue;
         }
-        let Some(len) = message_id_len(&bytes[start..]) else {
+        // Nothing alphanumeric may follow an id (`-H` may: the spool file's suffix).
+        let Some(len) = message_id_len(&bytes[start..]).filter(|len| {
+            !bytes
+                .get(start + len)
+                .is_some_and(u8::is_ascii_alphanumeric)
+        }) else {
             continue;
         };
         kept.push_str(&word[copied..start]);
@@ -440,31 +445,6 @@ fn push_without_message_ids(word: &str, kept: &mut String) {
         at = copied;
     }
     kept.push_str(&word[copied..]);
-}
-
-/// The length of the Exim message id `bytes` starts with, in either form (6-6-2 before 4.97,
-/// 6-11-4 from it), when it does and nothing alphanumeric follows it.
-fn message_id_len(bytes: &[u8]) -> Option<usize> {
-    [[6, 6, 2], [6, 11, 4]].into_iter().find_map(|parts| {
-        let mut at = 0;
-        for (index, part) in parts.into_iter().enumerate() {
-            if index > 0 {
-                if bytes.get(at) != Some(&b'-') {
-                    return None;
-                }
-                at += 1;
-            }
-            let run = bytes.get(at..at + part)?;
-            if !run.iter().all(u8::is_ascii_alphanumeric) {
-                return None;
-            }
-            at += part;
-        }
-        match bytes.get(at) {
-            Some(next) if next.is_ascii_alphanumeric() => None,
-            _ => Some(at),
-        }
-    })
 }
 
 /// The length of a host named after `from ` or `to `, when it is one: Exim always writes a
