@@ -3,11 +3,12 @@
 //! `--redact` applied to every address. Renderers only lay this out; nothing here writes bytes.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::LazyLock;
 
+use chrono::{NaiveDateTime, NaiveTime};
 use regex::Regex;
 
 use crate::aggregate::{
@@ -275,6 +276,96 @@ pub struct IncidentRow {
     pub reason: &'static str,
     /// How to fix it.
     pub fix: String,
+}
+
+/// One row of the failures-over-time table: an hour, or a day for a log of more than two days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimelineRow {
+    /// The start of the hour or day.
+    pub start: NaiveDateTime,
+    /// Outcomes of class 4xx in it.
+    pub transient: u64,
+    /// Outcomes of class 5xx in it.
+    pub permanent: u64,
+    /// Starts, reloads and stops of the MTA in it.
+    pub restarts: u64,
+}
+
+/// The failures over time, as the text and Markdown reports tabulate them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailureTimeline {
+    /// Whether a row is a day rather than an hour.
+    pub by_day: bool,
+    /// The rows with an outcome or a start, reload or stop, oldest first.
+    pub rows: Vec<TimelineRow>,
+}
+
+impl FailureTimeline {
+    /// The rows of `tally`; `None` when it counted no failure. Hours read well up to two
+    /// days; beyond that, days. A start, reload or stop of the MTA gets a row of its own in
+    /// an hour without outcomes.
+    pub fn of(tally: &Tally) -> Option<FailureTimeline> {
+        let failures: u64 = tally
+            .hours
+            .values()
+            .map(|c| c.get(Class::Transient) + c.get(Class::Permanent))
+            .sum();
+        if failures == 0 {
+            return None;
+        }
+        let by_day = tally.hours.len() > 48;
+        let period = |hour: &NaiveDateTime| {
+            if by_day {
+                hour.date().and_time(NaiveTime::MIN)
+            } else {
+                *hour
+            }
+        };
+        let mut rows: BTreeMap<NaiveDateTime, TimelineRow> = BTreeMap::new();
+        for (hour, counts) in &tally.hours {
+            let start = period(hour);
+            let row = rows
+                .entry(start)
+                .or_insert_with(|| TimelineRow::empty(start));
+            row.transient += counts.get(Class::Transient);
+            row.permanent += counts.get(Class::Permanent);
+        }
+        for (hour, lines) in &tally.restart_hours {
+            let start = period(hour);
+            rows.entry(start)
+                .or_insert_with(|| TimelineRow::empty(start))
+                .restarts += lines;
+        }
+        Some(FailureTimeline {
+            by_day,
+            rows: rows.into_values().collect(),
+        })
+    }
+
+    /// Whether any row has a start, reload or stop of the MTA.
+    pub fn has_restarts(&self) -> bool {
+        self.rows.iter().any(|row| row.restarts > 0)
+    }
+
+    /// A row's label: `2026-11-21` for a day, `2026-11-21 08:00` for an hour.
+    pub fn label(&self, row: &TimelineRow) -> String {
+        if self.by_day {
+            row.start.format("%Y-%m-%d").to_string()
+        } else {
+            row.start.format("%Y-%m-%d %H:00").to_string()
+        }
+    }
+}
+
+impl TimelineRow {
+    fn empty(start: NaiveDateTime) -> Self {
+        TimelineRow {
+            start,
+            transient: 0,
+            permanent: 0,
+            restarts: 0,
+        }
+    }
 }
 
 /// Incidents listed at most.

@@ -869,6 +869,25 @@ fn starts_reloads_and_stops_of_the_mta_are_summed_up() {
     assert!(timeline.contains("█  ↻ 3\n"), "{timeline}");
     let (_, page, _) = run(&["report", "--year", "2026", "--format", "html", DIAGNOSTICS]);
     assert!(page.contains("<line class=\"restart\""));
+    // The Markdown report pastes the same timeline into a review, as a table.
+    let (_, markdown, _) = run(&[
+        "report",
+        "--year",
+        "2026",
+        "--format",
+        "markdown",
+        DIAGNOSTICS,
+    ]);
+    let table = &markdown[markdown.find("## Failures per hour\n").expect(&markdown)..];
+    assert!(
+        table.contains("| hour | 4xx | 5xx | MTA starts, reloads, stops |\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains("| 2026-11-21 07:00 | 0 | 0 | 1 |\n"),
+        "{table}"
+    );
+    assert!(table.contains(" | 3 |\n"), "{table}");
     assert_merge_keeps(&postfix, "restarts");
     assert_accounted(&lines_of(&postfix), "restarts");
 

@@ -19,7 +19,7 @@ use crate::render::report_labels::{
 };
 use crate::render::safe::{csv_cell, visible};
 use crate::render::text::{duration_text, key_codes};
-use crate::report::{CodeRow, IncidentRow, KindSection, Report, SCHEMA_VERSION};
+use crate::report::{CodeRow, FailureTimeline, IncidentRow, KindSection, Report, SCHEMA_VERSION};
 
 /// The CSV columns without `--by`.
 pub const CSV_COLUMNS: [&str; 13] = [
@@ -357,12 +357,13 @@ fn write_markdown_outcomes(
             .unwrap_or_default();
         writeln!(
             out,
-            "- `{}` {} {}{} after {} attempts{} (`{}:{}`)",
+            "- `{}` {} {}{} after {} attempt{}{} (`{}:{}`)",
             md(&lost.id),
             md(&lost.recipient),
             lost.ending.label(),
             codes,
             lost.attempts,
+            if lost.attempts == 1 { "" } else { "s" },
             notification,
             md(&lost.file),
             lost.line
@@ -546,6 +547,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
         &report.diagnostics,
     )?;
     write_markdown_kinds(out, words.restarts, &tally.restarts, &report.restarts)?;
+    write_markdown_timeline(out, report, words)?;
     if !report.thresholds.is_empty() {
         writeln!(out, "## {}", words.thresholds)?;
         writeln!(out)?;
@@ -632,6 +634,47 @@ fn restarts_json(tally: &Tally, section: &KindSection<Restart>) -> Value {
         })
         .collect();
     restarts
+}
+
+/// The failures per hour (per day past two days) as a table: a timeline to paste into an
+/// incident review, with the MTA's starts, reloads and stops in their hour.
+fn write_markdown_timeline(
+    out: &mut dyn Write,
+    report: &Report,
+    words: &ReportLabels,
+) -> io::Result<()> {
+    let Some(timeline) = FailureTimeline::of(&report.tally) else {
+        return Ok(());
+    };
+    let (heading, period) = if timeline.by_day {
+        (words.per_day, "day")
+    } else {
+        (words.per_hour, "hour")
+    };
+    let restarts = timeline.has_restarts();
+    writeln!(out, "## {heading}")?;
+    writeln!(out)?;
+    if restarts {
+        writeln!(out, "| {period} | 4xx | 5xx | MTA starts, reloads, stops |")?;
+        writeln!(out, "|---|---:|---:|---:|")?;
+    } else {
+        writeln!(out, "| {period} | 4xx | 5xx |")?;
+        writeln!(out, "|---|---:|---:|")?;
+    }
+    for row in &timeline.rows {
+        write!(
+            out,
+            "| {} | {} | {} |",
+            timeline.label(row),
+            row.transient,
+            row.permanent
+        )?;
+        if restarts {
+            write!(out, " {} |", row.restarts)?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out)
 }
 
 /// A Markdown table of lines summed up by tier and kind, with what to do about them.

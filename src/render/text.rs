@@ -6,10 +6,7 @@
 //! Colour is optional and only ever wraps our own words; text from the log is made visible
 //! before it is written.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
-
-use chrono::{NaiveDateTime, NaiveTime};
 
 use crate::aggregate::CodeKey;
 use crate::codes::{Class, Direction, Permanence, codes_text};
@@ -18,7 +15,7 @@ use crate::parse::postscreen::Verdict;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{ReportLabels, line_buckets, outcome_lines, report_labels};
 use crate::render::safe::visible;
-use crate::report::{CodeRow, KindSection, Report};
+use crate::report::{CodeRow, FailureTimeline, KindSection, Report};
 
 /// How wide paragraphs are wrapped.
 const WIDTH: usize = 80;
@@ -861,51 +858,27 @@ fn wrap<'a>(
 }
 
 fn write_timeline(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Result<()> {
-    let tally = &report.tally;
-    let failures: u64 = tally
-        .hours
-        .values()
-        .map(|c| c.get(Class::Transient) + c.get(Class::Permanent))
-        .sum();
-    if failures == 0 {
+    let Some(timeline) = FailureTimeline::of(&report.tally) else {
         return Ok(());
-    }
-    writeln!(out)?;
-    // Hours read well up to two days; beyond that, days. A start, reload or stop of the MTA is
-    // marked in its row, and gets a row of its own in an hour without outcomes.
-    let by_day = tally.hours.len() > 48;
-    let period = |hour: &NaiveDateTime| {
-        if by_day {
-            hour.date().and_time(NaiveTime::MIN)
-        } else {
-            *hour
-        }
     };
-    let mut rows: BTreeMap<NaiveDateTime, (u64, u64, u64)> = BTreeMap::new();
-    for (hour, counts) in &tally.hours {
-        let row = rows.entry(period(hour)).or_default();
-        row.0 += counts.get(Class::Transient);
-        row.1 += counts.get(Class::Permanent);
-    }
-    for (hour, lines) in &tally.restart_hours {
-        rows.entry(period(hour)).or_default().2 += lines;
-    }
-    let heading = if by_day {
+    writeln!(out)?;
+    let heading = if timeline.by_day {
         paint.words.per_day
     } else {
         paint.words.per_hour
     };
     writeln!(out, "{}", paint.heading(heading))?;
-    if !tally.restart_hours.is_empty() {
+    if timeline.has_restarts() {
         writeln!(
             out,
             "  {}",
             paint.dim("↻ the MTA started, reloaded or stopped then (how many times)")
         )?;
     }
-    let peak = rows
-        .values()
-        .map(|(transient, permanent, _)| transient + permanent)
+    let peak = timeline
+        .rows
+        .iter()
+        .map(|row| row.transient + row.permanent)
         .max()
         .unwrap_or(1)
         .max(1);
@@ -914,26 +887,21 @@ fn write_timeline(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
         "  {}",
         paint.dim(&format!("{:<16} {:>7} {:>7}", "", "4xx", "5xx"))
     )?;
-    for (start, (transient, permanent, restarts)) in rows {
-        let label = if by_day {
-            start.format("%Y-%m-%d").to_string()
-        } else {
-            start.format("%Y-%m-%d %H:00").to_string()
-        };
+    for row in &timeline.rows {
         let width = 36usize;
-        let t = ((transient as f64 / peak as f64) * width as f64).round() as usize;
-        let p = ((permanent as f64 / peak as f64) * width as f64).round() as usize;
-        let marker = if restarts > 0 {
-            format!("  ↻ {restarts}")
+        let t = ((row.transient as f64 / peak as f64) * width as f64).round() as usize;
+        let p = ((row.permanent as f64 / peak as f64) * width as f64).round() as usize;
+        let marker = if row.restarts > 0 {
+            format!("  ↻ {}", row.restarts)
         } else {
             String::new()
         };
         writeln!(
             out,
             "  {:<16} {:>7} {:>7}  {}{}{}",
-            label,
-            thousands(transient),
-            thousands(permanent),
+            timeline.label(row),
+            thousands(row.transient),
+            thousands(row.permanent),
             paint.class(Class::Transient, &"▒".repeat(t)),
             paint.class(Class::Permanent, &"█".repeat(p)),
             paint.class(Class::Intermediate, &marker)
