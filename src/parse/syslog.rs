@@ -52,8 +52,12 @@ fn split_after_time(line: &str, time: RawTime, mut pos: usize) -> Option<SyslogL
         None => split_uncommon_tag(tag_part)?,
     };
     // The first byte turns nearly every line away before the whole prefix is compared.
-    if message.as_bytes().first() == Some(&b'm') && message.starts_with(REPEATED) {
-        message = repeated_message(message).unwrap_or(message);
+    match message.as_bytes().first() {
+        Some(b'm') if message.starts_with(REPEATED) => {
+            message = repeated_message(message).unwrap_or(message);
+        }
+        Some(b'[') => message = without_message_id(message),
+        _ => {}
     }
     let (tag, pid_digits) = split_pid(tag_and_pid);
     Some(SyslogLine {
@@ -300,6 +304,30 @@ pub fn is_daemon_notice(line: &str) -> bool {
     })
 }
 
+/// The message without the id Solaris and illumos syslogd put before it when
+/// `msgid` tagging is on, `[ID 197553 mail.info] `: the queue id follows it.
+fn without_message_id(message: &str) -> &str {
+    let Some(rest) = message.strip_prefix("[ID ") else {
+        return message;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let Some(priority) = rest[digits..].strip_prefix(' ').filter(|_| digits > 0) else {
+        return message;
+    };
+    match priority.split_once("] ") {
+        Some((facility_level, text))
+            if facility_level.contains('.')
+                && !facility_level.contains(' ')
+                && facility_level
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.') =>
+        {
+            text
+        }
+        _ => message,
+    }
+}
+
 const REPEATED: &str = "message repeated ";
 
 /// The message inside rsyslog's reduction of identical lines, `message repeated 2 times: [
@@ -377,6 +405,25 @@ pub fn service_of(tag: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_solaris_message_id_is_not_part_of_the_message() {
+        let s = split(
+            "Nov 21 08:00:04 mx1 postfix/smtp[1234]: [ID 197553 mail.info] 4AB12C3D54: to=<a@b.example>",
+        )
+        .unwrap();
+        assert_eq!(s.message, "4AB12C3D54: to=<a@b.example>");
+        // A message that only starts with a bracket keeps it.
+        for message in [
+            "[ID x mail.info] y",
+            "[ID 12 mail info] y",
+            "[1.2.3.4] y",
+            "[ID 12 ma",
+        ] {
+            let line = format!("Nov 21 08:00:04 mx1 postfix/smtpd[1]: {message}");
+            assert_eq!(split(&line).unwrap().message, message);
+        }
+    }
 
     #[test]
     fn splits_host_tag_pid_and_message() {
