@@ -393,7 +393,7 @@ impl std::hash::Hash for CodeKey {
 impl CodeKey {
     /// The key of an event.
     pub fn of(event: &Event<'_>) -> CodeKey {
-        let enhanced = event.enhanced_code.or(event.dsn);
+        let enhanced = event.status_code();
         CodeKey {
             direction: event.direction,
             class: event.class,

@@ -131,6 +131,19 @@ impl<'a> Event<'a> {
         self.permanence = self.class.permanence();
     }
 
+    /// The enhanced code that goes with the reply: the one in the reply text, else Postfix's
+    /// `dsn=` when it is of the reply code's class. A `dsn=` of another class is Postfix's own
+    /// verdict on the reply, not part of it: `4.0.0` for a server that greeted with `554`,
+    /// which Postfix skips and retries, or any failure deferred under `soft_bounce`.
+    pub fn status_code(&self) -> Option<EnhancedCode> {
+        self.enhanced_code.or_else(|| {
+            self.dsn.filter(|dsn| {
+                self.reply_code
+                    .is_none_or(|reply| reply / 100 == u16::from(dsn.class))
+            })
+        })
+    }
+
     /// The domain part of the recipient, lower-cased only when it needs to be.
     pub fn recipient_domain(&self) -> Cow<'a, str> {
         domain_of(self.recipient)
@@ -184,6 +197,22 @@ pub fn domain_of(address: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dsn_of_another_class_than_the_reply_does_not_stand_for_it() {
+        let mut e = Event::new(LogFormat::Postfix, Direction::Outbound, Action::Deferred);
+        e.reply_code = Some(554);
+        e.dsn = Some("4.0.0".parse().unwrap());
+        assert_eq!(e.status_code(), None);
+        e.reply_code = Some(450);
+        assert_eq!(e.status_code(), e.dsn);
+        e.reply_code = None;
+        assert_eq!(e.status_code(), e.dsn);
+        // The code in the reply text always stands, whatever its class.
+        e.reply_code = Some(554);
+        e.enhanced_code = Some("4.7.1".parse().unwrap());
+        assert_eq!(e.status_code(), e.enhanced_code);
+    }
 
     #[test]
     fn only_a_local_success_that_queued_again_hands_off() {

@@ -82,11 +82,7 @@ impl OnlyItem {
     /// Whether the event matches. An enhanced pattern looks at the enhanced code in the reply,
     /// and at Postfix's `dsn=` when the reply had none.
     pub fn matches(&self, event: &Event<'_>) -> bool {
-        self.matches_codes(
-            event.class,
-            event.reply_code,
-            event.enhanced_code.or(event.dsn),
-        )
+        self.matches_codes(event.class, event.reply_code, event.status_code())
     }
 
     /// The same test on the codes alone, as the report keeps them.

@@ -144,7 +144,7 @@ impl Sightings {
         let seen = Seen::Attempt {
             action: event.action,
             reply: event.reply_code,
-            enhanced: event.enhanced_code.or(event.dsn),
+            enhanced: event.status_code(),
         };
         let sighting = Sighting {
             seen,

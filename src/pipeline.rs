@@ -752,7 +752,7 @@ pub fn reason_of(event: &Event) -> &'static str {
     }
     kb::memo::reason_at(
         event.reply_code,
-        event.enhanced_code.or(event.dsn),
+        event.status_code(),
         &event.text,
         event.direction,
         event.stage,

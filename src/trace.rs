@@ -214,7 +214,7 @@ impl Collector for CollectLines<'_> {
 /// An outcome in one line: its codes, what happened, the reason the knowledge base gives and
 /// the name of the reply.
 pub fn note_of(event: &Event) -> String {
-    let enhanced = event.enhanced_code.or(event.dsn);
+    let enhanced = event.status_code();
     let found = kb::classify_at(
         event.reply_code,
         enhanced,

@@ -647,8 +647,46 @@ fn postfix_line_shapes_give_their_fields() {
                 recipient: "lou@example.net",
                 ..NONE
             },
+            // A server that greets with 5xx is skipped and tried again later: Postfix defers
+            // with a dsn of its own, which is not part of the server's reply.
+            Expect {
+                needle: "554-p3plsmtp01",
+                action: "deferred",
+                stage: "CONNECT",
+                reply: "554",
+                dsn: "4.0.0",
+                class: "5xx",
+                remote_host: "mailstore1.hosting.example",
+                remote_ip: "198.51.100.201",
+                recipient: "scott@studio.example",
+                ..NONE
+            },
         ],
     );
+}
+
+#[test]
+fn a_dsn_postfix_chose_is_not_paired_with_a_reply_of_another_class() {
+    let (_, report, _) = common::run(&["report", "--format", "json", "--year", "2026", POSTFIX]);
+    let report: Value = serde_json::from_str(&report).unwrap();
+    let codes = report["codes"].as_array().unwrap();
+    let row = |reply: u64| {
+        codes
+            .iter()
+            .find(|row| row["reply_code"] == reply)
+            .unwrap_or_else(|| panic!("no {reply} row in {codes:?}"))
+    };
+    for reply in [554, 571] {
+        assert!(
+            codes
+                .iter()
+                .filter(|row| row["reply_code"] == reply)
+                .all(|row| row["enhanced_code"] != "4.0.0"),
+            "{codes:?}"
+        );
+    }
+    assert_eq!(row(571)["reason"], "blocklisted");
+    assert!(!row(571)["meaning"].as_str().unwrap().contains("RFC 3463"));
 }
 
 #[test]
@@ -672,8 +710,8 @@ fn postfix_lines_without_an_outcome_give_no_event() {
 #[test]
 fn postfix_footer_accounts_for_every_line() {
     let lines = lines(POSTFIX);
-    assert_eq!(lines["read"], 175);
-    assert_eq!(lines["events"], 124);
+    assert_eq!(lines["read"], 177);
+    assert_eq!(lines["events"], 126);
     assert_eq!(lines["refusals"], 10);
     assert_eq!(lines["no_outcome"], 46);
     // dovecot, opendkim, the syslog daemon's own repeat notice and heartbeat, and a journal

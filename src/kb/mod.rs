@@ -312,6 +312,7 @@ pub fn advice(
         .map(|x| x.entry.when)
         .or(reply.map(|e| e.when))
         .or(explained.map(|x| x.when()))
+        .or(reply_code.map(|_| UNLISTED_WHEN))
         .unwrap_or(match direction {
             Direction::Outbound => NO_CODE_WHEN,
             Direction::Inbound => NO_CODE_WHEN_INBOUND,
@@ -347,8 +348,11 @@ action and the text tell what happened.";
 const NO_CODE_WHEN: &str = "Typically when no SMTP conversation took place: a DNS failure, a \
 connection that could not be made, or a message that expired in the queue.";
 const NO_CODE_WHEN_INBOUND: &str = "When our server refused a client but the log line does not \
-carry the number it answered with, as Exim logs most ACL refusals; the words of the line give \
-the reason.";
+carry the number it answered with (most of Exim's ACL refusals, and Postfix's failed SASL \
+logins, which it answers with 535 5.7.8); the words of the line give the reason.";
+const UNLISTED_WHEN: &str = "When a server answers with a number of its own choosing, outside \
+the codes RFC 5321 lists: clients act on its first digit, so it counts as any reply of its \
+class.";
 const NO_CODE_FIX: &str = "Read the text of the line; the example lines in the report show it.";
 
 /// A short name for a class when the code itself is not in the table.

@@ -1385,7 +1385,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("SASL LOGIN authentication failed: Connection lost to authentication server",
               "535 5.7.8 Authentication credentials invalid"),
     P::new("auth_required", None, "auth_required",
-        r"authentication (is )?required|must authenticate|authentication needed|client was not authenticated")
+        r"authentication (is )?required|(smtp )?auth (is )?required|must authenticate|authentication needed|client was not authenticated")
         .says("Authentication required",
               "The server wants a login before it takes mail from this client.")
         .fix("Configure SMTP AUTH for this relay (Postfix smtp_sasl_auth_enable and a \
@@ -1447,7 +1447,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "550 5.7.1 rejected: sender not authorized"),
     // Generic categories.
     P::new("dnsbl", None, "blocklisted",
-        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)|is listed (in|at|on) |(poor|bad|low) (email |ip )?reputation|ip reputation|spam ip|spam statistics|block has been placed against your ip|contact your internet service provider|this ip has been (temporarily )?blocked|access from ip address|dial-?up/transient ip")
+        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)|is listed (in|at|on) |(poor|bad|low) (email |ip )?reputation|ip reputation|spam ip|spam statistics|block has been placed against your ip|contact your internet service provider|this ip has been (temporarily )?blocked|access from ip address|dial-?up/transient ip|e?mail from # is (currently )?blocked")
         .says("DNS blocklist",
               "The receiver refused the IP because a blocklist names it.")
         .fix("Look the IP up on the list named in the text, fix the cause (a compromised host \
@@ -1476,7 +1476,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
     // Before the mailbox rules: a quota on what the sender may send is not the recipient's
     // storage.
     P::new("sending_quota", None, "rate_limited",
-        r"(daily|hourly|sending|message|send) quota (exceeded|reached)|exceeded its quota for sending|relay limit exceeded")
+        r"(daily|hourly|sending|message|send) quota (exceeded|reached)|exceeded its quota for sending|relay limit exceeded|sending too many (e-?mails|messages)")
         .says("Sending quota reached",
               "The sending account or service has used up what it may send in a period.")
         .fix("Wait for the quota to reset, or raise it with the provider; spread large sends \
@@ -1638,7 +1638,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("421 4.7.0 mail.example.org Error: too many connections from 192.0.2.33",
               "452 4.5.3 too many recipients"),
     P::new("rate_limited", None, "rate_limited",
-        r"rate limit|rate-limit|ratelimit|too many messages|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails?|messages?) per (hour|day|connection|session)|excessive volume|frequency limit|receive limit|limits for how many messages|limit for the number of messages|daily limit|exceeded permitted limits|thread limit|max(imum)? number of messages")
+        r"rate limit|rate-limit|ratelimit|too many (messages|e-?mails|mails)|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails?|messages?) per (hour|day|connection|session)|excessive volume|frequency limit|receive limit|limits for how many messages|limit for the number of messages|daily limit|exceeded permitted limits|thread limit|max(imum)? number of messages")
         .says("Rate limited", "The receiver throttles this sender for now.")
         .fix("Let the queue retry; lower concurrency and rate towards this destination \
               (Postfix per-destination concurrency and rate delay).")

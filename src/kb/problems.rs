@@ -49,6 +49,14 @@ const POSTFIX: &[Hint] = &[
                  names answers and that Postfix may read the file.",
     },
     Hint {
+        words: &["RBL lookup error"],
+        advice: "smtpd could not ask a DNS blocklist about a client and let the client \
+                 through unchecked: nothing was deferred, the list was simply not applied. \
+                 Lines that keep coming mean the list refuses our resolver (Spamhaus and \
+                 others refuse queries that come through public or shared resolvers): run a \
+                 local resolver, or use the list's registered access.",
+    },
+    Hint {
         words: &["lookup error for DNS query"],
         advice: "A DNS blocklist did not answer: check the resolver. Spamhaus and others \
                  refuse queries that come through public resolvers.",

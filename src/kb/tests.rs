@@ -260,6 +260,47 @@ fn examples_from_the_brief_are_recognised() {
 }
 
 #[test]
+fn replies_seen_in_production_logs_are_recognised() {
+    let cases = [
+        (
+            450,
+            "450 4.3.2 Too many mails (mail bomb), try again in 1 hour(s) 25 minute(s)",
+            "rate_limited",
+        ),
+        (
+            450,
+            "450 4.7.1 <>: Sender address rejected: You are sending too many emails, contact \
+             helpdesk",
+            "rate_limited",
+        ),
+        (
+            550,
+            "SMTP AUTH is required for message submission on port 587",
+            "auth_required",
+        ),
+        (
+            571,
+            "571 Email from 192.0.2.138 is currently blocked by the provider's anti-spam \
+             system. The sender may request removal of the block.",
+            "blocklisted",
+        ),
+    ];
+    for (reply, text, reason) in cases {
+        let c = classify(Some(reply), None, text, Direction::Outbound);
+        assert_eq!(c.reason, reason, "{text}");
+        assert_eq!(c.layer, Layer::Text, "{text}");
+    }
+    // A sender refused for what it is, not for how much it sends, stays a sender refusal.
+    let c = classify(
+        Some(450),
+        None,
+        "450 4.7.1 <a@b.example>: Sender address rejected: Access denied",
+        Direction::Outbound,
+    );
+    assert_eq!(c.reason, "sender_rejected");
+}
+
+#[test]
 fn success_is_delivered_whatever_the_text() {
     let c = classify(
         Some(250),

@@ -338,19 +338,21 @@ fn write_advice(out: &mut dyn Write, paint: &Paint, row: &CodeRow, events: u64) 
     )?;
     let messages = if row.messages > 0 {
         format!(
-            " in {}{} queued messages",
+            " in {}{} queued message{}",
             approx(row.messages_approximate),
-            thousands(row.messages)
+            thousands(row.messages),
+            if row.messages == 1 { "" } else { "s" }
         )
     } else {
         String::new()
     };
     writeln!(
         out,
-        "  {} {}, {} outcomes ({}){}; {}",
+        "  {} {}, {} outcome{} ({}){}; {}",
         paint.class(row.class(), row.class().label()),
         row.permanence().label(),
         thousands(row.count),
+        if row.count == 1 { "" } else { "s" },
         percent(row.count, events),
         messages,
         who
