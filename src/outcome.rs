@@ -278,6 +278,20 @@ pub struct LostRecipient {
     pub line: u64,
 }
 
+impl LostRecipient {
+    /// `after 3 attempts`, or `None` when the log holds no attempt of it (an expiry of a
+    /// message whose tries were logged before the log starts).
+    pub fn after_attempts(&self) -> Option<String> {
+        (self.attempts > 0).then(|| {
+            format!(
+                "after {} attempt{}",
+                self.attempts,
+                if self.attempts == 1 { "" } else { "s" }
+            )
+        })
+    }
+}
+
 /// Delays in seconds: exact while few, then a histogram with 32 buckets per power of two
 /// (quantiles within about 3 %).
 #[derive(Clone, Debug, Default)]
@@ -950,15 +964,19 @@ fn record(recipient: &mut Recipient, attempt: &Attempt<'_>, summary: &mut Outcom
         return;
     }
     if let Some(example) = recipient.example.as_deref_mut() {
-        example.attempts += 1;
-        if example.first_attempt.is_none() {
-            example.first_attempt = attempt.time;
+        // An expiry is the queue giving up, not one more try: the attempts, their times and
+        // the last reply stay those of the tries before it; only the line is the expiry's.
+        if attempt.action != Action::Expired {
+            example.attempts += 1;
+            if example.first_attempt.is_none() {
+                example.first_attempt = attempt.time;
+            }
+            if attempt.time.is_some() {
+                example.last_attempt = attempt.time;
+            }
+            example.reply = attempt.reply;
+            example.enhanced = attempt.enhanced;
         }
-        if attempt.time.is_some() {
-            example.last_attempt = attempt.time;
-        }
-        example.reply = attempt.reply;
-        example.enhanced = attempt.enhanced;
         if !Arc::ptr_eq(&example.file, attempt.file) {
             example.file = Arc::clone(attempt.file);
         }
@@ -1120,6 +1138,36 @@ mod tests {
         let mut follower = Follower::default();
         follower.follow(&sightings);
         follower.finish()
+    }
+
+    #[test]
+    fn an_expiry_is_not_counted_as_an_attempt() {
+        let mut sightings = Sightings::default();
+        let mut deferred = attempt("1A2B3C4D5E", "a@x.example", Action::Deferred, at(1, 8));
+        deferred.reply_code = Some(452);
+        sightings.attempt(&deferred, "f", 1);
+        sightings.attempt(
+            &attempt("1A2B3C4D5E", "a@x.example", Action::Expired, at(6, 8)),
+            "f",
+            2,
+        );
+        // A message whose tries were all logged before the log starts.
+        sightings.attempt(
+            &attempt("2B3C4D5E6F", "b@x.example", Action::Expired, at(6, 9)),
+            "f",
+            3,
+        );
+        let mut follower = Follower::default();
+        follower.follow(&sightings);
+        let summary = follower.finish();
+        assert_eq!(summary.expired, 2);
+        let [tried, untried] = &summary.lost_examples[..] else {
+            panic!("{:?}", summary.lost_examples);
+        };
+        assert_eq!((tried.attempts, tried.reply_code), (1, Some(452)));
+        assert_eq!((tried.last_attempt, tried.line), (at(1, 8), 2));
+        assert_eq!(tried.after_attempts().as_deref(), Some("after 1 attempt"));
+        assert_eq!((untried.attempts, untried.after_attempts()), (0, None));
     }
 
     #[test]

@@ -85,12 +85,16 @@ fn postfix_messages_are_followed_to_their_end() {
     assert_eq!(lost[0]["line"], 4);
     assert_eq!(lost[1]["id"], "6F7A8B9C0D");
     assert_eq!(lost[1]["ending"], "expired");
+    // The expiry is the queue giving up, not one more try: two attempts, and the last reply
+    // is that of the last try.
     assert_eq!(
         (lost[1]["attempts"].as_u64(), lost[1]["deferrals"].as_u64()),
-        (Some(3), Some(2))
+        (Some(2), Some(2))
     );
     assert_eq!(lost[1]["first_attempt"], "2026-11-21T09:30:00");
-    assert_eq!(lost[1]["last_attempt"], "2026-11-26T09:30:00");
+    assert_eq!(lost[1]["last_attempt"], "2026-11-21T11:30:00");
+    assert_eq!(lost[1]["enhanced_code"], "4.4.1");
+    assert_eq!(lost[1]["line"], 22);
     assert_eq!(lost[1]["notification"], "8B9C0D1E2F");
 }
 
@@ -124,7 +128,7 @@ fn the_text_report_says_what_the_messages_came_to() {
         "{text}"
     );
     assert!(
-        text.contains("6F7A8B9C0D frank@slow.example expired after 3 attempts over 5d00h"),
+        text.contains("6F7A8B9C0D frank@slow.example expired 4.4.1 after 2 attempts over 2h00m"),
         "{text}"
     );
 }

@@ -357,13 +357,14 @@ fn write_markdown_outcomes(
             .unwrap_or_default();
         writeln!(
             out,
-            "- `{}` {} {}{} after {} attempt{}{} (`{}:{}`)",
+            "- `{}` {} {}{}{}{} (`{}:{}`)",
             md(&lost.id),
             md(&lost.recipient),
             lost.ending.label(),
             codes,
-            lost.attempts,
-            if lost.attempts == 1 { "" } else { "s" },
+            lost.after_attempts()
+                .map(|after| format!(" {after}"))
+                .unwrap_or_default(),
             notification,
             md(&lost.file),
             lost.line

@@ -326,9 +326,14 @@ fn short_name(name: &str) -> &str {
 
 fn write_advice(out: &mut dyn Write, paint: &Paint, row: &CodeRow, events: u64) -> io::Result<()> {
     writeln!(out)?;
-    let who = match row.key.direction {
-        Direction::Outbound => "remote servers answered us",
-        Direction::Inbound => "our server answered clients",
+    // An outbound row without any code is no server's answer: an expiry, a connection that
+    // failed, an address that could not be routed. Our server always answers a client, even
+    // where the log leaves the code out.
+    let answered = row.key.reply.is_some() || row.key.enhanced.is_some();
+    let who = match (row.key.direction, answered) {
+        (Direction::Outbound, true) => "remote servers answered us",
+        (Direction::Outbound, false) => "mail we were sending",
+        (Direction::Inbound, _) => "our server answered clients",
     };
     writeln!(
         out,
@@ -550,11 +555,10 @@ fn write_outcomes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
                 codes_text(lost.reply_code, lost.enhanced_code)
             ));
         }
-        line.push_str(&format!(
-            " after {} attempt{}",
-            lost.attempts,
-            if lost.attempts == 1 { "" } else { "s" }
-        ));
+        if let Some(after) = lost.after_attempts() {
+            line.push(' ');
+            line.push_str(&after);
+        }
         if let (Some(first), Some(last)) = (lost.first_attempt, lost.last_attempt)
             && first != last
         {
