@@ -411,7 +411,8 @@ impl Report {
         let failing_clients = top_entries(tally.screenings.failing_clients(), settings.top);
         let screening_lists = top_entries(tally.screenings.lists(), settings.top);
         let diagnostics = KindSection::new(&tally.diagnostics, settings, kb::problems::hint);
-        let diversions = KindSection::new(&tally.diversions, settings, |_, _| None);
+        let diversions =
+            KindSection::new(&tally.diversions, settings, kb::problems::diversion_hint);
         let restarts = KindSection::new(&tally.restarts, settings, |_, _| None);
         let csv_rows = match settings.by {
             None => csv_rows_by_code(&rows, total),

@@ -1033,11 +1033,34 @@ fn exim_lines_without_an_outcome_give_no_event() {
 fn exim_footer_accounts_for_every_line() {
     let lines = lines(EXIM);
     assert_eq!(lines["read"], 140);
-    assert_eq!(lines["events"], 103);
+    // The `:blackhole:` line is a discard, not a delivery.
+    assert_eq!(lines["events"], 102);
     assert_eq!(lines["refusals"], 8);
-    assert_eq!(lines["no_outcome"], 37);
+    assert_eq!(lines["no_outcome"], 38);
     assert_eq!(lines["other_programs"], 0);
     assert_eq!(lines["unmatched"], 0);
+}
+
+#[test]
+fn exim_mail_sent_to_the_blackhole_is_a_discard_with_its_router() {
+    let (_, json, _) = common::run(&["report", "--format", "json", EXIM]);
+    let summary: Value = serde_json::from_str(&json).unwrap();
+    let diverted = &summary["diverted"];
+    assert_eq!(diverted["lines"]["discard"], 1, "{diverted}");
+    let row = diverted["top"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["action"] == "discard")
+        .expect("a discard kind");
+    assert_eq!(row["kind"], "blackhole: R=blackhole_router", "{row}");
+    assert!(
+        row["advice"].as_str().unwrap().contains("exim -bt"),
+        "{row}"
+    );
+    // No recipient was delivered to: the address is not among the outcomes.
+    let (_, events, _) = common::run(&["events", "--format", "csv", EXIM]);
+    assert!(!events.contains("junk@example.org"), "{events}");
 }
 
 #[test]

@@ -498,6 +498,30 @@ pub fn hint(program: &str, shape: &str) -> Option<&'static str> {
         .map(|hint| hint.advice)
 }
 
+/// What to do about a kind of message set aside, where the MTA's own words say more than the
+/// action's general advice: Exim's discards name a router or an ACL, not a Postfix rule.
+pub fn diversion_hint(program: &str, shape: &str) -> Option<&'static str> {
+    if program_of(program) != Some(LogFormat::Exim) {
+        return None;
+    }
+    if shape.starts_with("blackhole (") {
+        Some(
+            "An ACL's discard verb accepted the message and threw it away, so the client \
+             believes it was delivered; the text after the colon is the ACL's log_message. \
+             Check the condition of that discard; `exim -bh IP` runs the ACLs for a test \
+             session.",
+        )
+    } else if shape.starts_with("blackhole") {
+        Some(
+            "A router, an alias file or a filter sent the address to :blackhole:, so Exim \
+             threw the message away for it. Check that the router named (R=) matches only \
+             what it should; `exim -bt ADDRESS` shows where an address is routed.",
+        )
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

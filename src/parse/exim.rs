@@ -21,6 +21,7 @@
 use std::borrow::Cow;
 
 use super::diagnostic::Severity;
+use super::diverted::Diversion;
 use super::needle::{alphanumeric_bits, find_byte, find_colon_space, low_bits};
 use super::reply::{read_reply, stage_of_command};
 use super::syslog::SyslogLine;
@@ -344,8 +345,30 @@ fn parse_body<'a>(id: &'a str, body: &'a str) -> Parsed<'a> {
 /// [192.0.2.1] X=... C="250 2.0.0 OK id=..."`, and the same with `->` (another recipient of
 /// the same transaction) and `>>` (cutthrough).
 fn delivered(rest: &str) -> Option<Parsed<'_>> {
-    // No `: message` follows a delivery, so the whole rest is addresses and fields; splitting it
-    // would cut `=> :blackhole: <x@example.com>` in two.
+    // An address a router, an alias or a filter sent to `:blackhole:` was thrown away on
+    // purpose: no one received it, so it is a discard, not a delivery. The kind keeps the
+    // router and leaves out the address.
+    let rest = rest.trim_start_matches(' ');
+    if let Some(discarded) = rest.strip_prefix(":blackhole:") {
+        let router = discarded
+            .split(' ')
+            .find(|field| field.starts_with("R="))
+            .unwrap_or("");
+        return Some(Parsed::Diverted(tiered(
+            Diversion::Discard,
+            "blackhole",
+            router,
+        )));
+    }
+    // An ACL's `discard` verb: `=> blackhole (DATA ACL discarded recipients): log message`.
+    if rest.starts_with("blackhole (")
+        && let Some(end) = ACL_DISCARDED.find(rest)
+    {
+        let (what, said) = rest.split_at(end + ACL_DISCARDED.len());
+        let note = said.strip_prefix(": ").unwrap_or(said);
+        return Some(Parsed::Diverted(tiered(Diversion::Discard, what, note)));
+    }
+    // No `: message` follows a delivery, so the whole rest is addresses and fields.
     let (recipient, after) = read_addresses(rest)?;
     let (fields, _) = scan_fields(after);
     let mut event = Event::new(LogFormat::Exim, Direction::Outbound, Action::Sent);
@@ -601,6 +624,7 @@ crate::needles! {
     ERROR_WORD = " error ";
     ARRIVAL_MARK = " <= ";
     RETRY_TIMEOUT_EXCEEDED = "retry timeout exceeded";
+    ACL_DISCARDED = " discarded recipients)";
     FAILING_FOR_A_LONG_TIME = "have been failing for a long time";
     DEFER_ERRNO = " defer (";
     // `queue_smtp_domains` or `-odqs`: the message was left for the next queue run on
@@ -823,10 +847,12 @@ fn split_message(text: &str) -> (&str, Option<&str>) {
 /// parentheses (`+all_parents`, pipes and files), and the original recipient in angle brackets.
 /// Returns the recipient and the text after the addresses.
 ///
-/// The recipient is the address in angle brackets when there is one: the envelope recipient the
-/// message was received for, before aliasing or forwarding. A pipe, file or local-part-only
-/// delivery (`=> alice <alice@example.com>`) has no other address; for a forward
-/// (`=> bob@gmail.com <info@example.com>`) this keeps the address our server accepted.
+/// The recipient is the address the delivery went to, as Postfix's `to=` is: for a forward
+/// or an alias (`=> bob@gmail.com <info@example.com>`) the server at `H=` answered for
+/// `bob@gmail.com`, so its domain is the destination. A pipe, a file or a local part alone
+/// (`=> alice <alice@example.com>`, `=> |/usr/bin/procmail <alice@example.com>`) names no
+/// address, and the one in angle brackets, the envelope recipient the message was received
+/// for, stands in its place.
 fn read_addresses(text: &str) -> Option<(&str, &str)> {
     let text = text.trim_start_matches(' ');
     if text.is_empty() {
@@ -859,10 +885,18 @@ fn read_addresses(text: &str) -> Option<(&str, &str)> {
     if let Some(after) = rest.strip_prefix(" <")
         && let Some(close) = find_byte(b'>', after)
     {
-        recipient = &after[..close];
+        if !is_full_address(address) {
+            recipient = &after[..close];
+        }
         rest = &after[close + 1..];
     }
     Some((recipient, rest))
+}
+
+/// Whether a delivered address is a mailbox with a domain, not a pipe, a file, a local part
+/// alone or a special one such as `:blackhole:`.
+fn is_full_address(address: &str) -> bool {
+    !address.starts_with(['|', '/', ':']) && address.rfind('@').is_some_and(|at| at > 0)
 }
 
 /// A host as Exim writes it: `name [ip]`, `name (helo) [ip]`, `(helo) [ip]`, `[ip]`, each

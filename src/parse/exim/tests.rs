@@ -142,7 +142,7 @@ const CASES: &[Case] = &[
         reply: "250",
         enhanced: "2.0.0",
         class: "2xx",
-        recipient: "Alice@X.example",
+        recipient: "alice@x.example",
         remote_host: "mx.x.example",
         remote_ip: "192.0.2.1",
         queue_id: "1tE3xB-000Ab2-Rz",
@@ -194,14 +194,6 @@ const CASES: &[Case] = &[
         remote_ip: "2001:db8::25",
         queue_id: "1vK2Pr-00000001aBd-1Xyz",
         text: Some("Ok: queued as \"4XyZ1m\""),
-        ..BASE
-    },
-    Case {
-        line: "2026-11-21 08:00:13 1tE3xG-000Ab7-Wz => :blackhole: <spamtrap@example.com> R=blackhole_router",
-        action: "sent",
-        class: "2xx",
-        recipient: "spamtrap@example.com",
-        queue_id: "1tE3xG-000Ab7-Wz",
         ..BASE
     },
     // 2. Failures with a remote reply, at every stage.
@@ -258,7 +250,7 @@ const CASES: &[Case] = &[
         reply: "550",
         enhanced: "5.7.26",
         class: "5xx",
-        recipient: "ops-alias@example.com",
+        recipient: "ops@gmail.com",
         remote_host: "gmail-smtp-in.l.google.com",
         remote_ip: "142.250.27.26",
         queue_id: "1tE3xJ-000AbA-Zz",
@@ -1181,6 +1173,79 @@ fn what_exim_says_of_itself_is_summed_up_by_severity_or_action() {
             }
             other => panic!("{line}: {other:?}"),
         }
+    }
+}
+
+#[test]
+fn mail_thrown_away_on_purpose_is_a_discard_not_a_delivery() {
+    for (line, message, note) in [
+        (
+            "2026-11-21 08:00:13 1tE3xG-000Ab7-Wz => :blackhole: <spamtrap@example.com> R=blackhole_router",
+            "blackhole",
+            "R=blackhole_router",
+        ),
+        (
+            "2012-02-13 14:39:22 1RwtJa-000AFB-07 => :blackhole: <junk@example.ru> R=blackhole_router",
+            "blackhole",
+            "R=blackhole_router",
+        ),
+        (
+            "2024-05-14 16:07:15 [7070] 1sAbDl-0002cP-6H => blackhole (DATA ACL discarded recipients): spam score 31.2",
+            "blackhole (DATA ACL discarded recipients)",
+            "spam score 31.2",
+        ),
+        (
+            "2024-05-14 16:07:15 1sAbDl-0002cP-6H => blackhole (RCPT ACL discarded recipients)",
+            "blackhole (RCPT ACL discarded recipients)",
+            "",
+        ),
+    ] {
+        match parse_text(line) {
+            Parsed::Diverted(said) => {
+                assert_eq!(said.tier, Diversion::Discard, "{line}");
+                assert_eq!((said.message, said.note), (message, note), "{line}");
+            }
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+    // A local user called blackhole is a delivery like any other.
+    let line = "2024-05-14 16:07:15 1sAbDl-0002cP-6H => blackhole <blackhole@example.com> R=local_user T=local_delivery";
+    let Parsed::Event(event) = parse_text(line) else {
+        panic!("{line}")
+    };
+    assert_eq!(event.recipient, "blackhole@example.com");
+}
+
+#[test]
+fn the_recipient_is_the_address_the_delivery_went_to() {
+    for (line, recipient) in [
+        // A forward: the server at H= answered for the address it was forwarded to.
+        (
+            "2021-05-04 13:37:00 +0100 1hEsVV-006q9f-M2 => mail@host.example <foo@other.example> SRS=<SRS0=MQyYEB=SO=other.example=foo@other.example> R=tls_lookuphost T=tls_remote_smtp H=mail.remote.example [198.51.100.23] C=\"250 OK id=1hEsVX-0004tM-38\"",
+            "mail@host.example",
+        ),
+        (
+            "2021-05-04 13:37:00 1gtTXl-009NOy-Ft ->  foo@bar.example <\" foo.bar\"@baz.example> R=dkim_lookuphost T=dkim_remote_smtp H=mail.host.example [198.51.100.23]",
+            "foo@bar.example",
+        ),
+        // A local part alone, a pipe or a file: the envelope recipient stands for it.
+        (
+            "2026-11-21 08:00:07 1tE3xB-000Ab2-Rz => alice <alice@example.com> R=local_user T=mail_spool",
+            "alice@example.com",
+        ),
+        (
+            "2026-11-21 08:00:07 1tE3xB-000Ab2-Rz => |/usr/bin/procmail -d bob <bob@example.com> R=procmail T=procmail_pipe",
+            "bob@example.com",
+        ),
+        (
+            "2026-11-21 08:00:07 1tE3xB-000Ab2-Rz => /var/mail/archive <archive@example.com> R=archive T=address_file",
+            "archive@example.com",
+        ),
+    ] {
+        let Parsed::Event(event) = parse_text(line) else {
+            panic!("{line}")
+        };
+        assert_eq!(event.recipient, recipient, "{line}");
     }
 }
 
