@@ -1802,6 +1802,21 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 Administrative prohibition - envelope blocked - \
                https://community.mimecast.com/docs/DOC-1369#550",
               "550 Administrative prohibition - envelope blocked"),
+    // Exim quotes what the next server said to a callout; the more specific words of that
+    // reply, matched above, win.
+    P::new("recipient_callout", Some("Exim"), "user_unknown",
+        r#"response to "rcpt to:[^"]*" from .* was: "#)
+        .says("Recipient refused by the next server (callout)",
+              "Before accepting the recipient, the receiver asked the server it would relay \
+               to (a callout) and that server refused the address.")
+        .fix("Check the address with its owner: the server behind the receiver does not \
+              take it.")
+        .sent("Our recipient verification (Exim's verify = recipient/callout) asked the \
+               server behind us, which refused the address: fix the address list there, or \
+               the callout's target if that server is wrong.")
+        .test("response to \"RCPT TO:<z@remote.example>\" from 127.0.0.1 [127.0.0.1] was: 550 \
+               Recipient not liked",
+              "550 Recipient not liked"),
     P::new("policy", None, "policy",
         r"policy|administrative prohibition|prohibited|not authori[sz]ed|access denied|refused by|rejected by (the )?(recipient|administrator)")
         .says("Policy refusal", "A local rule of the receiver refused the message.")
