@@ -823,7 +823,8 @@ impl Tally {
             self.messages.insert_hash(hash);
         }
         if options.incident_review {
-            self.chunk_spikes.failure(event, &destination, key);
+            self.chunk_spikes
+                .failure(event, &destination, key, (file, line));
         }
         let group = self
             .codes

@@ -48,6 +48,8 @@ fn bucket_start(bucket: Bucket) -> NaiveDateTime {
 #[derive(Clone, Debug, Default)]
 pub struct ChunkSpikes {
     domains: HashMap<Box<str>, DomainCells, foldhash::fast::RandomState>,
+    /// The input the chunk's failures were read from: a chunk holds lines of one input.
+    file: Box<str>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -56,8 +58,8 @@ struct DomainCells {
     relay: Box<str>,
     /// Delivery attempts per bucket; a chunk covers few buckets.
     attempts: Vec<(Bucket, u32)>,
-    /// Failures per code and bucket; a domain sees few codes.
-    failures: Vec<(CodeKey, Bucket, u32)>,
+    /// Failures per code and bucket, with the line of the first; a domain sees few codes.
+    failures: Vec<(CodeKey, Bucket, u32, u64)>,
 }
 
 impl ChunkSpikes {
@@ -97,19 +99,29 @@ impl ChunkSpikes {
         );
     }
 
-    /// Counts a kept outbound failure towards `domain`, the recipient's domain.
-    pub fn failure(&mut self, event: &Event<'_>, domain: &str, key: CodeKey) {
+    /// Counts a kept outbound failure towards `domain`, the recipient's domain, read at
+    /// `file:line`.
+    pub fn failure(
+        &mut self,
+        event: &Event<'_>,
+        domain: &str,
+        key: CodeKey,
+        (file, line): (&str, u64),
+    ) {
         if !matches!(key.class, Class::Transient | Class::Permanent) {
             return;
+        }
+        if self.file.is_empty() {
+            self.file = file.into();
         }
         self.count(event, domain, |cells, bucket| {
             match cells
                 .failures
                 .iter_mut()
-                .find(|(k, b, _)| *b == bucket && *k == key)
+                .find(|(k, b, _, _)| *b == bucket && *k == key)
             {
-                Some((_, _, count)) => *count += 1,
-                None => cells.failures.push((key, bucket, 1)),
+                Some((_, _, count, _)) => *count += 1,
+                None => cells.failures.push((key, bucket, 1, line)),
             }
         });
     }
@@ -183,6 +195,10 @@ impl Series {
     }
 }
 
+/// The first failure of each bucket of one domain and code, as (bucket, input, line), buckets
+/// increasing.
+type FirstFailures = Vec<(Bucket, u32, u64)>;
+
 /// One series as [`Spikes::series`] lists it: whom it is about, the code of its failures (none
 /// for attempts), and its (bucket, count) points.
 pub type SeriesView<'a> = (&'a Destination, Option<&'a CodeKey>, &'a [(i64, u64)]);
@@ -196,6 +212,11 @@ pub struct Spikes {
     attempts: HashMap<Destination, Series, foldhash::fast::RandomState>,
     failures: HashMap<(Destination, CodeKey), Series, foldhash::fast::RandomState>,
     providers: HashMap<Box<str>, &'static str, foldhash::fast::RandomState>,
+    /// The first failure of each domain, code and bucket: where an incident's example line
+    /// is found.
+    firsts: HashMap<(Box<str>, CodeKey), FirstFailures, foldhash::fast::RandomState>,
+    /// The inputs the firsts were read from, in reading order.
+    files: Vec<Box<str>>,
     points: usize,
     /// The largest failure total dropped by the cap.
     pub dropped_max: u64,
@@ -206,14 +227,22 @@ impl Spikes {
     pub fn merge(&mut self, chunk: ChunkSpikes) {
         let mut domains: Vec<_> = chunk.domains.into_iter().collect();
         domains.sort_by(|a, b| a.0.cmp(&b.0));
+        let file = self.file_index(&chunk.file);
         for (domain, cells) in domains {
             if !cells.relay.is_empty() && !self.providers.contains_key(&domain) {
                 // Only the first relay named decides; one that is no provider's still does.
                 let provider = provider_of(&cells.relay).unwrap_or("");
                 self.providers.insert(domain.clone(), provider);
             }
+            for &(key, bucket, _, line) in &cells.failures {
+                let firsts = self.firsts.entry((domain.clone(), key)).or_default();
+                // Chunks come in reading order, so a bucket already there was seen first.
+                if let Err(at) = firsts.binary_search_by_key(&bucket, |(b, _, _)| *b) {
+                    firsts.insert(at, (bucket, file, line));
+                }
+            }
             for destination in [Destination::All, Destination::Domain(domain)] {
-                for &(key, bucket, count) in &cells.failures {
+                for &(key, bucket, count, _) in &cells.failures {
                     self.points += self
                         .failures
                         .entry((destination.clone(), key))
@@ -229,6 +258,43 @@ impl Spikes {
         if self.points > POINT_CAP {
             self.prune();
         }
+    }
+
+    /// The index of an input among those firsts were read from.
+    fn file_index(&mut self, file: &str) -> u32 {
+        match self.files.iter().rposition(|known| &**known == file) {
+            Some(at) => at as u32,
+            None => {
+                self.files.push(file.into());
+                (self.files.len() - 1) as u32
+            }
+        }
+    }
+
+    /// The first line, as `(file, line)`, that failed with the incident's code towards its
+    /// destination inside its window: for a provider or all destinations, the first of any of
+    /// their domains, in reading order. `None` for summaries merged from JSON, which keep no
+    /// lines.
+    pub fn example_of(&self, incident: &Incident) -> Option<(&str, u64)> {
+        let window = bucket_of(incident.start)..bucket_of(incident.end);
+        let covers = |domain: &str| match &incident.destination {
+            Destination::Domain(wanted) => **wanted == *domain,
+            Destination::Provider(provider) => {
+                self.providers.get(domain).is_some_and(|p| p == provider)
+            }
+            Destination::All => true,
+        };
+        self.firsts
+            .iter()
+            .filter(|((domain, key), _)| *key == incident.code && covers(domain))
+            .filter_map(|(_, firsts)| {
+                firsts
+                    .iter()
+                    .find(|(bucket, _, _)| window.contains(bucket))
+                    .map(|&(_, file, line)| (file, line))
+            })
+            .min()
+            .map(|(file, line)| (&*self.files[file as usize], line))
     }
 
     /// Drops the failure series with the fewest failures, and the attempt series of domains
@@ -247,6 +313,9 @@ impl Spikes {
             if let Some(series) = self.failures.remove(&key) {
                 self.points -= series.points.len();
                 self.dropped_max = self.dropped_max.max(total);
+            }
+            if let (Destination::Domain(domain), code) = key {
+                self.firsts.remove(&(domain, code));
             }
         }
         let still_failing: HashSet<&Destination> = self.failures.keys().map(|(d, _)| d).collect();

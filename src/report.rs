@@ -276,6 +276,9 @@ pub struct IncidentRow {
     pub reason: &'static str,
     /// How to fix it.
     pub fix: String,
+    /// The first line in the window that failed so, as `(file, line)`; none in a report made
+    /// from merged summaries.
+    pub example: Option<(String, u64)>,
 }
 
 /// One row of the failures-over-time table: an hour, or a day for a log of more than two days.
@@ -490,6 +493,10 @@ fn incident_rows(tally: &mut Tally, rows: &[CodeRow]) -> Vec<IncidentRow> {
                 name: row.map(|r| r.advice.name.clone()).unwrap_or_default(),
                 reason: row.map_or("other", |r| r.reason),
                 fix: row.map(|r| r.advice.fix.clone()).unwrap_or_default(),
+                example: tally
+                    .spikes
+                    .example_of(&incident)
+                    .map(|(file, line)| (file.to_string(), line)),
                 incident,
             }
         })

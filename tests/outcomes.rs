@@ -322,6 +322,23 @@ fn an_injected_spike_is_found_and_steady_traffic_is_quiet() {
             .unwrap()
             .contains("Postmaster Tools")
     );
+    // Its example is the first line of the window that failed so, whatever the chunk size.
+    let example = &incident["example"];
+    assert_eq!(example["file"], spiked.as_str());
+    let text = std::fs::read_to_string(&spiked).unwrap();
+    let first = text
+        .lines()
+        .position(|line| {
+            line.starts_with("Nov 21 09:")
+                && line.contains("@gmail.com>")
+                && line.contains("status=deferred")
+                && line.contains("4.7.28")
+        })
+        .expect("a deferral in the window")
+        + 1;
+    assert_eq!(example["line"], first as u64, "{example}");
+    let small_chunks = json_report(&["--chunk-size", "4096", &spiked]);
+    assert_eq!(small_chunks["incidents"][0]["example"], *example);
     let (failures, attempts) = (incident["failures"].clone(), incident["attempts"].clone());
 
     // Keeping only the code still measures it against every delivery attempt, so the same

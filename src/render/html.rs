@@ -211,15 +211,20 @@ fn write_incidents(page: &mut String, report: &Report, words: &ReportLabels) {
     page.push_str(
         "<table>\n<tr><th>start</th><th>end</th><th>destination</th><th>codes</th>\
          <th>reason</th><th class=\"n\">failures</th><th class=\"n\">attempts</th>\
-         <th class=\"n\">usual</th><th>fix</th></tr>\n",
+         <th class=\"n\">usual</th><th>example</th><th>fix</th></tr>\n",
     );
     for row in &report.incidents {
         let incident = &row.incident;
+        let example = row
+            .example
+            .as_ref()
+            .map(|(file, line)| format!("<code>{}:{line}</code>", html(file)))
+            .unwrap_or_default();
         let _ = writeln!(
             page,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"t{}\">{}</td><td>{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}%</td>\
-             <td class=\"w\">{}</td></tr>",
+             <td>{}</td><td class=\"w\">{}</td></tr>",
             incident.start.format("%Y-%m-%d %H:%M"),
             incident.end.format("%Y-%m-%d %H:%M"),
             html(&incident.destination.label()),
@@ -229,6 +234,7 @@ fn write_incidents(page: &mut String, report: &Report, words: &ReportLabels) {
             thousands(incident.failures),
             thousands(incident.attempts),
             incident.usual_share * 100.0,
+            example,
             html(&row.fix)
         );
     }

@@ -178,6 +178,10 @@ fn incident_json(row: &IncidentRow) -> Value {
         "name": row.name,
         "reason": row.reason,
         "fix": row.fix,
+        "example": row.example.as_ref().map(|(file, line)| json!({
+            "file": visible(file),
+            "line": line,
+        })),
     })
 }
 
@@ -282,14 +286,19 @@ fn write_markdown_incidents(
     }
     writeln!(
         out,
-        "| start | end | destination | codes | reason | failures | attempts | usual | fix |"
+        "| start | end | destination | codes | reason | failures | attempts | usual | example | fix |"
     )?;
-    writeln!(out, "|---|---|---|---|---|---:|---:|---:|---|")?;
+    writeln!(out, "|---|---|---|---|---|---:|---:|---:|---|---|")?;
     for row in &report.incidents {
         let incident = &row.incident;
+        let example = row
+            .example
+            .as_ref()
+            .map(|(file, line)| format!("`{}:{line}`", md(file)))
+            .unwrap_or_default();
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {:.1}% | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {:.1}% | {} | {} |",
             incident.start.format("%Y-%m-%d %H:%M"),
             incident.end.format("%Y-%m-%d %H:%M"),
             md(&incident.destination.label()),
@@ -298,6 +307,7 @@ fn write_markdown_incidents(
             incident.failures,
             incident.attempts,
             incident.usual_share * 100.0,
+            example,
             md(&row.fix)
         )?;
     }

@@ -463,6 +463,14 @@ fn write_incidents(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
                 format!("; {}", row.name)
             }
         )?;
+        if let Some((file, line)) = &row.example {
+            let place = format!("{}:{line}", visible(file));
+            paragraph_words(
+                out,
+                &format!("    {}", words.example),
+                [place.as_str()].into_iter(),
+            )?;
+        }
         if !row.fix.is_empty() {
             paragraph(out, &format!("    {}", words.fix), &row.fix)?;
         }
