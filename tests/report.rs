@@ -587,6 +587,18 @@ fn postscreen_verdicts_are_summed_up_apart_from_the_outcomes() {
     );
     // The rejects postscreen logs are outcomes as before; its verdicts are not.
     assert_eq!(all["outcomes"], 5);
+    // Its 450 after the after-greeting tests is a "come back", not an outage.
+    let come_back = all["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["reply_code"] == 450 && row["enhanced_code"] == "4.3.2")
+        .expect("the 450 4.3.2 row");
+    assert_eq!(come_back["reason"], "greylisted", "{come_back}");
+    assert!(
+        come_back["fix"].as_str().unwrap().contains("PASS NEW"),
+        "{come_back}"
+    );
     let lines = lines_of(&all);
     assert_accounted(&lines, "postscreen");
     assert_eq!(lines["no_outcome"], 20);

@@ -143,7 +143,7 @@ fn classify_with(
     if class == Some(Class::Success) {
         return done("delivered", None, Layer::Class);
     }
-    if let Some(pattern) = find_pattern() {
+    if let Some(pattern) = find_pattern().filter(|p| p.fits(reply_code)) {
         return done(pattern.reason_for(direction), Some(pattern), Layer::Text);
     }
     let at_auth = stage.is_some_and(|s| s.eq_ignore_ascii_case("AUTH"));

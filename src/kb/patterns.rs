@@ -47,12 +47,20 @@ pub struct TextPattern {
     /// The enhanced status codes the provider documents for this reply, such as `4.7.28`, or a
     /// range of details such as `5.7.606-649`. Empty for wording that is not tied to a code.
     pub codes: &'static [&'static str],
+    /// The only reply code the wording means this with, where the same words come with other
+    /// codes for other causes.
+    pub only_reply: Option<u16>,
 }
 
 impl TextPattern {
     /// True when the provider documents `code` for this reply (see [`TextPattern::codes`]).
     pub fn claims(&self, code: EnhancedCode) -> bool {
         self.codes.iter().any(|spec| spec_matches(spec, code))
+    }
+
+    /// Whether the wording means what this pattern says in a reply with this code.
+    pub fn fits(&self, reply_code: Option<u16>) -> bool {
+        self.only_reply.is_none() || self.only_reply == reply_code
     }
 
     /// The reason for one direction.
@@ -91,7 +99,13 @@ impl TextPattern {
             example: "",
             near_miss: "",
             codes: &[],
+            only_reply: None,
         }
+    }
+
+    const fn only_with(mut self, reply_code: u16) -> Self {
+        self.only_reply = Some(reply_code);
+        self
     }
 
     const fn codes(mut self, codes: &'static [&'static str]) -> Self {
@@ -1335,6 +1349,25 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                unless a known application is affected.")
         .test("521 5.5.1 Protocol error",
               "250 Protocol ok"),
+    // postscreen has no way to hand a session on after its greeting: a new client that
+    // passed the tests run after it is told to come back with a 450, and is let in then. The
+    // same words turn a client away for good with a 550, and smtpd closes with them (421).
+    P::new("postscreen_come_back", POSTFIX, "greylisted",
+        r"service currently unavailable")
+        .only_with(450)
+        .says("postscreen: reconnect after its tests",
+              "A Postfix postscreen ran its tests after the greeting (pipelining, non-SMTP \
+               commands, bare newlines) on a client it did not know; the client passed, and \
+               postscreen, which cannot hand a session on once it has started, asks it to \
+               reconnect. The next connection goes straight to smtpd.")
+        .fix("Nothing: the normal retry passes, as after greylisting.")
+        .sent("Expected: every new client gets this once, and its PASS NEW line follows; it \
+               is let through on its next connection. If wanted senders retry too late, turn \
+               the after-greeting tests off (postscreen_pipelining_enable, \
+               postscreen_non_smtp_command_enable, postscreen_bare_newline_enable = no) and \
+               keep the before-greeting ones.")
+        .test("Service currently unavailable",
+              "Service unavailable"),
     // TLS and authentication.
     P::new("starttls_first", None, "tls_required",
         r"must issue a starttls command first")

@@ -290,6 +290,36 @@ fn replies_seen_in_production_logs_are_recognised() {
         assert_eq!(c.reason, reason, "{text}");
         assert_eq!(c.layer, Layer::Text, "{text}");
     }
+    // postscreen's words mean "come back" with its 450 only; with a 550 the client is turned
+    // away, and smtpd's 421 closes a session: the codes tell the rest.
+    let come_back = classify_at(
+        Some(450),
+        Some(code("4.3.2")),
+        "Service currently unavailable",
+        Direction::Inbound,
+        Some("RCPT"),
+    );
+    assert_eq!(
+        (come_back.reason, come_back.layer),
+        ("greylisted", Layer::Text)
+    );
+    let away = classify_at(
+        Some(550),
+        Some(code("5.3.2")),
+        "Service currently unavailable",
+        Direction::Inbound,
+        Some("RCPT"),
+    );
+    assert_ne!(away.reason, "greylisted");
+    assert!(away.pattern.is_none());
+    let closed = classify_at(
+        Some(421),
+        Some(code("4.3.2")),
+        "Service currently unavailable",
+        Direction::Inbound,
+        Some("CONNECT"),
+    );
+    assert!(closed.pattern.is_none());
     // A sender refused for what it is, not for how much it sends, stays a sender refusal.
     let c = classify(
         Some(450),
