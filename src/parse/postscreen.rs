@@ -45,8 +45,11 @@ pub enum Verdict {
     Dnsbl,
     /// A client that spoke before postscreen's greeting was over.
     Pregreet,
-    /// A client that hung up while it was being tested.
+    /// A client that hung up while it was being tested, before or during the greeting.
     Hangup,
+    /// A client that hung up in the tests run after the SMTP handshake: a new client that
+    /// passed them is asked to reconnect, and many hang up then, with a PASS NEW after.
+    LateHangup,
     /// A client that sent several commands without waiting for the replies.
     Pipelining,
     /// A client that sent something that is not SMTP (an HTTP request, a proxy probe).
@@ -59,7 +62,7 @@ pub enum Verdict {
 
 impl Verdict {
     /// Every verdict, in the order reports list them.
-    pub const ALL: [Verdict; 13] = [
+    pub const ALL: [Verdict; 14] = [
         Verdict::Connect,
         Verdict::PassNew,
         Verdict::PassOld,
@@ -69,6 +72,7 @@ impl Verdict {
         Verdict::Dnsbl,
         Verdict::Pregreet,
         Verdict::Hangup,
+        Verdict::LateHangup,
         Verdict::Pipelining,
         Verdict::NonSmtp,
         Verdict::BareNewline,
@@ -87,6 +91,7 @@ impl Verdict {
             Verdict::Dnsbl => "dnsbl",
             Verdict::Pregreet => "pregreet",
             Verdict::Hangup => "hangup",
+            Verdict::LateHangup => "late_hangup",
             Verdict::Pipelining => "pipelining",
             Verdict::NonSmtp => "non_smtp",
             Verdict::BareNewline => "bare_newline",
@@ -104,6 +109,7 @@ impl Verdict {
                 | Verdict::PassOld
                 | Verdict::Allowlisted
                 | Verdict::AllowlistVeto
+                | Verdict::LateHangup
         )
     }
 
@@ -119,6 +125,7 @@ impl Verdict {
             Verdict::Dnsbl => "blocklist score reached the threshold",
             Verdict::Pregreet => "spoke before the greeting ended",
             Verdict::Hangup => "hung up during the tests",
+            Verdict::LateHangup => "hung up after the handshake, often after passing",
             Verdict::Pipelining => "sent commands without waiting",
             Verdict::NonSmtp => "sent something that is not SMTP",
             Verdict::BareNewline => "ended lines with a bare newline",
@@ -150,6 +157,11 @@ impl Verdict {
                  doing this has a broken or proxied SMTP client"
             }
             Verdict::Hangup => "clients that hung up during the tests, mostly bots giving up",
+            Verdict::LateHangup => {
+                "clients that hung up in the tests after the SMTP handshake; a new client that \
+                 passed them is told to reconnect (450 4.3.2) and often hangs up then, so its \
+                 PASS NEW follows: not counted as failed"
+            }
             Verdict::Pipelining => {
                 "clients that sent commands without waiting for replies; usually bots"
             }
@@ -220,7 +232,10 @@ fn listing(message: &str) -> Option<&str> {
 /// Reads a verdict from the text of a postscreen line after its syslog header; `None` for its
 /// other lines (`DISCONNECT`, cache statistics, warnings, rejects).
 fn verdict(message: &str) -> Option<(Verdict, &str)> {
-    let (verdict, rest) = verdict_words(message)?;
+    let (mut verdict, rest) = verdict_words(message)?;
+    if verdict == Verdict::Hangup && rest.ends_with(" in tests after SMTP handshake") {
+        verdict = Verdict::LateHangup;
+    }
     let open = rest.find('[')?;
     let close = open + rest[open..].find(']')?;
     let client = &rest[open + 1..close];
@@ -319,6 +334,11 @@ mod tests {
                 "198.51.100.6",
             ),
             (
+                "HANGUP after 6.6 from [198.51.100.7]:16256 in tests after SMTP handshake",
+                Verdict::LateHangup,
+                "198.51.100.7",
+            ),
+            (
                 "COMMAND PIPELINING from [198.51.100.7]:40004 after EHLO: QUIT\\r\\n",
                 Verdict::Pipelining,
                 "198.51.100.7",
@@ -398,7 +418,7 @@ mod tests {
     }
 
     #[test]
-    fn labels_are_distinct_and_only_passes_are_no_failure() {
+    fn labels_are_distinct_and_only_passes_and_late_hangups_are_no_failure() {
         let labels: std::collections::BTreeSet<_> =
             Verdict::ALL.iter().map(|v| v.label()).collect();
         assert_eq!(labels.len(), Verdict::ALL.len());
@@ -413,7 +433,8 @@ mod tests {
                 Verdict::PassNew,
                 Verdict::PassOld,
                 Verdict::Allowlisted,
-                Verdict::AllowlistVeto
+                Verdict::AllowlistVeto,
+                Verdict::LateHangup
             ]
         );
     }
