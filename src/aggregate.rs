@@ -25,6 +25,7 @@ use crate::parse::TieredLine;
 use crate::parse::diagnostic::Severity;
 use crate::parse::diverted::Diversion;
 use crate::parse::postscreen::Screening;
+use crate::parse::program_of;
 use crate::parse::restart::Restart;
 use crate::pipeline::{Collector, LineCounts, Source};
 use crate::screening::Screenings;
@@ -669,6 +670,45 @@ pub struct Tally {
     pub restarts: Restarts,
     /// Lines of [`Tally::restarts`] per hour (local time), for the timeline.
     pub restart_hours: BTreeMap<NaiveDateTime, u64>,
+    /// This part's first and last start, reload or stop, for telling Exim's start again after
+    /// a reload from a start of its own across parts.
+    restart_edges: RestartEdges,
+}
+
+/// How long after its `SIGHUP received` Exim's re-executed daemon writes its start: at once,
+/// so a few seconds cover a loaded host.
+const REEXEC_SECONDS: i64 = 30;
+
+/// What the parts next to a part need to know of its starts, reloads and stops.
+#[derive(Clone, Debug, Default)]
+struct RestartEdges {
+    /// An Exim start read before any other line of the tier in this part: it is the re-exec
+    /// of a reload if the part before ended with one, which is known only when the parts are
+    /// added up in order.
+    pending_start: Option<PendingStart>,
+    /// Whether the part holds any start, reload or stop.
+    seen_any: bool,
+    /// When the part's last line of the tier was an Exim reload, its time.
+    last_reload: Option<Timestamp>,
+}
+
+/// A start held until the part before its own is known.
+#[derive(Clone, Debug)]
+struct PendingStart {
+    timestamp: Option<Timestamp>,
+    program: Box<str>,
+    message: Box<str>,
+    note: Box<str>,
+    file: Box<str>,
+    line: u64,
+}
+
+/// Whether a start at `start` is Exim's daemon coming back after a reload at `reload`.
+fn is_reexec(reload: Option<Timestamp>, start: Option<Timestamp>) -> bool {
+    reload.zip(start).is_some_and(|(reload, start)| {
+        let after = start.sort_key() - reload.sort_key();
+        (0..=REEXEC_SECONDS).contains(&after.num_seconds())
+    })
 }
 
 /// A tier whose lines a [`Tally`] sums up by kind in a section of its own.
@@ -680,6 +720,12 @@ pub trait Tallied: Tier {
     /// show there.
     fn mark_timeline(tally: &mut Tally, time: Option<Timestamp>) {
         let _ = (tally, time);
+    }
+
+    /// Counts one line read at `file:line`.
+    fn sum_up(tally: &mut Tally, said: &TieredLine<'_, Self>, file: &str, line: u64) {
+        Self::kinds_in(tally).add(said, file, line);
+        Self::mark_timeline(tally, said.timestamp);
     }
 }
 
@@ -708,6 +754,59 @@ impl Tallied for Restart {
                 .restart_hours
                 .entry(time.hour_start().local)
                 .or_default() += 1;
+        }
+    }
+
+    /// Exim's daemon re-executes itself on SIGHUP and writes a start again at once: that start
+    /// belongs to the reload, and is not counted. A start that opens a part waits for the
+    /// part before it to be known (see [`Tally::merge`]).
+    fn sum_up(tally: &mut Tally, said: &TieredLine<'_, Self>, file: &str, line: u64) {
+        let edges = &mut tally.restart_edges;
+        let from_exim = program_of(said.program) == Some(LogFormat::Exim);
+        let first = !edges.seen_any;
+        edges.seen_any = true;
+        let last_reload = std::mem::take(&mut edges.last_reload);
+        match said.tier {
+            Restart::Reload if from_exim => edges.last_reload = said.timestamp,
+            Restart::Start if from_exim && is_reexec(last_reload, said.timestamp) => return,
+            Restart::Start if from_exim && first => {
+                edges.pending_start = Some(PendingStart {
+                    timestamp: said.timestamp,
+                    program: said.program.into(),
+                    message: said.message.into(),
+                    note: said.note.into(),
+                    file: file.into(),
+                    line,
+                });
+                return;
+            }
+            _ => {}
+        }
+        tally.restarts.add(said, file, line);
+        Self::mark_timeline(tally, said.timestamp);
+    }
+}
+
+impl Tally {
+    /// Counts a later part's start held for this part's end, unless this part ended with the
+    /// reload it re-executes for; then takes the later part's edges as its own.
+    fn settle_restart_edges(&mut self, later: &mut RestartEdges) {
+        if let Some(start) = later.pending_start.take()
+            && !is_reexec(self.restart_edges.last_reload, start.timestamp)
+        {
+            let said = TieredLine {
+                timestamp: start.timestamp,
+                tier: Restart::Start,
+                program: &start.program,
+                message: &start.message,
+                note: &start.note,
+            };
+            self.restarts.add(&said, &start.file, start.line);
+            Restart::mark_timeline(self, start.timestamp);
+        }
+        if later.seen_any {
+            self.restart_edges.seen_any = true;
+            self.restart_edges.last_reload = later.last_reload;
         }
     }
 }
@@ -928,6 +1027,7 @@ impl Tally {
         self.screenings.merge(later.screenings);
         self.diagnostics.merge(later.diagnostics);
         self.diversions.merge(later.diversions);
+        self.settle_restart_edges(&mut later.restart_edges);
         self.restarts.merge(later.restarts);
         for (hour, lines) in later.restart_hours {
             *self.restart_hours.entry(hour).or_default() += lines;
@@ -1064,8 +1164,7 @@ impl Collector for TallyCollector {
         line: u64,
         said: &TieredLine<T>,
     ) {
-        T::kinds_in(part).add(said, &source.name, line);
-        T::mark_timeline(part, said.timestamp);
+        T::sum_up(part, said, &source.name, line);
     }
 
     fn seal(&self, part: &mut Tally) {

@@ -47,8 +47,9 @@ impl Tier for Restart {
             Restart::Start => {
                 "start: a boot, an upgrade (the version is in the kind) or a restart. For \
                  Postfix, a start with no stop before it in the same log can mean master died \
-                 without a word: look at the system log then. Exim writes no stop, and writes \
-                 a start again after each reload (just after its `SIGHUP received`)."
+                 without a word: look at the system log then. Exim writes no stop; the start \
+                 it writes again just after each `SIGHUP received` is counted with that \
+                 reload, not here."
             }
             Restart::Reload => {
                 "reload: new settings took effect here; a change in refusals or deferrals \
