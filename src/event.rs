@@ -70,6 +70,11 @@ pub struct Event<'a> {
     pub sender: &'a str,
     /// The envelope recipient, where logged.
     pub recipient: &'a str,
+    /// The address the message was received for, where the line names it apart from the one
+    /// delivered to (Exim's address in angle brackets after a forward or an alias); empty
+    /// otherwise. Not a column: messages are followed by it, since a try made before the
+    /// address was redirected names only this one.
+    pub original_recipient: &'a str,
     /// The reply text as logged, with multi-line continuation prefixes removed. Control
     /// characters are left as they are here; every renderer makes them safe for its format.
     pub text: Cow<'a, str>,
@@ -119,6 +124,7 @@ impl<'a> Event<'a> {
             remote_ip: "",
             sender: "",
             recipient: "",
+            original_recipient: "",
             text: Cow::Borrowed(""),
         }
     }
@@ -142,6 +148,16 @@ impl<'a> Event<'a> {
                     .is_none_or(|reply| reply / 100 == u16::from(dsn.class))
             })
         })
+    }
+
+    /// The address a message's recipient is followed by: the one it was received for, where
+    /// the line names it apart.
+    pub fn followed_recipient(&self) -> &'a str {
+        if self.original_recipient.is_empty() {
+            self.recipient
+        } else {
+            self.original_recipient
+        }
     }
 
     /// The domain part of the recipient, lower-cased only when it needs to be.

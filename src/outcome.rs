@@ -151,9 +151,9 @@ impl Sightings {
             time: event.timestamp,
             line,
             id: self.keep(event.queue_id),
-            other: self.keep(event.recipient),
+            other: self.keep(event.followed_recipient()),
             message: key_of((event.host, event.queue_id)),
-            recipient: key_of(event.recipient),
+            recipient: key_of(event.followed_recipient()),
         };
         self.seen.push(sighting);
     }
@@ -965,8 +965,10 @@ fn record(recipient: &mut Recipient, attempt: &Attempt<'_>, summary: &mut Outcom
     }
     if let Some(example) = recipient.example.as_deref_mut() {
         // An expiry is the queue giving up, not one more try: the attempts, their times and
-        // the last reply stay those of the tries before it; only the line is the expiry's.
-        if attempt.action != Action::Expired {
+        // the last reply stay those of the tries before it; only the line is the expiry's. An
+        // expiry that quotes a server's reply (Exim's `H=...: 451 ...: retry timeout
+        // exceeded`) was a try, the last one.
+        if attempt.action != Action::Expired || attempt.reply.is_some() {
             example.attempts += 1;
             if example.first_attempt.is_none() {
                 example.first_attempt = attempt.time;
@@ -1157,13 +1159,19 @@ mod tests {
             "f",
             3,
         );
+        // An expiry that quotes the reply of its own try (Exim's `H=...: 451 ...: retry
+        // timeout exceeded`) is that try.
+        let mut last_try = attempt("3C4D5E6F70", "c@x.example", Action::Expired, at(6, 10));
+        last_try.reply_code = Some(451);
+        sightings.attempt(&last_try, "f", 4);
         let mut follower = Follower::default();
         follower.follow(&sightings);
         let summary = follower.finish();
-        assert_eq!(summary.expired, 2);
-        let [tried, untried] = &summary.lost_examples[..] else {
+        assert_eq!(summary.expired, 3);
+        let [tried, untried, quoted] = &summary.lost_examples[..] else {
             panic!("{:?}", summary.lost_examples);
         };
+        assert_eq!((quoted.attempts, quoted.reply_code), (1, Some(451)));
         assert_eq!((tried.attempts, tried.reply_code), (1, Some(452)));
         assert_eq!((tried.last_attempt, tried.line), (at(1, 8), 2));
         assert_eq!(tried.after_attempts().as_deref(), Some("after 1 attempt"));

@@ -192,6 +192,27 @@ Nov 29 09:00:05 mx1 postfix/smtp[1]: 6F7A8B9C0D: to=<erin@example.com>, relay=mx
 }
 
 #[test]
+fn an_exim_address_deferred_before_its_forward_is_followed_to_the_delivery() {
+    // The try before the alias was looked up names only the address received for; the
+    // delivery names the forward's target first, and the domain that answered is its own.
+    let log = r#"2026-11-21 08:00:00 1tE3xB-000Ab2-Rz <= alice@sender.example H=mail.sender.example [198.51.100.5] P=esmtp S=1234
+2026-11-21 08:00:01 1tE3xB-000Ab2-Rz == info@example.com R=system_aliases defer (-1): alias lookup deferred
+2026-11-21 08:30:01 1tE3xB-000Ab2-Rz => bob@gmail.com <info@example.com> R=dnslookup T=remote_smtp H=gmail-smtp-in.l.google.com [142.250.27.26] C="250 2.0.0 OK"
+2026-11-21 08:30:01 1tE3xB-000Ab2-Rz Completed
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(dir.path(), "mainlog", log.as_bytes());
+    let report = json_report(&[path.to_str().unwrap()]);
+    let outcomes = &report["message_outcomes"];
+    assert_eq!(outcomes["recipients"], 1, "{outcomes}");
+    assert_eq!(outcomes["delivered_after_deferral"], 1, "{outcomes}");
+    assert_eq!(outcomes["pending"], 0, "{outcomes}");
+    let codes = report["codes"].as_array().unwrap();
+    let sent = codes.iter().find(|row| row["reply_code"] == 250).unwrap();
+    assert_eq!(sent["top_destinations"][0]["name"], "gmail.com", "{sent}");
+}
+
+#[test]
 fn a_hand_off_to_a_local_content_filter_is_not_a_delivery() {
     // Each message goes through amavis on 127.0.0.1:10024, which queues it again under a new
     // id: the hand-off's 250 is an SMTP outcome, but each message is delivered once. The LMTP

@@ -105,7 +105,7 @@ pub fn classify_at(
     stage: Option<&str>,
 ) -> Classification {
     classify_with(reply_code, enhanced, direction, stage, || {
-        patterns::find(text)
+        patterns::find(text, reply_code)
     })
 }
 
@@ -118,7 +118,7 @@ pub(crate) fn classify_folded(
     stage: Option<&str>,
 ) -> Classification {
     classify_with(reply_code, enhanced, direction, stage, || {
-        patterns::find_folded(folded)
+        patterns::find_folded(folded, reply_code)
     })
 }
 
@@ -143,7 +143,7 @@ fn classify_with(
     if class == Some(Class::Success) {
         return done("delivered", None, Layer::Class);
     }
-    if let Some(pattern) = find_pattern().filter(|p| p.fits(reply_code)) {
+    if let Some(pattern) = find_pattern() {
         return done(pattern.reason_for(direction), Some(pattern), Layer::Text);
     }
     let at_auth = stage.is_some_and(|s| s.eq_ignore_ascii_case("AUTH"));

@@ -162,15 +162,16 @@ pub(crate) fn spec_matches(spec: &str, code: EnhancedCode) -> bool {
         && (first.detail..=last).contains(&code.detail)
 }
 
-/// The first pattern, in table order, that matches `text`.
-pub(crate) fn find(text: &str) -> Option<&'static TextPattern> {
+/// The first pattern, in table order, that matches `text` in a reply of `reply_code` (see
+/// [`TextPattern::fits`]).
+pub(crate) fn find(text: &str, reply_code: Option<u16>) -> Option<&'static TextPattern> {
     thread_local! {
         static FOLDED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     FOLDED.with(|folded| {
         let mut folded = folded.borrow_mut();
         fold(text, &mut folded);
-        find_folded(&folded)
+        find_folded(&folded, reply_code)
     })
 }
 
@@ -178,11 +179,12 @@ pub(crate) fn find(text: &str) -> Option<&'static TextPattern> {
 ///
 /// One pass of the set over the text: most texts that reach here match a pattern, so a
 /// separate "does anything match" pass first would only scan them twice.
-pub(crate) fn find_folded(folded: &[u8]) -> Option<&'static TextPattern> {
+pub(crate) fn find_folded(folded: &[u8], reply_code: Option<u16>) -> Option<&'static TextPattern> {
     if folded.is_empty() {
         return None;
     }
-    SET.first_match(folded).map(|i| &PATTERNS[i])
+    SET.first_match(folded, |i| PATTERNS[i].fits(reply_code))
+        .map(|i| &PATTERNS[i])
 }
 
 /// Writes `text` into `out` as the patterns read it: in lower case, with what names one
@@ -393,15 +395,16 @@ struct SharedSet {
 }
 
 impl SharedSet {
-    /// The index of the first pattern, in table order, that matches anywhere in `haystack`.
-    fn first_match(&self, haystack: &[u8]) -> Option<usize> {
+    /// The index of the first pattern, in table order, that matches anywhere in `haystack`
+    /// and that `fits` accepts.
+    fn first_match(&self, haystack: &[u8], fits: impl Fn(usize) -> bool) -> Option<usize> {
         // A search that panicked left nothing half-written that a later search relies on.
         let mut search = self.search.lock().unwrap_or_else(|e| e.into_inner());
         let (cache, matched) = &mut *search;
         matched.clear();
         self.regex
             .which_overlapping_matches_with(cache, &Input::new(haystack), matched);
-        matched.iter().next().map(|id| id.as_usize())
+        matched.iter().map(|id| id.as_usize()).find(|&i| fits(i))
     }
 }
 
@@ -1418,7 +1421,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("SASL LOGIN authentication failed: Connection lost to authentication server",
               "535 5.7.8 Authentication credentials invalid"),
     P::new("auth_required", None, "auth_required",
-        r"authentication (is )?required|(smtp )?auth (is )?required|must authenticate|authentication needed|client was not authenticated")
+        r"authentication (is )?required|(?-u:\b)auth (is )?required|must authenticate|authentication needed|client was not authenticated")
         .says("Authentication required",
               "The server wants a login before it takes mail from this client.")
         .fix("Configure SMTP AUTH for this relay (Postfix smtp_sasl_auth_enable and a \
@@ -1671,7 +1674,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("421 4.7.0 mail.example.org Error: too many connections from 192.0.2.33",
               "452 4.5.3 too many recipients"),
     P::new("rate_limited", None, "rate_limited",
-        r"rate limit|rate-limit|ratelimit|too many (messages|e-?mails|mails)|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails?|messages?) per (hour|day|connection|session)|excessive volume|frequency limit|receive limit|limits for how many messages|limit for the number of messages|daily limit|exceeded permitted limits|thread limit|max(imum)? number of messages")
+        r"rate limit|rate-limit|ratelimit|too many (messages|mails)|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails?|messages?) per (hour|day|connection|session)|excessive volume|frequency limit|receive limit|limits for how many messages|limit for the number of messages|daily limit|exceeded permitted limits|thread limit|max(imum)? number of messages")
         .says("Rate limited", "The receiver throttles this sender for now.")
         .fix("Let the queue retry; lower concurrency and rate towards this destination \
               (Postfix per-destination concurrency and rate delay).")
@@ -1835,10 +1838,18 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 Administrative prohibition - envelope blocked - \
                https://community.mimecast.com/docs/DOC-1369#550",
               "550 Administrative prohibition - envelope blocked"),
-    // Exim quotes what the next server said to a callout; the more specific words of that
-    // reply, matched above, win.
+    P::new("policy", None, "policy",
+        r"policy|administrative prohibition|prohibited|not authori[sz]ed|access denied|refused by|rejected by (the )?(recipient|administrator)")
+        .says("Policy refusal", "A local rule of the receiver refused the message.")
+        .fix("Read the text for the rule; ask the receiving postmaster if it is unclear.")
+        .sent("One of our restrictions refused the client; review it if real mail is \
+               caught.")
+        .test("550 5.7.1 Rejected by local policy",
+              "550 5.7.1 Accepted"),
+    // Exim quotes what the next server said to a callout; any pattern above matching the words
+    // of that reply wins. A 4xx from it is a deferral, read by its codes.
     P::new("recipient_callout", Some("Exim"), "user_unknown",
-        r#"response to "rcpt to:[^"]*" from .* was: "#)
+        r#"response to "rcpt to:[^"]*" from .* was: 5"#)
         .says("Recipient refused by the next server (callout)",
               "Before accepting the recipient, the receiver asked the server it would relay \
                to (a callout) and that server refused the address.")
@@ -1850,12 +1861,4 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("response to \"RCPT TO:<z@remote.example>\" from 127.0.0.1 [127.0.0.1] was: 550 \
                Recipient not liked",
               "550 Recipient not liked"),
-    P::new("policy", None, "policy",
-        r"policy|administrative prohibition|prohibited|not authori[sz]ed|access denied|refused by|rejected by (the )?(recipient|administrator)")
-        .says("Policy refusal", "A local rule of the receiver refused the message.")
-        .fix("Read the text for the rule; ask the receiving postmaster if it is unclear.")
-        .sent("One of our restrictions refused the client; review it if real mail is \
-               caught.")
-        .test("550 5.7.1 Rejected by local policy",
-              "550 5.7.1 Accepted"),
 ];

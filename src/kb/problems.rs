@@ -50,11 +50,13 @@ const POSTFIX: &[Hint] = &[
     },
     Hint {
         words: &["RBL lookup error"],
-        advice: "smtpd could not ask a DNS blocklist about a client and let the client \
-                 through unchecked: nothing was deferred, the list was simply not applied. \
-                 Lines that keep coming mean the list refuses our resolver (Spamhaus and \
-                 others refuse queries that come through public or shared resolvers): run a \
-                 local resolver, or use the list's registered access.",
+        advice: "smtpd got no answer from a DNS blocklist about a client (a timeout or a \
+                 server failure at the resolver) and let the client through unchecked: \
+                 nothing was deferred, the list was simply not applied. Lines that keep \
+                 coming point at the resolver: run a local caching resolver that asks the \
+                 lists itself. Spamhaus answers queries from public resolvers with \
+                 127.255.255.x error codes instead; filter list answers \
+                 (zen.spamhaus.org=127.0.0.[2..11]) so that those are not taken for listings.",
     },
     Hint {
         words: &["lookup error for DNS query"],

@@ -198,7 +198,7 @@ fn every_pattern_matches_its_example_and_not_its_near_miss() {
         if own.is_match(p.near_miss) {
             failures.push(format!("{}: near miss matched", p.id));
         }
-        let first = patterns::find(p.example).map(|q| q.id);
+        let first = patterns::find(p.example, p.only_reply).map(|q| q.id);
         if first != Some(p.id) {
             failures.push(format!("{}: example taken by {first:?}", p.id));
         }
@@ -320,6 +320,36 @@ fn replies_seen_in_production_logs_are_recognised() {
         Some("CONNECT"),
     );
     assert!(closed.pattern.is_none());
+    // Words that only begin like another pattern's, and codes that say more, keep theirs.
+    for (reply, enhanced, text, reason) in [
+        (
+            452,
+            "4.2.2",
+            "452 4.2.2 Recipient has too many emails in the mailbox",
+            "mailbox_full",
+        ),
+        (
+            550,
+            "5.7.1",
+            "response to \"RCPT TO:<z@remote.example>\" from mx.remote.example [192.0.2.9] was: \
+             550 Administrative prohibition",
+            "policy",
+        ),
+    ] {
+        let c = classify(Some(reply), Some(code(enhanced)), text, Direction::Inbound);
+        assert_eq!(c.reason, reason, "{text}");
+    }
+    let oauth = classify(Some(530), None, "OAuth required", Direction::Outbound);
+    assert_ne!(oauth.pattern.map(|p| p.id), Some("auth_required"));
+    // A text that a pattern for one reply code matches first still finds the next pattern for
+    // another code.
+    let c = classify(
+        Some(554),
+        None,
+        "554 Service currently unavailable, your IP is blacklisted at rbl.example",
+        Direction::Outbound,
+    );
+    assert_eq!(c.reason, "blocklisted");
     // A sender refused for what it is, not for how much it sends, stays a sender refusal.
     let c = classify(
         Some(450),
@@ -838,7 +868,7 @@ fn real_reply_lines_pick_the_expected_pattern() {
             line.to_string(),
             format!("{line} (in reply to RCPT TO command)"),
         ] {
-            let got = patterns::find(&text).map(|p| p.id);
+            let got = patterns::find(&text, None).map(|p| p.id);
             if got != Some(*want) {
                 failures.push(format!("{text}\n  want {want}, got {got:?}"));
             }
@@ -858,7 +888,7 @@ fn ordinary_replies_match_no_pattern() {
         "451 4.3.5 Server configuration problem",
         "",
     ] {
-        assert_eq!(patterns::find(line).map(|p| p.id), None, "{line}");
+        assert_eq!(patterns::find(line, None).map(|p| p.id), None, "{line}");
     }
 }
 

@@ -95,8 +95,9 @@ impl Tier for Diversion {
             }
             Diversion::Discard => {
                 "discard: the sender was told the message was accepted and nobody got it. \
-                 Make sure the rule named is meant to drop real mail; HOLD keeps a copy to \
-                 look at instead."
+                 Make sure the rule named (a Postfix access table, check or milter; an Exim \
+                 router or ACL) is meant to drop real mail; Postfix's HOLD, or Exim's freeze, \
+                 keeps a copy to look at instead."
             }
             Diversion::Redirect => {
                 "redirect: every recipient of the message was replaced by the rule's address; \

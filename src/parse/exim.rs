@@ -361,18 +361,17 @@ fn delivered(rest: &str) -> Option<Parsed<'_>> {
         )));
     }
     // An ACL's `discard` verb: `=> blackhole (DATA ACL discarded recipients): log message`.
-    if rest.starts_with("blackhole (")
-        && let Some(end) = ACL_DISCARDED.find(rest)
-    {
-        let (what, said) = rest.split_at(end + ACL_DISCARDED.len());
-        let note = said.strip_prefix(": ").unwrap_or(said);
-        return Some(Parsed::Diverted(tiered(Diversion::Discard, what, note)));
+    // The ACL's log message expands variables (a score, an address), so it is part of what is
+    // shaped into the kind, not a rule's fixed text.
+    if rest.starts_with("blackhole (") && ACL_DISCARDED.is_in(rest) {
+        return Some(Parsed::Diverted(tiered(Diversion::Discard, rest, "")));
     }
     // No `: message` follows a delivery, so the whole rest is addresses and fields.
-    let (recipient, after) = read_addresses(rest)?;
+    let (recipient, original, after) = read_addresses(rest)?;
     let (fields, _) = scan_fields(after);
     let mut event = Event::new(LogFormat::Exim, Direction::Outbound, Action::Sent);
     event.recipient = recipient;
+    event.original_recipient = original;
     fields.apply(&mut event);
     if let Some(confirmation) = fields.confirmation {
         let (code, enhanced, text) = logged_reply(confirmation, true);
@@ -405,7 +404,7 @@ fn failed(rest: &str) -> Option<Parsed<'_>> {
     if message.is_empty() {
         return None;
     }
-    let (recipient, after) = read_addresses(fields_part)?;
+    let (recipient, original, after) = read_addresses(fields_part)?;
     let (fields, _) = scan_fields(after);
     let action = if is_expiry(message) {
         Action::Expired
@@ -414,6 +413,7 @@ fn failed(rest: &str) -> Option<Parsed<'_>> {
     };
     let mut event = Event::new(LogFormat::Exim, Direction::Outbound, action);
     event.recipient = recipient;
+    event.original_recipient = original;
     fields.apply(&mut event);
     read_outcome_text(&mut event, message);
     event.settle_class();
@@ -462,7 +462,7 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
         return Some(Parsed::NoOutcome);
     }
     let defer_at = DEFER_ERRNO.find(rest)?;
-    let (recipient, after) = read_addresses(&rest[..defer_at])?;
+    let (recipient, original, after) = read_addresses(&rest[..defer_at])?;
     let (fields, _) = scan_fields(after);
     let errno_text = &rest[defer_at + " defer (".len()..];
     let close = find_byte(b')', errno_text)?;
@@ -471,6 +471,7 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
 
     let mut event = Event::new(LogFormat::Exim, Direction::Outbound, Action::Deferred);
     event.recipient = recipient;
+    event.original_recipient = original;
     fields.apply(&mut event);
 
     let mut system_error = None;
@@ -845,7 +846,8 @@ fn split_message(text: &str) -> (&str, Option<&str>) {
 
 /// Reads the address part of a delivery line: the address, the intermediate parents in
 /// parentheses (`+all_parents`, pipes and files), and the original recipient in angle brackets.
-/// Returns the recipient and the text after the addresses.
+/// Returns the recipient, the original address when it is another one, and the text after the
+/// addresses.
 ///
 /// The recipient is the address the delivery went to, as Postfix's `to=` is: for a forward
 /// or an alias (`=> bob@gmail.com <info@example.com>`) the server at `H=` answered for
@@ -853,7 +855,7 @@ fn split_message(text: &str) -> (&str, Option<&str>) {
 /// (`=> alice <alice@example.com>`, `=> |/usr/bin/procmail <alice@example.com>`) names no
 /// address, and the one in angle brackets, the envelope recipient the message was received
 /// for, stands in its place.
-fn read_addresses(text: &str) -> Option<(&str, &str)> {
+fn read_addresses(text: &str) -> Option<(&str, &str, &str)> {
     let text = text.trim_start_matches(' ');
     if text.is_empty() {
         return None;
@@ -881,16 +883,18 @@ fn read_addresses(text: &str) -> Option<(&str, &str)> {
     {
         rest = &rest[close + 1..];
     }
-    let mut recipient = address;
+    let (mut recipient, mut original) = (address, "");
     if let Some(after) = rest.strip_prefix(" <")
         && let Some(close) = find_byte(b'>', after)
     {
-        if !is_full_address(address) {
+        if is_full_address(address) {
+            original = &after[..close];
+        } else {
             recipient = &after[..close];
         }
         rest = &after[close + 1..];
     }
-    Some((recipient, rest))
+    Some((recipient, original, rest))
 }
 
 /// Whether a delivered address is a mailbox with a domain, not a pipe, a file, a local part

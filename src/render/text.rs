@@ -326,10 +326,10 @@ fn short_name(name: &str) -> &str {
 
 fn write_advice(out: &mut dyn Write, paint: &Paint, row: &CodeRow, events: u64) -> io::Result<()> {
     writeln!(out)?;
-    // An outbound row without any code is no server's answer: an expiry, a connection that
-    // failed, an address that could not be routed. Our server always answers a client, even
-    // where the log leaves the code out.
-    let answered = row.key.reply.is_some() || row.key.enhanced.is_some();
+    // An outbound row without a reply code is no server's answer: an expiry, a connection
+    // that failed, an address that could not be routed (Postfix still writes a dsn of its own
+    // for those). Our server always answers a client, even where the log leaves the code out.
+    let answered = row.key.reply.is_some();
     let who = match (row.key.direction, answered) {
         (Direction::Outbound, true) => "remote servers answered us",
         (Direction::Outbound, false) => "mail we were sending",

@@ -1191,8 +1191,8 @@ fn mail_thrown_away_on_purpose_is_a_discard_not_a_delivery() {
         ),
         (
             "2024-05-14 16:07:15 [7070] 1sAbDl-0002cP-6H => blackhole (DATA ACL discarded recipients): spam score 31.2",
-            "blackhole (DATA ACL discarded recipients)",
-            "spam score 31.2",
+            "blackhole (DATA ACL discarded recipients): spam score 31.2",
+            "",
         ),
         (
             "2024-05-14 16:07:15 1sAbDl-0002cP-6H => blackhole (RCPT ACL discarded recipients)",
