@@ -98,6 +98,25 @@ fn snapshot_markdown() {
     assert_tables_well_formed(&out);
 }
 
+/// A file name is the operator's, but may hold what closes a code span or a table cell.
+#[test]
+fn a_file_name_with_a_backtick_or_a_pipe_keeps_the_markdown_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = std::fs::read("samples/postfix-mail.log").unwrap();
+    let path = temp_file(dir.path(), "mail`x|y.log", &log);
+    let (code, out, err) = run(&["report", "--format", "markdown", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_tables_well_formed(&out);
+    for line in out.lines() {
+        assert_eq!(
+            line.matches('`').count() % 2,
+            0,
+            "an open code span: {line}"
+        );
+    }
+    assert!(out.contains(r"mail'x\|y.log:"), "{out}");
+}
+
 /// Every Markdown table row has as many unescaped cell separators as its header.
 fn assert_tables_well_formed(markdown: &str) {
     let mut expected = None;

@@ -294,7 +294,7 @@ fn write_markdown_incidents(
         let example = row
             .example
             .as_ref()
-            .map(|(file, line)| format!("`{}:{line}`", md(file)))
+            .map(|(file, line)| code_span(&format!("{file}:{line}")))
             .unwrap_or_default();
         writeln!(
             out,
@@ -363,12 +363,12 @@ fn write_markdown_outcomes(
         let notification = lost
             .notification
             .as_deref()
-            .map(|n| format!(", {} `{}`", words.notification, md(n)))
+            .map(|n| format!(", {} {}", words.notification, code_span(n)))
             .unwrap_or_default();
         writeln!(
             out,
-            "- `{}` {} {}{}{}{} (`{}:{}`)",
-            md(&lost.id),
+            "- {} {} {}{}{}{} ({})",
+            code_span(&lost.id),
             md(&lost.recipient),
             lost.ending.label(),
             codes,
@@ -376,16 +376,12 @@ fn write_markdown_outcomes(
                 .map(|after| format!(" {after}"))
                 .unwrap_or_default(),
             notification,
-            md(&lost.file),
-            lost.line
+            code_span(&format!("{}:{}", lost.file, lost.line))
         )?;
     }
     writeln!(out)
 }
 
-/// Text for a Markdown table cell: visible, pipes escaped, no line breaks. Markup a remote
-/// server put in its reply stays text: HTML is escaped, and `](` is broken up so that no link
-/// in an incident document leads where the log text chose.
 /// `name count` entries joined by `, `, each name made inert for Markdown.
 fn md_entries(entries: &[(String, u64)]) -> String {
     entries
@@ -395,6 +391,15 @@ fn md_entries(entries: &[(String, u64)]) -> String {
         .join(", ")
 }
 
+/// `text` as a Markdown code span, made inert as [`md`] makes text; a backtick, which would end
+/// the span (a backslash does not escape it there), becomes a quote.
+fn code_span(text: &str) -> String {
+    format!("`{}`", md(text).replace('`', "'"))
+}
+
+/// Text for a Markdown table cell: visible, pipes escaped, no line breaks. Markup a remote
+/// server put in its reply stays text: HTML is escaped, and `](` is broken up so that no link
+/// in an incident document leads where the log text chose.
 fn md(text: &str) -> String {
     visible(text)
         .replace('\\', "\\\\")
@@ -424,8 +429,8 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
         };
         writeln!(
             out,
-            "- input `{}` ({}, {}{})",
-            md(&input.name),
+            "- input {} ({}, {}{})",
+            code_span(&input.name),
             input.format,
             input.compression,
             complete
@@ -535,9 +540,8 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
         for example in &row.examples {
             writeln!(
                 out,
-                "- `{}:{}` {}",
-                md(&example.file).replace('`', "'"),
-                example.line,
+                "- {} {}",
+                code_span(&format!("{}:{}", example.file, example.line)),
                 md(&example.text)
             )?;
         }
@@ -734,7 +738,10 @@ fn write_markdown_kinds<T: Tier>(
             md(&row.shape),
             row.example
                 .as_ref()
-                .map_or(String::new(), |e| md(&format!("{}:{}", e.file, e.line))),
+                .map_or(String::new(), |e| code_span(&format!(
+                    "{}:{}",
+                    e.file, e.line
+                ))),
         )?;
     }
     writeln!(out)?;
