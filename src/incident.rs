@@ -163,9 +163,20 @@ impl Destination {
 struct Series {
     points: Vec<(Bucket, u64)>,
     total: u64,
+    /// For a domain's failures, the first line of each bucket, as (bucket, input, line),
+    /// buckets increasing: where an incident's example line is found. Empty for the sums and
+    /// for series merged from JSON summaries, which keep no lines.
+    firsts: Vec<(Bucket, u32, u64)>,
 }
 
 impl Series {
+    /// Notes the first line of `bucket`, unless one was noted: chunks come in reading order.
+    fn note_first(&mut self, bucket: Bucket, file: u32, line: u64) {
+        if let Err(at) = self.firsts.binary_search_by_key(&bucket, |(b, _, _)| *b) {
+            self.firsts.insert(at, (bucket, file, line));
+        }
+    }
+
     /// Adds `count` at `bucket`; gives the number of points added, 0 or 1.
     fn add(&mut self, bucket: Bucket, count: u64) -> usize {
         self.total += count;
@@ -195,10 +206,6 @@ impl Series {
     }
 }
 
-/// The first failure of each bucket of one domain and code, as (bucket, input, line), buckets
-/// increasing.
-type FirstFailures = Vec<(Bucket, u32, u64)>;
-
 /// One series as [`Spikes::series`] lists it: whom it is about, the code of its failures (none
 /// for attempts), and its (bucket, count) points.
 pub type SeriesView<'a> = (&'a Destination, Option<&'a CodeKey>, &'a [(i64, u64)]);
@@ -212,10 +219,7 @@ pub struct Spikes {
     attempts: HashMap<Destination, Series, foldhash::fast::RandomState>,
     failures: HashMap<(Destination, CodeKey), Series, foldhash::fast::RandomState>,
     providers: HashMap<Box<str>, &'static str, foldhash::fast::RandomState>,
-    /// The first failure of each domain, code and bucket: where an incident's example line
-    /// is found.
-    firsts: HashMap<(Box<str>, CodeKey), FirstFailures, foldhash::fast::RandomState>,
-    /// The inputs the firsts were read from, in reading order.
+    /// The inputs the series' first lines were read from, in reading order.
     files: Vec<Box<str>>,
     points: usize,
     /// The largest failure total dropped by the cap.
@@ -234,20 +238,14 @@ impl Spikes {
                 let provider = provider_of(&cells.relay).unwrap_or("");
                 self.providers.insert(domain.clone(), provider);
             }
-            for &(key, bucket, _, line) in &cells.failures {
-                let firsts = self.firsts.entry((domain.clone(), key)).or_default();
-                // Chunks come in reading order, so a bucket already there was seen first.
-                if let Err(at) = firsts.binary_search_by_key(&bucket, |(b, _, _)| *b) {
-                    firsts.insert(at, (bucket, file, line));
-                }
-            }
             for destination in [Destination::All, Destination::Domain(domain)] {
-                for &(key, bucket, count, _) in &cells.failures {
-                    self.points += self
-                        .failures
-                        .entry((destination.clone(), key))
-                        .or_default()
-                        .add(bucket, u64::from(count));
+                let per_domain = matches!(destination, Destination::Domain(_));
+                for &(key, bucket, count, line) in &cells.failures {
+                    let series = self.failures.entry((destination.clone(), key)).or_default();
+                    self.points += series.add(bucket, u64::from(count));
+                    if per_domain {
+                        series.note_first(bucket, file, line);
+                    }
                 }
                 let attempts = self.attempts.entry(destination).or_default();
                 for &(bucket, count) in &cells.attempts {
@@ -260,7 +258,7 @@ impl Spikes {
         }
     }
 
-    /// The index of an input among those firsts were read from.
+    /// The index of an input among those first lines were read from.
     fn file_index(&mut self, file: &str) -> u32 {
         match self.files.iter().rposition(|known| &**known == file) {
             Some(at) => at as u32,
@@ -284,11 +282,17 @@ impl Spikes {
             }
             Destination::All => true,
         };
-        self.firsts
+        self.failures
             .iter()
-            .filter(|((domain, key), _)| *key == incident.code && covers(domain))
-            .filter_map(|(_, firsts)| {
-                firsts
+            .filter_map(|((destination, key), series)| match destination {
+                Destination::Domain(domain) if *key == incident.code && covers(domain) => {
+                    Some(series)
+                }
+                _ => None,
+            })
+            .filter_map(|series| {
+                series
+                    .firsts
                     .iter()
                     .find(|(bucket, _, _)| window.contains(bucket))
                     .map(|&(_, file, line)| (file, line))
@@ -313,9 +317,6 @@ impl Spikes {
             if let Some(series) = self.failures.remove(&key) {
                 self.points -= series.points.len();
                 self.dropped_max = self.dropped_max.max(total);
-            }
-            if let (Destination::Domain(domain), code) = key {
-                self.firsts.remove(&(domain, code));
             }
         }
         let still_failing: HashSet<&Destination> = self.failures.keys().map(|(d, _)| d).collect();

@@ -278,20 +278,6 @@ pub struct LostRecipient {
     pub line: u64,
 }
 
-impl LostRecipient {
-    /// `after 3 attempts`, or `None` when the log holds no attempt of it (an expiry of a
-    /// message whose tries were logged before the log starts).
-    pub fn after_attempts(&self) -> Option<String> {
-        (self.attempts > 0).then(|| {
-            format!(
-                "after {} attempt{}",
-                self.attempts,
-                if self.attempts == 1 { "" } else { "s" }
-            )
-        })
-    }
-}
-
 /// Delays in seconds: exact while few, then a histogram with 32 buckets per power of two
 /// (quantiles within about 3 %).
 #[derive(Clone, Debug, Default)]
@@ -1174,8 +1160,9 @@ mod tests {
         assert_eq!((quoted.attempts, quoted.reply_code), (1, Some(451)));
         assert_eq!((tried.attempts, tried.reply_code), (1, Some(452)));
         assert_eq!((tried.last_attempt, tried.line), (at(1, 8), 2));
-        assert_eq!(tried.after_attempts().as_deref(), Some("after 1 attempt"));
-        assert_eq!((untried.attempts, untried.after_attempts()), (0, None));
+        let after = crate::render::text::after_attempts;
+        assert_eq!(after(tried).as_deref(), Some("after 1 attempt"));
+        assert_eq!((untried.attempts, after(untried)), (0, None));
     }
 
     #[test]

@@ -317,7 +317,6 @@ fn without_message_id(message: &str) -> &str {
     match priority.split_once("] ") {
         Some((facility_level, text))
             if facility_level.contains('.')
-                && !facility_level.contains(' ')
                 && facility_level
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'.') =>

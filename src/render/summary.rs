@@ -18,7 +18,7 @@ use crate::render::report_labels::{
     ReportLabels, line_buckets, outcome_lines, report_labels, screening_tops,
 };
 use crate::render::safe::{csv_cell, visible};
-use crate::render::text::{duration_text, key_codes};
+use crate::render::text::{after_attempts, duration_text, key_codes};
 use crate::report::{CodeRow, FailureTimeline, IncidentRow, KindSection, Report, SCHEMA_VERSION};
 
 /// The CSV columns without `--by`.
@@ -372,7 +372,7 @@ fn write_markdown_outcomes(
             md(&lost.recipient),
             lost.ending.label(),
             codes,
-            lost.after_attempts()
+            after_attempts(lost)
                 .map(|after| format!(" {after}"))
                 .unwrap_or_default(),
             notification,

@@ -11,6 +11,7 @@ use std::io::{self, Write};
 use crate::aggregate::CodeKey;
 use crate::codes::{Class, Direction, Permanence, codes_text};
 use crate::kinds::{Kinds, Tier};
+use crate::outcome::LostRecipient;
 use crate::parse::postscreen::Verdict;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{ReportLabels, line_buckets, outcome_lines, report_labels};
@@ -478,6 +479,18 @@ fn write_incidents(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::R
     writeln!(out)
 }
 
+/// `after 3 attempts` for a lost recipient, or `None` when the log holds no attempt of it (an
+/// expiry of a message whose tries were logged before the log starts).
+pub fn after_attempts(lost: &LostRecipient) -> Option<String> {
+    (lost.attempts > 0).then(|| {
+        format!(
+            "after {} attempt{}",
+            lost.attempts,
+            if lost.attempts == 1 { "" } else { "s" }
+        )
+    })
+}
+
 /// The codes of a key, or its class when the line had none.
 pub fn key_codes(key: &CodeKey) -> String {
     if key.reply.is_none() && key.enhanced.is_none() {
@@ -563,7 +576,7 @@ fn write_outcomes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
                 codes_text(lost.reply_code, lost.enhanced_code)
             ));
         }
-        if let Some(after) = lost.after_attempts() {
+        if let Some(after) = after_attempts(lost) {
             line.push(' ');
             line.push_str(&after);
         }
