@@ -41,6 +41,7 @@ fn bench_scan(c: &mut Criterion) {
             threads,
             chunk_size: DEFAULT_CHUNK_SIZE,
             progress: None,
+            exim_main_log_given: false,
         };
         let options = TallyOptions {
             examples: 2,

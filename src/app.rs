@@ -4,8 +4,6 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use chrono::NaiveDateTime;
-
 use crate::aggregate::{Tally, TallyCollector};
 use crate::cli::Cli;
 use crate::config::{
@@ -134,19 +132,6 @@ impl Collector for EventsCollector {
     }
 }
 
-/// The scan settings with the files put oldest first, and the time each input was ordered by;
-/// worked out once per run, since it opens every file.
-fn in_reading_order(scan: &ScanSettings) -> (ScanSettings, Vec<Option<NaiveDateTime>>) {
-    let (inputs, starts) = pipeline::oldest_first(scan).into_iter().unzip();
-    (
-        ScanSettings {
-            inputs,
-            ..scan.clone()
-        },
-        starts,
-    )
-}
-
 /// Scans with a progress bar on standard error when `show` is set; `deliver` gets the bar so
 /// that messages can be printed above it.
 fn scan_with_progress<C, D>(
@@ -172,7 +157,7 @@ where
 
 /// Scans and writes the rows of `events` to `out`, which the caller finishes.
 pub fn write_events(task: &EventsTask, mut out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    let (scan, _) = in_reading_order(&task.scan);
+    let (scan, _) = pipeline::in_reading_order(&task.scan);
     events::write_header(&mut out, task.format)?;
     let mut outcome = Outcome::Done;
     let collector = EventsCollector {
@@ -202,7 +187,7 @@ pub fn write_events(task: &EventsTask, mut out: &mut dyn Write) -> anyhow::Resul
 
 /// Scans and writes the trace to `out`, which the caller finishes.
 pub fn write_trace(task: &TraceTask, mut out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    let (scan, _) = in_reading_order(&task.scan);
+    let (scan, _) = pipeline::in_reading_order(&task.scan);
     let mut outcome = Outcome::Done;
     let finder = trace::FindMessages {
         target: &task.target,
@@ -240,7 +225,7 @@ pub fn write_trace(task: &TraceTask, mut out: &mut dyn Write) -> anyhow::Result<
 
 /// Scans and writes the report to `out`, which the caller finishes.
 pub fn write_report(task: &ReportTask, out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    let (scan, starts) = in_reading_order(&task.scan);
+    let (scan, starts) = pipeline::in_reading_order(&task.scan);
     let mut outcome = Outcome::Done;
     let mut tally = Tally::default();
     let mut inputs: Vec<InputSummary> = Vec::new();
@@ -254,7 +239,7 @@ pub fn write_report(task: &ReportTask, out: &mut dyn Write) -> anyhow::Result<Ou
         match news {
             News::Opened(source) => inputs.push(InputSummary {
                 name: source.name.clone(),
-                format: detect::describe(source.context.format),
+                format: detect::describe(source.context.format, source.exim_log),
                 compression: source.compression.label(),
                 complete: true,
                 start: starts.get(source.index).copied().flatten(),

@@ -471,6 +471,8 @@ fn resolve_scan(args: ScanArgs, env: &Environment) -> Result<ScanSettings, Usage
             .map_or(DEFAULT_CHUNK_SIZE, |size| size as usize)
             .max(1),
         progress: None,
+        // Found by a first look at the inputs, just before they are read.
+        exim_main_log_given: false,
     })
 }
 

@@ -71,13 +71,51 @@ fn looks_like_exim_own_line(line: &[u8]) -> bool {
         && matches!(time::parse_leading(line), Some((RawTime::Full(_), _)))
 }
 
-/// The `log_format` a source's first events will most likely carry, for messages only.
-pub fn describe(format: SourceFormat) -> &'static str {
-    match format {
-        SourceFormat::Syslog => "syslog",
-        SourceFormat::EximMainlog => LogFormat::Exim.label(),
+/// Which of Exim's three logs a source in Exim's own format is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EximLog {
+    /// Arrivals, deliveries, rejections and everything else.
+    Main,
+    /// Rejections only, each with the message's header lines when they had been read: Exim
+    /// writes every rejection to the main log too, so its dated lines are copies.
+    Reject,
+    /// Serious errors; most are written to the main log too.
+    Panic,
+}
+
+/// Tells Exim's reject and panic logs from its main log by the file's name. Exim names its
+/// files after the log (`mainlog`, `rejectlog`, `paniclog`; `exim_reject.log` and the like
+/// where `log_file_path` places the `%s` elsewhere) and rotation only adds suffixes. The
+/// contents cannot tell: a reject log holds nothing a main log cannot, its header dumps only
+/// follow rejections after DATA, and a file of main log lines joined with a reject log is a
+/// main log.
+pub fn exim_log_of(name: &str) -> EximLog {
+    let file_name = std::path::Path::new(name)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if file_name.contains("reject") {
+        EximLog::Reject
+    } else if file_name.contains("panic") {
+        EximLog::Panic
+    } else {
+        EximLog::Main
     }
 }
+
+/// How a source was read, as the report's header names it: its format, and for Exim's own
+/// files which of its logs it is.
+pub fn describe(format: SourceFormat, exim_log: EximLog) -> &'static str {
+    match (format, exim_log) {
+        (SourceFormat::Syslog, _) => "syslog",
+        (SourceFormat::EximMainlog, EximLog::Main) => LogFormat::Exim.label(),
+        (SourceFormat::EximMainlog, EximLog::Reject) => "exim reject log",
+        (SourceFormat::EximMainlog, EximLog::Panic) => "exim panic log",
+    }
+}
+
+/// Every label [`describe`] gives, for reading them back.
+pub const DESCRIPTIONS: [&str; 4] = ["syslog", "exim", "exim reject log", "exim panic log"];
 
 /// Decides how year-less timestamps of one source get their year.
 ///
@@ -165,6 +203,36 @@ mod tests {
             detect_format(FormatChoice::Auto, EXIM_SYSLOG),
             SourceFormat::Syslog
         );
+    }
+
+    #[test]
+    fn exim_logs_are_told_apart_by_their_file_names() {
+        for name in [
+            "/var/log/exim4/rejectlog",
+            "rejectlog.1",
+            "/var/log/exim4/rejectlog.3.gz",
+            "/var/log/exim_rejectlog",
+            "/var/log/exim/exim_reject.log-20261121",
+        ] {
+            assert_eq!(exim_log_of(name), EximLog::Reject, "{name}");
+        }
+        for name in ["/var/log/exim4/paniclog", "exim_paniclog.1.gz"] {
+            assert_eq!(exim_log_of(name), EximLog::Panic, "{name}");
+        }
+        for name in ["/var/log/exim4/mainlog", "mainlog.2.gz", "-", "/tmp/copy"] {
+            assert_eq!(exim_log_of(name), EximLog::Main, "{name}");
+        }
+        // A directory named after the reject log does not make its files reject logs.
+        assert_eq!(exim_log_of("/srv/rejectlogs/mainlog"), EximLog::Main);
+    }
+
+    #[test]
+    fn descriptions_list_every_label() {
+        for format in [SourceFormat::Syslog, SourceFormat::EximMainlog] {
+            for log in [EximLog::Main, EximLog::Reject, EximLog::Panic] {
+                assert!(DESCRIPTIONS.contains(&describe(format, log)));
+            }
+        }
     }
 
     #[test]

@@ -31,7 +31,6 @@ use crate::input::{self, Compression, InputSpec};
 use crate::kb;
 use crate::kinds::{Kinds, Tier};
 use crate::outcome::{Delays, Ending, LostRecipient, OutcomeSummary};
-use crate::parse::SourceFormat;
 use crate::parse::postscreen::Verdict;
 use crate::pipeline::{self, LineCounts};
 use crate::report::{CodeRow, InputSummary, KindSection, Report, ReportSettings, SCHEMA_VERSION};
@@ -587,6 +586,9 @@ struct LinesFile {
     unmatched: u64,
     filtered_out: u64,
     over_long: u64,
+    /// Absent from summaries written before reject logs were told apart.
+    #[serde(default)]
+    repeated: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -870,15 +872,12 @@ fn input_summaries(
             };
             Ok(InputSummary {
                 name: input.name.clone(),
-                format: or_none(
-                    by_label(
-                        &[SourceFormat::Syslog, SourceFormat::EximMainlog],
-                        detect::describe,
-                        &input.format,
-                        "input format",
-                    )
-                    .map(detect::describe),
-                )?,
+                format: or_none(by_label(
+                    &detect::DESCRIPTIONS,
+                    |label| label,
+                    &input.format,
+                    "input format",
+                ))?,
                 compression: or_none(
                     by_label(
                         &Compression::ALL,
@@ -908,6 +907,7 @@ fn part_of(file: SummaryFile) -> Result<Part, String> {
         other_programs: lines.other_programs,
         unmatched: lines.unmatched,
         over_long: lines.over_long,
+        repeated: lines.repeated,
     };
     tally.by_class = class_counts(&file.by_class)?;
     for (label, count) in &file.by_action {

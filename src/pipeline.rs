@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::aggregate::Tallied;
 use crate::codes::{Action, Class};
-use crate::detect::{self, FormatChoice};
+use crate::detect::{self, EximLog, FormatChoice};
 use crate::event::Event;
 use crate::filter::EventFilter;
 use crate::input::chunk::{BufferPool, ChunkReader, LineChunk, Piece};
@@ -27,7 +27,7 @@ use crate::input::{self, Compression, InputError, InputSpec};
 use crate::kb;
 use crate::parse::TieredLine;
 use crate::parse::postscreen::Screening;
-use crate::parse::{self, Lifecycle, LineContext, Parsed};
+use crate::parse::{self, Lifecycle, LineContext, Parsed, SourceFormat};
 use crate::time::Timestamp;
 
 /// Bytes read from the start of each source to decide its format and year. A fixed amount, so
@@ -53,6 +53,9 @@ pub struct ScanSettings {
     pub chunk_size: usize,
     /// Where to count the bytes read from the inputs, for a progress bar.
     pub progress: Option<Arc<AtomicU64>>,
+    /// Whether an Exim main log is among the inputs, which makes the dated lines of Exim's
+    /// reject logs copies (see [`Source::repeats_main_log`]); [`in_reading_order`] finds out.
+    pub exim_main_log_given: bool,
 }
 
 /// How lines were spent. Every line read lands in exactly one bucket besides `read`.
@@ -72,6 +75,8 @@ pub struct LineCounts {
     pub unmatched: u64,
     /// Lines too long to be log lines, skipped unread.
     pub over_long: u64,
+    /// Lines of Exim's reject log that its main log, also read, holds too.
+    pub repeated: u64,
 }
 
 impl LineCounts {
@@ -83,6 +88,7 @@ impl LineCounts {
             + self.other_programs
             + self.unmatched
             + self.over_long
+            + self.repeated
     }
 }
 
@@ -95,6 +101,7 @@ impl AddAssign for LineCounts {
         self.other_programs += other.other_programs;
         self.unmatched += other.unmatched;
         self.over_long += other.over_long;
+        self.repeated += other.repeated;
     }
 }
 
@@ -109,6 +116,12 @@ pub struct Source {
     pub compression: Compression,
     /// How its lines are parsed.
     pub context: LineContext,
+    /// Which of Exim's logs it is; `Main` for a source not in Exim's own format.
+    pub exim_log: EximLog,
+    /// Whether it is an Exim reject log read with a main log. Exim writes each rejection to
+    /// both, so the reject log's dated lines are counted as repeated and not read again; the
+    /// header lines it adds are read as usual.
+    pub repeats_main_log: bool,
 }
 
 /// What a command does with the events of one chunk. Its parts are built on worker threads
@@ -450,11 +463,15 @@ fn read_source<'scope, C: Collector>(
     };
     let name = opened.name;
     let (sample, rest) = take_sample(opened.reader);
+    let context = context_of(settings, &sample, opened.modified);
+    let exim_log = exim_log_of(&context, &name);
     let source = Arc::new(Source {
         index,
         name: name.clone(),
         compression: opened.compression,
-        context: context_of(settings, &sample, opened.modified),
+        context,
+        exim_log,
+        repeats_main_log: exim_log == EximLog::Reject && settings.exim_main_log_given,
     });
     sequencer.send(News::Opened(Arc::clone(&source)))?;
     let mut chunks = ChunkReader::new(io::Cursor::new(sample).chain(rest), settings.chunk_size)
@@ -512,18 +529,34 @@ fn read_source<'scope, C: Collector>(
     }
 }
 
-/// The inputs with the regular files among them put oldest first, by the time of their first
-/// line, so that a rotated set is read in the order it was written whatever order the shell
-/// gave it in (`mail.log*` lists the newest first). Standard input, pipes, files that cannot
-/// be read and files without a readable time keep their places; files that start at the same
-/// time keep their order. Each input comes with the time it was ordered by.
-pub fn oldest_first(settings: &ScanSettings) -> Vec<(InputSpec, Option<NaiveDateTime>)> {
-    let starts: Vec<Option<NaiveDateTime>> = settings
+/// The settings for reading the inputs, worked out once per run from a first look at every
+/// regular file, with the time each input was ordered by.
+///
+/// The regular files are put oldest first, by the time of their first line, so that a rotated
+/// set is read in the order it was written whatever order the shell gave it in (`mail.log*`
+/// lists the newest first). Standard input, pipes, files that cannot be read and files without
+/// a readable time keep their places; files that start at the same time keep their order. The
+/// same look finds whether an Exim main log is among the inputs.
+pub fn in_reading_order(settings: &ScanSettings) -> (ScanSettings, Vec<Option<NaiveDateTime>>) {
+    let looks: Vec<Option<FirstLook>> = settings
         .inputs
         .iter()
-        .map(|spec| first_time(settings, spec))
+        .map(|spec| first_look(settings, spec))
         .collect();
-    in_start_order(settings.inputs.iter().cloned().zip(starts).collect())
+    let exim_main_log_given = looks
+        .iter()
+        .flatten()
+        .any(|look| look.exim_log == Some(EximLog::Main));
+    let starts = looks.iter().map(|look| look.as_ref().and_then(|l| l.start));
+    let (inputs, starts) = in_start_order(settings.inputs.iter().cloned().zip(starts).collect())
+        .into_iter()
+        .unzip();
+    let settings = ScanSettings {
+        inputs,
+        exim_main_log_given,
+        ..settings.clone()
+    };
+    (settings, starts)
 }
 
 /// Puts the items that have a start time in order of it, each keeping its place among the
@@ -547,8 +580,16 @@ pub fn in_start_order<T>(
         .collect()
 }
 
-/// The time of the first dated line of a regular file, read as the scan will read it.
-fn first_time(settings: &ScanSettings, spec: &InputSpec) -> Option<NaiveDateTime> {
+/// What a first look at a regular file finds.
+struct FirstLook {
+    /// The time of its first dated line.
+    start: Option<NaiveDateTime>,
+    /// Which of Exim's logs it is, when it is in Exim's own format.
+    exim_log: Option<EximLog>,
+}
+
+/// Reads the start of a regular file as the scan will read it.
+fn first_look(settings: &ScanSettings, spec: &InputSpec) -> Option<FirstLook> {
     let InputSpec::Path(path) = spec else {
         return None;
     };
@@ -558,11 +599,22 @@ fn first_time(settings: &ScanSettings, spec: &InputSpec) -> Option<NaiveDateTime
     let opened = input::open(spec).ok()?;
     let (sample, _) = take_sample(opened.reader);
     let context = context_of(settings, &sample, opened.modified);
-    sample
+    let start = sample
         .split(|b| *b == b'\n')
         .filter_map(|line| std::str::from_utf8(line).ok())
         .find_map(|line| parse::time_of(line, &context))
-        .map(|time| time.sort_key())
+        .map(|time| time.sort_key());
+    let exim_log =
+        (context.format == SourceFormat::EximMainlog).then(|| exim_log_of(&context, &opened.name));
+    Some(FirstLook { start, exim_log })
+}
+
+/// Which of Exim's logs a source is; `Main` for one not in Exim's own format.
+fn exim_log_of(context: &LineContext, name: &str) -> EximLog {
+    match context.format {
+        SourceFormat::EximMainlog => detect::exim_log_of(name),
+        SourceFormat::Syslog => EximLog::Main,
+    }
 }
 
 /// How a source's lines are read, decided from its first bytes and its modification time.
@@ -664,6 +716,10 @@ fn parse_chunk<C: Collector>(
     let mut counts = LineCounts::default();
     let mut take = |line_number: u64, line: &str| {
         counts.read += 1;
+        if source.repeats_main_log && parse::time_of(line, &source.context).is_some() {
+            counts.repeated += 1;
+            return;
+        }
         let parsed = parse::parse_line(line, &source.context);
         if collector.every_line() {
             collector.line(&mut part, source, line_number, line, &parsed);
@@ -785,6 +841,7 @@ mod tests {
             threads,
             chunk_size,
             progress: None,
+            exim_main_log_given: false,
         };
         let mut seen = Vec::new();
         let mut total = LineCounts::default();

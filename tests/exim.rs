@@ -68,7 +68,8 @@ fn assert_every_line_accounted(lines: &BTreeMap<String, u64>) {
         + lines["other_programs"]
         + lines["unmatched"]
         + lines["filtered_out"]
-        + lines["over_long"];
+        + lines["over_long"]
+        + lines["repeated"];
     assert_eq!(lines["read"], buckets, "{lines:?}");
     assert!(lines["read"] > 0);
 }
@@ -315,7 +316,7 @@ fn log_format_exim_reads_a_rejectlog_cut_inside_a_header_dump() {
         ["5xx", "4xx"]
     );
     let report = json_report(&["--log-format", "exim", path]);
-    assert_eq!(inputs(&report)[0].1, "exim");
+    assert_eq!(inputs(&report)[0].1, "exim reject log");
     let counts = line_counts(&report);
     assert_every_line_accounted(&counts);
     assert_eq!(counts["read"], total_lines);
@@ -766,4 +767,110 @@ fn rejectlog_header_dumps_are_not_unmatched() {
             "chunk size {chunk}"
         );
     }
+}
+
+const WITH_REJECTLOG: &str = "tests/fixtures/exim/with-rejectlog";
+
+/// The events of `events --format csv` as (file, line, action, reply text), in output order.
+fn event_lines(args: &[&str]) -> Vec<(String, String, String)> {
+    let mut all = vec!["events", "--format", "csv"];
+    all.extend(args);
+    let (code, out, err) = run(&all);
+    assert_eq!(code, 0, "{err}");
+    rows(&out)
+        .into_iter()
+        .map(|r| (r[0].to_string(), r[1].to_string(), r[9].to_string()))
+        .collect()
+}
+
+#[test]
+fn a_reject_log_read_with_its_main_log_is_not_counted_twice() {
+    let main = format!("{WITH_REJECTLOG}/mainlog");
+    let reject = format!("{WITH_REJECTLOG}/rejectlog");
+    let alone = json_report(&[&main]);
+    let reject_alone = json_report(&[&reject]);
+    // Read alone, the reject log's rejections are counted: it may be all a host keeps.
+    assert_eq!(line_counts(&reject_alone)["events"], 5);
+    assert_eq!(line_counts(&reject_alone)["repeated"], 0);
+    assert_eq!(inputs(&reject_alone)[0].1, "exim reject log");
+
+    for order in [[&main, &reject], [&reject, &main]] {
+        let args: Vec<&str> = order.iter().map(|s| s.as_str()).collect();
+        let both = json_report(&args);
+        let counts = line_counts(&both);
+        assert_every_line_accounted(&counts);
+        // Its five dated lines are the main log's rejections; its header dumps are read as
+        // lines without an outcome, as when it is read alone.
+        assert_eq!(counts["repeated"], 5, "{order:?}");
+        assert_eq!(counts["events"], line_counts(&alone)["events"], "{order:?}");
+        assert_eq!(
+            counts["no_outcome"],
+            line_counts(&alone)["no_outcome"] + line_counts(&reject_alone)["no_outcome"]
+        );
+        for key in ["codes", "by_class", "by_action", "outcomes"] {
+            assert_eq!(both[key], alone[key], "{key} {order:?}");
+        }
+        assert_eq!(
+            inputs(&both)
+                .into_iter()
+                .map(|(name, format, ..)| (name, format))
+                .collect::<Vec<_>>(),
+            [
+                (main.clone(), "exim".to_string()),
+                (reject.clone(), "exim reject log".to_string())
+            ]
+        );
+        // The events command and the chunk size agree: no row comes from the reject log.
+        for chunk in ["1048576", "64"] {
+            let mut with_chunk = vec!["--chunk-size", chunk];
+            with_chunk.extend(&args);
+            let rows = event_lines(&with_chunk);
+            assert_eq!(rows.len(), 7);
+            assert!(rows.iter().all(|(file, ..)| file == &main), "{rows:?}");
+        }
+    }
+
+    let (code, text, _) = run(&["report", &main, &reject]);
+    assert_eq!(code, 0);
+    assert!(text.contains(&format!("{main} (exim, plain)")), "{text}");
+    assert!(
+        text.contains(&format!("{reject} (exim reject log, plain)")),
+        "{text}"
+    );
+    assert!(
+        text.contains("            5  also in the main log (Exim's reject log)"),
+        "{text}"
+    );
+    // A report that has no such lines does not mention them.
+    let (_, text, _) = run(&["report", &main]);
+    assert!(!text.contains("also in the main log"));
+}
+
+#[test]
+fn a_compressed_rotated_reject_log_is_known_by_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let reject = std::fs::read(format!("{WITH_REJECTLOG}/rejectlog")).unwrap();
+    let rotated = temp_file(dir.path(), "rejectlog.2.gz", &gzip(&reject));
+    let main = format!("{WITH_REJECTLOG}/mainlog");
+    let report = json_report(&[&main, rotated.to_str().unwrap()]);
+    assert_eq!(line_counts(&report)["repeated"], 5);
+    assert_eq!(line_counts(&report)["events"], 7);
+    // The same lines under another name are a second main log, and counted.
+    let renamed = temp_file(dir.path(), "copy.log", &reject);
+    let report = json_report(&[&main, renamed.to_str().unwrap()]);
+    assert_eq!(line_counts(&report)["repeated"], 0);
+    assert_eq!(line_counts(&report)["events"], 12);
+}
+
+#[test]
+fn a_reject_log_with_a_syslog_file_is_still_counted() {
+    // A syslog file is not Exim's main log: the reject log beside it holds what it lacks.
+    let reject = format!("{WITH_REJECTLOG}/rejectlog");
+    let report = json_report(&[POSTFIX_SAMPLE, &reject]);
+    assert_eq!(line_counts(&report)["repeated"], 0);
+    let postfix_only = json_report(&[POSTFIX_SAMPLE]);
+    assert_eq!(
+        line_counts(&report)["events"],
+        line_counts(&postfix_only)["events"] + 5
+    );
 }

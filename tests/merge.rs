@@ -271,3 +271,27 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn a_reject_log_read_with_its_main_log_keeps_its_place_in_a_merged_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let pair = [
+        "tests/fixtures/exim/with-rejectlog/mainlog".to_string(),
+        "tests/fixtures/exim/with-rejectlog/rejectlog".to_string(),
+    ];
+    let summary = report_json(&pair);
+    let path = write(dir.path(), "mx1.json", summary.as_bytes());
+    let (_, json) = merged(&[path], "json");
+    let report = parsed(&json);
+    assert_eq!(report["lines"]["repeated"], 5);
+    assert_eq!(report["lines"], parsed(&summary)["lines"]);
+    assert_eq!(report["inputs"][1]["format"], "exim reject log");
+
+    // A summary written before the count existed merges as if it were 0.
+    let mut older = parsed(&report_json(&["samples/exim-mainlog".to_string()]));
+    older["lines"].as_object_mut().unwrap().remove("repeated");
+    let older = write(dir.path(), "older.json", older.to_string().as_bytes());
+    let (outcome, json) = merged(&[older], "json");
+    assert_eq!(outcome, Outcome::Done);
+    assert_eq!(parsed(&json)["lines"]["repeated"], 0);
+}

@@ -349,6 +349,7 @@ pub fn write_prometheus(out: &mut dyn Write, report: &Report) -> io::Result<()> 
         ("other_programs", lines.other_programs),
         ("unmatched", lines.unmatched),
         ("over_long", lines.over_long),
+        ("repeated", lines.repeated),
     ] {
         buckets.add(&[bucket], count);
     }

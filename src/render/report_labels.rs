@@ -120,13 +120,15 @@ pub struct ReportLabels {
 
 /// The footer's buckets with their names, in the order every report lists them; every line
 /// read is in exactly one bucket after the first. The lines that gave an event are split into
-/// outcomes, per-host refusals and reject warnings, which the report counts apart.
-pub fn line_buckets(tally: &Tally) -> [(&'static str, u64); 9] {
+/// outcomes, per-host refusals and reject warnings, which the report counts apart. The copies of
+/// main log lines in Exim's reject log are listed only when there are some, since most logs
+/// cannot have any.
+pub fn line_buckets(tally: &Tally) -> Vec<(&'static str, u64)> {
     let lines = &tally.lines;
     let refusals = tally.refusal_count();
     let warnings = tally.reject_warning_count();
     let outcomes = lines.events.saturating_sub(refusals + warnings);
-    [
+    let mut buckets = vec![
         ("read", lines.read),
         ("SMTP outcomes", outcomes),
         ("per-host refusals", refusals),
@@ -136,7 +138,11 @@ pub fn line_buckets(tally: &Tally) -> [(&'static str, u64); 9] {
         ("unmatched", lines.unmatched),
         ("left out by filters", lines.filtered_out),
         ("over-long", lines.over_long),
-    ]
+    ];
+    if lines.repeated > 0 {
+        buckets.push(("also in the main log (Exim's reject log)", lines.repeated));
+    }
+    buckets
 }
 
 /// The lists under postscreen's verdicts, with their lead-ins, in the order the Markdown and

@@ -207,6 +207,7 @@ pub fn summary_json(report: &Report) -> Value {
             "unmatched": lines.unmatched,
             "filtered_out": lines.filtered_out,
             "over_long": lines.over_long,
+            "repeated": lines.repeated,
         },
         "first_seen": tally.first_seen.map(|t| t.to_string()),
         "last_seen": tally.last_seen.map(|t| t.to_string()),
