@@ -1554,3 +1554,23 @@ fn html_report_is_one_inert_page_with_a_timeline() {
         assert_eq!(shown.replace(',', ""), count.to_string(), "{class}");
     }
 }
+
+#[test]
+fn the_counts_line_says_one_line_one_outcome_one_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = "Nov 21 08:00:04 mx1 postfix/smtp[4242]: 3F1A22C0B1: to=<a@b.example>, relay=mx.b.example[192.0.2.1]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.1.1, status=bounced (host mx.b.example[192.0.2.1] said: 550 5.1.1 <a@b.example>: Recipient address rejected: User unknown (in reply to RCPT TO command))\n";
+    let log = temp_file(dir.path(), "one.log", one.as_bytes());
+    let (code, out, _) = run(&["report", "--year", "2026", log.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("  read     1 line; 1 SMTP outcome; 1 queued message; MTA postfix\n"),
+        "{out}"
+    );
+    let two = one.repeat(2);
+    let log = temp_file(dir.path(), "two.log", two.as_bytes());
+    let (_, out, _) = run(&["report", "--year", "2026", log.to_str().unwrap()]);
+    assert!(
+        out.contains("  read     2 lines; 2 SMTP outcomes; 1 queued message; MTA postfix\n"),
+        "{out}"
+    );
+}

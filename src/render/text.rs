@@ -142,12 +142,12 @@ fn write_header(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resu
         "  {} {} {}; {} {}; {}{} {}; MTA {}",
         pad(words.read, 8),
         thousands(tally.lines.read),
-        words.lines,
+        one_or_many(tally.lines.read, words.line, words.lines),
         thousands(tally.events()),
-        words.outcomes,
+        one_or_many(tally.events(), words.outcome, words.outcomes),
         approx(tally.messages.approximate()),
         thousands(tally.messages.count()),
-        words.messages,
+        one_or_many(tally.messages.count(), words.message, words.messages),
         if formats.is_empty() {
             "none".to_string()
         } else {
@@ -155,6 +155,11 @@ fn write_header(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resu
         }
     )?;
     writeln!(out)
+}
+
+/// The word for `count` things: `one` for exactly one, else `many`.
+fn one_or_many(count: u64, one: &'static str, many: &'static str) -> &'static str {
+    if count == 1 { one } else { many }
 }
 
 /// `~` before a number that is an estimate or a lower bound.
