@@ -473,6 +473,7 @@ fn resolve_scan(args: ScanArgs, env: &Environment) -> Result<ScanSettings, Usage
         progress: None,
         // Found by a first look at the inputs, just before they are read.
         exim_main_log_given: false,
+        exim_panic_lines: Default::default(),
     })
 }
 

@@ -8,7 +8,7 @@
 //! the input size, and since results arrive in input order the output is the same for any
 //! number of threads and any chunk size. This module does not format anything.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Read};
 use std::ops::AddAssign;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -16,6 +16,7 @@ use std::sync::{Arc, Condvar, Mutex, mpsc};
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::aggregate::Tallied;
 use crate::codes::{Action, Class};
@@ -56,6 +57,17 @@ pub struct ScanSettings {
     /// Whether an Exim main log is among the inputs, which makes the dated lines of Exim's
     /// reject logs copies (see [`Source::repeats_main_log`]); [`in_reading_order`] finds out.
     pub exim_main_log_given: bool,
+    /// The dated lines of the Exim panic logs among the inputs, which the main log may repeat
+    /// (see [`Source::panic_lines`]); [`in_reading_order`] reads them.
+    pub exim_panic_lines: Arc<LineSet>,
+}
+
+/// Lines by the hash of their text, to find copies of them elsewhere.
+pub type LineSet = HashSet<u64, foldhash::fast::FixedState>;
+
+/// The hash a line is known by in a [`LineSet`].
+fn line_hash(line: &str) -> u64 {
+    xxh3_64(line.as_bytes())
 }
 
 /// How lines were spent. Every line read lands in exactly one bucket besides `read`.
@@ -75,7 +87,8 @@ pub struct LineCounts {
     pub unmatched: u64,
     /// Lines too long to be log lines, skipped unread.
     pub over_long: u64,
-    /// Lines of Exim's reject log that its main log, also read, holds too.
+    /// Lines Exim wrote to two of its logs that are both read, counted once: the reject log's
+    /// copies of main log lines, and the main log's copies of panic log lines.
     pub repeated: u64,
 }
 
@@ -122,6 +135,11 @@ pub struct Source {
     /// both, so the reject log's dated lines are counted as repeated and not read again; the
     /// header lines it adds are read as usual.
     pub repeats_main_log: bool,
+    /// For an Exim main log read with a panic log, the panic log's dated lines. Exim writes
+    /// most panics to both logs and some (a configuration it cannot read) to the panic log
+    /// alone, so the panic log is read whole and the main log's copies of its lines are
+    /// counted as repeated.
+    pub panic_lines: Option<Arc<LineSet>>,
 }
 
 /// What a command does with the events of one chunk. Its parts are built on worker threads
@@ -472,6 +490,10 @@ fn read_source<'scope, C: Collector>(
         context,
         exim_log,
         repeats_main_log: exim_log == EximLog::Reject && settings.exim_main_log_given,
+        panic_lines: (context.format == SourceFormat::EximMainlog
+            && exim_log == EximLog::Main
+            && !settings.exim_panic_lines.is_empty())
+        .then(|| Arc::clone(&settings.exim_panic_lines)),
     });
     sequencer.send(News::Opened(Arc::clone(&source)))?;
     let mut chunks = ChunkReader::new(io::Cursor::new(sample).chain(rest), settings.chunk_size)
@@ -547,6 +569,10 @@ pub fn in_reading_order(settings: &ScanSettings) -> (ScanSettings, Vec<Option<Na
         .iter()
         .flatten()
         .any(|look| look.exim_log == Some(EximLog::Main));
+    let mut exim_panic_lines = LineSet::default();
+    for look in looks.iter().flatten() {
+        exim_panic_lines.extend(&look.panic_lines);
+    }
     let starts = looks.iter().map(|look| look.as_ref().and_then(|l| l.start));
     let (inputs, starts) = in_start_order(settings.inputs.iter().cloned().zip(starts).collect())
         .into_iter()
@@ -554,6 +580,7 @@ pub fn in_reading_order(settings: &ScanSettings) -> (ScanSettings, Vec<Option<Na
     let settings = ScanSettings {
         inputs,
         exim_main_log_given,
+        exim_panic_lines: Arc::new(exim_panic_lines),
         ..settings.clone()
     };
     (settings, starts)
@@ -586,6 +613,8 @@ struct FirstLook {
     start: Option<NaiveDateTime>,
     /// Which of Exim's logs it is, when it is in Exim's own format.
     exim_log: Option<EximLog>,
+    /// For an Exim panic log, the hashes of its dated lines.
+    panic_lines: Vec<u64>,
 }
 
 /// Reads the start of a regular file as the scan will read it.
@@ -597,7 +626,7 @@ fn first_look(settings: &ScanSettings, spec: &InputSpec) -> Option<FirstLook> {
         return None;
     }
     let opened = input::open(spec).ok()?;
-    let (sample, _) = take_sample(opened.reader);
+    let (sample, rest) = take_sample(opened.reader);
     let context = context_of(settings, &sample, opened.modified);
     let start = sample
         .split(|b| *b == b'\n')
@@ -606,7 +635,39 @@ fn first_look(settings: &ScanSettings, spec: &InputSpec) -> Option<FirstLook> {
         .map(|time| time.sort_key());
     let exim_log =
         (context.format == SourceFormat::EximMainlog).then(|| exim_log_of(&context, &opened.name));
-    Some(FirstLook { start, exim_log })
+    let panic_lines = match exim_log {
+        Some(EximLog::Panic) => dated_line_hashes(io::Cursor::new(sample).chain(rest), &context),
+        _ => Vec::new(),
+    };
+    Some(FirstLook {
+        start,
+        exim_log,
+        panic_lines,
+    })
+}
+
+/// The most of a panic log read ahead. A panic log holds a handful of lines, or one line
+/// repeated by a fault that persisted; past this much, the copies of the rest in the main log
+/// are counted twice, as when no panic log is read.
+const PANIC_LOG_READ_AHEAD: u64 = 8 << 20;
+
+/// The hashes of the dated lines of a panic log, read as the scan reads lines (a line ending
+/// in `\r\n` or not, a stray byte replaced).
+fn dated_line_hashes(reader: impl Read, context: &LineContext) -> Vec<u64> {
+    let mut hashes = Vec::new();
+    let chunks = ChunkReader::new(reader.take(PANIC_LOG_READ_AHEAD), 1 << 20);
+    for piece in chunks.map_while(Result::ok) {
+        let Piece::Lines(chunk) = piece else {
+            continue;
+        };
+        for (_, bytes) in chunk.lines() {
+            let line = String::from_utf8_lossy(bytes);
+            if parse::time_of(&line, context).is_some() {
+                hashes.push(line_hash(&line));
+            }
+        }
+    }
+    hashes
 }
 
 /// Which of Exim's logs a source is; `Main` for one not in Exim's own format.
@@ -721,6 +782,17 @@ fn parse_chunk<C: Collector>(
             return;
         }
         let parsed = parse::parse_line(line, &source.context);
+        // Exim's panics are among the lines that carry no outcome; events are never looked up.
+        if let Some(panic_lines) = &source.panic_lines
+            && matches!(
+                parsed,
+                Parsed::Diagnosed(_) | Parsed::NoOutcome | Parsed::Unmatched
+            )
+            && panic_lines.contains(&line_hash(line))
+        {
+            counts.repeated += 1;
+            return;
+        }
         if collector.every_line() {
             collector.line(&mut part, source, line_number, line, &parsed);
         }
@@ -842,6 +914,7 @@ mod tests {
             chunk_size,
             progress: None,
             exim_main_log_given: false,
+            exim_panic_lines: Default::default(),
         };
         let mut seen = Vec::new();
         let mut total = LineCounts::default();

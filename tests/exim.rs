@@ -838,12 +838,12 @@ fn a_reject_log_read_with_its_main_log_is_not_counted_twice() {
         "{text}"
     );
     assert!(
-        text.contains("            5  also in the main log (Exim's reject log)"),
+        text.contains("            5  counted in another of Exim's logs"),
         "{text}"
     );
     // A report that has no such lines does not mention them.
     let (_, text, _) = run(&["report", &main]);
-    assert!(!text.contains("also in the main log"));
+    assert!(!text.contains("another of Exim's logs"));
 }
 
 #[test]
@@ -873,4 +873,87 @@ fn a_reject_log_with_a_syslog_file_is_still_counted() {
         line_counts(&report)["events"],
         line_counts(&postfix_only)["events"] + 5
     );
+}
+
+const WITH_PANICLOG: &str = "tests/fixtures/exim/with-paniclog";
+
+/// The `diagnostics.lines` object of a JSON report: problem lines per severity.
+fn problem_lines(report: &Value) -> BTreeMap<String, u64> {
+    report["diagnostics"]["lines"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_panic_log_read_with_its_main_log_counts_each_panic_once() {
+    let main = format!("{WITH_PANICLOG}/mainlog");
+    let panic = format!("{WITH_PANICLOG}/paniclog");
+    let main_alone = json_report(&[&main]);
+    let panic_alone = json_report(&[&panic]);
+    assert_eq!(inputs(&panic_alone)[0].1, "exim panic log");
+    // The main log has the spamd error, the TLS warning and the port already taken, twice.
+    assert_eq!(problem_lines(&main_alone)["error"], 1);
+    assert_eq!(problem_lines(&main_alone)["warning"], 1);
+    assert_eq!(problem_lines(&main_alone)["fatal"], 2);
+    // The panic log has the configuration error that stopped Exim, which the main log lacks,
+    // and copies of the spamd error and the two bind failures.
+    assert_eq!(problem_lines(&panic_alone)["fatal"], 3);
+
+    for order in [[&main, &panic], [&panic, &main]] {
+        let args: Vec<&str> = order.iter().map(|s| s.as_str()).collect();
+        for chunk in ["1048576", "64"] {
+            let mut with_chunk = vec!["--chunk-size", chunk];
+            with_chunk.extend(&args);
+            let both = json_report(&with_chunk);
+            let counts = line_counts(&both);
+            assert_every_line_accounted(&counts);
+            // The main log's three copies; both of its identical bind failures are copies.
+            assert_eq!(counts["repeated"], 3, "{order:?} {chunk}");
+            assert_eq!(counts["events"], line_counts(&main_alone)["events"]);
+            let problems = problem_lines(&both);
+            assert_eq!(problems["fatal"], 3, "{order:?} {chunk}");
+            assert_eq!(problems["error"], 1, "{order:?} {chunk}");
+            assert_eq!(problems["warning"], 1, "{order:?} {chunk}");
+            for key in ["codes", "by_class", "by_action", "outcomes"] {
+                assert_eq!(both[key], main_alone[key], "{key} {order:?}");
+            }
+        }
+    }
+    let (code, text, _) = run(&["report", &main, &panic]);
+    assert_eq!(code, 0);
+    assert!(
+        text.contains("            3  counted in another of Exim's logs"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{panic} (exim panic log, plain)")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_main_log_line_is_a_copy_only_when_the_panic_log_has_it_word_for_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = format!("{WITH_PANICLOG}/mainlog");
+    // Same words a second later, and a panic log under a name Exim does not give it: neither
+    // makes the main log's lines copies.
+    let shifted = std::fs::read_to_string(format!("{WITH_PANICLOG}/paniclog"))
+        .unwrap()
+        .replace("09:04:40", "09:04:41")
+        .replace("09:07:00", "09:07:01");
+    let later = temp_file(dir.path(), "paniclog.1", shifted.as_bytes());
+    let report = json_report(&[&main, later.to_str().unwrap()]);
+    assert_eq!(line_counts(&report)["repeated"], 0);
+    let original = std::fs::read(format!("{WITH_PANICLOG}/paniclog")).unwrap();
+    let renamed = temp_file(dir.path(), "exim-errors.log", &original);
+    let report = json_report(&[&main, renamed.to_str().unwrap()]);
+    assert_eq!(line_counts(&report)["repeated"], 0);
+    // Compressed and rotated, and written with CRLF, it is still the panic log.
+    let crlf = String::from_utf8(original).unwrap().replace('\n', "\r\n");
+    let rotated = temp_file(dir.path(), "paniclog.2.gz", &gzip(crlf.as_bytes()));
+    let report = json_report(&[&main, rotated.to_str().unwrap()]);
+    assert_eq!(line_counts(&report)["repeated"], 3);
 }

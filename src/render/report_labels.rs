@@ -127,7 +127,7 @@ pub struct ReportLabels {
 /// The footer's buckets with their names, in the order every report lists them; every line
 /// read is in exactly one bucket after the first. The lines that gave an event are split into
 /// outcomes, per-host refusals and reject warnings, which the report counts apart. The copies of
-/// main log lines in Exim's reject log are listed only when there are some, since most logs
+/// lines Exim wrote to two of its logs are listed only when there are some, since most logs
 /// cannot have any.
 pub fn line_buckets(tally: &Tally) -> Vec<(&'static str, u64)> {
     let lines = &tally.lines;
@@ -146,7 +146,7 @@ pub fn line_buckets(tally: &Tally) -> Vec<(&'static str, u64)> {
         ("over-long", lines.over_long),
     ];
     if lines.repeated > 0 {
-        buckets.push(("also in the main log (Exim's reject log)", lines.repeated));
+        buckets.push(("counted in another of Exim's logs", lines.repeated));
     }
     buckets
 }
