@@ -1573,4 +1573,14 @@ fn the_counts_line_says_one_line_one_outcome_one_message() {
         out.contains("  read     2 lines; 2 SMTP outcomes; 1 queued message; MTA postfix\n"),
         "{out}"
     );
+    // The outcomes line follows the same rule, in every format that has it.
+    assert!(out.contains(" 2 recipients, "), "{out}");
+    let log = temp_file(dir.path(), "one-again.log", one.as_bytes());
+    let path = log.to_str().unwrap();
+    let (_, out, _) = run(&["report", "--year", "2026", path]);
+    assert!(out.contains(" 1 recipient, 1 message\n"), "{out}");
+    let (_, out, _) = run(&["report", "--year", "2026", "--format", "markdown", path]);
+    assert!(out.contains("followed 1 recipient, 1 message."), "{out}");
+    let (_, out, _) = run(&["report", "--year", "2026", "--format", "html", path]);
+    assert!(out.contains(" 1 recipient, 1 message</p>"), "{out}");
 }

@@ -10,7 +10,7 @@ use chrono::{Datelike, Duration, NaiveDateTime, Timelike};
 
 use super::explain::Lang;
 use super::report_labels::{
-    ReportLabels, line_buckets, outcome_lines, report_labels, screening_tops,
+    ReportLabels, line_buckets, one_or_many, outcome_lines, report_labels, screening_tops,
 };
 use super::safe::html;
 use super::text::{duration_text, key_codes};
@@ -249,9 +249,13 @@ fn write_outcomes(page: &mut String, outcomes: &OutcomeSummary, words: &ReportLa
         html(words.message_outcomes),
         html(words.followed),
         thousands(all),
-        html(words.recipients),
+        html(one_or_many(all, words.recipient, words.recipients)),
         thousands(outcomes.messages),
-        html(words.messages_word)
+        html(one_or_many(
+            outcomes.messages,
+            words.message_word,
+            words.messages_word
+        ))
     );
     for (label, count, _, detail) in outcome_lines(outcomes, words) {
         let _ = writeln!(

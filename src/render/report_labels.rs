@@ -102,8 +102,12 @@ pub struct ReportLabels {
     pub followed: &'static str,
     /// `recipients`.
     pub recipients: &'static str,
+    /// `recipient`, after a count of one.
+    pub recipient: &'static str,
     /// `messages`.
     pub messages_word: &'static str,
+    /// `message`, after a count of one.
+    pub message_word: &'static str,
     /// Label of recipients delivered at the first attempt.
     pub delivered_at_once: &'static str,
     /// Label of recipients delivered after transient failures.
@@ -122,6 +126,11 @@ pub struct ReportLabels {
     pub footer: &'static str,
     /// When there is no outcome at all.
     pub nothing_found: &'static str,
+}
+
+/// The word for `count` things: `one` for exactly one, else `many`.
+pub fn one_or_many(count: u64, one: &'static str, many: &'static str) -> &'static str {
+    if count == 1 { one } else { many }
 }
 
 /// The footer's buckets with their names, in the order every report lists them; every line
@@ -271,7 +280,9 @@ const EN: ReportLabels = ReportLabels {
     message_outcomes: "Message outcomes (per recipient)",
     followed: "followed",
     recipients: "recipients",
+    recipient: "recipient",
     messages_word: "messages",
+    message_word: "message",
     delivered_at_once: "delivered at once",
     delivered_after: "delivered after retries",
     lost: "lost",
@@ -330,7 +341,9 @@ const FR: ReportLabels = ReportLabels {
     message_outcomes: "Sort des messages (par destinataire)",
     followed: "suivis",
     recipients: "destinataires",
+    recipient: "destinataire",
     messages_word: "messages",
+    message_word: "message",
     delivered_at_once: "livrés du premier coup",
     delivered_after: "livrés après réessais",
     lost: "perdus",
@@ -389,7 +402,9 @@ const VI: ReportLabels = ReportLabels {
     message_outcomes: "Kết cục của thư (theo người nhận)",
     followed: "đã theo dõi",
     recipients: "người nhận",
+    recipient: "người nhận",
     messages_word: "thư",
+    message_word: "thư",
     delivered_at_once: "gửi được ngay",
     delivered_after: "gửi được sau khi thử lại",
     lost: "bị mất",
@@ -448,7 +463,9 @@ const ZH: ReportLabels = ReportLabels {
     message_outcomes: "邮件结局（按收件人）",
     followed: "已跟踪",
     recipients: "个收件人",
+    recipient: "个收件人",
     messages_word: "封邮件",
+    message_word: "封邮件",
     delivered_at_once: "首次即投递",
     delivered_after: "重试后投递",
     lost: "丢失",
@@ -507,7 +524,9 @@ const RU: ReportLabels = ReportLabels {
     message_outcomes: "Судьба писем (по получателям)",
     followed: "отслежено",
     recipients: "получателей",
+    recipient: "получатель",
     messages_word: "писем",
+    message_word: "письмо",
     delivered_at_once: "доставлено сразу",
     delivered_after: "доставлено после повторов",
     lost: "потеряно",

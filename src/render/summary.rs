@@ -15,7 +15,7 @@ use crate::parse::postscreen::Verdict;
 use crate::parse::restart::Restart;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{
-    ReportLabels, line_buckets, outcome_lines, report_labels, screening_tops,
+    ReportLabels, line_buckets, one_or_many, outcome_lines, report_labels, screening_tops,
 };
 use crate::render::safe::{csv_cell, visible};
 use crate::render::text::{after_attempts, duration_text, key_codes};
@@ -326,7 +326,11 @@ fn write_markdown_outcomes(
     writeln!(
         out,
         "{} {} {}, {} {}.",
-        words.followed, all, words.recipients, outcomes.messages, words.messages_word
+        words.followed,
+        all,
+        one_or_many(all, words.recipient, words.recipients),
+        outcomes.messages,
+        one_or_many(outcomes.messages, words.message_word, words.messages_word)
     )?;
     writeln!(out)?;
     writeln!(out, "| | count | share | detail |")?;

@@ -14,7 +14,9 @@ use crate::kinds::{Kinds, Tier};
 use crate::outcome::LostRecipient;
 use crate::parse::postscreen::Verdict;
 use crate::render::explain::Lang;
-use crate::render::report_labels::{ReportLabels, line_buckets, outcome_lines, report_labels};
+use crate::render::report_labels::{
+    ReportLabels, line_buckets, one_or_many, outcome_lines, report_labels,
+};
 use crate::render::safe::visible;
 use crate::report::{CodeRow, FailureTimeline, KindSection, Report};
 
@@ -155,11 +157,6 @@ fn write_header(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resu
         }
     )?;
     writeln!(out)
-}
-
-/// The word for `count` things: `one` for exactly one, else `many`.
-fn one_or_many(count: u64, one: &'static str, many: &'static str) -> &'static str {
-    if count == 1 { one } else { many }
 }
 
 /// `~` before a number that is an estimate or a lower bound.
@@ -528,9 +525,9 @@ fn write_outcomes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
         "  {} {} {}, {} {}",
         pad(words.followed, 26),
         thousands(all),
-        words.recipients,
+        one_or_many(all, words.recipient, words.recipients),
         thousands(outcomes.messages),
-        words.messages_word
+        one_or_many(outcomes.messages, words.message_word, words.messages_word)
     )?;
     for (label, count, class, detail) in outcome_lines(outcomes, words) {
         let line = format!(
