@@ -117,6 +117,33 @@ fn a_file_name_with_a_backtick_or_a_pipe_keeps_the_markdown_whole() {
     assert!(out.contains(r"mail'x\|y.log:"), "{out}");
 }
 
+/// A remote server's reply is text: a backtick in it cannot open a code span in which the
+/// escaped markup would show, nor join a later one.
+#[test]
+fn a_reply_with_backticks_stays_plain_text_in_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "Nov 21 08:00:04 mx1 postfix/smtp[4242]: 3F1A22C0B1: to=<a@b.example>, relay=mx.b.example[192.0.2.1]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.1.1, status=bounced (host mx.b.example[192.0.2.1] said: 550 5.1.1 `<b>a|b</b>`: no such user (in reply to RCPT TO command))\n";
+    let path = temp_file(dir.path(), "mail.log", line.as_bytes());
+    let (code, out, err) = run(&[
+        "report",
+        "--year",
+        "2026",
+        "--format",
+        "markdown",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_tables_well_formed(&out);
+    assert!(
+        out.contains(r" \`&lt;b&gt;a\|b&lt;/b&gt;\`: no such user"),
+        "{out}"
+    );
+    for line in out.lines() {
+        let unescaped = line.replace(r"\`", "").matches('`').count();
+        assert_eq!(unescaped % 2, 0, "an open code span: {line}");
+    }
+}
+
 /// Every Markdown table row has as many unescaped cell separators as its header.
 fn assert_tables_well_formed(markdown: &str) {
     let mut expected = None;

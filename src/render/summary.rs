@@ -295,7 +295,7 @@ fn write_markdown_incidents(
         let example = row
             .example
             .as_ref()
-            .map(|(file, line)| code_span(&format!("{file}:{line}")))
+            .map(|(file, line)| cell_code_span(&format!("{file}:{line}")))
             .unwrap_or_default();
         writeln!(
             out,
@@ -309,7 +309,7 @@ fn write_markdown_incidents(
             incident.attempts,
             incident.usual_share * 100.0,
             example,
-            md(&row.fix)
+            md_advice(&row.fix)
         )?;
     }
     writeln!(out)
@@ -396,23 +396,58 @@ fn md_entries(entries: &[(String, u64)]) -> String {
         .join(", ")
 }
 
-/// `text` as a Markdown code span, made inert as [`md`] makes text; a backtick, which would end
-/// the span (a backslash does not escape it there), becomes a quote.
+/// `text` as a Markdown code span, whose content Markdown shows as it is: only a backtick,
+/// which would end the span (a backslash does not escape it there), becomes a quote. Text
+/// holding `<`, `>` or `&` is written as plain text made inert by [`md`] instead, so that no
+/// markup reaches a renderer that mishandles code spans, and none shows as an entity.
 fn code_span(text: &str) -> String {
-    format!("`{}`", md(text).replace('`', "'"))
+    if text.contains(['<', '>', '&']) {
+        return md(text);
+    }
+    format!("`{}`", visible(text).replace('`', "'"))
+}
+
+/// [`code_span`] for a table cell, where a pipe would end the cell even inside the span.
+fn cell_code_span(text: &str) -> String {
+    if text.contains(['<', '>', '&']) {
+        return md(text);
+    }
+    code_span(text).replace('|', "\\|")
 }
 
 /// Text for a Markdown table cell: visible, pipes escaped, no line breaks. Markup a remote
-/// server put in its reply stays text: HTML is escaped, and `](` is broken up so that no link
-/// in an incident document leads where the log text chose.
+/// server put in its reply stays text: HTML is escaped, a backtick cannot open a code span
+/// (inside which the escapes would show), and `](` is broken up so that no link in an incident
+/// document leads where the log text chose.
 fn md(text: &str) -> String {
     visible(text)
         .replace('\\', "\\\\")
         .replace('|', "\\|")
+        .replace('`', "\\`")
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace("](", "]\\(")
+}
+
+/// mailsift's own advice for a Markdown table cell: its backtick pairs stay code spans, whose
+/// content Markdown shows as it is (only a pipe needs escaping there), and the prose between
+/// them is made inert by [`md`].
+fn md_advice(text: &str) -> String {
+    if text.matches('`').count() % 2 == 1 {
+        return md(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for (index, part) in text.split('`').enumerate() {
+        if index % 2 == 1 {
+            out.push('`');
+            out.push_str(&visible(part).replace('|', "\\|"));
+            out.push('`');
+        } else {
+            out.push_str(&md(part));
+        }
+    }
+    out
 }
 
 fn percent(part: u64, whole: u64) -> String {
@@ -496,7 +531,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
                 row.key.direction.label(),
                 row.count,
                 percent(row.count, events),
-                md(&row.advice.name),
+                md_advice(&row.advice.name),
                 row.reason,
                 md_entries(&row.top)
             )?;
@@ -510,7 +545,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
             codes_text(row.key.reply, row.key.enhanced),
             row.key.direction.label(),
             row.count,
-            md(&row.advice.name)
+            md_advice(&row.advice.name)
         )?;
         writeln!(out)?;
         writeln!(out, "- **{}:** {}", capitalized(words.reason), row.reason)?;
@@ -518,19 +553,19 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
             out,
             "- **{}:** {}",
             capitalized(words.meaning),
-            md(&row.advice.what)
+            md_advice(&row.advice.what)
         )?;
         writeln!(
             out,
             "- **{}:** {}",
             capitalized(words.seen),
-            md(&row.advice.when)
+            md_advice(&row.advice.when)
         )?;
         writeln!(
             out,
             "- **{}:** {}",
             capitalized(words.fix),
-            md(&row.advice.fix)
+            md_advice(&row.advice.fix)
         )?;
         if let Some(link) = row.advice.link {
             writeln!(out, "- **{}:** <{link}>", capitalized(words.link))?;
@@ -546,7 +581,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
             writeln!(
                 out,
                 "- {} {}",
-                code_span(&format!("{}:{}", example.file, example.line)),
+                cell_code_span(&format!("{}:{}", example.file, example.line)),
                 md(&example.text)
             )?;
         }
@@ -732,7 +767,7 @@ fn write_markdown_kinds<T: Tier>(
     for row in &section.top {
         let advice = match (advised, row.advice) {
             (false, _) => String::new(),
-            (true, advice) => format!(" {} |", advice.map(md).unwrap_or_default()),
+            (true, advice) => format!(" {} |", advice.map(md_advice).unwrap_or_default()),
         };
         writeln!(
             out,
@@ -743,7 +778,7 @@ fn write_markdown_kinds<T: Tier>(
             md(&row.shape),
             row.example
                 .as_ref()
-                .map_or(String::new(), |e| code_span(&format!(
+                .map_or(String::new(), |e| cell_code_span(&format!(
                     "{}:{}",
                     e.file, e.line
                 ))),
@@ -752,7 +787,7 @@ fn write_markdown_kinds<T: Tier>(
     writeln!(out)?;
     for &tier in T::ALL {
         if section.wants_advice(kinds, tier) {
-            writeln!(out, "- {}", md(tier.advice()))?;
+            writeln!(out, "- {}", md_advice(tier.advice()))?;
         }
     }
     writeln!(out)
@@ -813,7 +848,7 @@ fn write_markdown_set_apart(
             row.key.reply.map_or("-".into(), |c| c.to_string()),
             row.key.enhanced.map_or("-".into(), |c| c.to_string()),
             row.count,
-            md(&row.advice.name),
+            md_advice(&row.advice.name),
             row.reason,
             md_entries(&row.top)
         )?;
@@ -832,4 +867,29 @@ fn capitalized(label: &str) -> String {
 
 fn lines_fmt(n: u64) -> String {
     crate::render::text::thousands(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advice_keeps_its_code_spans_and_escapes_the_prose_between_them() {
+        assert_eq!(
+            md_advice("send `MAIL FROM:<>` or `a|b` to <postmaster> | [x](y)"),
+            r"send `MAIL FROM:<>` or `a\|b` to &lt;postmaster&gt; \| [x]\(y)"
+        );
+        // An unpaired backtick opens no span.
+        assert_eq!(md_advice("it's `odd <b>"), r"it's \`odd &lt;b&gt;");
+    }
+
+    #[test]
+    fn a_code_span_of_log_text_shows_it_as_written_or_is_not_a_span() {
+        assert_eq!(code_span("mail`x|y.log"), "`mail'x|y.log`");
+        assert_eq!(cell_code_span("mail`x|y.log"), r"`mail'x\|y.log`");
+        // Markup is escaped outside a span, as a span would show the entities themselves.
+        assert_eq!(code_span("a<b>.log"), "a&lt;b&gt;.log");
+        assert_eq!(cell_code_span("a|<b>"), r"a\|&lt;b&gt;");
+        assert_eq!(code_span("x\x1b[31m"), "`x\\x1b[31m`");
+    }
 }
