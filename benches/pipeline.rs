@@ -41,8 +41,7 @@ fn bench_scan(c: &mut Criterion) {
             threads,
             chunk_size: DEFAULT_CHUNK_SIZE,
             progress: None,
-            exim_main_log_given: false,
-            exim_panic_lines: Default::default(),
+            exim_side_lines: Default::default(),
         };
         let options = TallyOptions {
             examples: 2,

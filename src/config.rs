@@ -472,8 +472,7 @@ fn resolve_scan(args: ScanArgs, env: &Environment) -> Result<ScanSettings, Usage
             .max(1),
         progress: None,
         // Found by a first look at the inputs, just before they are read.
-        exim_main_log_given: false,
-        exim_panic_lines: Default::default(),
+        exim_side_lines: Default::default(),
     })
 }
 

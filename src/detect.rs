@@ -84,19 +84,25 @@ pub enum EximLog {
 }
 
 /// Tells Exim's reject and panic logs from its main log by the file's name. Exim names its
-/// files after the log (`mainlog`, `rejectlog`, `paniclog`; `exim_reject.log` and the like
-/// where `log_file_path` places the `%s` elsewhere) and rotation only adds suffixes. The
-/// contents cannot tell: a reject log holds nothing a main log cannot, its header dumps only
-/// follow rejections after DATA, and a file of main log lines joined with a reject log is a
-/// main log.
+/// files after the log (`mainlog`, `rejectlog`, `paniclog`; `exim_rejectlog`, `reject.log` and
+/// the like where `log_file_path` puts text around the `%s`) and rotation only adds suffixes,
+/// so the name starts with the log's, after an `exim` or `exim4` prefix. The contents cannot
+/// tell: a reject log holds nothing a main log cannot, its header dumps only follow rejections
+/// after DATA, and a file of main log lines joined with a reject log is a main log.
 pub fn exim_log_of(name: &str) -> EximLog {
     let file_name = std::path::Path::new(name)
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    if file_name.contains("reject") {
+    let log_name = file_name
+        .strip_prefix("exim")
+        .map_or(file_name.as_str(), |rest| {
+            rest.trim_start_matches('4')
+                .trim_start_matches(['_', '-', '.'])
+        });
+    if log_name.starts_with("reject") {
         EximLog::Reject
-    } else if file_name.contains("panic") {
+    } else if log_name.starts_with("panic") {
         EximLog::Panic
     } else {
         EximLog::Main
@@ -222,8 +228,20 @@ mod tests {
         for name in ["/var/log/exim4/mainlog", "mainlog.2.gz", "-", "/tmp/copy"] {
             assert_eq!(exim_log_of(name), EximLog::Main, "{name}");
         }
-        // A directory named after the reject log does not make its files reject logs.
-        assert_eq!(exim_log_of("/srv/rejectlogs/mainlog"), EximLog::Main);
+        for name in ["/var/log/exim/reject.log", "exim4-rejectlog-20261121.gz"] {
+            assert_eq!(exim_log_of(name), EximLog::Reject, "{name}");
+        }
+        assert_eq!(exim_log_of("/var/log/exim/panic.log.1"), EximLog::Panic);
+        // A directory named after the reject log does not make its files reject logs, nor
+        // does the word elsewhere in a main log's name.
+        for name in [
+            "/srv/rejectlogs/mainlog",
+            "mx2-rejectmx-mainlog",
+            "mainlog-no-panic",
+            "/var/log/exim/main.log",
+        ] {
+            assert_eq!(exim_log_of(name), EximLog::Main, "{name}");
+        }
     }
 
     #[test]

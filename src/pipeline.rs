@@ -54,12 +54,9 @@ pub struct ScanSettings {
     pub chunk_size: usize,
     /// Where to count the bytes read from the inputs, for a progress bar.
     pub progress: Option<Arc<AtomicU64>>,
-    /// Whether an Exim main log is among the inputs, which makes the dated lines of Exim's
-    /// reject logs copies (see [`Source::repeats_main_log`]); [`in_reading_order`] finds out.
-    pub exim_main_log_given: bool,
-    /// The dated lines of the Exim panic logs among the inputs, which the main log may repeat
-    /// (see [`Source::panic_lines`]); [`in_reading_order`] reads them.
-    pub exim_panic_lines: Arc<LineSet>,
+    /// The dated lines of the Exim reject and panic logs among the inputs, which Exim's main
+    /// logs repeat (see [`Source::copies_of`]); [`in_reading_order`] reads them.
+    pub exim_side_lines: Arc<LineSet>,
 }
 
 /// Lines by the hash of their text, to find copies of them elsewhere.
@@ -87,8 +84,8 @@ pub struct LineCounts {
     pub unmatched: u64,
     /// Lines too long to be log lines, skipped unread.
     pub over_long: u64,
-    /// Lines Exim wrote to two of its logs that are both read, counted once: the reject log's
-    /// copies of main log lines, and the main log's copies of panic log lines.
+    /// Lines of an Exim main log that a reject or panic log also read holds: Exim wrote them
+    /// to both, and they are counted where the other log has them.
     pub repeated: u64,
 }
 
@@ -131,15 +128,14 @@ pub struct Source {
     pub context: LineContext,
     /// Which of Exim's logs it is; `Main` for a source not in Exim's own format.
     pub exim_log: EximLog,
-    /// Whether it is an Exim reject log read with a main log. Exim writes each rejection to
-    /// both, so the reject log's dated lines are counted as repeated and not read again; the
-    /// header lines it adds are read as usual.
-    pub repeats_main_log: bool,
-    /// For an Exim main log read with a panic log, the panic log's dated lines. Exim writes
-    /// most panics to both logs and some (a configuration it cannot read) to the panic log
-    /// alone, so the panic log is read whole and the main log's copies of its lines are
-    /// counted as repeated.
-    pub panic_lines: Option<Arc<LineSet>>,
+    /// For an Exim main log read with Exim's reject or panic logs, their dated lines. Exim
+    /// writes each rejection to the main log and the reject log, and most panics to the main
+    /// log and the panic log. The side logs hold what the main log lacks (a rejected message's
+    /// headers, a configuration error that stopped Exim), so they are read whole, and a main
+    /// log line one of them holds word for word is counted as repeated. That holds whatever
+    /// main log the side log came with: a main log of another host, or none, or one that
+    /// rotated apart from it, leaves its lines counted once.
+    pub copies_of: Option<Arc<LineSet>>,
 }
 
 /// What a command does with the events of one chunk. Its parts are built on worker threads
@@ -489,11 +485,10 @@ fn read_source<'scope, C: Collector>(
         compression: opened.compression,
         context,
         exim_log,
-        repeats_main_log: exim_log == EximLog::Reject && settings.exim_main_log_given,
-        panic_lines: (context.format == SourceFormat::EximMainlog
+        copies_of: (context.format == SourceFormat::EximMainlog
             && exim_log == EximLog::Main
-            && !settings.exim_panic_lines.is_empty())
-        .then(|| Arc::clone(&settings.exim_panic_lines)),
+            && !settings.exim_side_lines.is_empty())
+        .then(|| Arc::clone(&settings.exim_side_lines)),
     });
     sequencer.send(News::Opened(Arc::clone(&source)))?;
     let mut chunks = ChunkReader::new(io::Cursor::new(sample).chain(rest), settings.chunk_size)
@@ -558,29 +553,21 @@ fn read_source<'scope, C: Collector>(
 /// set is read in the order it was written whatever order the shell gave it in (`mail.log*`
 /// lists the newest first). Standard input, pipes, files that cannot be read and files without
 /// a readable time keep their places; files that start at the same time keep their order. The
-/// same look finds whether an Exim main log is among the inputs.
+/// same look reads Exim's reject and panic logs for the lines its main logs repeat.
 pub fn in_reading_order(settings: &ScanSettings) -> (ScanSettings, Vec<Option<NaiveDateTime>>) {
+    let mut exim_side_lines = LineSet::default();
     let looks: Vec<Option<FirstLook>> = settings
         .inputs
         .iter()
-        .map(|spec| first_look(settings, spec))
+        .map(|spec| first_look(settings, spec, &mut exim_side_lines))
         .collect();
-    let exim_main_log_given = looks
-        .iter()
-        .flatten()
-        .any(|look| look.exim_log == Some(EximLog::Main));
-    let mut exim_panic_lines = LineSet::default();
-    for look in looks.iter().flatten() {
-        exim_panic_lines.extend(&look.panic_lines);
-    }
     let starts = looks.iter().map(|look| look.as_ref().and_then(|l| l.start));
     let (inputs, starts) = in_start_order(settings.inputs.iter().cloned().zip(starts).collect())
         .into_iter()
         .unzip();
     let settings = ScanSettings {
         inputs,
-        exim_main_log_given,
-        exim_panic_lines: Arc::new(exim_panic_lines),
+        exim_side_lines: Arc::new(exim_side_lines),
         ..settings.clone()
     };
     (settings, starts)
@@ -611,14 +598,15 @@ pub fn in_start_order<T>(
 struct FirstLook {
     /// The time of its first dated line.
     start: Option<NaiveDateTime>,
-    /// Which of Exim's logs it is, when it is in Exim's own format.
-    exim_log: Option<EximLog>,
-    /// For an Exim panic log, the hashes of its dated lines.
-    panic_lines: Vec<u64>,
 }
 
-/// Reads the start of a regular file as the scan will read it.
-fn first_look(settings: &ScanSettings, spec: &InputSpec) -> Option<FirstLook> {
+/// Reads the start of a regular file as the scan will read it, and the whole of an Exim reject
+/// or panic log, whose dated lines go into `side_lines`.
+fn first_look(
+    settings: &ScanSettings,
+    spec: &InputSpec,
+    side_lines: &mut LineSet,
+) -> Option<FirstLook> {
     let InputSpec::Path(path) = spec else {
         return None;
     };
@@ -633,41 +621,37 @@ fn first_look(settings: &ScanSettings, spec: &InputSpec) -> Option<FirstLook> {
         .filter_map(|line| std::str::from_utf8(line).ok())
         .find_map(|line| parse::time_of(line, &context))
         .map(|time| time.sort_key());
-    let exim_log =
-        (context.format == SourceFormat::EximMainlog).then(|| exim_log_of(&context, &opened.name));
-    let panic_lines = match exim_log {
-        Some(EximLog::Panic) => dated_line_hashes(io::Cursor::new(sample).chain(rest), &context),
-        _ => Vec::new(),
-    };
-    Some(FirstLook {
-        start,
-        exim_log,
-        panic_lines,
-    })
+    if exim_log_of(&context, &opened.name) != EximLog::Main {
+        add_dated_lines(io::Cursor::new(sample).chain(rest), &context, side_lines);
+    }
+    Some(FirstLook { start })
 }
 
-/// The most of a panic log read ahead. A panic log holds a handful of lines, or one line
-/// repeated by a fault that persisted; past this much, the copies of the rest in the main log
-/// are counted twice, as when no panic log is read.
-const PANIC_LOG_READ_AHEAD: u64 = 8 << 20;
+/// The most lines of Exim's reject and panic logs kept, together, to find their copies in the
+/// main log: about 20 MiB. A reject log of more rejections than this has the copies of the rest
+/// in the main log counted twice, as when it is read with no main log.
+const SIDE_LINES_CAP: usize = 1 << 20;
 
-/// The hashes of the dated lines of a panic log, read as the scan reads lines (a line ending
-/// in `\r\n` or not, a stray byte replaced).
-fn dated_line_hashes(reader: impl Read, context: &LineContext) -> Vec<u64> {
-    let mut hashes = Vec::new();
-    let chunks = ChunkReader::new(reader.take(PANIC_LOG_READ_AHEAD), 1 << 20);
+/// Adds the hashes of the dated lines of a reject or panic log to `lines`, read as the scan
+/// reads lines (a line ending in `\r\n` or not, a stray byte replaced), up to
+/// [`SIDE_LINES_CAP`]. Identical lines are one entry: a main log line is a copy if its side
+/// log has it at all, and Exim writes both copies of a line alike.
+fn add_dated_lines(reader: impl Read, context: &LineContext, lines: &mut LineSet) {
+    let chunks = ChunkReader::new(reader, 1 << 20);
     for piece in chunks.map_while(Result::ok) {
         let Piece::Lines(chunk) = piece else {
             continue;
         };
         for (_, bytes) in chunk.lines() {
+            if lines.len() >= SIDE_LINES_CAP {
+                return;
+            }
             let line = String::from_utf8_lossy(bytes);
             if parse::time_of(&line, context).is_some() {
-                hashes.push(line_hash(&line));
+                lines.insert(line_hash(&line));
             }
         }
     }
-    hashes
 }
 
 /// Which of Exim's logs a source is; `Main` for one not in Exim's own format.
@@ -777,22 +761,13 @@ fn parse_chunk<C: Collector>(
     let mut counts = LineCounts::default();
     let mut take = |line_number: u64, line: &str| {
         counts.read += 1;
-        if source.repeats_main_log && parse::time_of(line, &source.context).is_some() {
-            counts.repeated += 1;
-            return;
-        }
-        let parsed = parse::parse_line(line, &source.context);
-        // Exim's panics are among the lines that carry no outcome; events are never looked up.
-        if let Some(panic_lines) = &source.panic_lines
-            && matches!(
-                parsed,
-                Parsed::Diagnosed(_) | Parsed::NoOutcome | Parsed::Unmatched
-            )
-            && panic_lines.contains(&line_hash(line))
+        if let Some(copies) = &source.copies_of
+            && copies.contains(&line_hash(line))
         {
             counts.repeated += 1;
             return;
         }
+        let parsed = parse::parse_line(line, &source.context);
         if collector.every_line() {
             collector.line(&mut part, source, line_number, line, &parsed);
         }
@@ -913,8 +888,7 @@ mod tests {
             threads,
             chunk_size,
             progress: None,
-            exim_main_log_given: false,
-            exim_panic_lines: Default::default(),
+            exim_side_lines: Default::default(),
         };
         let mut seen = Vec::new();
         let mut total = LineCounts::default();

@@ -771,6 +771,15 @@ fn rejectlog_header_dumps_are_not_unmatched() {
 
 const WITH_REJECTLOG: &str = "tests/fixtures/exim/with-rejectlog";
 
+/// The `codes` rows of a JSON report without their example lines.
+fn without_examples(codes: &Value) -> Value {
+    let mut codes = codes.clone();
+    for row in codes.as_array_mut().unwrap() {
+        row.as_object_mut().unwrap().remove("examples");
+    }
+    codes
+}
+
 /// The events of `events --format csv` as (file, line, action, reply text), in output order.
 fn event_lines(args: &[&str]) -> Vec<(String, String, String)> {
     let mut all = vec!["events", "--format", "csv"];
@@ -807,9 +816,14 @@ fn a_reject_log_read_with_its_main_log_is_not_counted_twice() {
             counts["no_outcome"],
             line_counts(&alone)["no_outcome"] + line_counts(&reject_alone)["no_outcome"]
         );
-        for key in ["codes", "by_class", "by_action", "outcomes"] {
+        for key in ["by_class", "by_action", "outcomes"] {
             assert_eq!(both[key], alone[key], "{key} {order:?}");
         }
+        // The same codes and counts; the rejections' examples are the reject log's lines.
+        assert_eq!(
+            without_examples(&both["codes"]),
+            without_examples(&alone["codes"])
+        );
         assert_eq!(
             inputs(&both)
                 .into_iter()
@@ -820,13 +834,15 @@ fn a_reject_log_read_with_its_main_log_is_not_counted_twice() {
                 (reject.clone(), "exim reject log".to_string())
             ]
         );
-        // The events command and the chunk size agree: no row comes from the reject log.
-        for chunk in ["1048576", "64"] {
-            let mut with_chunk = vec!["--chunk-size", chunk];
+        // The events command, the chunk size and the threads agree: the rejections come from
+        // the reject log, the rest from the main log.
+        for (chunk, threads) in [("1048576", "2"), ("64", "1"), ("64", "2")] {
+            let mut with_chunk = vec!["--chunk-size", chunk, "--threads", threads];
             with_chunk.extend(&args);
             let rows = event_lines(&with_chunk);
             assert_eq!(rows.len(), 7);
-            assert!(rows.iter().all(|(file, ..)| file == &main), "{rows:?}");
+            let from_reject = rows.iter().filter(|(file, ..)| file == &reject).count();
+            assert_eq!(from_reject, 5, "{rows:?}");
         }
     }
 
@@ -860,6 +876,43 @@ fn a_compressed_rotated_reject_log_is_known_by_its_name() {
     let report = json_report(&[&main, renamed.to_str().unwrap()]);
     assert_eq!(line_counts(&report)["repeated"], 0);
     assert_eq!(line_counts(&report)["events"], 12);
+}
+
+#[test]
+fn a_reject_log_keeps_the_rejections_no_main_log_read_holds() {
+    // Another host's main log, or one that rotated apart from the reject log, holds none of
+    // its rejections: they are counted from the reject log.
+    let other_main = format!("{WITH_PANICLOG}/mainlog");
+    let reject = format!("{WITH_REJECTLOG}/rejectlog");
+    let other_alone = json_report(&[&other_main]);
+    let both = json_report(&[&other_main, &reject]);
+    assert_eq!(line_counts(&both)["repeated"], 0);
+    assert_eq!(
+        line_counts(&both)["events"],
+        line_counts(&other_alone)["events"] + 5
+    );
+    // A main log whose name holds the word elsewhere is a main log.
+    let dir = tempfile::tempdir().unwrap();
+    let main = std::fs::read(format!("{WITH_REJECTLOG}/mainlog")).unwrap();
+    let named = temp_file(dir.path(), "mx2-rejectmx-mainlog", &main);
+    let report = json_report(&[&other_main, named.to_str().unwrap()]);
+    assert_eq!(line_counts(&report)["repeated"], 0);
+    assert_eq!(inputs(&report)[1].1, "exim");
+}
+
+#[test]
+fn a_main_log_on_standard_input_meets_the_reject_log_given_beside_it() {
+    let main = std::fs::read(format!("{WITH_REJECTLOG}/mainlog")).unwrap();
+    let reject = format!("{WITH_REJECTLOG}/rejectlog");
+    let out = mailsift()
+        .args(["report", "--format", "json", "-", &reject])
+        .write_stdin(main)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line_counts(&report)["repeated"], 5);
+    assert_eq!(line_counts(&report)["events"], 7);
 }
 
 #[test]
