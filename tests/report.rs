@@ -1608,6 +1608,33 @@ fn the_counts_line_says_one_line_one_outcome_one_message() {
     assert!(out.contains(" 1 recipient, 1 message\n"), "{out}");
     let (_, out, _) = run(&["report", "--year", "2026", "--format", "markdown", path]);
     assert!(out.contains("followed 1 recipient, 1 message."), "{out}");
+    assert!(
+        out.contains("- read 1 line; 1 SMTP outcome; 1 queued message\n"),
+        "{out}"
+    );
     let (_, out, _) = run(&["report", "--year", "2026", "--format", "html", path]);
     assert!(out.contains(" 1 recipient, 1 message</p>"), "{out}");
+    assert!(
+        out.contains("<li>read 1 line; 1 SMTP outcome; 1 queued message</li>"),
+        "{out}"
+    );
+    // Russian has a form for 2-4 besides those for 1 and for 5 and up.
+    let (_, out, _) = run(&["report", "--year", "2026", "--lang", "ru", path]);
+    assert!(
+        out.contains("1 строка; 1 SMTP-результат; 1 письмо в очереди"),
+        "{out}"
+    );
+    let two_lines = dir.path().join("two.log");
+    let (_, out, _) = run(&[
+        "report",
+        "--year",
+        "2026",
+        "--lang",
+        "ru",
+        two_lines.to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("2 строки; 2 SMTP-результата; 1 письмо в очереди"),
+        "{out}"
+    );
 }

@@ -10,7 +10,7 @@ use chrono::{Datelike, Duration, NaiveDateTime, Timelike};
 
 use super::explain::Lang;
 use super::report_labels::{
-    ReportLabels, line_buckets, one_or_many, outcome_lines, report_labels, screening_tops,
+    ReportLabels, counts_phrase, line_buckets, outcome_lines, report_labels, screening_tops,
 };
 use super::safe::html;
 use super::text::{duration_text, key_codes};
@@ -92,15 +92,9 @@ pub fn write_html(out: &mut dyn Write, report: &Report, lang: Lang) -> io::Resul
     }
     let _ = writeln!(
         page,
-        "<li>{} lines read, {} SMTP outcomes, {}{} messages</li>\n</ul>",
-        thousands(tally.lines.read),
-        thousands(events),
-        if tally.messages.approximate() {
-            "~"
-        } else {
-            ""
-        },
-        thousands(tally.messages.count())
+        "<li>{} {}</li>\n</ul>",
+        html(words.read),
+        html(&counts_phrase(tally, words))
     );
 
     let _ = writeln!(page, "<h2>{}</h2>", html(words.by_class));
@@ -249,13 +243,9 @@ fn write_outcomes(page: &mut String, outcomes: &OutcomeSummary, words: &ReportLa
         html(words.message_outcomes),
         html(words.followed),
         thousands(all),
-        html(one_or_many(all, words.recipient, words.recipients)),
+        html(words.counted(all, words.recipients)),
         thousands(outcomes.messages),
-        html(one_or_many(
-            outcomes.messages,
-            words.message_word,
-            words.messages_word
-        ))
+        html(words.counted(outcomes.messages, words.messages_word))
     );
     for (label, count, _, detail) in outcome_lines(outcomes, words) {
         let _ = writeln!(

@@ -5,6 +5,7 @@ use crate::aggregate::Tally;
 use crate::codes::Class;
 use crate::outcome::OutcomeSummary;
 use crate::render::explain::Lang;
+use crate::render::text::thousands;
 use crate::report::Report;
 
 /// Every word the text and Markdown reports print around the data.
@@ -18,18 +19,14 @@ pub struct ReportLabels {
     pub span: &'static str,
     /// Label of the counts line.
     pub read: &'static str,
+    /// How many of a thing take which form of its noun.
+    pub plural: PluralRule,
     /// `lines`, in the counts line.
-    pub lines: &'static str,
-    /// `line`, for a count of one.
-    pub line: &'static str,
-    /// `SMTP outcomes`.
-    pub outcomes: &'static str,
-    /// `SMTP outcome`, for a count of one.
-    pub outcome: &'static str,
-    /// `queued messages`.
-    pub messages: &'static str,
-    /// `queued message`, for a count of one.
-    pub message: &'static str,
+    pub lines: Noun,
+    /// `SMTP outcomes`, in the counts line.
+    pub outcomes: Noun,
+    /// `queued messages`, in the counts line.
+    pub messages: Noun,
     /// Heading of the class split.
     pub by_class: &'static str,
     /// Heading of the transient/permanent split.
@@ -100,14 +97,10 @@ pub struct ReportLabels {
     pub message_outcomes: &'static str,
     /// Label of the number of recipients and messages followed.
     pub followed: &'static str,
-    /// `recipients`.
-    pub recipients: &'static str,
-    /// `recipient`, after a count of one.
-    pub recipient: &'static str,
-    /// `messages`.
-    pub messages_word: &'static str,
-    /// `message`, after a count of one.
-    pub message_word: &'static str,
+    /// `recipients`, in the message outcomes.
+    pub recipients: Noun,
+    /// `messages`, in the message outcomes.
+    pub messages_word: Noun,
     /// Label of recipients delivered at the first attempt.
     pub delivered_at_once: &'static str,
     /// Label of recipients delivered after transient failures.
@@ -128,9 +121,78 @@ pub struct ReportLabels {
     pub nothing_found: &'static str,
 }
 
-/// The word for `count` things: `one` for exactly one, else `many`.
-pub fn one_or_many(count: u64, one: &'static str, many: &'static str) -> &'static str {
-    if count == 1 { one } else { many }
+/// The forms of a noun after a number: English and French have two, Russian three (one,
+/// few, many); Chinese and Vietnamese nouns do not change.
+#[derive(Clone, Copy, Debug)]
+pub struct Noun {
+    /// After one (in Russian also 21, 31, ...; in French also zero).
+    pub one: &'static str,
+    /// After 2-4, 22-24, ... in Russian; the same as `many` elsewhere.
+    pub few: &'static str,
+    /// After any other number.
+    pub many: &'static str,
+}
+
+impl Noun {
+    /// A noun that is the same after any number.
+    const fn same(word: &'static str) -> Noun {
+        Noun {
+            one: word,
+            few: word,
+            many: word,
+        }
+    }
+}
+
+/// Which form of a noun a number takes in a language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PluralRule {
+    /// `one` for exactly one.
+    English,
+    /// `one` for zero and one.
+    French,
+    /// `one` for 1, 21, 31, ... but not 11; `few` for 2-4, 22-24, ... but not 12-14.
+    Russian,
+    /// The noun does not change.
+    Invariant,
+}
+
+impl ReportLabels {
+    /// The form of `noun` that follows `count`.
+    pub fn counted(&self, count: u64, noun: Noun) -> &'static str {
+        match self.plural {
+            PluralRule::English if count == 1 => noun.one,
+            PluralRule::French if count < 2 => noun.one,
+            PluralRule::Russian => match (count % 10, count % 100) {
+                (1, rest) if rest != 11 => noun.one,
+                (2..=4, rest) if !(12..=14).contains(&rest) => noun.few,
+                _ => noun.many,
+            },
+            _ => noun.many,
+        }
+    }
+}
+
+/// The counts a report starts with: `7,009 lines; 2,128 SMTP outcomes; 1,083 queued messages`,
+/// each noun in the form its number takes, and `~` before an estimated number of messages.
+pub fn counts_phrase(tally: &Tally, words: &ReportLabels) -> String {
+    let lines = tally.lines.read;
+    let events = tally.events();
+    let messages = tally.messages.count();
+    format!(
+        "{} {}; {} {}; {}{} {}",
+        thousands(lines),
+        words.counted(lines, words.lines),
+        thousands(events),
+        words.counted(events, words.outcomes),
+        if tally.messages.approximate() {
+            "~"
+        } else {
+            ""
+        },
+        thousands(messages),
+        words.counted(messages, words.messages)
+    )
 }
 
 /// The footer's buckets with their names, in the order every report lists them; every line
@@ -238,12 +300,22 @@ const EN: ReportLabels = ReportLabels {
     input: "input",
     span: "span",
     read: "read",
-    lines: "lines",
-    line: "line",
-    outcomes: "SMTP outcomes",
-    outcome: "SMTP outcome",
-    messages: "queued messages",
-    message: "queued message",
+    plural: PluralRule::English,
+    lines: Noun {
+        one: "line",
+        few: "lines",
+        many: "lines",
+    },
+    outcomes: Noun {
+        one: "SMTP outcome",
+        few: "SMTP outcomes",
+        many: "SMTP outcomes",
+    },
+    messages: Noun {
+        one: "queued message",
+        few: "queued messages",
+        many: "queued messages",
+    },
     by_class: "Outcomes by class",
     transient_vs_permanent: "Transient versus permanent failures",
     transient: "transient (retried)",
@@ -279,10 +351,16 @@ const EN: ReportLabels = ReportLabels {
     usually: "usually",
     message_outcomes: "Message outcomes (per recipient)",
     followed: "followed",
-    recipients: "recipients",
-    recipient: "recipient",
-    messages_word: "messages",
-    message_word: "message",
+    recipients: Noun {
+        one: "recipient",
+        few: "recipients",
+        many: "recipients",
+    },
+    messages_word: Noun {
+        one: "message",
+        few: "messages",
+        many: "messages",
+    },
     delivered_at_once: "delivered at once",
     delivered_after: "delivered after retries",
     lost: "lost",
@@ -299,12 +377,22 @@ const FR: ReportLabels = ReportLabels {
     input: "entrée",
     span: "période",
     read: "lu",
-    lines: "lignes",
-    line: "ligne",
-    outcomes: "résultats SMTP",
-    outcome: "résultat SMTP",
-    messages: "messages en file",
-    message: "message en file",
+    plural: PluralRule::French,
+    lines: Noun {
+        one: "ligne",
+        few: "lignes",
+        many: "lignes",
+    },
+    outcomes: Noun {
+        one: "résultat SMTP",
+        few: "résultats SMTP",
+        many: "résultats SMTP",
+    },
+    messages: Noun {
+        one: "message en file",
+        few: "messages en file",
+        many: "messages en file",
+    },
     by_class: "Résultats par classe",
     transient_vs_permanent: "Échecs temporaires et définitifs",
     transient: "temporaire (réessayé)",
@@ -340,10 +428,16 @@ const FR: ReportLabels = ReportLabels {
     usually: "d'habitude",
     message_outcomes: "Sort des messages (par destinataire)",
     followed: "suivis",
-    recipients: "destinataires",
-    recipient: "destinataire",
-    messages_word: "messages",
-    message_word: "message",
+    recipients: Noun {
+        one: "destinataire",
+        few: "destinataires",
+        many: "destinataires",
+    },
+    messages_word: Noun {
+        one: "message",
+        few: "messages",
+        many: "messages",
+    },
     delivered_at_once: "livrés du premier coup",
     delivered_after: "livrés après réessais",
     lost: "perdus",
@@ -360,12 +454,10 @@ const VI: ReportLabels = ReportLabels {
     input: "đầu vào",
     span: "khoảng",
     read: "đã đọc",
-    lines: "dòng",
-    line: "dòng",
-    outcomes: "kết quả SMTP",
-    outcome: "kết quả SMTP",
-    messages: "thư trong hàng đợi",
-    message: "thư trong hàng đợi",
+    plural: PluralRule::Invariant,
+    lines: Noun::same("dòng"),
+    outcomes: Noun::same("kết quả SMTP"),
+    messages: Noun::same("thư trong hàng đợi"),
     by_class: "Kết quả theo lớp",
     transient_vs_permanent: "Lỗi tạm thời và lỗi vĩnh viễn",
     transient: "tạm thời (thử lại)",
@@ -401,10 +493,8 @@ const VI: ReportLabels = ReportLabels {
     usually: "thường lệ",
     message_outcomes: "Kết cục của thư (theo người nhận)",
     followed: "đã theo dõi",
-    recipients: "người nhận",
-    recipient: "người nhận",
-    messages_word: "thư",
-    message_word: "thư",
+    recipients: Noun::same("người nhận"),
+    messages_word: Noun::same("thư"),
     delivered_at_once: "gửi được ngay",
     delivered_after: "gửi được sau khi thử lại",
     lost: "bị mất",
@@ -421,12 +511,10 @@ const ZH: ReportLabels = ReportLabels {
     input: "输入",
     span: "时间范围",
     read: "已读",
-    lines: "行",
-    line: "行",
-    outcomes: "SMTP 结果",
-    outcome: "SMTP 结果",
-    messages: "队列邮件",
-    message: "队列邮件",
+    plural: PluralRule::Invariant,
+    lines: Noun::same("行"),
+    outcomes: Noun::same("SMTP 结果"),
+    messages: Noun::same("队列邮件"),
     by_class: "按类别的结果",
     transient_vs_permanent: "临时失败与永久失败",
     transient: "临时（会重试）",
@@ -462,10 +550,8 @@ const ZH: ReportLabels = ReportLabels {
     usually: "平常",
     message_outcomes: "邮件结局（按收件人）",
     followed: "已跟踪",
-    recipients: "个收件人",
-    recipient: "个收件人",
-    messages_word: "封邮件",
-    message_word: "封邮件",
+    recipients: Noun::same("个收件人"),
+    messages_word: Noun::same("封邮件"),
     delivered_at_once: "首次即投递",
     delivered_after: "重试后投递",
     lost: "丢失",
@@ -482,12 +568,22 @@ const RU: ReportLabels = ReportLabels {
     input: "вход",
     span: "период",
     read: "прочитано",
-    lines: "строк",
-    line: "строка",
-    outcomes: "SMTP-результатов",
-    outcome: "SMTP-результат",
-    messages: "писем в очереди",
-    message: "письмо в очереди",
+    plural: PluralRule::Russian,
+    lines: Noun {
+        one: "строка",
+        few: "строки",
+        many: "строк",
+    },
+    outcomes: Noun {
+        one: "SMTP-результат",
+        few: "SMTP-результата",
+        many: "SMTP-результатов",
+    },
+    messages: Noun {
+        one: "письмо в очереди",
+        few: "письма в очереди",
+        many: "писем в очереди",
+    },
     by_class: "Результаты по классам",
     transient_vs_permanent: "Временные и постоянные ошибки",
     transient: "временные (повтор)",
@@ -523,10 +619,16 @@ const RU: ReportLabels = ReportLabels {
     usually: "обычно",
     message_outcomes: "Судьба писем (по получателям)",
     followed: "отслежено",
-    recipients: "получателей",
-    recipient: "получатель",
-    messages_word: "писем",
-    message_word: "письмо",
+    recipients: Noun {
+        one: "получатель",
+        few: "получателя",
+        many: "получателей",
+    },
+    messages_word: Noun {
+        one: "письмо",
+        few: "письма",
+        many: "писем",
+    },
     delivered_at_once: "доставлено сразу",
     delivered_after: "доставлено после повторов",
     lost: "потеряно",
@@ -537,3 +639,45 @@ const RU: ReportLabels = ReportLabels {
     footer: "Строки",
     nothing_found: "SMTP-результаты не найдены",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_language_puts_a_noun_in_the_form_its_number_takes() {
+        let en = report_labels(Lang::En);
+        assert_eq!(en.counted(1, en.lines), "line");
+        assert_eq!(en.counted(0, en.lines), "lines");
+        assert_eq!(en.counted(21, en.lines), "lines");
+        let fr = report_labels(Lang::Fr);
+        assert_eq!(fr.counted(0, fr.lines), "ligne");
+        assert_eq!(fr.counted(1, fr.lines), "ligne");
+        assert_eq!(fr.counted(2, fr.lines), "lignes");
+        let ru = report_labels(Lang::Ru);
+        let forms: Vec<&str> = [1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 1_002]
+            .into_iter()
+            .map(|n| ru.counted(n, ru.lines))
+            .collect();
+        assert_eq!(
+            forms,
+            [
+                "строка",
+                "строки",
+                "строки",
+                "строк",
+                "строк",
+                "строк",
+                "строк",
+                "строка",
+                "строки",
+                "строк",
+                "строка",
+                "строк",
+                "строки"
+            ]
+        );
+        let zh = report_labels(Lang::Zh);
+        assert_eq!(zh.counted(1, zh.lines), zh.counted(2, zh.lines));
+    }
+}

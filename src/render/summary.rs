@@ -15,7 +15,7 @@ use crate::parse::postscreen::Verdict;
 use crate::parse::restart::Restart;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{
-    ReportLabels, line_buckets, one_or_many, outcome_lines, report_labels, screening_tops,
+    ReportLabels, counts_phrase, line_buckets, outcome_lines, report_labels, screening_tops,
 };
 use crate::render::safe::{csv_cell, visible};
 use crate::render::text::{after_attempts, duration_text, key_codes};
@@ -328,9 +328,9 @@ fn write_markdown_outcomes(
         "{} {} {}, {} {}.",
         words.followed,
         all,
-        one_or_many(all, words.recipient, words.recipients),
+        words.counted(all, words.recipients),
         outcomes.messages,
-        one_or_many(outcomes.messages, words.message_word, words.messages_word)
+        words.counted(outcomes.messages, words.messages_word)
     )?;
     writeln!(out)?;
     writeln!(out, "| | count | share | detail |")?;
@@ -479,13 +479,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
     if let Some((first, last)) = tally.span() {
         writeln!(out, "- time span {first} to {last}")?;
     }
-    writeln!(
-        out,
-        "- {} lines read, {} SMTP outcomes, {} messages",
-        lines_fmt(tally.lines.read),
-        lines_fmt(events),
-        lines_fmt(tally.messages.count())
-    )?;
+    writeln!(out, "- {} {}", words.read, counts_phrase(tally, words))?;
     writeln!(out)?;
     writeln!(out, "## {}", words.by_class)?;
     writeln!(out)?;
@@ -863,10 +857,6 @@ fn capitalized(label: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-fn lines_fmt(n: u64) -> String {
-    crate::render::text::thousands(n)
 }
 
 #[cfg(test)]

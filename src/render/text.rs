@@ -15,7 +15,7 @@ use crate::outcome::LostRecipient;
 use crate::parse::postscreen::Verdict;
 use crate::render::explain::Lang;
 use crate::render::report_labels::{
-    ReportLabels, line_buckets, one_or_many, outcome_lines, report_labels,
+    ReportLabels, counts_phrase, line_buckets, outcome_lines, report_labels,
 };
 use crate::render::safe::visible;
 use crate::report::{CodeRow, FailureTimeline, KindSection, Report};
@@ -141,15 +141,9 @@ fn write_header(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Resu
     let formats: Vec<&str> = tally.formats.iter().map(|f| f.label()).collect();
     writeln!(
         out,
-        "  {} {} {}; {} {}; {}{} {}; MTA {}",
+        "  {} {}; MTA {}",
         pad(words.read, 8),
-        thousands(tally.lines.read),
-        one_or_many(tally.lines.read, words.line, words.lines),
-        thousands(tally.events()),
-        one_or_many(tally.events(), words.outcome, words.outcomes),
-        approx(tally.messages.approximate()),
-        thousands(tally.messages.count()),
-        one_or_many(tally.messages.count(), words.message, words.messages),
+        counts_phrase(tally, words),
         if formats.is_empty() {
             "none".to_string()
         } else {
@@ -525,9 +519,9 @@ fn write_outcomes(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::Re
         "  {} {} {}, {} {}",
         pad(words.followed, 26),
         thousands(all),
-        one_or_many(all, words.recipient, words.recipients),
+        words.counted(all, words.recipients),
         thousands(outcomes.messages),
-        one_or_many(outcomes.messages, words.message_word, words.messages_word)
+        words.counted(outcomes.messages, words.messages_word)
     )?;
     for (label, count, class, detail) in outcome_lines(outcomes, words) {
         let line = format!(
