@@ -165,15 +165,22 @@ struct Series {
     total: u64,
     /// For a domain's failures, the first line of each bucket, as (bucket, input, line),
     /// buckets increasing: where an incident's example line is found. Empty for the sums and
-    /// for series merged from JSON summaries, which keep no lines.
+    /// for series merged from summaries written before they kept lines.
     firsts: Vec<(Bucket, u32, u64)>,
 }
 
 impl Series {
-    /// Notes the first line of `bucket`, unless one was noted: chunks come in reading order.
+    /// Notes a line of `bucket`, which stays its first unless one read earlier was noted. Inputs
+    /// are numbered in reading order, so an earlier line has a smaller (input, line).
     fn note_first(&mut self, bucket: Bucket, file: u32, line: u64) {
-        if let Err(at) = self.firsts.binary_search_by_key(&bucket, |(b, _, _)| *b) {
-            self.firsts.insert(at, (bucket, file, line));
+        match self.firsts.binary_search_by_key(&bucket, |(b, _, _)| *b) {
+            Ok(at) => {
+                let noted = &mut self.firsts[at];
+                if (file, line) < (noted.1, noted.2) {
+                    *noted = (bucket, file, line);
+                }
+            }
+            Err(at) => self.firsts.insert(at, (bucket, file, line)),
         }
     }
 
@@ -258,6 +265,48 @@ impl Spikes {
         }
     }
 
+    /// Numbers the inputs of a run in reading order before any series is added, so that the
+    /// first lines of series added in another order still compare in reading order.
+    pub fn number_inputs<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
+        for name in names {
+            self.file_index(name);
+        }
+    }
+
+    /// The first line of each bucket of a domain's failures of `code`, as (bucket, input,
+    /// line), buckets increasing.
+    pub fn first_lines(&self, destination: &Destination, code: &CodeKey) -> Vec<(i64, &str, u64)> {
+        self.failures
+            .get(&(destination.clone(), *code))
+            .map(|series| {
+                series
+                    .firsts
+                    .iter()
+                    .map(|&(bucket, file, line)| (bucket, &*self.files[file as usize], line))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Notes the first lines of a domain's failures of `code` counted elsewhere, as
+    /// [`Spikes::first_lines`] gave them, once their series is added.
+    pub fn add_first_lines(
+        &mut self,
+        destination: &Destination,
+        code: &CodeKey,
+        firsts: &[(i64, &str, u64)],
+    ) {
+        let files: Vec<u32> = firsts
+            .iter()
+            .map(|(_, file, _)| self.file_index(file))
+            .collect();
+        if let Some(series) = self.failures.get_mut(&(destination.clone(), *code)) {
+            for (&(bucket, _, line), file) in firsts.iter().zip(files) {
+                series.note_first(bucket, file, line);
+            }
+        }
+    }
+
     /// The index of an input among those first lines were read from.
     fn file_index(&mut self, file: &str) -> u32 {
         match self.files.iter().rposition(|known| &**known == file) {
@@ -271,8 +320,8 @@ impl Spikes {
 
     /// The first line, as `(file, line)`, that failed with the incident's code towards its
     /// destination inside its window: for a provider or all destinations, the first of any of
-    /// their domains, in reading order. `None` for summaries merged from JSON, which keep no
-    /// lines.
+    /// their domains, in reading order. `None` when no line was kept (a summary written before
+    /// summaries kept them).
     pub fn example_of(&self, incident: &Incident) -> Option<(&str, u64)> {
         let window = bucket_of(incident.start)..bucket_of(incident.end);
         let covers = |domain: &str| match &incident.destination {

@@ -293,6 +293,11 @@ struct SeriesState {
     /// from the one before. One line however long the series, and about a third the size of a
     /// JSON array.
     points: String,
+    /// For a domain's failures, the first line of each bucket as `BUCKET:INPUT:LINE` triples,
+    /// comma-separated, buckets stepped as in `points`; `INPUT` is the position in `inputs`.
+    /// Where an incident's example line is found.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    first_lines: String,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -343,6 +348,45 @@ fn points_text(points: &[(i64, u64)]) -> String {
         previous = *bucket;
     }
     text
+}
+
+fn first_lines_text(firsts: &[(i64, &str, u64)], inputs: &[InputSummary]) -> String {
+    let mut text = String::new();
+    let mut previous = 0;
+    for (index, (bucket, file, line)) in firsts.iter().enumerate() {
+        if index > 0 {
+            text.push(',');
+        }
+        let input = inputs.iter().position(|i| i.name == *file).unwrap_or(0);
+        text.push_str(&format!("{}:{input}:{line}", bucket - previous));
+        previous = *bucket;
+    }
+    text
+}
+
+/// The first lines of a series read back, as (bucket, input name, line).
+fn first_lines_of(text: &str, inputs: &[InputSummary]) -> Result<Vec<(i64, String, u64)>, String> {
+    let mut bucket = 0i64;
+    text.split(',')
+        .filter(|triple| !triple.is_empty())
+        .map(|triple| {
+            let bad = || format!("spike series first line {triple:?} is not BUCKET:INPUT:LINE");
+            let mut fields = triple.splitn(3, ':');
+            let (Some(step), Some(input), Some(line)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                return Err(bad());
+            };
+            bucket = bucket
+                .checked_add(step.parse().map_err(|_| bad())?)
+                .ok_or_else(bad)?;
+            let input: usize = input.parse().map_err(|_| bad())?;
+            let name = inputs
+                .get(input)
+                .ok_or_else(|| format!("a first line names input {input} of {}", inputs.len()))?;
+            Ok((bucket, name.name.clone(), line.parse().map_err(|_| bad())?))
+        })
+        .collect()
 }
 
 fn points_of(text: &str) -> Result<Vec<(i64, u64)>, String> {
@@ -455,11 +499,18 @@ pub fn state_of(report: &Report) -> State {
                 // Provider series are not kept: they are added up from their domains.
                 Destination::All | Destination::Provider(_) => ("all", None),
             };
+            let first_lines = match (destination, code) {
+                (Destination::Domain(_), Some(code)) => {
+                    first_lines_text(&tally.spikes.first_lines(destination, code), &report.inputs)
+                }
+                _ => String::new(),
+            };
             SeriesState {
                 destination: kind.to_string(),
                 name,
                 code: code.map(key_state),
                 points: points_text(points),
+                first_lines,
             }
         })
         .collect();
@@ -598,8 +649,14 @@ struct HourFile {
 }
 
 /// A spike series read back: whom it is about, the code of its failures (none for attempts),
-/// and its (bucket, count) points.
-type SeriesPoints = (Destination, Option<CodeKey>, Vec<(i64, u64)>);
+/// its (bucket, count) points, and for a domain's failures the first line of each bucket as
+/// (bucket, input name, line).
+type SeriesPoints = (
+    Destination,
+    Option<CodeKey>,
+    Vec<(i64, u64)>,
+    Vec<(i64, String, u64)>,
+);
 
 /// One summary read back.
 #[derive(Debug)]
@@ -970,7 +1027,8 @@ fn part_of(file: SummaryFile) -> Result<Part, String> {
                 (other, _) => return Err(format!("unknown spike destination {other:?}")),
             };
             let code = series.code.as_ref().map(code_key).transpose()?;
-            Ok((destination, code, points_of(&series.points)?))
+            let firsts = first_lines_of(&series.first_lines, &inputs)?;
+            Ok((destination, code, points_of(&series.points)?, firsts))
         })
         .collect::<Result<_, String>>()?;
     let providers = state
@@ -1125,6 +1183,9 @@ pub fn merge_summaries(
         ..TallyOptions::default()
     };
     let mut tally = Tally::default();
+    tally
+        .spikes
+        .number_inputs(inputs.iter().map(|(_, input)| input.name.as_str()));
     let mut outcomes = OutcomeSummary::default();
     // Keyed by the section (outcomes, refusals, reject warnings) as well as the code.
     let mut first_texts: HashMap<(usize, CodeKey, &'static str), Example> = HashMap::new();
@@ -1222,8 +1283,22 @@ pub fn merge_summaries(
         for (domain, provider) in part.providers {
             tally.spikes.add_provider(&domain, provider);
         }
-        for (destination, code, points) in part.spikes {
-            tally.spikes.add_series(destination, code, &points);
+        for (destination, code, points, mut firsts) in part.spikes {
+            tally.spikes.add_series(destination.clone(), code, &points);
+            if let Some(code) = code
+                && !firsts.is_empty()
+            {
+                for (_, file, _) in firsts.iter_mut() {
+                    if let Some(new) = renames.get(file) {
+                        file.clone_from(new);
+                    }
+                }
+                let firsts: Vec<(i64, &str, u64)> = firsts
+                    .iter()
+                    .map(|(bucket, file, line)| (*bucket, file.as_str(), *line))
+                    .collect();
+                tally.spikes.add_first_lines(&destination, &code, &firsts);
+            }
         }
     }
     for (section, map) in [

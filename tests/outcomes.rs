@@ -390,3 +390,56 @@ fn an_injected_spike_is_found_and_steady_traffic_is_quiet() {
         "{out}"
     );
 }
+
+#[test]
+fn a_merged_report_gives_an_incident_the_example_of_one_run_over_every_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let spiked = generated(
+        dir.path(),
+        11,
+        Some(GenSpike {
+            domain: "gmail.com".to_string(),
+            start_secs: 3 * 3600,
+            minutes: 60,
+        }),
+    );
+    // The log cut in two inside the spike, as two hosts' logs or a rotation would cut it.
+    let text = std::fs::read_to_string(&spiked).unwrap();
+    let cut = text
+        .lines()
+        .position(|line| line.starts_with("Nov 21 09:30"))
+        .expect("a line at 09:30");
+    let lines: Vec<&str> = text.lines().collect();
+    let early = temp_file(dir.path(), "early.log", lines[..cut].join("\n").as_bytes());
+    let late = temp_file(dir.path(), "late.log", lines[cut..].join("\n").as_bytes());
+    let (early, late) = (early.to_str().unwrap(), late.to_str().unwrap());
+    let whole = json_report(&[late, early]);
+    let summary = |name: &str, log: &str| {
+        let (code, out, err) = run(&["report", "--format", "json", "--year", "2026", log]);
+        assert_eq!(code, 0, "{err}");
+        temp_file(dir.path(), name, out.as_bytes())
+    };
+    let (first, second) = (summary("a.json", early), summary("b.json", late));
+    // Given newest first, the summaries are still read in the logs' order.
+    let (code, merged, err) = run(&[
+        "merge",
+        "--format",
+        "json",
+        second.to_str().unwrap(),
+        first.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let merged: Value = serde_json::from_str(&merged).unwrap();
+    let incident = &whole["incidents"][0];
+    assert_eq!(incident["destination"], "gmail.com");
+    assert_eq!(incident["example"]["file"], early);
+    let merged_incident = &merged["incidents"][0];
+    assert_eq!(merged_incident["destination"], "gmail.com");
+    assert_eq!(
+        merged_incident["example"]["line"],
+        incident["example"]["line"]
+    );
+    // The merged report names an input by its summary where two summaries could share names.
+    let file = merged_incident["example"]["file"].as_str().unwrap();
+    assert!(file.ends_with("early.log"), "{file}");
+}
