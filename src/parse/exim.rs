@@ -458,7 +458,7 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
     // failed and its retry rule says to wait. That attempt was logged and counted when it
     // happened; counting every queue run that skips the address again would multiply one
     // failure by the number of queue runs.
-    if is_retry_wait(rest) || QUEUED_ON_PURPOSE.is_in(rest) {
+    if is_retry_wait(rest) || QUEUED_ON_PURPOSE.is_in(rest) || EXPLICITLY_QUEUED.is_in(rest) {
         return Some(Parsed::NoOutcome);
     }
     let defer_at = DEFER_ERRNO.find(rest)?;
@@ -631,6 +631,8 @@ crate::needles! {
     // `queue_smtp_domains` or `-odqs`: the message was left for the next queue run on
     // purpose, before any attempt.
     QUEUED_ON_PURPOSE = "domain matches queue_smtp_domains, or -odqs set";
+    // The same, written by releases that tried no host for such a domain.
+    EXPLICITLY_QUEUED = "SMTP delivery explicitly queued";
     HOST_FIELD = " H=";
     DELIVERY_TIME_FIELD = " DT=";
     SMTP_TIMEOUT = "SMTP timeout";
@@ -878,6 +880,17 @@ fn read_addresses(text: &str) -> Option<(&str, &str, &str)> {
     };
     let address = &text[..end];
     let mut rest = &text[end..];
+    // A local part followed by the pipe it was handed to (`sales+spam |/usr/bin/autorespond
+    // (sales@example.com) <sales@example.com>`, as cPanel's autoresponder logs it): the
+    // command, which may hold spaces, is skipped like the pipe above.
+    if !is_full_address(address) && rest.starts_with(" |") {
+        let command_end = [" <", " (", " R=", " T="]
+            .iter()
+            .filter_map(|needle| rest[1..].find(needle).map(|at| at + 1))
+            .min()
+            .unwrap_or(rest.len());
+        rest = &rest[command_end..];
+    }
     if rest.starts_with(" (")
         && let Some(close) = find_byte(b')', rest)
     {

@@ -1072,6 +1072,8 @@ fn lines_without_outcome() {
         "2026-11-21 08:00:14 1tE3xA-000Ab1-Qz == defer@example.com routing defer (-52): retry time not reached",
         "2026-11-21 08:00:14 1tE3xA-000Ab1-Qz == ted <ted@example.com> R=local_user T=local_delivery defer (-53): retry time not reached",
         "2014-08-05 07:44:14 1XEPof-0001p2-Oi == www-data@example.com R=local_user T=mail_spool defer (-52): Retry time not yet reached",
+        // Left for a queue run on purpose (`-odqs`, `queue_smtp_domains`), before any try.
+        "2026-11-21 08:00:14 1tE3xA-000Ab1-Qz == carol@example.net R=dnslookup T=remote_smtp defer (0): SMTP delivery explicitly queued",
         // A delivery that `-N` suppressed reached no one.
         "2026-11-21 08:00:11 1tE3xF-000Ab6-Vz *> test@example.org R=dnslookup T=remote_smtp H=mx.example.org [203.0.113.5]",
         // The rejectlog's header dump after a reject.
@@ -1240,6 +1242,11 @@ fn the_recipient_is_the_address_the_delivery_went_to() {
         (
             "2026-11-21 08:00:07 1tE3xB-000Ab2-Rz => /var/mail/archive <archive@example.com> R=archive T=address_file",
             "archive@example.com",
+        ),
+        // A local part and the pipe it went to, with its parent.
+        (
+            "2026-11-21 08:00:07 1tE3xB-000Ab2-Rz => sales+spam |/usr/local/cpanel/bin/autorespond sales+spam@shop.example /etc/vdomainaliases (sales@shop.example) <sales@shop.example> R=autoresponder T=address_pipe",
+            "sales@shop.example",
         ),
     ] {
         let Parsed::Event(event) = parse_text(line) else {

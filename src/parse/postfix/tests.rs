@@ -1070,6 +1070,20 @@ fn replies_quoted_in_tls_and_sasl_failures_keep_their_codes() {
             remote_ip: "192.0.2.200",
             ..BASE
         },
+        // Postfix 2.x, which soft-bounced it (`smtp_sasl_auth_soft_bounce`): the class is the
+        // reply's, the action Postfix's.
+        Case {
+            line: "Jan 28 03:37:06 relay1 postfix/smtp[31179]: 9D2B91D9C74: to=<ops@partner.example>, relay=127.0.0.1[127.0.0.1], delay=1, status=deferred (Authentication failed: SASL authentication failed; server 127.0.0.1[127.0.0.1] said: 525 5.7.13 Account disabled (User disabled, contact your system administrator for details).)",
+            action: "deferred",
+            stage: "AUTH",
+            reply: "525",
+            enhanced: "5.7.13",
+            class: "5xx",
+            recipient: "ops@partner.example",
+            remote_host: "127.0.0.1",
+            remote_ip: "127.0.0.1",
+            ..BASE
+        },
         // Tried before the next server: one host's refusal, not the recipient's fate.
         Case {
             line: "Nov 21 08:00:23 mx1.example.org postfix/smtp[4113]: 3F2A1B0CB0: SASL authentication failed; server smarthost.partner.example[192.0.2.200] said: 535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6",
