@@ -1230,7 +1230,13 @@ fn reject<'a>(fields: &Fields<'a>, rest: &'a str) -> Option<Event<'a>> {
     let message = tail.strip_prefix(':').map_or("", str::trim_start);
     read_own_reply(&mut event, message, if temporarily { 4 } else { 5 });
     event.settle_class();
-    if temporarily && event.reply_code.is_none() && event.enhanced_code.is_none() {
+    // Past `smtp_accept_max_per_connection` Exim answers `421 too many messages in this
+    // connection` and logs the words below without the code: the client is to come back.
+    let over_message_limit = message == "too many messages in one connection";
+    if (temporarily || over_message_limit)
+        && event.reply_code.is_none()
+        && event.enhanced_code.is_none()
+    {
         event.class = Class::Transient;
         event.permanence = event.class.permanence();
     }
@@ -1280,6 +1286,14 @@ fn read_what(what: &str) -> Option<What<'_>> {
         }
     } else if let Some(after) = what.strip_prefix("MAIL") {
         result.stage = Some("MAIL");
+        // `rejected MAIL command H=host [ip]: too many messages in one connection`: the client
+        // follows, in fields, with no address.
+        if let Some(fields) = after.strip_prefix(" command")
+            && (fields.starts_with(' ') || fields.starts_with(':'))
+        {
+            result.rest = fields;
+            return Some(result);
+        }
         match angle(after) {
             Some((open, close)) => {
                 result.sender = Some(&after[open + 1..close]);

@@ -837,6 +837,18 @@ const CASES: &[Case] = &[
         text: Some("message too big: size=60000000 max=52428800"),
         ..BASE
     },
+    // Exim sent `421 too many messages in this connection` without logging the code.
+    Case {
+        line: "2026-11-21 08:04:13 rejected MAIL command H=bulk.sender.example [198.51.100.221]: too many messages in one connection",
+        action: "rejected",
+        direction: "inbound",
+        stage: "MAIL",
+        class: "4xx",
+        remote_host: "bulk.sender.example",
+        remote_ip: "198.51.100.221",
+        text: Some("too many messages in one connection"),
+        ..BASE
+    },
     Case {
         line: "2026-11-21 08:04:14 H=(win-8k2pq3) [203.0.113.51] F=<alerts@fakebank.example> rejected RCPT <alice@example.com>: Sender verify failed",
         action: "rejected",
