@@ -1082,8 +1082,14 @@ fn remote_error(message: &str) -> Option<RemoteError<'_>> {
         .min()?;
     let after = &message[at + lead_len..];
     let after = after.strip_prefix("pipelined ").unwrap_or(after);
-    // `RCPT TO:<x>` and `MAIL FROM:<x> SIZE=n` hold a colon of their own.
-    let search_from = if after.starts_with("RCPT TO:<") || after.starts_with("MAIL FROM:<") {
+    // `RCPT TO:<x>` and `MAIL FROM:<x> SIZE=n` hold a colon of their own (written with a space
+    // before the address where the line was copied from a client that sent one).
+    let address_follows = ["RCPT TO:", "MAIL FROM:"].iter().any(|verb| {
+        after
+            .strip_prefix(verb)
+            .is_some_and(|rest| rest.trim_start_matches(' ').starts_with('<'))
+    });
+    let search_from = if address_follows {
         find_byte(b'>', after)?
     } else {
         0

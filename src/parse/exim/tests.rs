@@ -637,6 +637,23 @@ const CASES: &[Case] = &[
         text: Some("[GL01] Message from (192.0.2.133) temporarily deferred - 4.16.50."),
         ..BASE
     },
+    // The command written with a space before the null sender.
+    Case {
+        line: "2012-12-01 02:45:05 1Teih6-0004zW-4k ** admin@gmail.example <administrator@server> R=send_via_smtp T=gmail_smtp: SMTP error from remote mail server after MAIL FROM: <> SIZE=2680: host smtp-msa.gmail.example [2001:db8::6c]: 530-5.5.1 Authentication Required. Learn more at\n530 5.5.1 https://support.example/answer?answer=14257 o10sm4350484paz.37",
+        action: "bounced",
+        stage: "MAIL",
+        reply: "530",
+        enhanced: "5.5.1",
+        class: "5xx",
+        recipient: "admin@gmail.example",
+        remote_host: "smtp-msa.gmail.example",
+        remote_ip: "2001:db8::6c",
+        queue_id: "1Teih6-0004zW-4k",
+        text: Some(
+            "Authentication Required. Learn more at\n530 5.5.1 https://support.example/answer?answer=14257 o10sm4350484paz.37",
+        ),
+        ..BASE
+    },
     Case {
         line: "2026-11-21 08:03:00 1tE3y9-000Aba-zz H=mx.slow.example [203.0.113.9] Connection timed out",
         action: "refused",
