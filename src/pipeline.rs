@@ -556,12 +556,11 @@ fn read_source<'scope, C: Collector>(
 /// same look reads Exim's reject and panic logs for the lines its main logs repeat.
 pub fn in_reading_order(settings: &ScanSettings) -> (ScanSettings, Vec<Option<NaiveDateTime>>) {
     let mut exim_side_lines = LineSet::default();
-    let looks: Vec<Option<FirstLook>> = settings
+    let starts: Vec<Option<NaiveDateTime>> = settings
         .inputs
         .iter()
         .map(|spec| first_look(settings, spec, &mut exim_side_lines))
         .collect();
-    let starts = looks.iter().map(|look| look.as_ref().and_then(|l| l.start));
     let (inputs, starts) = in_start_order(settings.inputs.iter().cloned().zip(starts).collect())
         .into_iter()
         .unzip();
@@ -594,19 +593,13 @@ pub fn in_start_order<T>(
         .collect()
 }
 
-/// What a first look at a regular file finds.
-struct FirstLook {
-    /// The time of its first dated line.
-    start: Option<NaiveDateTime>,
-}
-
-/// Reads the start of a regular file as the scan will read it, and the whole of an Exim reject
-/// or panic log, whose dated lines go into `side_lines`.
+/// The time of the first dated line of a regular file, read as the scan will read it. An Exim
+/// reject or panic log is read whole, and its dated lines go into `side_lines`.
 fn first_look(
     settings: &ScanSettings,
     spec: &InputSpec,
     side_lines: &mut LineSet,
-) -> Option<FirstLook> {
+) -> Option<NaiveDateTime> {
     let InputSpec::Path(path) = spec else {
         return None;
     };
@@ -624,7 +617,7 @@ fn first_look(
     if exim_log_of(&context, &opened.name) != EximLog::Main {
         add_dated_lines(io::Cursor::new(sample).chain(rest), &context, side_lines);
     }
-    Some(FirstLook { start })
+    start
 }
 
 /// The most lines of Exim's reject and panic logs kept, together, to find their copies in the
