@@ -4,7 +4,10 @@
 //! files and gives the same answer whether the source arrives as a file, on standard input or
 //! compressed. It does not parse events.
 
+use std::sync::LazyLock;
+
 use chrono::{Local, NaiveDateTime, Timelike};
+use regex::Regex;
 
 use crate::event::LogFormat;
 use crate::parse::{self, SourceFormat};
@@ -85,27 +88,32 @@ pub enum EximLog {
 
 /// Tells Exim's reject and panic logs from its main log by the file's name. Exim names its
 /// files after the log (`mainlog`, `rejectlog`, `paniclog`; `exim_rejectlog`, `reject.log` and
-/// the like where `log_file_path` puts text around the `%s`) and rotation only adds suffixes,
-/// so the name starts with the log's, after an `exim` or `exim4` prefix. The contents cannot
-/// tell: a reject log holds nothing a main log cannot, its header dumps only follow rejections
-/// after DATA, and a file of main log lines joined with a reject log is a main log.
+/// the like where `log_file_path` puts text around the `%s`), a fleet's copies may carry a host
+/// before it (`mx1-rejectlog`), and rotation only adds suffixes. So the log's name is a word of
+/// the file name, `reject` or `panic` with an optional `log`, and no `main` is in it. The
+/// contents cannot tell: a reject log holds nothing a main log cannot, its header dumps only
+/// follow rejections after DATA, and a file of main log lines joined with a reject log is a
+/// main log.
 pub fn exim_log_of(name: &str) -> EximLog {
+    static SIDE_LOG_NAME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:.*[_.\-])?(reject|panic)(?:[_.\-]?log)?(?:[_.\-].*)?$")
+            .expect("a valid pattern")
+    });
     let file_name = std::path::Path::new(name)
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let log_name = file_name
-        .strip_prefix("exim")
-        .map_or(file_name.as_str(), |rest| {
-            rest.trim_start_matches('4')
-                .trim_start_matches(['_', '-', '.'])
-        });
-    if log_name.starts_with("reject") {
-        EximLog::Reject
-    } else if log_name.starts_with("panic") {
-        EximLog::Panic
-    } else {
-        EximLog::Main
+    if file_name.contains("main") {
+        return EximLog::Main;
+    }
+    match SIDE_LOG_NAME
+        .captures(&file_name)
+        .and_then(|found| found.get(1))
+        .map(|log| log.as_str())
+    {
+        Some("reject") => EximLog::Reject,
+        Some("panic") => EximLog::Panic,
+        _ => EximLog::Main,
     }
 }
 
@@ -228,7 +236,12 @@ mod tests {
         for name in ["/var/log/exim4/mainlog", "mainlog.2.gz", "-", "/tmp/copy"] {
             assert_eq!(exim_log_of(name), EximLog::Main, "{name}");
         }
-        for name in ["/var/log/exim/reject.log", "exim4-rejectlog-20261121.gz"] {
+        for name in [
+            "/var/log/exim/reject.log",
+            "exim4-rejectlog-20261121.gz",
+            "fleet/mx1-rejectlog",
+            "mx1.example.org_reject_log.3",
+        ] {
             assert_eq!(exim_log_of(name), EximLog::Reject, "{name}");
         }
         assert_eq!(exim_log_of("/var/log/exim/panic.log.1"), EximLog::Panic);
@@ -239,6 +252,8 @@ mod tests {
             "mx2-rejectmx-mainlog",
             "mainlog-no-panic",
             "/var/log/exim/main.log",
+            "rejectlogs",
+            "nopanic.log",
         ] {
             assert_eq!(exim_log_of(name), EximLog::Main, "{name}");
         }

@@ -553,16 +553,29 @@ fn read_source<'scope, C: Collector>(
 /// set is read in the order it was written whatever order the shell gave it in (`mail.log*`
 /// lists the newest first). Standard input, pipes, files that cannot be read and files without
 /// a readable time keep their places; files that start at the same time keep their order. The
-/// same look reads Exim's reject and panic logs for the lines its main logs repeat.
+/// same look finds Exim's reject and panic logs, which are then read, in that order, for the
+/// lines its main logs repeat.
 pub fn in_reading_order(settings: &ScanSettings) -> (ScanSettings, Vec<Option<NaiveDateTime>>) {
-    let mut exim_side_lines = LineSet::default();
-    let starts: Vec<Option<NaiveDateTime>> = settings
+    let looks: Vec<(InputSpec, FirstLook)> = settings
         .inputs
         .iter()
-        .map(|spec| first_look(settings, spec, &mut exim_side_lines))
+        .map(|spec| (spec.clone(), first_look(settings, spec)))
         .collect();
-    let (inputs, starts) = in_start_order(settings.inputs.iter().cloned().zip(starts).collect())
+    let ordered = in_start_order(
+        looks
+            .into_iter()
+            .map(|(spec, look)| ((spec, look.side_log), look.start))
+            .collect(),
+    );
+    let mut exim_side_lines = LineSet::default();
+    for ((spec, side_log), _) in &ordered {
+        if *side_log {
+            add_side_log_lines(settings, spec, &mut exim_side_lines);
+        }
+    }
+    let (inputs, starts) = ordered
         .into_iter()
+        .map(|((spec, _), start)| (spec, start))
         .unzip();
     let settings = ScanSettings {
         inputs,
@@ -593,36 +606,52 @@ pub fn in_start_order<T>(
         .collect()
 }
 
-/// The time of the first dated line of a regular file, read as the scan will read it. An Exim
-/// reject or panic log is read whole, and its dated lines go into `side_lines`.
-fn first_look(
-    settings: &ScanSettings,
-    spec: &InputSpec,
-    side_lines: &mut LineSet,
-) -> Option<NaiveDateTime> {
+/// What the start of a regular file tells before it is read.
+#[derive(Default)]
+struct FirstLook {
+    /// The time of its first dated line.
+    start: Option<NaiveDateTime>,
+    /// Whether it is an Exim reject or panic log.
+    side_log: bool,
+}
+
+/// Reads the start of a regular file as the scan will read it.
+fn first_look(settings: &ScanSettings, spec: &InputSpec) -> FirstLook {
     let InputSpec::Path(path) = spec else {
-        return None;
+        return FirstLook::default();
     };
-    if !std::fs::metadata(path).ok()?.is_file() {
-        return None;
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return FirstLook::default();
     }
-    let opened = input::open(spec).ok()?;
-    let (sample, rest) = take_sample(opened.reader);
+    let Ok(opened) = input::open(spec) else {
+        return FirstLook::default();
+    };
+    let (sample, _) = take_sample(opened.reader);
     let context = context_of(settings, &sample, opened.modified);
     let start = sample
         .split(|b| *b == b'\n')
         .filter_map(|line| std::str::from_utf8(line).ok())
         .find_map(|line| parse::time_of(line, &context))
         .map(|time| time.sort_key());
-    if exim_log_of(&context, &opened.name) != EximLog::Main {
-        add_dated_lines(io::Cursor::new(sample).chain(rest), &context, side_lines);
+    FirstLook {
+        start,
+        side_log: exim_log_of(&context, &opened.name) != EximLog::Main,
     }
-    start
+}
+
+/// Reads an Exim reject or panic log whole, adding its dated lines to `side_lines`.
+fn add_side_log_lines(settings: &ScanSettings, spec: &InputSpec, side_lines: &mut LineSet) {
+    let Ok(opened) = input::open(spec) else {
+        return;
+    };
+    let (sample, rest) = take_sample(opened.reader);
+    let context = context_of(settings, &sample, opened.modified);
+    add_dated_lines(io::Cursor::new(sample).chain(rest), &context, side_lines);
 }
 
 /// The most lines of Exim's reject and panic logs kept, together, to find their copies in the
-/// main log: about 20 MiB. A reject log of more rejections than this has the copies of the rest
-/// in the main log counted twice, as when it is read with no main log.
+/// main log: about 20 MiB. They are read in reading order, so past this many the main log's
+/// copies of the latest lines are counted twice, as when no reject log is read.
 const SIDE_LINES_CAP: usize = 1 << 20;
 
 /// Adds the hashes of the dated lines of a reject or panic log to `lines`, read as the scan

@@ -863,13 +863,7 @@ fn read_addresses(text: &str) -> Option<(&str, &str, &str)> {
         return None;
     }
     let end = if text.starts_with('|') {
-        // A pipe command may hold spaces; it ends where the original address or the fields
-        // begin.
-        [" <", " (", " R=", " T="]
-            .iter()
-            .filter_map(|needle| text.find(needle))
-            .min()
-            .unwrap_or(text.len())
+        pipe_command_len(text)
     } else if text.starts_with('"') {
         // An unclosed quote runs to the end; `len - 1` could fall inside a multi-byte
         // character.
@@ -884,12 +878,7 @@ fn read_addresses(text: &str) -> Option<(&str, &str, &str)> {
     // (sales@example.com) <sales@example.com>`, as cPanel's autoresponder logs it): the
     // command, which may hold spaces, is skipped like the pipe above.
     if !is_full_address(address) && rest.starts_with(" |") {
-        let command_end = [" <", " (", " R=", " T="]
-            .iter()
-            .filter_map(|needle| rest[1..].find(needle).map(|at| at + 1))
-            .min()
-            .unwrap_or(rest.len());
-        rest = &rest[command_end..];
+        rest = &rest[1 + pipe_command_len(&rest[1..])..];
     }
     if rest.starts_with(" (")
         && let Some(close) = find_byte(b')', rest)
@@ -908,6 +897,31 @@ fn read_addresses(text: &str) -> Option<(&str, &str, &str)> {
         rest = &after[close + 1..];
     }
     Some((recipient, original, rest))
+}
+
+/// The length of the pipe command at the start of `text`. A command may hold spaces, `(` and
+/// `<` (`|/usr/bin/prog -x <in>`), so it is found from the other end: the fields begin at
+/// ` R=` or ` T=`, before them comes the original address in angle brackets, and before that,
+/// in parentheses, the parent it was generated from.
+fn pipe_command_len(text: &str) -> usize {
+    let fields_at = [" R=", " T="]
+        .iter()
+        .filter_map(|needle| text.find(needle))
+        .min()
+        .unwrap_or(text.len());
+    let mut end = text[..fields_at].trim_end_matches(' ').len();
+    if text[..end].ends_with('>')
+        && let Some(open) = text[..end].rfind(" <")
+        && text[open..end].contains('@')
+    {
+        end = open;
+    }
+    if text[..end].ends_with(')')
+        && let Some(open) = text[..end].rfind(" (")
+    {
+        end = open;
+    }
+    end
 }
 
 /// Whether a delivered address is a mailbox with a domain, not a pipe, a file, a local part

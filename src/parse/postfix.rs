@@ -521,7 +521,9 @@ fn read_detail<'a>(event: &mut Event<'a>, detail: &'a str) {
         .strip_prefix("delivery temporarily suspended: ")
         .unwrap_or(detail);
     // Postfix 2.x put its own words before the SASL sentence.
-    let inner = inner.strip_prefix("Authentication failed: ").unwrap_or(inner);
+    let inner = inner
+        .strip_prefix("Authentication failed: ")
+        .unwrap_or(inner);
     for (lead, between, stage) in QUOTED_REPLIES {
         let Some(after_lead) = inner.strip_prefix(lead) else {
             continue;

@@ -309,7 +309,7 @@ fn write_markdown_incidents(
             incident.attempts,
             incident.usual_share * 100.0,
             example,
-            md_advice(&row.fix)
+            md_advice_cell(&row.fix)
         )?;
     }
     writeln!(out)
@@ -430,18 +430,31 @@ fn md(text: &str) -> String {
         .replace("](", "]\\(")
 }
 
-/// mailsift's own advice for a Markdown table cell: its backtick pairs stay code spans, whose
-/// content Markdown shows as it is (only a pipe needs escaping there), and the prose between
-/// them is made inert by [`md`].
+/// mailsift's own advice as Markdown prose: its backtick pairs stay code spans, whose content
+/// Markdown shows as it is, and the prose between them is made inert by [`md`].
 fn md_advice(text: &str) -> String {
+    advice_markdown(text, false)
+}
+
+/// [`md_advice`] for a table cell, where a pipe would end the cell even inside a code span.
+fn md_advice_cell(text: &str) -> String {
+    advice_markdown(text, true)
+}
+
+fn advice_markdown(text: &str, in_cell: bool) -> String {
     if text.matches('`').count() % 2 == 1 {
         return md(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
     for (index, part) in text.split('`').enumerate() {
         if index % 2 == 1 {
+            let code = visible(part);
             out.push('`');
-            out.push_str(&visible(part).replace('|', "\\|"));
+            if in_cell {
+                out.push_str(&code.replace('|', "\\|"));
+            } else {
+                out.push_str(&code);
+            }
             out.push('`');
         } else {
             out.push_str(&md(part));
@@ -525,7 +538,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
                 row.key.direction.label(),
                 row.count,
                 percent(row.count, events),
-                md_advice(&row.advice.name),
+                md_advice_cell(&row.advice.name),
                 row.reason,
                 md_entries(&row.top)
             )?;
@@ -575,7 +588,7 @@ pub fn write_markdown(out: &mut dyn Write, report: &Report, lang: Lang) -> io::R
             writeln!(
                 out,
                 "- {} {}",
-                cell_code_span(&format!("{}:{}", example.file, example.line)),
+                code_span(&format!("{}:{}", example.file, example.line)),
                 md(&example.text)
             )?;
         }
@@ -761,7 +774,7 @@ fn write_markdown_kinds<T: Tier>(
     for row in &section.top {
         let advice = match (advised, row.advice) {
             (false, _) => String::new(),
-            (true, advice) => format!(" {} |", advice.map(md_advice).unwrap_or_default()),
+            (true, advice) => format!(" {} |", advice.map(md_advice_cell).unwrap_or_default()),
         };
         writeln!(
             out,
@@ -842,7 +855,7 @@ fn write_markdown_set_apart(
             row.key.reply.map_or("-".into(), |c| c.to_string()),
             row.key.enhanced.map_or("-".into(), |c| c.to_string()),
             row.count,
-            md_advice(&row.advice.name),
+            md_advice_cell(&row.advice.name),
             row.reason,
             md_entries(&row.top)
         )?;
@@ -866,9 +879,11 @@ mod tests {
     #[test]
     fn advice_keeps_its_code_spans_and_escapes_the_prose_between_them() {
         assert_eq!(
-            md_advice("send `MAIL FROM:<>` or `a|b` to <postmaster> | [x](y)"),
+            md_advice_cell("send `MAIL FROM:<>` or `a|b` to <postmaster> | [x](y)"),
             r"send `MAIL FROM:<>` or `a\|b` to &lt;postmaster&gt; \| [x]\(y)"
         );
+        // Outside a table a pipe in a code span is shown as it is.
+        assert_eq!(md_advice("use `a|b`"), "use `a|b`");
         // An unpaired backtick opens no span.
         assert_eq!(md_advice("it's `odd <b>"), r"it's \`odd &lt;b&gt;");
     }

@@ -1272,6 +1272,11 @@ fn the_recipient_is_the_address_the_delivery_went_to() {
             "2026-11-21 08:00:07 1tE3xB-000Ab2-Rz => /var/mail/archive <archive@example.com> R=archive T=address_file",
             "archive@example.com",
         ),
+        // A command holding spaces, brackets and a redirect.
+        (
+            "2026-11-21 08:00:07 1tE3xB-000Ab2-Rz => |/usr/bin/filter -x <in> (bob@example.com) <bob@example.com> R=filter T=filter_pipe",
+            "bob@example.com",
+        ),
         // A local part and the pipe it went to, with its parent.
         (
             "2026-11-21 08:00:07 1tE3xB-000Ab2-Rz => sales+spam |/usr/local/cpanel/bin/autorespond sales+spam@shop.example /etc/vdomainaliases (sales@shop.example) <sales@shop.example> R=autoresponder T=address_pipe",
