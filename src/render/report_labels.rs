@@ -678,6 +678,10 @@ mod tests {
             ]
         );
         let zh = report_labels(Lang::Zh);
-        assert_eq!(zh.counted(1, zh.lines), zh.counted(2, zh.lines));
+        for n in [0, 1, 2, 5, 21] {
+            assert_eq!(zh.counted(n, zh.lines), "行");
+        }
+        let vi = report_labels(Lang::Vi);
+        assert_eq!(vi.counted(1, vi.recipients), vi.counted(7, vi.recipients));
     }
 }
