@@ -145,6 +145,16 @@ where
     D: FnMut(News<C::Part>, &Progress) -> io::Result<()>,
 {
     let progress = Progress::start(&settings.inputs, show);
+    if settings.exim_side_lines.len() >= pipeline::SIDE_LINES_CAP {
+        warn(
+            &progress,
+            &format!(
+                "Exim's reject and panic logs hold {} lines or more to match: a main log's \
+                 copies of any later ones are counted twice",
+                pipeline::SIDE_LINES_CAP
+            ),
+        );
+    }
     let mut settings = settings.clone();
     settings.progress = progress.counter();
     let result = pipeline::scan(&settings, collector, |news| {

@@ -652,7 +652,7 @@ fn add_side_log_lines(settings: &ScanSettings, spec: &InputSpec, side_lines: &mu
 /// The most lines of Exim's reject and panic logs kept, together, to find their copies in the
 /// main log: about 20 MiB. They are read in reading order, so past this many the main log's
 /// copies of the latest lines are counted twice, as when no reject log is read.
-const SIDE_LINES_CAP: usize = 1 << 20;
+pub const SIDE_LINES_CAP: usize = 1 << 20;
 
 /// Adds the hashes of the dated lines of a reject or panic log to `lines`, read as the scan
 /// reads lines (a line ending in `\r\n` or not, a stray byte replaced), up to
