@@ -460,8 +460,14 @@ fn delivery_status(body: &str, first_status: usize) -> RuleResult<'_> {
     if let Some(address) = fields.strip_prefix("to=<")
         && let Some(end) = find_byte(b'>', address)
     {
-        event.recipient = &address[..end];
+        // `to=<<a@b>>` when the client sent the brackets twice.
+        let recipient = address[..end].trim_start_matches('<');
+        let doubled = end - recipient.len();
+        event.recipient = recipient;
         fields = &address[end + 1..];
+        for _ in 0..doubled {
+            fields = fields.strip_prefix('>').unwrap_or(fields);
+        }
     }
     for field in split_comma_space(fields) {
         let Some((key, value)) = find_byte(b'=', field).map(|at| (&field[..at], &field[at + 1..]))
@@ -792,18 +798,21 @@ fn bracketed_after<'a>(text: &'a str, key: &Needle) -> Option<&'a str> {
         if at_boundary {
             let value = &text[start + key.len()..];
             let end = find_byte(b'>', value)?;
-            return Some(&value[..end]);
+            // A client that sent `RCPT TO:<<a@b>>` is logged `to=<<a@b>>`.
+            return Some(value[..end].trim_start_matches('<'));
         }
         search_from = start + key.len();
     }
     None
 }
 
+/// `<a@b>` as `a@b`; the doubled brackets of a client that sent `RCPT TO:<<a@b>>` go too.
 fn unbracket(value: &str) -> &str {
+    let mut value = value;
+    while let Some(inner) = value.strip_prefix('<').and_then(|v| v.strip_suffix('>')) {
+        value = inner;
+    }
     value
-        .strip_prefix('<')
-        .and_then(|v| v.strip_suffix('>'))
-        .unwrap_or(value)
 }
 
 /// Standalone lines about one host of several tried: `host X[ip] refused to talk to me: ...`,

@@ -1510,3 +1510,17 @@ fn master_starting_reloading_and_stopping_is_told_with_the_version() {
         assert!(matches!(parse_text(line), Parsed::NoOutcome), "{line}");
     }
 }
+
+#[test]
+fn doubled_angle_brackets_around_an_address_are_taken_off() {
+    for line in [
+        "Nov 21 08:00:01 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.1]: 550 5.1.1 <<d0@bs.example>>: Recipient address rejected: User unknown; from=<a@b.example> to=<<d0@bs.example>> proto=ESMTP helo=<x>",
+        "Nov 21 08:00:02 mx1 postfix/smtp[4242]: 3F1A22C0B1: to=<<d0@bs.example>>, relay=mx.bs.example[192.0.2.1]:25, delay=1.2, delays=0.1/0/0.6/0.5, dsn=5.1.1, status=bounced (host mx.bs.example[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command))",
+    ] {
+        let Parsed::Event(event) = parse_text(line) else {
+            panic!("{line}")
+        };
+        assert_eq!(event.recipient, "d0@bs.example", "{line}");
+        assert_eq!(event.recipient_domain(), "bs.example", "{line}");
+    }
+}
