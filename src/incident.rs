@@ -290,18 +290,18 @@ impl Spikes {
 
     /// Notes the first lines of a domain's failures of `code` counted elsewhere, as
     /// [`Spikes::first_lines`] gave them, once their series is added.
-    pub fn add_first_lines(
+    pub fn add_first_lines<'a>(
         &mut self,
         destination: &Destination,
         code: &CodeKey,
-        firsts: &[(i64, &str, u64)],
+        firsts: impl IntoIterator<Item = (i64, &'a str, u64)>,
     ) {
-        let files: Vec<u32> = firsts
-            .iter()
-            .map(|(_, file, _)| self.file_index(file))
+        let firsts: Vec<(i64, u32, u64)> = firsts
+            .into_iter()
+            .map(|(bucket, file, line)| (bucket, self.file_index(file), line))
             .collect();
         if let Some(series) = self.failures.get_mut(&(destination.clone(), *code)) {
-            for (&(bucket, _, line), file) in firsts.iter().zip(files) {
+            for (bucket, file, line) in firsts {
                 series.note_first(bucket, file, line);
             }
         }

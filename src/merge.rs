@@ -337,69 +337,78 @@ struct LostState {
     line: u64,
 }
 
-fn points_text(points: &[(i64, u64)]) -> String {
+/// `BUCKET:VALUE` items, comma-separated, each bucket written as the step from the one before.
+fn stepped_text(items: impl Iterator<Item = (i64, String)>) -> String {
     let mut text = String::new();
     let mut previous = 0;
-    for (index, (bucket, count)) in points.iter().enumerate() {
+    for (index, (bucket, value)) in items.enumerate() {
         if index > 0 {
             text.push(',');
         }
-        text.push_str(&format!("{}:{count}", bucket - previous));
-        previous = *bucket;
+        text.push_str(&format!("{}:{value}", bucket - previous));
+        previous = bucket;
     }
     text
 }
 
+/// The items of a [`stepped_text`] as (bucket, value text); `what` names the shape of an item
+/// in errors.
+fn stepped_items<'a>(
+    text: &'a str,
+    what: &'a str,
+) -> impl Iterator<Item = Result<(i64, &'a str), String>> + 'a {
+    let mut bucket = 0i64;
+    text.split(',')
+        .filter(|item| !item.is_empty())
+        .map(move |item| {
+            let bad = || format!("spike series item {item:?} is not {what}");
+            let (step, value) = item.split_once(':').ok_or_else(bad)?;
+            bucket = bucket
+                .checked_add(step.parse().map_err(|_| bad())?)
+                .ok_or_else(bad)?;
+            Ok((bucket, value))
+        })
+}
+
+fn points_text(points: &[(i64, u64)]) -> String {
+    stepped_text(
+        points
+            .iter()
+            .map(|(bucket, count)| (*bucket, count.to_string())),
+    )
+}
+
+fn points_of(text: &str) -> Result<Vec<(i64, u64)>, String> {
+    stepped_items(text, "BUCKET:COUNT")
+        .map(|item| {
+            let (bucket, count) = item?;
+            let count = count
+                .parse()
+                .map_err(|_| format!("spike series count {count:?} is not a number"))?;
+            Ok((bucket, count))
+        })
+        .collect()
+}
+
 fn first_lines_text(firsts: &[(i64, &str, u64)], inputs: &[InputSummary]) -> String {
-    let mut text = String::new();
-    let mut previous = 0;
-    for (index, (bucket, file, line)) in firsts.iter().enumerate() {
-        if index > 0 {
-            text.push(',');
-        }
+    stepped_text(firsts.iter().map(|(bucket, file, line)| {
         let input = inputs.iter().position(|i| i.name == *file).unwrap_or(0);
-        text.push_str(&format!("{}:{input}:{line}", bucket - previous));
-        previous = *bucket;
-    }
-    text
+        (*bucket, format!("{input}:{line}"))
+    }))
 }
 
 /// The first lines of a series read back, as (bucket, input name, line).
 fn first_lines_of(text: &str, inputs: &[InputSummary]) -> Result<Vec<(i64, String, u64)>, String> {
-    let mut bucket = 0i64;
-    text.split(',')
-        .filter(|triple| !triple.is_empty())
-        .map(|triple| {
-            let bad = || format!("spike series first line {triple:?} is not BUCKET:INPUT:LINE");
-            let mut fields = triple.splitn(3, ':');
-            let (Some(step), Some(input), Some(line)) =
-                (fields.next(), fields.next(), fields.next())
-            else {
-                return Err(bad());
-            };
-            bucket = bucket
-                .checked_add(step.parse().map_err(|_| bad())?)
-                .ok_or_else(bad)?;
+    stepped_items(text, "BUCKET:INPUT:LINE")
+        .map(|item| {
+            let (bucket, value) = item?;
+            let bad = || format!("spike series first line {value:?} is not INPUT:LINE");
+            let (input, line) = value.split_once(':').ok_or_else(bad)?;
             let input: usize = input.parse().map_err(|_| bad())?;
             let name = inputs
                 .get(input)
                 .ok_or_else(|| format!("a first line names input {input} of {}", inputs.len()))?;
             Ok((bucket, name.name.clone(), line.parse().map_err(|_| bad())?))
-        })
-        .collect()
-}
-
-fn points_of(text: &str) -> Result<Vec<(i64, u64)>, String> {
-    let mut bucket = 0i64;
-    text.split(',')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let bad = || format!("spike series point {pair:?} is not BUCKET:COUNT");
-            let (step, count) = pair.split_once(':').ok_or_else(bad)?;
-            bucket = bucket
-                .checked_add(step.parse().map_err(|_| bad())?)
-                .ok_or_else(bad)?;
-            Ok((bucket, count.parse().map_err(|_| bad())?))
         })
         .collect()
 }
@@ -1285,19 +1294,16 @@ pub fn merge_summaries(
         }
         for (destination, code, points, mut firsts) in part.spikes {
             tally.spikes.add_series(destination.clone(), code, &points);
-            if let Some(code) = code
-                && !firsts.is_empty()
-            {
+            if let Some(code) = code {
                 for (_, file, _) in firsts.iter_mut() {
                     if let Some(new) = renames.get(file) {
                         file.clone_from(new);
                     }
                 }
-                let firsts: Vec<(i64, &str, u64)> = firsts
+                let firsts = firsts
                     .iter()
-                    .map(|(bucket, file, line)| (*bucket, file.as_str(), *line))
-                    .collect();
-                tally.spikes.add_first_lines(&destination, &code, &firsts);
+                    .map(|(b, file, line)| (*b, file.as_str(), *line));
+                tally.spikes.add_first_lines(&destination, &code, firsts);
             }
         }
     }

@@ -52,7 +52,12 @@ fn json_report(args: &[&str]) -> Value {
 
 /// The `lines` object of a JSON report as numbers by name.
 fn line_counts(report: &Value) -> BTreeMap<String, u64> {
-    report["lines"]
+    numbers(&report["lines"])
+}
+
+/// A JSON object of numbers, by name.
+fn numbers(object: &Value) -> BTreeMap<String, u64> {
+    object
         .as_object()
         .unwrap()
         .iter()
@@ -904,13 +909,8 @@ fn a_reject_log_keeps_the_rejections_no_main_log_read_holds() {
 fn a_main_log_on_standard_input_meets_the_reject_log_given_beside_it() {
     let main = std::fs::read(format!("{WITH_REJECTLOG}/mainlog")).unwrap();
     let reject = format!("{WITH_REJECTLOG}/rejectlog");
-    let out = mailsift()
-        .args(["report", "--format", "json", "-", &reject])
-        .write_stdin(main)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = run_stdin(&["report", "--format", "json", "-", &reject], main);
+    let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(line_counts(&report)["repeated"], 5);
     assert_eq!(line_counts(&report)["events"], 7);
 }
@@ -932,12 +932,7 @@ const WITH_PANICLOG: &str = "tests/fixtures/exim/with-paniclog";
 
 /// The `diagnostics.lines` object of a JSON report: problem lines per severity.
 fn problem_lines(report: &Value) -> BTreeMap<String, u64> {
-    report["diagnostics"]["lines"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
-        .collect()
+    numbers(&report["diagnostics"]["lines"])
 }
 
 #[test]

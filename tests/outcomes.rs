@@ -303,19 +303,23 @@ fn generated(dir: &Path, seed: u64, spike: Option<GenSpike>) -> String {
     path.to_str().unwrap().to_string()
 }
 
-#[test]
-fn an_injected_spike_is_found_and_steady_traffic_is_quiet() {
-    let dir = tempfile::tempdir().unwrap();
-    // Gmail rate-limits every first attempt for an hour from 09:00.
-    let spiked = generated(
-        dir.path(),
+/// A generated log in which Gmail rate-limits every first attempt for an hour from 09:00.
+fn gmail_spike(dir: &Path) -> String {
+    generated(
+        dir,
         11,
         Some(GenSpike {
             domain: "gmail.com".to_string(),
             start_secs: 3 * 3600,
             minutes: 60,
         }),
-    );
+    )
+}
+
+#[test]
+fn an_injected_spike_is_found_and_steady_traffic_is_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let spiked = gmail_spike(dir.path());
     let report = json_report(&[&spiked]);
     let incidents = report["incidents"].as_array().unwrap();
     // The largest incident is the injected one, and it is listed once: not again for Google
@@ -394,15 +398,7 @@ fn an_injected_spike_is_found_and_steady_traffic_is_quiet() {
 #[test]
 fn a_merged_report_gives_an_incident_the_example_of_one_run_over_every_input() {
     let dir = tempfile::tempdir().unwrap();
-    let spiked = generated(
-        dir.path(),
-        11,
-        Some(GenSpike {
-            domain: "gmail.com".to_string(),
-            start_secs: 3 * 3600,
-            minutes: 60,
-        }),
-    );
+    let spiked = gmail_spike(dir.path());
     // The log cut in two inside the spike, as two hosts' logs or a rotation would cut it.
     let text = std::fs::read_to_string(&spiked).unwrap();
     let cut = text

@@ -461,13 +461,8 @@ fn delivery_status(body: &str, first_status: usize) -> RuleResult<'_> {
         && let Some(end) = find_byte(b'>', address)
     {
         // `to=<<a@b>>` when the client sent the brackets twice.
-        let recipient = address[..end].trim_start_matches('<');
-        let doubled = end - recipient.len();
-        event.recipient = recipient;
-        fields = &address[end + 1..];
-        for _ in 0..doubled {
-            fields = fields.strip_prefix('>').unwrap_or(fields);
-        }
+        event.recipient = address[..end].trim_start_matches('<');
+        fields = address[end..].trim_start_matches('>');
     }
     for field in split_comma_space(fields) {
         let Some((key, value)) = find_byte(b'=', field).map(|at| (&field[..at], &field[at + 1..]))

@@ -134,13 +134,18 @@ pub struct Noun {
 }
 
 impl Noun {
+    /// A noun with one form after one and another after any other number.
+    const fn two(one: &'static str, many: &'static str) -> Noun {
+        Noun {
+            one,
+            few: many,
+            many,
+        }
+    }
+
     /// A noun that is the same after any number.
     const fn same(word: &'static str) -> Noun {
-        Noun {
-            one: word,
-            few: word,
-            many: word,
-        }
+        Noun::two(word, word)
     }
 }
 
@@ -301,21 +306,9 @@ const EN: ReportLabels = ReportLabels {
     span: "span",
     read: "read",
     plural: PluralRule::English,
-    lines: Noun {
-        one: "line",
-        few: "lines",
-        many: "lines",
-    },
-    outcomes: Noun {
-        one: "SMTP outcome",
-        few: "SMTP outcomes",
-        many: "SMTP outcomes",
-    },
-    messages: Noun {
-        one: "queued message",
-        few: "queued messages",
-        many: "queued messages",
-    },
+    lines: Noun::two("line", "lines"),
+    outcomes: Noun::two("SMTP outcome", "SMTP outcomes"),
+    messages: Noun::two("queued message", "queued messages"),
     by_class: "Outcomes by class",
     transient_vs_permanent: "Transient versus permanent failures",
     transient: "transient (retried)",
@@ -351,16 +344,8 @@ const EN: ReportLabels = ReportLabels {
     usually: "usually",
     message_outcomes: "Message outcomes (per recipient)",
     followed: "followed",
-    recipients: Noun {
-        one: "recipient",
-        few: "recipients",
-        many: "recipients",
-    },
-    messages_word: Noun {
-        one: "message",
-        few: "messages",
-        many: "messages",
-    },
+    recipients: Noun::two("recipient", "recipients"),
+    messages_word: Noun::two("message", "messages"),
     delivered_at_once: "delivered at once",
     delivered_after: "delivered after retries",
     lost: "lost",
@@ -378,21 +363,9 @@ const FR: ReportLabels = ReportLabels {
     span: "période",
     read: "lu",
     plural: PluralRule::French,
-    lines: Noun {
-        one: "ligne",
-        few: "lignes",
-        many: "lignes",
-    },
-    outcomes: Noun {
-        one: "résultat SMTP",
-        few: "résultats SMTP",
-        many: "résultats SMTP",
-    },
-    messages: Noun {
-        one: "message en file",
-        few: "messages en file",
-        many: "messages en file",
-    },
+    lines: Noun::two("ligne", "lignes"),
+    outcomes: Noun::two("résultat SMTP", "résultats SMTP"),
+    messages: Noun::two("message en file", "messages en file"),
     by_class: "Résultats par classe",
     transient_vs_permanent: "Échecs temporaires et définitifs",
     transient: "temporaire (réessayé)",
@@ -428,16 +401,8 @@ const FR: ReportLabels = ReportLabels {
     usually: "d'habitude",
     message_outcomes: "Sort des messages (par destinataire)",
     followed: "suivis",
-    recipients: Noun {
-        one: "destinataire",
-        few: "destinataires",
-        many: "destinataires",
-    },
-    messages_word: Noun {
-        one: "message",
-        few: "messages",
-        many: "messages",
-    },
+    recipients: Noun::two("destinataire", "destinataires"),
+    messages_word: Noun::two("message", "messages"),
     delivered_at_once: "livrés du premier coup",
     delivered_after: "livrés après réessais",
     lost: "perdus",
