@@ -235,9 +235,40 @@ pub fn parse_leading(line: &[u8]) -> Option<(RawTime, usize)> {
     }
 }
 
+thread_local! {
+    /// The first sixteen bytes of the last line read on this thread whose syslog time ended at
+    /// byte 15 and a space, with that time. A busy log writes many lines in the same second,
+    /// and those lines get their time back for one comparison.
+    static LAST_SYSLOG_TIME: Cell<Option<(u128, RawTime)>> = const { Cell::new(None) };
+}
+
+/// The length of a syslog time with its day padded and no fraction: `Nov 21 08:00:04`.
+const SYSLOG_TIME_LEN: usize = 15;
+
 #[inline]
 fn parse_syslog(line: &[u8]) -> Option<(RawTime, usize)> {
-    if line.len() < 15 {
+    // The time and the byte after it: a space there ends the time, whatever follows.
+    let head = line
+        .get(..=SYSLOG_TIME_LEN)
+        .and_then(|head| <[u8; 16]>::try_from(head).ok())
+        .map(u128::from_ne_bytes);
+    if let Some(head) = head
+        && let Some((last_head, time)) = LAST_SYSLOG_TIME.get()
+        && last_head == head
+    {
+        return Some((time, SYSLOG_TIME_LEN));
+    }
+    let read = read_syslog(line);
+    if let (Some(head), Some((time, SYSLOG_TIME_LEN))) = (head, read)
+        && line[SYSLOG_TIME_LEN] == b' '
+    {
+        LAST_SYSLOG_TIME.set(Some((head, time)));
+    }
+    read
+}
+
+fn read_syslog(line: &[u8]) -> Option<(RawTime, usize)> {
+    if line.len() < SYSLOG_TIME_LEN {
         return None;
     }
     let month = month_number([line[0], line[1], line[2]])?;
@@ -500,6 +531,28 @@ mod tests {
         assert!(parse_leading(b"2026-02-30 09:00:04 x").is_none());
         assert!(parse_leading(b"2026/11/22 09:00:04 x").is_none());
         assert_eq!(full("2026-11-22T09:00:05Z").0, "2026-11-22T09:00:05+00:00");
+    }
+
+    #[test]
+    fn a_time_read_again_from_the_same_bytes_is_the_time_read_afresh() {
+        let lines: [&[u8]; 7] = [
+            b"Nov 21 08:00:04 mx1 postfix/smtpd[1]: connect",
+            b"Nov 21 08:00:04 mx1 postfix/qmgr[2]: removed",
+            b"Nov 21 08:00:04.250 mx1 postfix/qmgr[2]: removed",
+            b"Nov 21 08:00:04 mx1 postfix/smtpd[1]: disconnect",
+            b"Nov 21 08:00:04.x mx1",
+            b"Nov 21 08:00:04.5 mx1",
+            b"Nov 21 08:00:05 mx1 postfix/smtpd[1]: connect",
+        ];
+        let fresh: Vec<_> = lines.iter().map(|line| read_syslog(line)).collect();
+        for _ in 0..2 {
+            for (line, expected) in lines.iter().zip(&fresh) {
+                assert_eq!(&parse_leading(line), expected);
+            }
+        }
+        assert_eq!(fresh[2].unwrap().1, 19);
+        assert_eq!(fresh[5].unwrap().1, 17);
+        assert_ne!(fresh[0].unwrap().0, fresh[2].unwrap().0);
     }
 
     #[test]

@@ -9,6 +9,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
 use crate::codes::{Direction, EnhancedCode};
 
 /// Entries kept per thread, both generations together: enough for the distinct replies of a
@@ -31,7 +33,7 @@ struct Key {
 }
 
 /// A reply looked up: its codes, where it was said, and its text as logged or folded.
-#[derive(Clone, Copy, Hash)]
+#[derive(Clone, Copy)]
 struct Query<'a> {
     reply_code: Option<u16>,
     enhanced: Option<EnhancedCode>,
@@ -42,8 +44,17 @@ struct Query<'a> {
 }
 
 impl Query<'_> {
+    /// The text is hashed in one pass, seeded by the other fields: a reply is a hundred bytes
+    /// or more, which xxh3 reads in wide strides where a general hasher takes a word at a time.
     fn hash(&self) -> u64 {
-        foldhash::fast::FixedState::default().hash_one(self)
+        let fields = foldhash::fast::FixedState::default().hash_one((
+            self.reply_code,
+            self.enhanced,
+            self.direction,
+            self.stage,
+            self.folded,
+        ));
+        xxh3_64_with_seed(self.text, fields)
     }
 
     fn is(&self, generation: &Generation, key: &Key) -> bool {
@@ -100,8 +111,7 @@ struct Generations {
 }
 
 impl Generations {
-    fn recall(&mut self, query: &Query) -> Option<&'static str> {
-        let hash = query.hash();
+    fn recall(&mut self, query: &Query, hash: u64) -> Option<&'static str> {
         if let Some(reason) = self.young.get(query, hash) {
             return Some(reason);
         }
@@ -158,7 +168,8 @@ pub fn reason_at(
             folded: false,
             text: text.as_bytes(),
         };
-        if let Some(reason) = memory.recall(&as_logged) {
+        let as_logged_hash = as_logged.hash();
+        if let Some(reason) = memory.recall(&as_logged, as_logged_hash) {
             return reason;
         }
         let mut folded = std::mem::take(&mut memory.folded);
@@ -168,13 +179,14 @@ pub fn reason_at(
             text: &folded,
             ..as_logged
         };
-        let reason = memory.recall(&as_read).unwrap_or_else(|| {
+        let as_read_hash = as_read.hash();
+        let reason = memory.recall(&as_read, as_read_hash).unwrap_or_else(|| {
             let reason =
                 super::classify_folded(reply_code, enhanced, &folded, direction, stage).reason;
-            memory.remember(&as_read, as_read.hash(), reason);
+            memory.remember(&as_read, as_read_hash, reason);
             reason
         });
-        memory.remember(&as_logged, as_logged.hash(), reason);
+        memory.remember(&as_logged, as_logged_hash, reason);
         memory.folded = folded;
         reason
     })
