@@ -1096,7 +1096,7 @@ mod tests {
             exim_reason(
                 "2026-11-21 06:01:12 1tE3xA-000Ab1-Qz == carl@example.org R=dnslookup defer (-36): host lookup did not complete"
             ),
-            "other"
+            "routing_error"
         );
     }
 }

@@ -496,6 +496,24 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("450-4.2.1 The user you are trying to contact is receiving mail at a rate that \
                prevents additional messages from being delivered. - gsmtp",
               "450 4.2.1 Mailbox busy, receiving mail now"),
+    P::new("gmail_unsolicited_block", GOOGLE, "blocklisted",
+        r"unusual rate of unsolicited mail.*ip address has been blocked|unsolicitediperror")
+        .says("Gmail: IP blocked for unsolicited mail",
+              "Google saw too much unwanted mail from this IP and refuses all its mail, not \
+               only this message, until its reputation recovers.")
+        .fix("Find what sent the mail (a hijacked account, a web form, a list people did not \
+              sign up for) and stop it; make SPF, DKIM and DMARC pass, then watch the IP's \
+              reputation in Google Postmaster Tools. Mail from this IP keeps failing until \
+              Google lifts the block; a clean IP of your own may be needed meanwhile.")
+        .link(GOOGLE_POSTMASTER)
+        .codes(&["5.7.1"])
+        .test("550-5.7.1 [192.0.2.183 1] Our system has detected an unusual rate of \
+               unsolicited mail originating from your IP address. To protect our users from \
+               spam, mail sent from your IP address has been blocked. Please visit \
+               https://support.google.com/mail/?p=UnsolicitedIPError to review our Bulk Email \
+               Senders Guidelines. q16si3475662wrs.311 - gsmtp",
+              "421-4.7.28 Gmail has detected an unusual rate of unsolicited mail originating \
+               from your IP address; it has been temporarily rate limited. - gsmtp"),
     P::new("gmail_unsolicited_rate", GOOGLE, "rate_limited",
         r"4\.7\.28|unusual (rate|amount) of (unsolicited )?mail")
         .says("Gmail: rate limited for unsolicited mail",
@@ -592,7 +610,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                Yahoo requires all senders to authenticate with either SPF or DKIM.",
               "550 5.7.9 Gmail requires all senders to authenticate"),
     P::new("gmail_unauthenticated", GOOGLE, "dmarc_policy",
-        r"unauthenticated email|sender is unauthenticated|because it is unauthenticated|(does not|doesn't) have authentication information|fails to pass authentication checks")
+        r"unauthenticated email|sender is unauthenticated|because it is unauthenticated|mail is unauthenticated|authenticate with (at least one of|either) spf or dkim|(does not|doesn't) have authentication information|fails to pass authentication checks")
         .says("Gmail: unauthenticated sender",
               "Neither SPF nor DKIM passed in line with the From domain, so the domain's DMARC \
                policy or Google's own rules refused the message.")
@@ -1410,6 +1428,19 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .sent("Check our certificate chain, key permissions and TLS settings.")
         .test("Cannot start TLS: handshake failure",
               "220 2.0.0 Ready to start TLS"),
+    // A pipe transport's command that failed or did not run. What it printed may hold words
+    // of other reasons (maildrop's own time limit is a "quota"), but the fault is local.
+    P::new("local_command_failed", None, "system_error",
+        r"child process of \S+ transport returned|transport process returned non-zero status|timeout quota exceeded|authdaemon: s_connect\(\) failed")
+        .says("Local delivery command failed",
+              "The program a pipe transport runs to deliver (maildrop, procmail, a script) \
+               failed, timed out or could not be started.")
+        .fix("Run the command by hand as the transport's user with the same arguments; check \
+              its path, its permissions and the services it needs (maildrop's authdaemon, \
+              a database).")
+        .test("Child process of address_pipe transport returned 127 (could mean unable to \
+               exec or command does not exist) from command: /usr/local/bin/filter",
+              "550 5.1.1 User unknown"),
     P::new("auth_backend_down", None, "system_error",
         r"connection lost to authentication server|authentication server (is )?(unavailable|not responding)")
         .says("Authentication service down",
@@ -1560,14 +1591,30 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                rule.")
         .test("554 5.7.1 <spam@bad.example>: Sender address rejected: Access denied",
               "554 5.7.1 <user@example.org>: Recipient address rejected: Access denied"),
+    // The resolver's "try again": the lookup failed for now, which says nothing of whether the
+    // domain exists. Often the fault is our own resolver.
+    P::new("dns_lookup_incomplete", None, "routing_error",
+        r"host not found, try again|malformed or unexpected name server reply|host lookup did not complete|temporary failure in name resolution")
+        .says("DNS lookup did not complete",
+              "Looking up the domain's mail servers failed for now: its name servers did not \
+               answer, answered wrongly, or our own resolver failed. Whether the domain \
+               exists is not known yet.")
+        .fix("Check that this host's resolver answers (dig mx DOMAIN, against the resolver \
+              in /etc/resolv.conf, or the chroot's copy of it for Postfix). If only this \
+              domain fails, its name servers are down or broken; the queue retries.")
+        .test("Host or domain name not found. Name service error for name=example.org \
+               type=MX: Host not found, try again",
+              "Host or domain name not found. Name service error for name=nowhere.example \
+               type=MX: Host not found"),
     P::new("postfix_dns_error", POSTFIX, "domain_not_found",
         r"host or domain name not found|name service error")
         .says("Domain not found in DNS",
-              "The domain has no MX or address record, or its name servers did not answer.")
-        .fix("Check the domain for typos and query its MX; if DNS only timed out, the queue \
-              retries.")
+              "The domain has no MX or address record: DNS answered that the name does not \
+               exist.")
+        .fix("Check the domain for typos and query its MX; remove the address if the domain \
+              is gone.")
         .test("Host or domain name not found. Name service error for name=nowhere.example \
-               type=MX: Host not found, try again",
+               type=MX: Host not found",
               "Host found"),
     // Exim's words when no router takes an address. Sent by a remote server, or by our own
     // routing of mail going out, they mean the domain cannot be reached; sent by our server
@@ -1626,7 +1673,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 domain missing or malformed: failing address in \"From:\" header is: @",
               "550 5.1.1 <a@b.example>: Recipient address rejected"),
     P::new("user_unknown", None, "user_unknown",
-        r"user unknown|unknown user|no such (user|mailbox|recipient|address)|user not found|(mailbox|recipient|address) not found|invalid (recipient|mailbox)|unknown (recipient|mailbox)|not a valid (recipient|mailbox)|recipient cannot be verified|validrcptto")
+        r"user unknown|unknown user|no such (user|mailbox|recipient|address)|user not found|(mailbox|recipient|address) not found|invalid (recipient|mailbox)|unknown (recipient|mailbox)|not a valid (recipient|mailbox)|recipient cannot be verified|validrcptto|no such person at this address|previous \(cached\) callout verification failure")
         .says("Unknown user", "The recipient address does not exist at the destination.")
         .fix("Remove the address or correct it.")
         .sent("The client sent to an address we do not have; check aliases if it should \
