@@ -201,6 +201,61 @@ impl YearRule {
     }
 }
 
+/// A syslog time whose month is abbreviated in another language than English, as
+/// `journalctl` writes it under a German, Dutch, Spanish, Italian, Portuguese or Swedish
+/// locale (`Okt 15 23:48:15`, `mar 04 ...`, and German's `Mär`, one letter of which takes two
+/// bytes).
+#[cold]
+#[inline(never)]
+fn read_localised_syslog(line: &[u8]) -> Option<(RawTime, usize)> {
+    const MARCH_IN_GERMAN: &[u8] = "Mär".as_bytes();
+    const ENGLISH: [&[u8; 3]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let (month, name_len) = if line.starts_with(MARCH_IN_GERMAN) {
+        (3, MARCH_IN_GERMAN.len())
+    } else {
+        (localised_month_number(line.get(..3)?)?, 3)
+    };
+    // The rest is read as the English form, so both take the same way through the days and
+    // the clock.
+    let mut english = [0u8; 40];
+    let rest = line.get(name_len..)?;
+    let rest = &rest[..rest.len().min(english.len() - 3)];
+    english[..3].copy_from_slice(ENGLISH[month as usize - 1]);
+    english[3..3 + rest.len()].copy_from_slice(rest);
+    let (time, end) = read_syslog(&english[..3 + rest.len()])?;
+    Some((time, end + name_len - 3))
+}
+
+/// The number of a month from its abbreviation in one of the languages `journalctl` may
+/// write it in, whatever its case; only the abbreviations English does not share are here,
+/// and none of them names two months.
+fn localised_month_number(name: &[u8]) -> Option<u32> {
+    let name: [u8; 3] = name.try_into().ok()?;
+    Some(match &name.map(|b| b.to_ascii_lowercase()) {
+        // Spanish, Italian, Portuguese.
+        b"ene" | b"gen" => 1,
+        b"fev" => 2,
+        // Dutch.
+        b"mrt" => 3,
+        b"abr" => 4,
+        // German, Portuguese, Dutch, Italian, Spanish, Swedish.
+        b"mai" | b"mei" | b"mag" | b"maj" | b"may" => 5,
+        b"giu" => 6,
+        b"lug" => 7,
+        b"ago" => 8,
+        b"set" => 9,
+        b"okt" | b"ott" | b"out" => 10,
+        b"dez" | b"dic" => 12,
+        // English's own abbreviations written in lower case.
+        [first, second, third] => {
+            return month_number([first.to_ascii_uppercase(), *second, *third]);
+        }
+    })
+}
+
 /// The number of a month from its English abbreviation, as syslog writes it.
 fn month_number(name: [u8; 3]) -> Option<u32> {
     Some(match &name {
@@ -271,7 +326,9 @@ fn read_syslog(line: &[u8]) -> Option<(RawTime, usize)> {
     if line.len() < SYSLOG_TIME_LEN {
         return None;
     }
-    let month = month_number([line[0], line[1], line[2]])?;
+    let Some(month) = month_number([line[0], line[1], line[2]]) else {
+        return read_localised_syslog(line);
+    };
     if line[3] != b' ' {
         return None;
     }
@@ -553,6 +610,23 @@ mod tests {
         assert_eq!(fresh[2].unwrap().1, 19);
         assert_eq!(fresh[5].unwrap().1, 17);
         assert_ne!(fresh[0].unwrap().0, fresh[2].unwrap().0);
+    }
+
+    #[test]
+    fn months_named_in_journalctl_locales_are_read() {
+        let month_and_end = |line: &str| match parse_leading(line.as_bytes()) {
+            Some((RawTime::YearLess { month, day, .. }, end)) => Some((month, day, end)),
+            _ => None,
+        };
+        assert_eq!(month_and_end("Okt 15 23:48:15 c3 x"), Some((10, 15, 15)));
+        assert_eq!(month_and_end("Mär 16 08:00:01 c3 x"), Some((3, 16, 16)));
+        assert_eq!(month_and_end("mar 04 08:00:01 c3 x"), Some((3, 4, 15)));
+        assert_eq!(month_and_end("dic 24 08:00:01 c3 x"), Some((12, 24, 15)));
+        assert_eq!(month_and_end("mei  1 08:00:01 c3 x"), Some((5, 1, 15)));
+        assert_eq!(month_and_end("Mär 16 08:00:01.5 c3 x"), Some((3, 16, 18)));
+        for not_a_time in ["Mäx 16 08:00:01 x", "Okt 32 08:00:01 x", "Mär", "Okt 15"] {
+            assert_eq!(month_and_end(not_a_time), None, "{not_a_time}");
+        }
     }
 
     #[test]

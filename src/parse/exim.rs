@@ -366,6 +366,12 @@ fn delivered(rest: &str) -> Option<Parsed<'_>> {
     if rest.starts_with("blackhole (") && ACL_DISCARDED.is_in(rest) {
         return Some(Parsed::Diverted(tiered(Diversion::Discard, rest, "")));
     }
+    // `>address` is an autoreply (a filter's `vacation` or `mail` command, or an
+    // `autoreply` transport): the reply is a new message, whose own delivery is logged
+    // under its own id.
+    if rest.starts_with('>') {
+        return Some(Parsed::NoOutcome);
+    }
     // No `: message` follows a delivery, so the whole rest is addresses and fields.
     let (recipient, original, after) = read_addresses(rest)?;
     let (fields, _) = scan_fields(after);
@@ -458,7 +464,13 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
     // failed and its retry rule says to wait. That attempt was logged and counted when it
     // happened; counting every queue run that skips the address again would multiply one
     // failure by the number of queue runs.
-    if is_retry_wait(rest) || QUEUED_ON_PURPOSE.is_in(rest) || EXPLICITLY_QUEUED.is_in(rest) {
+    // Nor was anything tried for a domain the configuration holds back for a later queue run.
+    if is_retry_wait(rest)
+        || QUEUED_ON_PURPOSE.is_in(rest)
+        || EXPLICITLY_QUEUED.is_in(rest)
+        || FIRST_PASS_ONLY.is_in(rest)
+        || IN_QUEUE_DOMAINS.is_in(rest)
+    {
         return Some(Parsed::NoOutcome);
     }
     let defer_at = DEFER_ERRNO.find(rest)?;
@@ -497,7 +509,10 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
     let message = match tail.strip_prefix(':') {
         Some(message) => Some(message.trim_start()),
         None => Some(tail).filter(|t| !t.is_empty()),
-    };
+    }
+    // When the connection itself failed, Exim's message only names the host again: the system
+    // error is all there is to say.
+    .filter(|message| !names_only_the_host(message, &event));
     match (message, system_error) {
         (Some(message), system_error) => {
             read_outcome_text(&mut event, message);
@@ -510,6 +525,26 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
     }
     event.settle_class();
     Some(Parsed::Event(event))
+}
+
+/// Whether `message` is nothing but the host of the `H=` field, `name [ip]` (with a port, if
+/// any).
+fn names_only_the_host(message: &str, event: &Event) -> bool {
+    if event.remote_ip.is_empty() {
+        return false;
+    }
+    message
+        .strip_prefix(event.remote_host)
+        .map(str::trim_start)
+        .and_then(|rest| rest.strip_prefix('['))
+        .and_then(|rest| rest.strip_prefix(event.remote_ip))
+        .and_then(|rest| rest.strip_prefix(']'))
+        .is_some_and(|rest| {
+            rest.is_empty()
+                || rest.strip_prefix(':').is_some_and(|port| {
+                    !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+                })
+        })
 }
 
 /// Every line that is not a delivery line: inbound rejects, failed authentications, per-host
@@ -633,6 +668,10 @@ crate::needles! {
     QUEUED_ON_PURPOSE = "domain matches queue_smtp_domains, or -odqs set";
     // The same, written by releases that tried no host for such a domain.
     EXPLICITLY_QUEUED = "SMTP delivery explicitly queued";
+    // Later releases' words for the same, which also cover `control = queue` in an ACL.
+    FIRST_PASS_ONLY = "first-pass only routing due to -odqs";
+    // A domain that `queue_domains` keeps for the queue runner.
+    IN_QUEUE_DOMAINS = "domain is in queue_domains";
     HOST_FIELD = " H=";
     DELIVERY_TIME_FIELD = " DT=";
     SMTP_TIMEOUT = "SMTP timeout";
@@ -889,10 +928,15 @@ fn read_addresses(text: &str) -> Option<(&str, &str, &str)> {
     if let Some(after) = rest.strip_prefix(" <")
         && let Some(close) = find_byte(b'>', after)
     {
-        if is_full_address(address) {
-            original = &after[..close];
-        } else {
-            recipient = &after[..close];
+        let bracketed = &after[..close];
+        // `<system-filter>` stands for the system filter that made the address, not for an
+        // address.
+        if bracketed != "system-filter" {
+            if is_full_address(address) {
+                original = bracketed;
+            } else {
+                recipient = bracketed;
+            }
         }
         rest = &after[close + 1..];
     }
@@ -1086,14 +1130,22 @@ fn remote_error(message: &str) -> Option<RemoteError<'_>> {
         // Exim before 4.80 said "mailer".
         SMTP_ERROR_OLD = "SMTP error from remote mailer after ";
         LMTP_ERROR_AFTER = "LMTP error after ";
+        // A recipient refused in the per-recipient replies that PRDR gives after the data.
+        PRDR_ERROR_AFTER = "PRDR error after ";
     }
     if !ERROR_WORD.is_in(message) {
         return None;
     }
-    let (at, lead_len) = [&SMTP_ERROR, &SMTP_ERROR_OLD, &LMTP_ERROR_AFTER]
-        .iter()
-        .filter_map(|lead| lead.find(message).map(|at| (at, lead.len())))
-        .min()?;
+    let (at, lead_len) = [
+        &SMTP_ERROR,
+        &SMTP_ERROR_OLD,
+        &LMTP_ERROR_AFTER,
+        &PRDR_ERROR_AFTER,
+    ]
+    .iter()
+    .filter_map(|lead| lead.find(message).map(|at| (at, lead.len())))
+    .min()?;
+    let after_data = message[at..].starts_with("PRDR ");
     let after = &message[at + lead_len..];
     let after = after.strip_prefix("pipelined ").unwrap_or(after);
     // `RCPT TO:<x>` and `MAIL FROM:<x> SIZE=n` hold a colon of their own (written with a space
@@ -1120,7 +1172,11 @@ fn remote_error(message: &str) -> Option<RemoteError<'_>> {
         reply = rest;
     }
     Some(RemoteError {
-        stage: stage_of_command(command),
+        stage: if after_data {
+            Some("END-OF-DATA")
+        } else {
+            stage_of_command(command)
+        },
         host,
         reply,
     })

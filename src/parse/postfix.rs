@@ -447,7 +447,8 @@ fn delivery_status(body: &str, first_status: usize) -> RuleResult<'_> {
         }
         _ => return None,
     };
-    let detail = after[word_len..].trim_start_matches([',', ' ']);
+    // Trailing blanks are no part of the text; pasted or forwarded logs may have them.
+    let detail = after[word_len..].trim_start_matches([',', ' ']).trim_end();
     let detail = match detail.strip_prefix('(') {
         Some(inner) => inner.strip_suffix(')').unwrap_or(inner),
         None => detail,

@@ -193,6 +193,7 @@ pub fn stage_of_command(command: &str) -> Option<&'static str> {
         ("END-OF-MESSAGE", "END-OF-DATA"),
         ("END-OF-DATA", "END-OF-DATA"),
         ("VRFY", "VRFY"),
+        ("EXPN", "EXPN"),
         ("ETRN", "ETRN"),
         ("QUIT", "QUIT"),
         ("RSET", "RSET"),
@@ -279,7 +280,11 @@ pub fn read_host_addr(text: &str) -> Option<HostAddr<'_>> {
         return None;
     }
     let close = open + find_byte(b']', &text[open..])?;
-    let addr = &text[open + 1..close];
+    // Postfix writes `unknown[unknown]` for a client whose address it never learnt.
+    let addr = match &text[open + 1..close] {
+        "unknown" => "",
+        addr => addr,
+    };
     let mut len = close + 1;
     let rest = &text.as_bytes()[len..];
     if rest.first() == Some(&b':') {

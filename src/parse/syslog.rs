@@ -136,6 +136,9 @@ fn after_facility(tag_part: &str) -> Option<&str> {
 #[cold]
 #[inline(never)]
 fn split_uncommon(line: &str) -> Option<SyslogLine<'_>> {
+    if let Some(logged) = strip_compose_prefix(line) {
+        return split(logged);
+    }
     if let Some(after_priority) = strip_priority(line) {
         // `<PRI>1 ` starts RFC 5424; a bare `<PRI>` is the wire form of a traditional line.
         return match after_priority.strip_prefix("1 ") {
@@ -145,6 +148,24 @@ fn split_uncommon(line: &str) -> Option<SyslogLine<'_>> {
     }
     let (time, end) = parse_journal_leading(line.as_bytes())?;
     split_after_time(line, time, end)
+}
+
+/// The line after the container's name that `docker compose logs` puts in front of each line
+/// (`postfix-mailcow-1  | Apr 14 19:52:34 ...`), padded with spaces to line the bars up.
+fn strip_compose_prefix(line: &str) -> Option<&str> {
+    // Container names are short; a bar further on is part of some other line.
+    let bar = memchr::memchr(b'|', &line.as_bytes()[..line.len().min(96)])?;
+    let padded = &line[..bar];
+    let name = padded.trim_end_matches(' ');
+    let is_name = !name.is_empty()
+        && name.len() < padded.len()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if !is_name {
+        return None;
+    }
+    line[bar + 1..].strip_prefix(' ')
 }
 
 /// The line after the `<PRI>` that syslog puts on the wire and that some setups write to the
@@ -404,6 +425,35 @@ pub fn service_of(tag: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_docker_compose_prefix_is_not_part_of_the_line() {
+        let line = "postfix-mailcow-1  | Apr 14 19:52:35 1230db0bd489 postfix/smtpd[34889]: \
+                    connect from unknown[192.0.2.9]";
+        let s = split(line).unwrap();
+        assert_eq!(
+            (s.host, s.tag, s.pid_digits, s.message),
+            (
+                "1230db0bd489",
+                "postfix/smtpd",
+                "34889",
+                "connect from unknown[192.0.2.9]"
+            )
+        );
+        let far = format!(
+            "{}  | Apr 14 19:52:35 mx postfix/smtpd[1]: x",
+            "c".repeat(100)
+        );
+        for not_a_prefix in [
+            "two words  | Apr 14 19:52:35 mx postfix/smtpd[1]: x",
+            "  | Apr 14 19:52:35 mx postfix/smtpd[1]: x",
+            "name| Apr 14 19:52:35 mx postfix/smtpd[1]: x",
+            "é | Apr 14 19:52:35 mx postfix/smtpd[1]: x",
+            &far,
+        ] {
+            assert!(split(not_a_prefix).is_none(), "{not_a_prefix}");
+        }
+    }
 
     #[test]
     fn a_solaris_message_id_is_not_part_of_the_message() {

@@ -978,6 +978,49 @@ const CASES: &[Case] = &[
         ),
         ..BASE
     },
+    // A connection that failed: the message after the host only names the host again.
+    Case {
+        line: "2023-03-24 10:02:24 1pfdJV-004eVE-9X == zeus@example.dev R=dnslookup T=remote_smtp defer (113): No route to host H=mail.example.dev [192.0.2.93]: mail.example.dev [192.0.2.93]",
+        action: "deferred",
+        stage: "CONNECT",
+        class: "4xx",
+        recipient: "zeus@example.dev",
+        remote_host: "mail.example.dev",
+        remote_ip: "192.0.2.93",
+        queue_id: "1pfdJV-004eVE-9X",
+        text: Some("No route to host"),
+        ..BASE
+    },
+    Case {
+        line: "2017-01-01 10:00:00 10HmaX-0005vi-00 ** baduser@test.ex R=client T=send_to_server H=mx.test.ex [192.0.2.4]: PRDR error after DATA: 550 PRDR R=<baduser@test.ex> refusal",
+        action: "bounced",
+        stage: "END-OF-DATA",
+        reply: "550",
+        class: "5xx",
+        recipient: "baduser@test.ex",
+        remote_host: "mx.test.ex",
+        remote_ip: "192.0.2.4",
+        queue_id: "10HmaX-0005vi-00",
+        text: Some("PRDR R=<baduser@test.ex> refusal"),
+        ..BASE
+    },
+    // `<system-filter>` names the filter that made the address.
+    Case {
+        line: "1999-03-02 09:44:33 10HmaX-0005vi-00 => userz <system-filter> R=user_accept1 T=appendfile",
+        action: "sent",
+        class: "2xx",
+        recipient: "userz",
+        queue_id: "10HmaX-0005vi-00",
+        ..BASE
+    },
+    Case {
+        line: "2017-01-01 10:00:00 U=CALLER rejected EXPN list",
+        action: "rejected",
+        direction: "inbound",
+        stage: "EXPN",
+        class: "5xx",
+        ..BASE
+    },
 ];
 
 #[test]
@@ -1103,6 +1146,10 @@ fn lines_without_outcome() {
         "2014-08-05 07:44:14 1XEPof-0001p2-Oi == www-data@example.com R=local_user T=mail_spool defer (-52): Retry time not yet reached",
         // Left for a queue run on purpose (`-odqs`, `queue_smtp_domains`), before any try.
         "2026-11-21 08:00:14 1tE3xA-000Ab1-Qz == carol@example.net R=dnslookup T=remote_smtp defer (0): SMTP delivery explicitly queued",
+        "2026-11-21 08:00:14 1tE3xA-000Ab1-Qz == xxx@local.test.ex routing defer (-56): domain is in queue_domains",
+        "2026-11-21 08:00:14 1tE3xA-000Ab1-Qz == yyy@ten-2.test.ex R=lookuphost T=smtp defer (-1): first-pass only routing due to -odqs, queue_smtp_domains or control=queue",
+        // An autoreply is a message of its own, delivered and counted under its own id.
+        "2026-11-21 08:00:14 1tE3xA-000Ab1-Qz => >caller@example.org <system-filter> T=address_reply",
         // A delivery that `-N` suppressed reached no one.
         "2026-11-21 08:00:11 1tE3xF-000Ab6-Vz *> test@example.org R=dnslookup T=remote_smtp H=mx.example.org [203.0.113.5]",
         // The rejectlog's header dump after a reject.
