@@ -497,7 +497,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                prevents additional messages from being delivered. - gsmtp",
               "450 4.2.1 Mailbox busy, receiving mail now"),
     P::new("gmail_unsolicited_block", GOOGLE, "blocklisted",
-        r"unusual rate of unsolicited mail.*ip address has been blocked|unsolicitediperror")
+        r"mail sent from your ip address has been blocked|unsolicitediperror")
         .says("Gmail: IP blocked for unsolicited mail",
               "Google saw too much unwanted mail from this IP and refuses all its mail, not \
                only this message, until its reputation recovers.")
