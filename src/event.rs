@@ -173,6 +173,21 @@ impl<'a> Event<'a> {
         self.requeued_as().is_some()
     }
 
+    /// What a content filter on this host said when it accepted the message only to drop it
+    /// (amavis's `250 2.7.0 Ok, discarded, id=00000-00 - spam`): nobody receives it, and no
+    /// bounce tells the sender. `None` for any other line.
+    pub fn filter_discard(&self) -> Option<&str> {
+        crate::needles! {
+            DISCARDED = "Ok, discarded";
+        }
+        let loopback = self.remote_ip.starts_with("127.") || self.remote_ip == "::1";
+        if self.action != Action::Sent || !loopback {
+            return None;
+        }
+        let text = self.text.as_ref();
+        DISCARDED.find(text).map(|at| &text[at..])
+    }
+
     /// The id a filter on this host queued the message under again, from its reply
     /// (`... Ok: queued as 4PbC4z6W5Qz3tG3`, `... OK id=1tE3xA-000Ab1-Qz`); `None` for any
     /// other line.
@@ -264,6 +279,29 @@ mod tests {
             "queued as 3C4D5E6F70",
             Action::Deferred
         ));
+    }
+
+    #[test]
+    fn only_a_local_filter_that_dropped_the_message_discarded_it() {
+        let discard = |ip: &'static str, text: &'static str, action: Action| {
+            let mut e = Event::new(LogFormat::Postfix, Direction::Outbound, action);
+            e.remote_ip = ip;
+            e.text = Cow::Borrowed(text);
+            e.filter_discard().map(str::to_string)
+        };
+        let spam = "Ok, discarded, id=19653-19 - spam";
+        assert_eq!(
+            discard("127.0.0.1", spam, Action::Sent).as_deref(),
+            Some(spam)
+        );
+        assert_eq!(discard("::1", spam, Action::Sent).as_deref(), Some(spam));
+        // A remote server's words are its own; a deferral dropped nothing.
+        assert_eq!(discard("192.0.2.1", spam, Action::Sent), None);
+        assert_eq!(discard("127.0.0.1", spam, Action::Deferred), None);
+        assert_eq!(
+            discard("127.0.0.1", "Ok: queued as 4PbC4z6W5Qz3tG3", Action::Sent),
+            None
+        );
     }
 
     #[test]

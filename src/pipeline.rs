@@ -27,6 +27,7 @@ use crate::input::chunk::{BufferPool, ChunkReader, LineChunk, Piece};
 use crate::input::{self, Compression, InputError, InputSpec};
 use crate::kb;
 use crate::parse::TieredLine;
+use crate::parse::diverted::Diversion;
 use crate::parse::postscreen::Screening;
 use crate::parse::{self, Lifecycle, LineContext, Parsed, SourceFormat};
 use crate::time::Timestamp;
@@ -795,12 +796,26 @@ fn parse_chunk<C: Collector>(
         }
         match parsed {
             Parsed::Event(mut event) => {
+                let discarded = event.filter_discard();
                 if collector.follows_messages()
                     && event.action.is_delivery_attempt()
                     && !event.is_local_handoff()
+                    && discarded.is_none()
                     && filter.in_window(event.timestamp)
                 {
                     collector.delivery(&mut part, source, line_number, &event);
+                }
+                // The filter's reply is an SMTP outcome like any other; the message it dropped
+                // is summed up with those that rules discarded, and not followed as delivered.
+                if let Some(verdict) = discarded {
+                    let said = TieredLine {
+                        timestamp: event.timestamp,
+                        tier: Diversion::Discard,
+                        program: event.program,
+                        message: verdict,
+                        note: "",
+                    };
+                    sum_up(collector, filter, &mut part, source, line_number, &said);
                 }
                 if filter.keeps(&event) {
                     event.reason = reason_of(&event);

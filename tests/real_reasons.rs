@@ -200,6 +200,20 @@ fn postfix_replies_get_the_reason_their_words_mean() {
                     "Service unavailable - try again later",
                 ],
             ),
+            // The content filter's reply is an outcome like any other...
+            (
+                "Ok, discarded, id=19653-19 - spam",
+                [
+                    "sent",
+                    "END-OF-DATA",
+                    "250",
+                    "2.7.0",
+                    "delivered",
+                    "jo@example.com",
+                    "127.0.0.1",
+                    "*",
+                ],
+            ),
             (
                 "User unknown in virtual alias table) ",
                 [
@@ -348,4 +362,24 @@ fn exim_lines_get_the_reason_and_step_they_say() {
             "<filter-vacation@example.org>",
         ],
     );
+}
+
+/// ...but the message it dropped reached no one: it is summed up with the discarded messages,
+/// and not followed as a delivery.
+#[test]
+fn a_message_a_content_filter_dropped_is_a_discard_not_a_delivery() {
+    let output = mailsift()
+        .args(["report", "--year", "2026", "--format", "json", POSTFIX])
+        .output()
+        .unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let diverted = &summary["diverted"];
+    assert_eq!(diverted["lines"]["discard"], 1);
+    assert_eq!(
+        diverted["top"][0]["kind"],
+        "Ok, discarded, id=<n>-<n> - spam"
+    );
+    assert_eq!(diverted["top"][0]["example"]["line"], 15);
+    // The one sent line of the fixture that reached someone is the only delivery followed.
+    assert_eq!(summary["message_outcomes"]["delivered_at_once"], 1);
 }

@@ -750,8 +750,9 @@ fn write_diversions(out: &mut dyn Write, paint: &Paint, report: &Report) -> io::
         paint.words.diversions,
         &[
             "Lines in which a rule (an access table, a header or body check, a milter) set a",
-            "message aside or only logged a match, or Exim froze one (each freeze counts); no",
-            "SMTP reply told of it.",
+            "message aside or only logged a match, a content filter on this host (amavis)",
+            "accepted a message only to drop it, or Exim froze one (each freeze counts); no",
+            "reply told the sender of it.",
         ],
         &report.tally.diversions,
         &report.diversions,
