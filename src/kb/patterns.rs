@@ -1430,6 +1430,19 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "220 2.0.0 Ready to start TLS"),
     // A pipe transport's command that failed or did not run. What it printed may hold words
     // of other reasons (maildrop's own time limit is a "quota"), but the fault is local.
+    // A command that ended with EX_NOUSER (67) said the user does not exist, as an LDA
+    // such as Dovecot's does for a missing mailbox.
+    P::new("local_command_no_user", None, "user_unknown",
+        r"transport returned 67 |could mean user nonexistent")
+        .says("Unknown user (local delivery command)",
+              "The program a pipe transport ran to deliver (Dovecot's deliver, maildrop, \
+               procmail) ended saying the user does not exist.")
+        .fix("Check that the mailbox exists for that address in the delivery agent's user \
+              database, and that the address is passed to the command as it expects.")
+        .test("Child process of dovecot_delivery transport returned 67 (could mean user \
+               nonexistent) from command: /usr/lib/dovecot/deliver",
+              "Child process of address_pipe transport returned 127 (could mean unable to \
+               exec or command does not exist) from command: /usr/local/bin/filter"),
     P::new("local_command_failed", None, "system_error",
         r"child process of \S+ transport returned|transport process returned non-zero status|timeout quota exceeded|authdaemon: s_connect\(\) failed")
         .says("Local delivery command failed",

@@ -512,7 +512,7 @@ fn deferred(rest: &str) -> Option<Parsed<'_>> {
     }
     // When the connection itself failed, Exim's message only names the host again: the system
     // error is all there is to say.
-    .filter(|message| !names_only_the_host(message, &event));
+    .filter(|message| system_error.is_none() || !names_only_the_host(message, &event));
     match (message, system_error) {
         (Some(message), system_error) => {
             read_outcome_text(&mut event, message);

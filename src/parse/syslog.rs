@@ -136,17 +136,21 @@ fn after_facility(tag_part: &str) -> Option<&str> {
 #[cold]
 #[inline(never)]
 fn split_uncommon(line: &str) -> Option<SyslogLine<'_>> {
-    if let Some(logged) = strip_compose_prefix(line) {
-        return split(logged);
-    }
-    if let Some(after_priority) = strip_priority(line) {
+    // At most one of each wrapper is taken off, in the order they come: a line made of
+    // wrappers again and again is no syslog line, and must not be unwrapped without end.
+    let line = strip_compose_prefix(line).unwrap_or(line);
+    let line = match strip_priority(line) {
         // `<PRI>1 ` starts RFC 5424; a bare `<PRI>` is the wire form of a traditional line.
-        return match after_priority.strip_prefix("1 ") {
-            Some(rfc5424) => split_rfc5424(rfc5424),
-            None => split(after_priority),
-        };
-    }
-    let (time, end) = parse_journal_leading(line.as_bytes())?;
+        Some(after_priority) => match after_priority.strip_prefix("1 ") {
+            Some(rfc5424) => return split_rfc5424(rfc5424),
+            None => after_priority,
+        },
+        None => line,
+    };
+    let (time, end) = match parse_leading(line.as_bytes()) {
+        Some(read) => read,
+        None => parse_journal_leading(line.as_bytes())?,
+    };
     split_after_time(line, time, end)
 }
 
@@ -425,6 +429,15 @@ pub fn service_of(tag: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrappers_repeated_without_end_are_no_syslog_line() {
+        for line in ["a | ".repeat(16_000), "<1>".repeat(21_000)] {
+            assert!(split(&line).is_none());
+        }
+        let both = "mx-1  | <22>Nov 21 08:00:04 mx1 postfix/smtpd[1]: connect from x";
+        assert_eq!(split(both).unwrap().message, "connect from x");
+    }
 
     #[test]
     fn a_docker_compose_prefix_is_not_part_of_the_line() {

@@ -991,6 +991,18 @@ const CASES: &[Case] = &[
         text: Some("No route to host"),
         ..BASE
     },
+    // Without a system error, the message is all there is, even when it only names the host.
+    Case {
+        line: "2023-03-24 10:02:24 1pfdJV-004eVE-9X == zeus@example.dev R=dnslookup T=remote_smtp defer (-18) H=mail.example.dev [192.0.2.93]: mail.example.dev [192.0.2.93]",
+        action: "deferred",
+        class: "4xx",
+        recipient: "zeus@example.dev",
+        remote_host: "mail.example.dev",
+        remote_ip: "192.0.2.93",
+        queue_id: "1pfdJV-004eVE-9X",
+        text: Some("mail.example.dev [192.0.2.93]"),
+        ..BASE
+    },
     Case {
         line: "2017-01-01 10:00:00 10HmaX-0005vi-00 ** baduser@test.ex R=client T=send_to_server H=mx.test.ex [192.0.2.4]: PRDR error after DATA: 550 PRDR R=<baduser@test.ex> refusal",
         action: "bounced",
