@@ -145,6 +145,26 @@ fn a_gzip_bomb_is_streamed_in_bounded_memory() {
     assert!(peak < 120, "peak RSS {peak} MiB for a 256 MiB bomb");
 }
 
+/// Lines of nothing but the marks a syslog line may be wrapped in, repeated to just under the
+/// longest line read, between real lines: each is counted, and the run goes on.
+#[test]
+fn wrapper_marks_repeated_without_end_are_counted_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(BOUNCE);
+    text.push_str(&"<1>".repeat(21_000));
+    text.push('\n');
+    text.push_str(&"a | ".repeat(16_000));
+    text.push('\n');
+    text.push_str(BOUNCE);
+    let path = temp_file(dir.path(), "wrapped.log", text.as_bytes());
+    let path = path.to_str().unwrap();
+    let (code, report, err) = run(&["report", "--format", "json", "--year", "2026", path]);
+    assert_eq!(code, 0, "{err}");
+    let lines = accounted_lines(&report);
+    assert_eq!(lines["read"], 4);
+    assert_eq!(lines["events"], 2);
+}
+
 #[test]
 fn nul_bytes_are_shown_and_counted() {
     let dir = tempfile::tempdir().unwrap();
