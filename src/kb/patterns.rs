@@ -464,6 +464,43 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("retry timeout exceeded",
               "retry scheduled"),
     // Google (Gmail and Workspace); every Google reply ends with "gsmtp".
+    // Replies whose words name their cause plainly, which broader patterns below (a quota, an
+    // unknown recipient, a size limit by the code alone) would otherwise take.
+    P::new("address_verification_pending", None, "greylisted",
+        r"address verification in progress")
+        .says("Recipient being verified",
+              "The receiver is checking the address with the server behind it (Postfix's \
+               address verification) and has no answer yet.")
+        .fix("Let the queue retry: the check usually completes within minutes. Only if it \
+              lasts is the address, or the server behind the receiver, at fault.")
+        .sent("Our address verification has not heard back from the server behind us yet; \
+               if this lasts, check that server and verify_relay_host.")
+        .test("450 4.1.1 <a@example.org>: Recipient address rejected: unverified address: \
+               Address verification in progress",
+              "550 5.1.1 <a@example.org>: Recipient address rejected: undeliverable address"),
+    P::new("receiver_throttled", None, "rate_limited",
+        r"queue quota exceeded|tenant has exceeded threshold|too many recent messages|received too much e-?mail in a short period")
+        .says("Receiver throttling",
+              "The receiving organisation or mailbox takes no more mail for now: too much \
+               arrived in a short time. The mailbox itself is not full.")
+        .fix("Let the queue retry and spread out sending to this destination; if it is \
+              steady, lower the rate per destination (Postfix's \
+              smtp_destination_rate_delay).")
+        .test("450 4.7.3 Organization queue quota exceeded.",
+              "552 5.2.2 Mailbox quota exceeded"),
+    P::new("banned_content", None, "content_rejected",
+        r"illegal attachment|banned (file )?attachment|mime_banned_file|rejecting banned content|rejecting spoofed message|headers are not rfc compliant")
+        .says("Content refused",
+              "The receiver's filter refused what the message carries: a kind of attachment \
+               it bans, headers it finds malformed, or a forged sender.")
+        .fix("Send the file another way (a link, an archive type the receiver allows) and \
+              check the message's headers; the size is not the problem.")
+        .sent("Our content filter refused an attachment type or malformed message; the text \
+               names the rule.")
+        .test("552-5.7.0 Our system detected an illegal attachment on your message. Please \
+               visit https://support.google.com/mail/?p=BlockedMessage to review our \
+               attachment guidelines.",
+              "552 5.3.4 Message size exceeds fixed limit"),
     P::new("gmail_no_such_user", GOOGLE, "user_unknown",
         r"email account that you tried to reach does not exist")
         .says("Gmail: no such account", "Google has no account at this address.")
@@ -1527,7 +1564,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "550 5.7.1 rejected: sender not authorized"),
     // Generic categories.
     P::new("dnsbl", None, "blocklisted",
-        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)|is listed (in|at|on) |(poor|bad|low) (email |ip )?reputation|ip reputation|spam ip|spam statistics|block has been placed against your ip|contact your internet service provider|this ip has been (temporarily )?blocked|access from ip address|dial-?up/transient ip|e?mail from # is (currently )?blocked")
+        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)|is listed (in|at|on) |(poor|bad|low) (email |ip )?reputation|ip reputation|spam ip|spam statistics|block has been placed against your ip|contact your internet service provider|this ip has been (temporarily )?blocked|access from ip address|dial-?up/transient ip|e?mail from # is (currently )?blocked|has been temporarily blocked for attempting|comcast block for spam|insufficient reputation")
         .says("DNS blocklist",
               "The receiver refused the IP because a blocklist names it.")
         .fix("Look the IP up on the list named in the text, fix the cause (a compromised host \
@@ -1537,7 +1574,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
                bl.example.org",
               "550 5.7.1 Message blocked"),
     P::new("reverse_dns", None, "reverse_dns",
-        r"reverse (dns|hostname|lookup)|ptr record|no ptr|rdns|fcrdns|cannot find your hostname")
+        r"reverse (dns|hostname|lookup)|ptr record|no ptr|rdns|fcrdns|cannot find your hostname|failure in dns look-?up|bad dns ptr")
         .says("Reverse DNS missing",
               "The receiver wants the sending IP to have a PTR that matches forward DNS.")
         .fix("Have the provider of our outgoing IP set a PTR to a name that resolves back to \
@@ -1571,7 +1608,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("552 5.2.2 Mailbox full",
               "250 Mailbox found"),
     P::new("over_quota", None, "mailbox_full",
-        r"over[ -]?quota|quota (exceeded|full)|exceed(s|ed)? (the |their |its )?(storage |disk )?quota|out of (storage|disk) space")
+        r"over[ -]?quota|quota (exceeded|full)|exceed(s|ed)? (the |their |its )?(storage |disk )?quota|out of (storage|disk) space|quota violation")
         .says("Over quota", "The recipient has used up their storage quota.")
         .fix("Let the queue retry; the recipient has to free space.")
         .sent("One of our users is over quota; tell them or raise the quota.")
@@ -1587,7 +1624,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("452 4.3.1 Insufficient system storage",
               "250 sufficient storage"),
     P::new("mailbox_disabled", None, "mailbox_disabled",
-        r"mailbox (is )?(disabled|inactive|suspended|deactivated|frozen)|account (has been |is )?(disabled|suspended|deactivated|inactive|closed|locked)|mailbox has moved|has been suspended|temporar(il)?y locked|deactivated mailbox|suspend the service|no longer valid|(domain|account) is (currently )?suspended|is currently suspended|archived recipient|account is ?blocked")
+        r"mailbox (is )?(disabled|inactive|suspended|deactivated|frozen)|account (has been |is )?(disabled|suspended|deactivated|inactive|closed|locked)|mailbox has moved|has been suspended|temporar(il)?y locked|deactivated mailbox|suspend the service|no longer valid|(domain|account) is (currently )?suspended|is currently suspended|archived recipient|account is ?blocked|mailbox currently suspended")
         .says("Mailbox disabled", "The mailbox exists but does not take mail.")
         .fix("Stop sending to it and reach the person another way.")
         .sent("One of our mailboxes is disabled: re-enable it, or keep it refusing with a clear \
@@ -1596,7 +1633,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "250 Mailbox enabled"),
     // Before the domain rules: a refused sender domain is about our sender, not a recipient.
     P::new("sender_rejected", None, "sender_rejected",
-        r"sender address rejected|sender (domain |address )?(is )?(invalid|unknown|not allowed|rejected|refused)|domain of sender address|badmailfrom|unresolvable rfc\.?5321 from domain|invalid sender")
+        r"sender address rejected|sender (domain |address )?(is )?(invalid|unknown|not allowed|rejected|refused)|domain of sender address|badmailfrom|unresolvable rfc\.?5321 from domain|invalid sender|envelope blocked")
         .says("Sender address refused",
               "The receiver refused the envelope sender or its domain.")
         .fix("Send from an address whose domain has working DNS and that accepts bounces.")
@@ -1666,7 +1703,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 5.7.1 <mail.example>: Helo command rejected: Host not found",
               "250 HELO received"),
     P::new("malformed_address", None, "bad_address",
-        r"malformed address|bad address syntax|need fully-qualified address|address syntax error|restricted characters in address")
+        r"malformed address|bad address syntax|need fully-qualified address|address syntax error|restricted characters in address|not a valid rfc.?5321 address")
         .says("Malformed address", "An address in the envelope is not written as an address.")
         .fix("Correct how the address is written: one local part, an @ and a fully qualified \
               domain, without stray spaces or brackets.")
@@ -1686,7 +1723,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 domain missing or malformed: failing address in \"From:\" header is: @",
               "550 5.1.1 <a@b.example>: Recipient address rejected"),
     P::new("user_unknown", None, "user_unknown",
-        r"user unknown|unknown user|no such (user|mailbox|recipient|address)|user not found|(mailbox|recipient|address) not found|invalid (recipient|mailbox)|unknown (recipient|mailbox)|not a valid (recipient|mailbox)|recipient cannot be verified|validrcptto|no such person at this address|previous \(cached\) callout verification failure")
+        r"user unknown|unknown user|no such (user|mailbox|recipient|address)|user not found|(mailbox|recipient|address) not found|invalid (recipient|mailbox)|unknown (recipient|mailbox)|not a valid (recipient|mailbox)|recipient cannot be verified|validrcptto|no such person at this address|previous \(cached\) callout verification failure|addressee unknown|marked as invalid|invalid-recipient|not in recipient list")
         .says("Unknown user", "The recipient address does not exist at the destination.")
         .fix("Remove the address or correct it.")
         .sent("The client sent to an address we do not have; check aliases if it should \
@@ -1724,7 +1761,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "250 Message size 1024 accepted"),
     // Before the rate rules: a connection limit often asks to slow down too.
     P::new("too_many_connections", None, "too_many_connections",
-        r"too many (concurrent |simultaneous |parallel )?(smtp )?(connections|sessions)|connection (count|rate) limit|concurrent connections? limit|connection concurrency limit|too many open connections|maximum number of connections")
+        r"too many (concurrent |simultaneous |parallel )?(smtp )?(connections|sessions)|connection (count|rate) limit|concurrent connections? limit|connection concurrency limit|too many open connections|maximum number of connections|maximum number of concurrent connections")
         .says("Too many connections",
               "The client opened more simultaneous connections than the server allows.")
         .fix("Lower the parallel connections to that destination (Postfix \
@@ -1734,7 +1771,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("421 4.7.0 mail.example.org Error: too many connections from 192.0.2.33",
               "452 4.5.3 too many recipients"),
     P::new("rate_limited", None, "rate_limited",
-        r"rate limit|rate-limit|ratelimit|too many (messages|mails)|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails?|messages?) per (hour|day|connection|session)|excessive volume|frequency limit|receive limit|limits for how many messages|limit for the number of messages|daily limit|exceeded permitted limits|thread limit|max(imum)? number of messages")
+        r"rate limit|rate-limit|ratelimit|too many (messages|mails)|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails?|messages?) per (hour|day|connection|session)|excessive volume|frequency limit|receive limit|limits for how many messages|limit for the number of messages|daily limit|exceeded permitted limits|thread limit|max(imum)? number of messages|too many recent messages|too much e-?mail in a short period")
         .says("Rate limited", "The receiver throttles this sender for now.")
         .fix("Let the queue retry; lower concurrency and rate towards this destination \
               (Postfix per-destination concurrency and rate delay).")
@@ -1851,7 +1888,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("connect to mx.example.net[2001:db8::25]:25: Network is unreachable",
               "network reachable"),
     P::new("mail_loop", None, "routing_error",
-        r"mail (forwarding )?loop|loops back to myself|with my own hostname|too many hops|routing loop|hop count exceeded")
+        r"mail (forwarding )?loop|loops back to myself|with my own hostname|too many hops|routing loop|hop count exceeded|too many received")
         .says("Mail loop", "The message went around between servers.")
         .fix("Fix the MX, transport or forwarding settings that send it back.")
         .test("554 5.4.6 Too many hops",
@@ -1866,7 +1903,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("501 5.5.4 Syntax error in parameters",
               "250 syntax ok"),
     P::new("service_unavailable", None, "service_unavailable",
-        r"service (is )?(temporarily )?(not available|unavailable)|server (is )?(shutting down|too busy)|closing (transmission )?channel|load average|not accepting (connections|messages)")
+        r"service (is )?(temporarily )?(not available|unavailable)|(server|resources?) (is )?(currently |temporarily )?(not available|unavailable)|the service is currently unavailable|busy--please|server (is )?(shutting down|too busy)|closing (transmission )?channel|load average|not accepting (connections|messages)")
         .says("Service unavailable", "The server is not serving mail right now.")
         .fix("Let the queue retry.")
         .sent("Check our server's load, disk and process limits.")
@@ -1895,9 +1932,9 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .fix("Follow the link in the reply for the exact rule. Most are policies of the \
               recipient's organisation (blocked sender, spoofing protection), which only its \
               administrators can change.")
-        .test("550 Administrative prohibition - envelope blocked - \
+        .test("550 Rejected by header based Anti-Spoofing policy - \
                https://community.mimecast.com/docs/DOC-1369#550",
-              "550 Administrative prohibition - envelope blocked"),
+              "550 Rejected by header based Anti-Spoofing policy"),
     P::new("policy", None, "policy",
         r"policy|administrative prohibition|prohibited|not authori[sz]ed|access denied|refused by|rejected by (the )?(recipient|administrator)")
         .says("Policy refusal", "A local rule of the receiver refused the message.")
