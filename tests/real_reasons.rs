@@ -298,6 +298,27 @@ fn postfix_replies_get_the_reason_their_words_mean() {
                 ],
             ),
             (
+                "BLOCK-SEND-ER",
+                [
+                    "bounced",
+                    "RCPT",
+                    "554",
+                    "5.7.1",
+                    "sender_rejected",
+                    "*",
+                    "*",
+                    "*",
+                ],
+            ),
+            (
+                "(IP based)",
+                ["bounced", "RCPT", "550", "", "blocklisted", "*", "*", "*"],
+            ),
+            (
+                "Relaying disallowed",
+                ["bounced", "RCPT", "553", "", "relay_denied", "*", "*", "*"],
+            ),
+            (
                 "User unknown in virtual alias table) ",
                 [
                     "bounced",

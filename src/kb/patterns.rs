@@ -1564,7 +1564,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "550 5.7.1 rejected: sender not authorized"),
     // Generic categories.
     P::new("dnsbl", None, "blocklisted",
-        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)|is listed (in|at|on) |(poor|bad|low) (email |ip )?reputation|ip reputation|spam ip|spam statistics|block has been placed against your ip|contact your internet service provider|this ip has been (temporarily )?blocked|access from ip address|dial-?up/transient ip|e?mail from # is (currently )?blocked|has been temporarily blocked for attempting|comcast block for spam|insufficient reputation")
+        r"blocked using|black-?listed|block-?listed|(black|block) ?list|dnsbl|(?-u:\b)rbl(?-u:\b)|is listed (in|at|on) |(poor|bad|low) (email |ip )?reputation|ip reputation|spam ip|spam statistics|block has been placed against your ip|contact your internet service provider|this ip has been (temporarily )?blocked|access from ip address|dial-?up/transient ip|e?mail from # is (currently )?blocked|has been temporarily blocked for attempting|comcast block for spam|insufficient reputation|ers-customized-block|policy restrictions \(ip based\)|your access to submit messages to this e-mail system has been rejected")
         .says("DNS blocklist",
               "The receiver refused the IP because a blocklist names it.")
         .fix("Look the IP up on the list named in the text, fix the cause (a compromised host \
@@ -1624,7 +1624,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("452 4.3.1 Insufficient system storage",
               "250 sufficient storage"),
     P::new("mailbox_disabled", None, "mailbox_disabled",
-        r"mailbox (is )?(disabled|inactive|suspended|deactivated|frozen)|account (has been |is )?(disabled|suspended|deactivated|inactive|closed|locked)|mailbox has moved|has been suspended|temporar(il)?y locked|deactivated mailbox|suspend the service|no longer valid|(domain|account) is (currently )?suspended|is currently suspended|archived recipient|account is ?blocked|mailbox currently suspended")
+        r"mailbox (is )?(disabled|inactive|suspended|deactivated|frozen)|account (has been |is )?(disabled|suspended|deactivated|inactive|closed|locked)|mailbox has moved|has been suspended|temporar(il)?y locked|deactivated mailbox|suspend the service|no longer valid|(domain|account) is (currently )?suspended|is currently suspended|archived recipient|account is ?blocked|mailbox currently suspended|policy rejection on the target address")
         .says("Mailbox disabled", "The mailbox exists but does not take mail.")
         .fix("Stop sending to it and reach the person another way.")
         .sent("One of our mailboxes is disabled: re-enable it, or keep it refusing with a clear \
@@ -1633,7 +1633,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "250 Mailbox enabled"),
     // Before the domain rules: a refused sender domain is about our sender, not a recipient.
     P::new("sender_rejected", None, "sender_rejected",
-        r"sender address rejected|sender (domain |address )?(is )?(invalid|unknown|not allowed|rejected|refused)|domain of sender address|badmailfrom|unresolvable rfc\.?5321 from domain|invalid sender|envelope blocked")
+        r"sender address rejected|sender (domain |address )?(is )?(invalid|unknown|not allowed|rejected|refused)|domain of sender address|badmailfrom|unresolvable rfc\.?5321 from domain|invalid sender|envelope blocked|: block-send-er")
         .says("Sender address refused",
               "The receiver refused the envelope sender or its domain.")
         .fix("Send from an address whose domain has working DNS and that accepts bounces.")
@@ -1745,7 +1745,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 Requested action not taken: mailbox unavailable",
               "250 mailbox available"),
     P::new("relay_denied", None, "relay_denied",
-        r"relay(ing)? (is )?(denied|not permitted|not allowed|prohibited|refused)|not permitted to relay|unable to relay|we do not relay|no relaying|list of allowed rcpthosts|as a relay")
+        r"relay(ing)? (is )?(denied|not permitted|not allowed|prohibited|refused)|not permitted to relay|unable to relay|we do not relay|no relaying|list of allowed rcpthosts|as a relay|relaying disallowed|: no-domain")
         .says("Relaying denied",
               "The server does not handle this domain and will not pass the mail on.")
         .fix("Check the recipient domain's MX; to relay through a server, authenticate first.")
@@ -1804,7 +1804,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("550 5.7.1 Message rejected as spam by Content Filtering",
               "550 5.7.1 Message rejected by filter"),
     P::new("content_rejected", None, "content_rejected",
-        r"content (rejected|not accepted|denied)|message filtered|messagescoringupperlimit|message content|content filter|rejected (due to|because of) content|high probability|spam ?score")
+        r"content (rejected|not accepted|denied)|message filtered|messagescoringupperlimit|message content|content filter|rejected (due to|because of) content|high probability|spam ?score|policy restrictions \(header based\)|\[ph01\]")
         .says("Content refused", "A content rule refused the message.")
         .fix("Find what in the message triggers the filter (links, attachments, wording).")
         .sent("One of our content rules refused the message; the log names the header, body or \
