@@ -180,12 +180,19 @@ impl<'a> Event<'a> {
         crate::needles! {
             DISCARDED = "Ok, discarded";
         }
-        let loopback = self.remote_ip.starts_with("127.") || self.remote_ip == "::1";
-        if self.action != Action::Sent || !loopback {
+        if !self.is_sent_to_local_filter() {
             return None;
         }
         let text = self.text.as_ref();
         DISCARDED.find(text).map(|at| &text[at..])
+    }
+
+    /// Whether the line tells of mail handed to a program on this host (a content filter,
+    /// listening on the loopback address), whose reply speaks for that program, not for the
+    /// message's destination.
+    fn is_sent_to_local_filter(&self) -> bool {
+        let loopback = self.remote_ip.starts_with("127.") || self.remote_ip == "::1";
+        self.action == Action::Sent && loopback
     }
 
     /// The id a filter on this host queued the message under again, from its reply
@@ -196,8 +203,7 @@ impl<'a> Event<'a> {
             QUEUED_AS = "queued as ";
             OK_ID = "OK id=";
         }
-        let loopback = self.remote_ip.starts_with("127.") || self.remote_ip == "::1";
-        if self.action != Action::Sent || !loopback {
+        if !self.is_sent_to_local_filter() {
             return None;
         }
         let text = self.text.as_ref();

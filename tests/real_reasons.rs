@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
-use common::{mailsift, rows};
+use common::{events_by_line, line_of, mailsift};
 
 const POSTFIX: &str = "tests/fixtures/postfix/real-reasons.log";
 const EXIM: &str = "tests/fixtures/exim/real-reasons.log";
@@ -26,60 +24,22 @@ const COLUMNS: [&str; 8] = [
     "text",
 ];
 
-fn events(path: &str) -> Vec<BTreeMap<String, String>> {
-    let output = mailsift()
-        .args(["events", "--year", "2026", "--format", "csv", path])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0));
-    let text = String::from_utf8(output.stdout).unwrap();
-    let header: Vec<String> = text
-        .lines()
-        .next()
-        .unwrap()
-        .split(',')
-        .map(String::from)
-        .collect();
-    rows(&text)
-        .into_iter()
-        .map(|record| {
-            header
-                .iter()
-                .cloned()
-                .zip(record.iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
-fn line_of(path: &str, needle: &str) -> String {
-    let text = std::fs::read_to_string(path).unwrap();
-    let found: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| line.contains(needle))
-        .map(|(at, _)| at + 1)
-        .collect();
-    assert_eq!(found.len(), 1, "{needle:?} must name one line of {path}");
-    found[0].to_string()
-}
-
 fn check(path: &str, expectations: &[Expect], without_event: &[&str]) {
-    let all = events(path);
+    let all = events_by_line(path);
     for (needle, want) in expectations {
         let line = line_of(path, needle);
-        let found: Vec<_> = all.iter().filter(|row| row["line"] == line).collect();
+        let found: Vec<_> = all.iter().filter(|(at, _)| *at == line).collect();
         assert_eq!(found.len(), 1, "one event from {path}:{line}");
         for (column, want) in COLUMNS.iter().zip(want) {
             if *want != "*" {
-                assert_eq!(found[0][*column], *want, "{column} of {path}:{line}");
+                assert_eq!(found[0].1[*column], *want, "{column} of {path}:{line}");
             }
         }
     }
     for needle in without_event {
         let line = line_of(path, needle);
         assert!(
-            all.iter().all(|row| row["line"] != line),
+            all.iter().all(|(at, _)| *at != line),
             "{path}:{line} gives no event"
         );
     }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{mailsift, rows};
+use common::{events_by_line, line_of, mailsift};
 
 use serde_json::Value;
 
@@ -75,39 +75,8 @@ fn output(args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// The 1-based number of the one line of `path` that holds `needle`.
-fn line_of(path: &str, needle: &str) -> usize {
-    let text = std::fs::read_to_string(path).unwrap();
-    let found: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| line.contains(needle))
-        .map(|(at, _)| at + 1)
-        .collect();
-    assert_eq!(found.len(), 1, "{needle:?} must name one line of {path}");
-    found[0]
-}
-
-/// The events of `path` by line number, each as its named columns.
-fn events(path: &str) -> Vec<(usize, std::collections::BTreeMap<String, String>)> {
-    let csv_text = output(&["events", "--year", "2026", "--format", "csv", path]);
-    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
-    let header = reader.headers().unwrap().clone();
-    rows(&csv_text)
-        .into_iter()
-        .map(|record| {
-            let named: std::collections::BTreeMap<String, String> = header
-                .iter()
-                .zip(record.iter())
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            (named["line"].parse().unwrap(), named)
-        })
-        .collect()
-}
-
 fn check(path: &str, expectations: &[Expect]) {
-    let all = events(path);
+    let all = events_by_line(path);
     for expect in expectations {
         let line = line_of(path, expect.needle);
         let found: Vec<_> = all.iter().filter(|(at, _)| *at == line).collect();
@@ -137,7 +106,7 @@ fn check(path: &str, expectations: &[Expect]) {
 }
 
 fn without_event(path: &str, needles: &[&str]) {
-    let all = events(path);
+    let all = events_by_line(path);
     for needle in needles {
         let line = line_of(path, needle);
         assert!(
@@ -1129,7 +1098,7 @@ fn exim_through_syslog_gives_the_same_fields() {
 /// Checks the line, timestamp, action and reply code of every event of a file, and how its
 /// lines were counted: read, events, lines of other programs, lines without an outcome.
 fn check_times(path: &str, expected: &[(usize, &str, &str, &str)], counts: [u64; 4]) {
-    let events = events(path);
+    let events = events_by_line(path);
     let got: Vec<(usize, &str, &str, &str)> = events
         .iter()
         .map(|(line, e)| {

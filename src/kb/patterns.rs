@@ -1761,7 +1761,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
               "250 Message size 1024 accepted"),
     // Before the rate rules: a connection limit often asks to slow down too.
     P::new("too_many_connections", None, "too_many_connections",
-        r"too many (concurrent |simultaneous |parallel )?(smtp )?(connections|sessions)|connection (count|rate) limit|concurrent connections? limit|connection concurrency limit|too many open connections|maximum number of connections|maximum number of concurrent connections")
+        r"too many (concurrent |simultaneous |parallel )?(smtp )?(connections|sessions)|connection (count|rate) limit|concurrent connections? limit|connection concurrency limit|too many open connections|maximum number of (concurrent )?connections")
         .says("Too many connections",
               "The client opened more simultaneous connections than the server allows.")
         .fix("Lower the parallel connections to that destination (Postfix \
@@ -1771,7 +1771,7 @@ pub(crate) static PATTERNS: &[TextPattern] = &[
         .test("421 4.7.0 mail.example.org Error: too many connections from 192.0.2.33",
               "452 4.5.3 too many recipients"),
     P::new("rate_limited", None, "rate_limited",
-        r"rate limit|rate-limit|ratelimit|too many (messages|mails)|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails?|messages?) per (hour|day|connection|session)|excessive volume|frequency limit|receive limit|limits for how many messages|limit for the number of messages|daily limit|exceeded permitted limits|thread limit|max(imum)? number of messages|too many recent messages|too much e-?mail in a short period")
+        r"rate limit|rate-limit|ratelimit|too many (messages|mails)|too much mail|sending rate|throttl|slow down|try again slower|too fast|exceeded (the )?(message|sending|hourly|daily) (rate|limit|quota)|overlimit|(max|maximum) (e-?mails?|messages?) per (hour|day|connection|session)|excessive volume|frequency limit|receive limit|limits for how many messages|limit for the number of messages|daily limit|exceeded permitted limits|thread limit|max(imum)? number of messages")
         .says("Rate limited", "The receiver throttles this sender for now.")
         .fix("Let the queue retry; lower concurrency and rate towards this destination \
               (Postfix per-destination concurrency and rate delay).")

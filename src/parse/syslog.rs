@@ -135,10 +135,10 @@ fn after_facility(tag_part: &str) -> Option<&str> {
 /// through larger.
 #[cold]
 #[inline(never)]
-fn split_uncommon(line: &str) -> Option<SyslogLine<'_>> {
+fn split_uncommon(whole: &str) -> Option<SyslogLine<'_>> {
     // At most one of each wrapper is taken off, in the order they come: a line made of
     // wrappers again and again is no syslog line, and must not be unwrapped without end.
-    let line = strip_compose_prefix(line).unwrap_or(line);
+    let line = strip_compose_prefix(whole).unwrap_or(whole);
     let line = match strip_priority(line) {
         // `<PRI>1 ` starts RFC 5424; a bare `<PRI>` is the wire form of a traditional line.
         Some(after_priority) => match after_priority.strip_prefix("1 ") {
@@ -147,7 +147,9 @@ fn split_uncommon(line: &str) -> Option<SyslogLine<'_>> {
         },
         None => line,
     };
-    let (time, end) = match parse_leading(line.as_bytes()) {
+    // The common forms were tried on the whole line already.
+    let unwrapped = line.len() < whole.len();
+    let (time, end) = match unwrapped.then(|| parse_leading(line.as_bytes())).flatten() {
         Some(read) => read,
         None => parse_journal_leading(line.as_bytes())?,
     };

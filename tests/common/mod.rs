@@ -2,6 +2,7 @@
 //! input files. Each test crate uses a different part of it.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -34,6 +35,48 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
 pub fn rows(csv_text: &str) -> Vec<csv::StringRecord> {
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     reader.records().map(Result::unwrap).collect()
+}
+
+/// The 1-based number of the one line of `path` that holds `needle`, so that a test names a
+/// fixture line by its text and adding lines does not shift its expectations.
+pub fn line_of(path: &str, needle: &str) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    let found: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains(needle))
+        .map(|(at, _)| at + 1)
+        .collect();
+    assert_eq!(found.len(), 1, "{needle:?} must name one line of {path}");
+    found[0]
+}
+
+/// The events of `path` (year-less times read as 2026) by line number, each as its named
+/// columns.
+pub fn events_by_line(path: &str) -> Vec<(usize, BTreeMap<String, String>)> {
+    let output = mailsift()
+        .args(["events", "--year", "2026", "--format", "csv", path])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|record| {
+            let named: BTreeMap<String, String> = header
+                .iter()
+                .zip(record.unwrap().iter())
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            (named["line"].parse().unwrap(), named)
+        })
+        .collect()
 }
 
 /// Writes `bytes` to `dir/name`.
